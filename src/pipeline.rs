@@ -1,0 +1,141 @@
+//! The merge pipeline in one screen: detect the kind, ask git's line merge,
+//! and where it clashes try the structured merge of that kind, keeping it
+//! only when it verifies and leaves less in conflict.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::detect::{detect, FileKind};
+use crate::merge::lines::{conflict_lines, git_merge, merge_lines};
+use crate::merge::merge3::Merge3;
+use crate::merge::{python, Structured};
+use crate::options::MergeOptions;
+use crate::render::{render, Markers};
+use crate::report::{Decision, DecisionKind, Report};
+use crate::text::{decode, encode, merge_layout};
+
+/// Python sources larger than this are merged by lines only.
+const MAX_STRUCTURED_PY: usize = 32 << 20;
+
+/// How the result was produced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// git's line merge, unchanged (it was clean, or nothing did better).
+    LineMerge,
+    /// The structured merge of the file's kind.
+    Structured,
+}
+
+/// The merged bytes and what it took to get them.
+#[derive(Clone, Debug)]
+pub struct MergeOutcome {
+    pub bytes: Vec<u8>,
+    pub kind: FileKind,
+    /// Conflict regions left in `bytes`; 0 means clean.
+    pub conflicts: usize,
+    pub method: Method,
+    pub report: Report,
+}
+
+impl MergeOutcome {
+    pub fn is_clean(&self) -> bool {
+        self.conflicts == 0
+    }
+}
+
+/// Merges three versions of one file.
+pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
+    let markers = Markers::for_inputs(options, &[versions.base, versions.ours, versions.theirs]);
+    let kind = detect(options.path.as_deref(), [versions.base, versions.ours, versions.theirs]);
+    let line = line_outcome(versions, kind, &markers);
+    if line.is_clean() && !(kind == FileKind::Notebook && !crate::merge::notebook::is_valid(&line.bytes)) {
+        return line;
+    }
+    let structured = catch_unwind(AssertUnwindSafe(|| structured(versions, kind, options, &markers)));
+    match structured {
+        Ok(Ok(s)) if prefer_structured(&s, &line, kind, &markers) => s,
+        Ok(Err(reason)) => with_note(line, &reason),
+        Ok(Ok(_)) => with_note(line, "the structured merge left as much in conflict"),
+        Err(_) => with_note(line, "internal error in the structured merge"),
+    }
+}
+
+fn line_outcome(versions: Merge3<&[u8]>, kind: FileKind, markers: &Markers) -> MergeOutcome {
+    let (bytes, clean) = match git_merge(versions.base, versions.ours, versions.theirs, markers) {
+        Ok(m) => (m.bytes, m.clean),
+        // libgit2 could not merge at all: keep ours, report a conflict.
+        Err(_) => (versions.ours.to_vec(), false),
+    };
+    let conflicts = if clean { 0 } else { count_conflicts(&bytes, markers).max(1) };
+    MergeOutcome {
+        bytes,
+        kind,
+        conflicts,
+        method: Method::LineMerge,
+        report: Report::default(),
+    }
+}
+
+fn count_conflicts(bytes: &[u8], markers: &Markers) -> usize {
+    let text = String::from_utf8_lossy(bytes);
+    text.lines().filter(|l| markers.is_start(l)).count()
+}
+
+fn prefer_structured(s: &MergeOutcome, line: &MergeOutcome, kind: FileKind, markers: &Markers) -> bool {
+    s.is_clean()
+        || kind == FileKind::Notebook
+        || conflict_lines(&s.bytes, markers) < conflict_lines(&line.bytes, markers)
+}
+
+fn with_note(mut outcome: MergeOutcome, reason: &str) -> MergeOutcome {
+    outcome.report.push(Decision::new(
+        DecisionKind::LineMerge,
+        "whole file",
+        format!("merged by lines like git merge-file: {reason}"),
+    ));
+    outcome
+}
+
+/// Decodes, merges by kind, and encodes back with the merged layout.
+fn structured(
+    versions: Merge3<&[u8]>,
+    kind: FileKind,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Result<MergeOutcome, String> {
+    let decoded = match (decode(versions.base), decode(versions.ours), decode(versions.theirs)) {
+        (Some(b), Some(o), Some(t)) => Merge3::new(b, o, t),
+        _ => return Err("an input is not UTF-8 text".into()),
+    };
+    let layout = merge_layout(&decoded.map_ref(|d| d.layout))
+        .ok_or("the line endings are mixed or were converted differently on each side")?;
+    let texts = decoded.as_ref().map(|d| d.text.as_str());
+    let mut merged = match kind {
+        FileKind::Python if versions.ours.len().max(versions.theirs.len()) > MAX_STRUCTURED_PY => {
+            return Err("the file is too large for the structured merge".into())
+        }
+        FileKind::Python => python::merge(texts, options, markers)?,
+        FileKind::Notebook => crate::merge::notebook::merge(texts, options, markers)?,
+        FileKind::Text => {
+            let r = render(&merge_lines(texts), markers);
+            Structured {
+                text: r.text,
+                conflicts: r.conflicts,
+                report: Report::default(),
+            }
+        }
+    };
+    if layout != decoded.ours.layout {
+        merged.report.push(Decision::new(
+            DecisionKind::FormattingKept,
+            "line endings",
+            "one side converted the file's line endings or BOM; the merge keeps the conversion",
+        ));
+    }
+    Ok(MergeOutcome {
+        bytes: encode(&merged.text, layout),
+        kind,
+        conflicts: merged.conflicts,
+        method: Method::Structured,
+        report: merged.report,
+    })
+}

@@ -1,0 +1,142 @@
+//! Byte-level layout of a text file: UTF-8 BOM and line endings.
+//!
+//! The structured merge works on LF text without a BOM; this module strips
+//! both on the way in and puts the merged choice back on the way out, so
+//! a side that only converted line endings merges cleanly with the other
+//! side's edits (merge-rules §4).
+
+use crate::merge::merge3::Merge3;
+
+const BOM: &str = "\u{feff}";
+
+/// The line-ending convention of one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Eol {
+    Lf,
+    Crlf,
+    /// Both kinds occur: the file is kept byte for byte, never converted.
+    Mixed,
+    /// No line ending at all (a one-line file): matches either convention.
+    Unknown,
+}
+
+/// How a file is laid out on disk around its text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    pub bom: bool,
+    pub eol: Eol,
+}
+
+/// A decoded file: its text with LF line endings and no BOM, and its layout.
+#[derive(Clone, Debug)]
+pub struct Decoded {
+    pub text: String,
+    pub layout: Layout,
+}
+
+/// Finds the line-ending convention of `text`.
+pub fn detect_eol(text: &str) -> Eol {
+    let bytes = text.as_bytes();
+    let (mut crlf, mut lf) = (0usize, 0usize);
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' {
+            if i > 0 && bytes[i - 1] == b'\r' {
+                crlf += 1;
+            } else {
+                lf += 1;
+            }
+        }
+    }
+    match (crlf, lf) {
+        (0, 0) => Eol::Unknown,
+        (_, 0) => Eol::Crlf,
+        (0, _) => Eol::Lf,
+        _ => Eol::Mixed,
+    }
+}
+
+/// Decodes `bytes` as UTF-8; `None` when they are not text we can parse.
+pub fn decode(bytes: &[u8]) -> Option<Decoded> {
+    if bytes.contains(&0) {
+        return None;
+    }
+    let raw = std::str::from_utf8(bytes).ok()?;
+    let (bom, body) = match raw.strip_prefix(BOM) {
+        Some(rest) => (true, rest),
+        None => (false, raw),
+    };
+    let eol = detect_eol(body);
+    let text = if eol == Eol::Crlf {
+        body.replace("\r\n", "\n")
+    } else {
+        body.to_string()
+    };
+    Some(Decoded {
+        text,
+        layout: Layout { bom, eol },
+    })
+}
+
+/// Chooses the layout of the merged file: a side that changed the BOM or
+/// the line endings wins; `None` when the line endings cannot be decided
+/// (a mixed file, or both sides converted differently).
+pub fn merge_layout(layouts: &Merge3<Layout>) -> Option<Layout> {
+    let bom = layouts.map_ref(|l| l.bom).resolve_trivial()?;
+    let eols = layouts.map_ref(|l| l.eol);
+    if [eols.base, eols.ours, eols.theirs].contains(&Eol::Mixed) {
+        return None;
+    }
+    let known = |e: Eol, fallback: Eol| if e == Eol::Unknown { fallback } else { e };
+    let base = known(eols.base, known(eols.ours, known(eols.theirs, Eol::Lf)));
+    let eol = Merge3::new(base, known(eols.ours, base), known(eols.theirs, base)).resolve_trivial()?;
+    Some(Layout { bom, eol })
+}
+
+/// Puts `layout` back onto LF text.
+pub fn encode(text: &str, layout: Layout) -> Vec<u8> {
+    let mut out = String::with_capacity(text.len() + text.len() / 16 + 3);
+    if layout.bom {
+        out.push_str(BOM);
+    }
+    if layout.eol == Eol::Crlf {
+        let mut rest = text;
+        while let Some(pos) = rest.find('\n') {
+            out.push_str(&rest[..pos]);
+            out.push_str("\r\n");
+            rest = &rest[pos + 1..];
+        }
+        out.push_str(rest);
+    } else {
+        out.push_str(text);
+    }
+    out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crlf_round_trips() {
+        let d = decode(b"\xef\xbb\xbfa\r\nb\r\n").unwrap();
+        assert_eq!(d.text, "a\nb\n");
+        assert_eq!(d.layout, Layout { bom: true, eol: Eol::Crlf });
+        assert_eq!(encode(&d.text, d.layout), b"\xef\xbb\xbfa\r\nb\r\n");
+    }
+
+    #[test]
+    fn one_side_converting_wins() {
+        let lf = Layout { bom: false, eol: Eol::Lf };
+        let crlf = Layout { bom: false, eol: Eol::Crlf };
+        assert_eq!(merge_layout(&Merge3::new(lf, crlf, lf)), Some(crlf));
+        assert_eq!(merge_layout(&Merge3::new(lf, lf, crlf)), Some(crlf));
+        let mixed = Layout { bom: false, eol: Eol::Mixed };
+        assert_eq!(merge_layout(&Merge3::new(lf, mixed, lf)), None);
+    }
+
+    #[test]
+    fn binary_and_invalid_utf8_are_not_text() {
+        assert!(decode(b"a\0b").is_none());
+        assert!(decode(b"\xff\xfe").is_none());
+    }
+}
