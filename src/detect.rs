@@ -56,10 +56,22 @@ mod tests {
     #[test]
     fn path_wins_over_content() {
         let nb = br#"{"cells": [], "nbformat": 4}"#;
-        assert_eq!(detect(Some(Path::new("a/model.py")), [nb, nb, nb]), FileKind::Python);
-        assert_eq!(detect(Some(Path::new("x.ipynb")), [b"", b"", b""]), FileKind::Notebook);
+        assert_eq!(
+            detect(Some(Path::new("a/model.py")), [nb, nb, nb]),
+            FileKind::Python
+        );
+        assert_eq!(
+            detect(Some(Path::new("x.ipynb")), [b"", b"", b""]),
+            FileKind::Notebook
+        );
         assert_eq!(detect(None, [nb, b"", b""]), FileKind::Notebook);
-        assert_eq!(detect(None, [b"import torch\n", b"", b""]), FileKind::Python);
-        assert_eq!(detect(Some(Path::new("README.md")), [b"", b"", b""]), FileKind::Text);
+        assert_eq!(
+            detect(None, [b"import torch\n", b"", b""]),
+            FileKind::Python
+        );
+        assert_eq!(
+            detect(Some(Path::new("README.md")), [b"", b"", b""]),
+            FileKind::Text
+        );
     }
 }

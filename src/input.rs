@@ -14,7 +14,13 @@ pub struct InputError {
 
 impl std::fmt::Display for InputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot read the {} version {}: {}", self.role, self.path.display(), self.source)
+        write!(
+            f,
+            "cannot read the {} version {}: {}",
+            self.role,
+            self.path.display(),
+            self.source
+        )
     }
 }
 

@@ -8,9 +8,11 @@
 
 pub mod detect;
 pub mod input;
+pub mod matching;
 pub mod merge;
 pub mod options;
 pub mod output;
+pub mod parse;
 pub mod pipeline;
 pub mod render;
 pub mod report;

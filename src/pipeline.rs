@@ -45,12 +45,19 @@ impl MergeOutcome {
 /// Merges three versions of one file.
 pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
     let markers = Markers::for_inputs(options, &[versions.base, versions.ours, versions.theirs]);
-    let kind = detect(options.path.as_deref(), [versions.base, versions.ours, versions.theirs]);
+    let kind = detect(
+        options.path.as_deref(),
+        [versions.base, versions.ours, versions.theirs],
+    );
     let line = line_outcome(versions, kind, &markers);
-    if line.is_clean() && !(kind == FileKind::Notebook && !crate::merge::notebook::is_valid(&line.bytes)) {
+    if line.is_clean()
+        && !(kind == FileKind::Notebook && !crate::merge::notebook::is_valid(&line.bytes))
+    {
         return line;
     }
-    let structured = catch_unwind(AssertUnwindSafe(|| structured(versions, kind, options, &markers)));
+    let structured = catch_unwind(AssertUnwindSafe(|| {
+        structured(versions, kind, options, &markers)
+    }));
     match structured {
         Ok(Ok(s)) if prefer_structured(&s, &line, kind, &markers) => s,
         Ok(Err(reason)) => with_note(line, &reason),
@@ -65,7 +72,11 @@ fn line_outcome(versions: Merge3<&[u8]>, kind: FileKind, markers: &Markers) -> M
         // libgit2 could not merge at all: keep ours, report a conflict.
         Err(_) => (versions.ours.to_vec(), false),
     };
-    let conflicts = if clean { 0 } else { count_conflicts(&bytes, markers).max(1) };
+    let conflicts = if clean {
+        0
+    } else {
+        count_conflicts(&bytes, markers).max(1)
+    };
     MergeOutcome {
         bytes,
         kind,
@@ -80,7 +91,12 @@ fn count_conflicts(bytes: &[u8], markers: &Markers) -> usize {
     text.lines().filter(|l| markers.is_start(l)).count()
 }
 
-fn prefer_structured(s: &MergeOutcome, line: &MergeOutcome, kind: FileKind, markers: &Markers) -> bool {
+fn prefer_structured(
+    s: &MergeOutcome,
+    line: &MergeOutcome,
+    kind: FileKind,
+    markers: &Markers,
+) -> bool {
     s.is_clean()
         || kind == FileKind::Notebook
         || conflict_lines(&s.bytes, markers) < conflict_lines(&line.bytes, markers)
@@ -102,7 +118,11 @@ fn structured(
     options: &MergeOptions,
     markers: &Markers,
 ) -> Result<MergeOutcome, String> {
-    let decoded = match (decode(versions.base), decode(versions.ours), decode(versions.theirs)) {
+    let decoded = match (
+        decode(versions.base),
+        decode(versions.ours),
+        decode(versions.theirs),
+    ) {
         (Some(b), Some(o), Some(t)) => Merge3::new(b, o, t),
         _ => return Err("an input is not UTF-8 text".into()),
     };

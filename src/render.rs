@@ -29,7 +29,11 @@ impl Markers {
             .map(|input| longest_marker_run(input, requested))
             .max()
             .unwrap_or(0);
-        let size = if longest >= requested { longest + 1 } else { requested };
+        let size = if longest >= requested {
+            longest + 1
+        } else {
+            requested
+        };
         Markers {
             size,
             style: options.style,
@@ -51,7 +55,10 @@ impl Markers {
     pub fn is_start(&self, line: &str) -> bool {
         line.len() >= self.size
             && line.as_bytes()[..self.size].iter().all(|&b| b == b'<')
-            && matches!(line.as_bytes().get(self.size), None | Some(b' ' | b'\n' | b'\r'))
+            && matches!(
+                line.as_bytes().get(self.size),
+                None | Some(b' ' | b'\n' | b'\r')
+            )
     }
 }
 
@@ -152,7 +159,8 @@ fn write_conflict(out: &mut Rendered, sides: Merge3<String>, markers: &Markers) 
     }
     out.text.push_str(&markers.line('=', ""));
     push_side(&mut out.text, &sides.theirs);
-    out.text.push_str(&markers.line('>', &markers.labels.theirs));
+    out.text
+        .push_str(&markers.line('>', &markers.labels.theirs));
     out.conflict_lines += sides.ours.lines().count() + sides.theirs.lines().count();
     out.text.push_str(&tail);
 }

@@ -72,7 +72,12 @@ impl Decision {
         }
     }
 
-    pub fn clash(subject: impl Into<String>, detail: impl Into<String>, ours: &str, theirs: &str) -> Self {
+    pub fn clash(
+        subject: impl Into<String>,
+        detail: impl Into<String>,
+        ours: &str,
+        theirs: &str,
+    ) -> Self {
         Self {
             ours: Some(ours.to_string()),
             theirs: Some(theirs.to_string()),
@@ -107,7 +112,9 @@ impl Report {
     }
 
     pub fn clashes(&self) -> impl Iterator<Item = &Decision> {
-        self.decisions.iter().filter(|d| d.kind == DecisionKind::Clash)
+        self.decisions
+            .iter()
+            .filter(|d| d.kind == DecisionKind::Clash)
     }
 
     pub fn to_json(&self) -> Value {

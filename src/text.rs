@@ -88,7 +88,8 @@ pub fn merge_layout(layouts: &Merge3<Layout>) -> Option<Layout> {
     }
     let known = |e: Eol, fallback: Eol| if e == Eol::Unknown { fallback } else { e };
     let base = known(eols.base, known(eols.ours, known(eols.theirs, Eol::Lf)));
-    let eol = Merge3::new(base, known(eols.ours, base), known(eols.theirs, base)).resolve_trivial()?;
+    let eol =
+        Merge3::new(base, known(eols.ours, base), known(eols.theirs, base)).resolve_trivial()?;
     Some(Layout { bom, eol })
 }
 
@@ -120,17 +121,32 @@ mod tests {
     fn crlf_round_trips() {
         let d = decode(b"\xef\xbb\xbfa\r\nb\r\n").unwrap();
         assert_eq!(d.text, "a\nb\n");
-        assert_eq!(d.layout, Layout { bom: true, eol: Eol::Crlf });
+        assert_eq!(
+            d.layout,
+            Layout {
+                bom: true,
+                eol: Eol::Crlf
+            }
+        );
         assert_eq!(encode(&d.text, d.layout), b"\xef\xbb\xbfa\r\nb\r\n");
     }
 
     #[test]
     fn one_side_converting_wins() {
-        let lf = Layout { bom: false, eol: Eol::Lf };
-        let crlf = Layout { bom: false, eol: Eol::Crlf };
+        let lf = Layout {
+            bom: false,
+            eol: Eol::Lf,
+        };
+        let crlf = Layout {
+            bom: false,
+            eol: Eol::Crlf,
+        };
         assert_eq!(merge_layout(&Merge3::new(lf, crlf, lf)), Some(crlf));
         assert_eq!(merge_layout(&Merge3::new(lf, lf, crlf)), Some(crlf));
-        let mixed = Layout { bom: false, eol: Eol::Mixed };
+        let mixed = Layout {
+            bom: false,
+            eol: Eol::Mixed,
+        };
         assert_eq!(merge_layout(&Merge3::new(lf, mixed, lf)), None);
     }
 

@@ -19,19 +19,44 @@ pub struct MergeArgs {
     /// Their version (%B).
     theirs: PathBuf,
     /// Label of the base version in conflict markers (%S).
-    #[arg(short = 's', long = "base-label", value_name = "LABEL", allow_hyphen_values = true)]
+    #[arg(
+        short = 's',
+        long = "base-label",
+        value_name = "LABEL",
+        allow_hyphen_values = true
+    )]
     base_label: Option<String>,
     /// Label of our version (%X).
-    #[arg(short = 'x', long = "ours-label", value_name = "LABEL", allow_hyphen_values = true)]
+    #[arg(
+        short = 'x',
+        long = "ours-label",
+        value_name = "LABEL",
+        allow_hyphen_values = true
+    )]
     ours_label: Option<String>,
     /// Label of their version (%Y).
-    #[arg(short = 'y', long = "theirs-label", value_name = "LABEL", allow_hyphen_values = true)]
+    #[arg(
+        short = 'y',
+        long = "theirs-label",
+        value_name = "LABEL",
+        allow_hyphen_values = true
+    )]
     theirs_label: Option<String>,
     /// The file's real path in the repository (%P), used to detect its kind.
-    #[arg(short = 'p', long = "path", value_name = "PATH", allow_hyphen_values = true)]
+    #[arg(
+        short = 'p',
+        long = "path",
+        value_name = "PATH",
+        allow_hyphen_values = true
+    )]
     path: Option<PathBuf>,
     /// Conflict marker length (%L).
-    #[arg(short = 'l', long = "marker-size", value_name = "N", default_value_t = 7)]
+    #[arg(
+        short = 'l',
+        long = "marker-size",
+        value_name = "N",
+        default_value_t = 7
+    )]
     marker_size: usize,
     /// merge, diff3 or zdiff3; default: git's merge.conflictStyle.
     #[arg(long, value_name = "STYLE", value_parser = parse_style)]
@@ -48,24 +73,36 @@ pub struct MergeArgs {
 }
 
 fn parse_style(value: &str) -> Result<ConflictStyle, String> {
-    ConflictStyle::from_git(value).ok_or_else(|| format!("unknown conflict style `{value}` (merge, diff3, zdiff3)"))
+    ConflictStyle::from_git(value)
+        .ok_or_else(|| format!("unknown conflict style `{value}` (merge, diff3, zdiff3)"))
 }
 
 fn parse_outputs(value: &str) -> Result<OutputsPolicy, String> {
-    OutputsPolicy::from_name(value).ok_or_else(|| format!("unknown outputs policy `{value}` (auto, ours, theirs, clear)"))
+    OutputsPolicy::from_name(value)
+        .ok_or_else(|| format!("unknown outputs policy `{value}` (auto, ours, theirs, clear)"))
 }
 
 pub fn run(args: MergeArgs) -> Result<Status, CliError> {
-    let versions = input::read_versions(Merge3::new(&args.base, &args.ours, &args.theirs).map_ref(|p| p.as_path()))?;
+    let versions = input::read_versions(
+        Merge3::new(&args.base, &args.ours, &args.theirs).map_ref(|p| p.as_path()),
+    )?;
     let options = options(&args);
     let outcome = pipeline::merge(versions.as_ref().map_ref(|v| v.as_slice()), &options);
     if args.stdout {
         std::io::stdout().write_all(&outcome.bytes)?;
     } else {
-        output::write_atomic(&args.ours, &outcome.bytes)
-            .map_err(|e| format!("cannot write the merged result to {}: {e}", args.ours.display()))?;
+        output::write_atomic(&args.ours, &outcome.bytes).map_err(|e| {
+            format!(
+                "cannot write the merged result to {}: {e}",
+                args.ours.display()
+            )
+        })?;
     }
-    Ok(if outcome.is_clean() { Status::Clean } else { Status::Conflicts })
+    Ok(if outcome.is_clean() {
+        Status::Clean
+    } else {
+        Status::Conflicts
+    })
 }
 
 fn options(args: &MergeArgs) -> MergeOptions {
@@ -80,7 +117,12 @@ fn options(args: &MergeArgs) -> MergeOptions {
         marker_size: args.marker_size,
         style: args
             .conflict_style
-            .or_else(|| config.as_ref().and_then(|c| c.get_string("merge.conflictStyle").ok()).and_then(|s| ConflictStyle::from_git(&s)))
+            .or_else(|| {
+                config
+                    .as_ref()
+                    .and_then(|c| c.get_string("merge.conflictStyle").ok())
+                    .and_then(|s| ConflictStyle::from_git(&s))
+            })
             .unwrap_or_default(),
         strict: args.strict,
         path: args.path.clone(),

@@ -14,7 +14,11 @@ pub enum Status {
 pub type CliError = Box<dyn std::error::Error>;
 
 #[derive(Parser)]
-#[command(name = "mlmerge", version, about = "A git merge driver that understands ML model code and notebooks")]
+#[command(
+    name = "mlmerge",
+    version,
+    about = "A git merge driver that understands ML model code and notebooks"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -3,8 +3,8 @@
 //! between structured regions.
 
 use crate::merge::merge3::Merge3;
-use crate::render::{Markers, Piece};
 use crate::options::ConflictStyle;
+use crate::render::{Markers, Piece};
 
 /// The result of git's line merge of a whole file.
 #[derive(Clone, Debug)]
@@ -15,7 +15,12 @@ pub struct GitMerge {
 
 /// Merges like `git merge-file` (same diff, same zealous conflict
 /// shrinking, same binary rule: a file with NUL bytes keeps ours).
-pub fn git_merge(base: &[u8], ours: &[u8], theirs: &[u8], markers: &Markers) -> Result<GitMerge, git2::Error> {
+pub fn git_merge(
+    base: &[u8],
+    ours: &[u8],
+    theirs: &[u8],
+    markers: &Markers,
+) -> Result<GitMerge, git2::Error> {
     // git2 initialises libgit2 lazily and `merge_file` does not; making a
     // buffer does, once per process.
     drop(git2::Buf::new());
@@ -70,9 +75,24 @@ pub fn merge_lines(texts: Merge3<&str>) -> Vec<Piece> {
     let mut pieces = Vec::new();
     for region in merge.regions() {
         use similar::MergeResolution::*;
-        let base = || region.base_range().filter_map(|i| merge.base_line(i)).collect::<String>();
-        let ours = || region.ours_range().filter_map(|i| merge.ours_line(i)).collect::<String>();
-        let theirs = || region.theirs_range().filter_map(|i| merge.theirs_line(i)).collect::<String>();
+        let base = || {
+            region
+                .base_range()
+                .filter_map(|i| merge.base_line(i))
+                .collect::<String>()
+        };
+        let ours = || {
+            region
+                .ours_range()
+                .filter_map(|i| merge.ours_line(i))
+                .collect::<String>()
+        };
+        let theirs = || {
+            region
+                .theirs_range()
+                .filter_map(|i| merge.theirs_line(i))
+                .collect::<String>()
+        };
         let piece = match region.resolution() {
             Ours | Both => Piece::Text(ours()),
             Theirs => Piece::Text(theirs()),
@@ -96,7 +116,13 @@ mod tests {
 
     #[test]
     fn git_merge_is_clean_on_separate_edits() {
-        let m = git_merge(b"a\nb\nc\nd\n", b"A\nb\nc\nd\n", b"a\nb\nc\nD\n", &markers()).unwrap();
+        let m = git_merge(
+            b"a\nb\nc\nd\n",
+            b"A\nb\nc\nd\n",
+            b"a\nb\nc\nD\n",
+            &markers(),
+        )
+        .unwrap();
         assert!(m.clean);
         assert_eq!(m.bytes, b"A\nb\nc\nD\n");
     }

@@ -12,6 +12,10 @@ pub fn is_valid(bytes: &[u8]) -> bool {
         .unwrap_or(false)
 }
 
-pub fn merge(_texts: Merge3<&str>, _options: &MergeOptions, _markers: &Markers) -> Result<Structured, String> {
+pub fn merge(
+    _texts: Merge3<&str>,
+    _options: &MergeOptions,
+    _markers: &Markers,
+) -> Result<Structured, String> {
     Err("notebooks are merged by lines for now".into())
 }

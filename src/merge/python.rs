@@ -8,7 +8,11 @@ use crate::options::MergeOptions;
 use crate::render::{render, Markers};
 use crate::report::Report;
 
-pub fn merge(texts: Merge3<&str>, _options: &MergeOptions, markers: &Markers) -> Result<Structured, String> {
+pub fn merge(
+    texts: Merge3<&str>,
+    _options: &MergeOptions,
+    markers: &Markers,
+) -> Result<Structured, String> {
     let r = render(&merge_lines(texts), markers);
     Ok(Structured {
         text: r.text,

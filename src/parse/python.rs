@@ -1,0 +1,747 @@
+//! Parsing Python with tree-sitter and finding the regions that merge
+//! structurally: layer containers (shapes recognised by the queries in
+//! `grammars/python/`) and call statements whose arguments merge one by one.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
+
+/// The query files, embedded so the binary works from any directory.
+pub const CONTAINER_QUERY: &str = include_str!("../../grammars/python/containers.scm");
+pub const STATEMENT_QUERY: &str = include_str!("../../grammars/python/statements.scm");
+pub const CALL_QUERY: &str = include_str!("../../grammars/python/calls.scm");
+
+/// Why a source could not be used for the structured merge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseError {
+    /// tree-sitter could not be set up (a build problem, not an input one).
+    Setup(String),
+    /// The source has syntax errors.
+    Syntax,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Setup(why) => write!(f, "the Python parser could not start: {why}"),
+            Self::Syntax => f.write_str("a version has Python syntax errors"),
+        }
+    }
+}
+
+/// How a region's units are laid out and merged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegionKind {
+    /// Items of a list or call arguments, separated by commas.
+    List,
+    /// Consecutive statements in one block.
+    Statements,
+    /// One call statement, merged argument by argument.
+    Call,
+}
+
+/// One element of a region: a layer, or a whole call statement.
+#[derive(Clone, Debug)]
+pub struct Unit {
+    /// The unit's text: whole lines (with comment lines before it) in line
+    /// form, or lead + element + comma + trailing comment inline.
+    pub span: Range<usize>,
+    /// The element's own node.
+    pub body: Range<usize>,
+    /// The comma after the element, if any.
+    pub comma: Option<Range<usize>>,
+    /// The element's tokens, comments left out: equal tokens means only
+    /// the layout differs.
+    pub tokens: String,
+    /// A name that identifies the element across versions (constructor
+    /// plus `name=`, or attribute name), when it has one.
+    pub identity: Option<String>,
+    /// The layer constructor's last name (`Dense`, `Conv2d`), if a call.
+    pub ctor: Option<String>,
+}
+
+/// A place in the file that merges structurally.
+#[derive(Clone, Debug)]
+pub struct Region {
+    /// Stable across versions: shape, scope, target and occurrence.
+    pub key: String,
+    pub kind: RegionKind,
+    /// Whether every unit covers whole lines.
+    pub line_form: bool,
+    /// The bytes the merged region replaces.
+    pub span: Range<usize>,
+    pub units: Vec<Unit>,
+    /// For people: "`model` (Sequential) in build_model".
+    pub describe: String,
+}
+
+/// A parsed Python source and its regions.
+pub struct Parsed<'a> {
+    pub text: &'a str,
+    pub tree: Tree,
+    pub regions: Vec<Region>,
+}
+
+impl Parsed<'_> {
+    /// The node that exactly covers `range` (the outermost such node).
+    pub fn node(&self, range: &Range<usize>) -> Option<Node<'_>> {
+        let mut node = self
+            .tree
+            .root_node()
+            .descendant_for_byte_range(range.start, range.end)?;
+        while let Some(parent) = node.parent() {
+            if parent.byte_range() != *range {
+                break;
+            }
+            node = parent;
+        }
+        (node.byte_range() == *range).then_some(node)
+    }
+}
+
+struct Queries {
+    language: Language,
+    containers: Query,
+    statements: Query,
+    calls: Query,
+}
+
+fn queries() -> Result<&'static Queries, ParseError> {
+    static QUERIES: OnceLock<Result<Queries, String>> = OnceLock::new();
+    QUERIES
+        .get_or_init(|| {
+            let language: Language = tree_sitter_python::LANGUAGE.into();
+            let compile = |src| Query::new(&language, src).map_err(|e| e.to_string());
+            Ok(Queries {
+                containers: compile(CONTAINER_QUERY)?,
+                statements: compile(STATEMENT_QUERY)?,
+                calls: compile(CALL_QUERY)?,
+                language: language.clone(),
+            })
+        })
+        .as_ref()
+        .map_err(|e| ParseError::Setup(e.clone()))
+}
+
+/// Parses `text`; syntax errors are an error, since a structured merge of a
+/// broken file could not be verified.
+pub fn parse(text: &str) -> Result<Parsed<'_>, ParseError> {
+    let q = queries()?;
+    let mut parser = Parser::new();
+    parser
+        .set_language(&q.language)
+        .map_err(|e| ParseError::Setup(e.to_string()))?;
+    let tree = parser.parse(text, None).ok_or(ParseError::Syntax)?;
+    if tree.root_node().has_error() {
+        return Err(ParseError::Syntax);
+    }
+    let regions = find_regions(text, &tree, q);
+    Ok(Parsed {
+        text,
+        tree,
+        regions,
+    })
+}
+
+/// Whether `text` parses without errors.
+pub fn parses(text: &str) -> bool {
+    parse(text).is_ok()
+}
+
+fn find_regions(text: &str, tree: &Tree, q: &Queries) -> Vec<Region> {
+    let mut regions = list_regions(text, tree, q);
+    let taken: Vec<Range<usize>> = regions.iter().map(|r| r.span.clone()).collect();
+    regions.extend(statement_regions(text, tree, q, &taken));
+    let taken: Vec<Range<usize>> = regions.iter().map(|r| r.span.clone()).collect();
+    regions.extend(call_regions(text, tree, q, &taken));
+    regions.sort_by_key(|r| r.span.start);
+    number_occurrences(&mut regions);
+    regions
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// Makes keys unique: the n-th region with the same key gets `#n`.
+fn number_occurrences(regions: &mut [Region]) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for region in regions {
+        let n = seen.entry(region.key.clone()).or_insert(0);
+        region.key = format!("{}#{}", region.key, n);
+        *n += 1;
+    }
+}
+
+fn node_text<'t>(node: Node<'_>, text: &'t str) -> &'t str {
+    text.get(node.byte_range()).unwrap_or("")
+}
+
+/// Names of the enclosing functions and classes, outermost first.
+fn scope(node: Node<'_>, text: &str) -> String {
+    let mut names = Vec::new();
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if matches!(n.kind(), "function_definition" | "class_definition") {
+            if let Some(name) = n.child_by_field_name("name") {
+                names.push(node_text(name, text));
+            }
+        }
+        current = n.parent();
+    }
+    names.reverse();
+    names.join(".")
+}
+
+/// What a container call is assigned to or returned as.
+fn target(call: Node<'_>, text: &str) -> String {
+    match call.parent() {
+        Some(p) if p.kind() == "assignment" => p
+            .child_by_field_name("left")
+            .map(|l| node_text(l, text).to_string())
+            .unwrap_or_default(),
+        Some(p) if p.kind() == "return_statement" => "return".into(),
+        Some(p) if p.kind() == "keyword_argument" => p
+            .child_by_field_name("name")
+            .map(|l| format!("{}=", node_text(l, text)))
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// The constructor's last name of a layer call: `keras.layers.Dense` →
+/// `Dense`; for `Dense(64)(x)` the inner call's.
+pub fn ctor_name<'t>(node: Node<'_>, text: &'t str) -> Option<&'t str> {
+    let mut node = node;
+    for _ in 0..64 {
+        if node.kind() != "call" {
+            return None;
+        }
+        let function = node.child_by_field_name("function")?;
+        match function.kind() {
+            "identifier" => return Some(node_text(function, text)),
+            "attribute" => {
+                return Some(node_text(function.child_by_field_name("attribute")?, text))
+            }
+            "call" => node = function,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The `name=` argument of a layer call, if any.
+fn name_argument<'t>(call: Node<'_>, text: &'t str) -> Option<&'t str> {
+    let args = call.child_by_field_name("arguments")?;
+    let mut cursor = args.walk();
+    let found = args.named_children(&mut cursor).find(|a| {
+        a.kind() == "keyword_argument"
+            && a.child_by_field_name("name")
+                .is_some_and(|n| node_text(n, text) == "name")
+    });
+    found
+        .and_then(|a| a.child_by_field_name("value"))
+        .map(|v| node_text(v, text))
+}
+
+/// Identity and constructor of a layer expression.
+fn layer_identity(node: Node<'_>, text: &str) -> (Option<String>, Option<String>) {
+    if node.kind() == "tuple" {
+        // OrderedDict item: ("conv1", nn.Conv2d(...)) is named by its string.
+        let mut cursor = node.walk();
+        let items: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        if let [name, layer] = items.as_slice() {
+            let ctor = ctor_name(*layer, text).map(str::to_string);
+            return (Some(format!("item {}", node_text(*name, text))), ctor);
+        }
+        return (None, None);
+    }
+    let Some(ctor) = ctor_name(node, text) else {
+        return (None, None);
+    };
+    // For Dense(64)(x), the name= belongs to the inner call.
+    let mut call = node;
+    while let Some(f) = call
+        .child_by_field_name("function")
+        .filter(|f| f.kind() == "call")
+    {
+        call = f;
+    }
+    let identity = match name_argument(call, text) {
+        Some(name) => format!("{ctor} {name}"),
+        None => ctor.to_string(),
+    };
+    (Some(identity), Some(ctor.to_string()))
+}
+
+/// The element's tokens, comments left out, joined by a separator that
+/// cannot occur in source.
+pub fn tokens(node: Node<'_>, text: &str) -> String {
+    let mut out = String::new();
+    let mut cursor = node.walk();
+    'walk: loop {
+        let n = cursor.node();
+        // Strings are one token whatever their inner structure.
+        if n.child_count() == 0 || n.kind() == "string" {
+            if n.kind() != "comment" {
+                out.push_str(node_text(n, text));
+                out.push('\u{1}');
+            }
+        } else if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.node().id() == node.id() {
+                break 'walk;
+            }
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    out
+}
+
+fn line_start(text: &str, pos: usize) -> usize {
+    text[..pos].rfind('\n').map_or(0, |p| p + 1)
+}
+
+/// The end of the line holding `pos`, past its newline.
+fn line_end(text: &str, pos: usize) -> usize {
+    text[pos..].find('\n').map_or(text.len(), |p| pos + p + 1)
+}
+
+fn only_blank(s: &str) -> bool {
+    s.bytes().all(|b| b == b' ' || b == b'\t')
+}
+
+/// Whether `s` (the rest of a line) is blank or a comment.
+fn blank_or_comment(s: &str) -> bool {
+    let t = s.trim_start_matches([' ', '\t', '\r', '\n']);
+    t.is_empty() || t.starts_with('#')
+}
+
+// ---------------------------------------------------------------- lists
+
+struct ListMatch<'t> {
+    pattern: usize,
+    container: Node<'t>,
+    elements: Node<'t>,
+    ctor: String,
+}
+
+fn list_regions(text: &str, tree: &Tree, q: &Queries) -> Vec<Region> {
+    let query = &q.containers;
+    let names = query.capture_names();
+    let mut best: HashMap<usize, ListMatch<'_>> = HashMap::new();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
+    while let Some(m) = matches.next() {
+        let (mut container, mut elements, mut ctor) = (None, None, None);
+        for c in m.captures {
+            match names[c.index as usize] {
+                n if n.starts_with("container") => container = Some(c.node),
+                "elements" => elements = Some(c.node),
+                "ctor" => ctor = Some(node_text(c.node, text).to_string()),
+                _ => {}
+            }
+        }
+        let (Some(container), Some(elements), Some(ctor)) = (container, elements, ctor) else {
+            continue;
+        };
+        let candidate = ListMatch {
+            pattern: m.pattern_index,
+            container,
+            elements,
+            ctor,
+        };
+        match best.get(&container.id()) {
+            Some(existing) if existing.pattern <= candidate.pattern => {}
+            _ => {
+                best.insert(container.id(), candidate);
+            }
+        }
+    }
+    let mut found: Vec<ListMatch<'_>> = best.into_values().collect();
+    found.sort_by_key(|m| {
+        (
+            m.container.start_byte(),
+            std::cmp::Reverse(m.container.end_byte()),
+        )
+    });
+    let mut regions: Vec<Region> = Vec::new();
+    let mut outer: Vec<Range<usize>> = Vec::new();
+    for m in found {
+        if outer.iter().any(|r| overlaps(r, &m.container.byte_range())) {
+            continue;
+        }
+        outer.push(m.container.byte_range());
+        if let Some(region) = list_region(text, &m) {
+            regions.push(region);
+        }
+    }
+    regions
+}
+
+fn list_region(text: &str, m: &ListMatch<'_>) -> Option<Region> {
+    let open = m.elements.child(0)?;
+    let close = m.elements.child(m.elements.child_count().checked_sub(1)?)?;
+    if !matches!(open.kind(), "[" | "(") || !matches!(close.kind(), "]" | ")") {
+        return None;
+    }
+    let (open_end, close_start) = (open.end_byte(), close.start_byte());
+    let mut cursor = m.elements.walk();
+    let children: Vec<Node<'_>> = m.elements.children(&mut cursor).collect();
+    let mut units = Vec::new();
+    let mut prev_end = open_end;
+    for (i, child) in children.iter().enumerate() {
+        if !child.is_named() || child.kind() == "comment" {
+            continue;
+        }
+        if child.kind() == "keyword_argument" {
+            // nn.Sequential(a, b) takes no keywords; anything else is not a layer list.
+            return None;
+        }
+        let comma = children
+            .get(i + 1)
+            .filter(|n| n.kind() == ",")
+            .map(|n| n.byte_range());
+        let mut end = comma.as_ref().map_or(child.end_byte(), |c| c.end);
+        let rest_of_line = &text[end..line_end(text, end)];
+        if blank_or_comment(rest_of_line)
+            && rest_of_line
+                .trim_start_matches([' ', '\t'])
+                .starts_with('#')
+        {
+            end += rest_of_line.trim_end_matches(['\n', '\r']).len();
+        }
+        let (identity, ctor) = layer_identity(*child, text);
+        units.push(Unit {
+            span: prev_end..end,
+            body: child.byte_range(),
+            comma,
+            tokens: tokens(*child, text),
+            identity,
+            ctor,
+        });
+        prev_end = end;
+    }
+    let scope = scope(m.container, text);
+    let target = target(m.container, text);
+    let mut region = Region {
+        key: format!("list:{}@{}:{}", m.ctor, scope, target),
+        kind: RegionKind::List,
+        line_form: false,
+        span: open_end..close_start,
+        units,
+        describe: describe(&target, &m.ctor, &scope),
+    };
+    to_line_form(text, &mut region, close_start);
+    Some(region)
+}
+
+/// Turns an inline list region into line form when every element starts
+/// its own line and the closing bracket is on a line after the last one.
+fn to_line_form(text: &str, region: &mut Region, close_start: usize) {
+    let Some(last) = region.units.last() else {
+        return;
+    };
+    let own_lines = region
+        .units
+        .iter()
+        .all(|u| text[u.span.start..u.body.start].contains('\n'));
+    let tail = &text[last.span.end..close_start];
+    if !own_lines
+        || !tail.contains('\n')
+        || !blank_or_comment(&text[last.span.end..line_end(text, last.span.end)])
+    {
+        return;
+    }
+    for unit in &mut region.units {
+        let start = unit.span.start + text[unit.span.start..].find('\n').map_or(0, |p| p + 1);
+        unit.span = start..line_end(text, unit.span.end);
+    }
+    let first = region.units[0].span.start;
+    let end = region.units.last().map_or(first, |u| u.span.end);
+    region.span = first..end;
+    region.line_form = true;
+}
+
+fn describe(target: &str, shape: &str, scope: &str) -> String {
+    let mut s = if target.is_empty() {
+        shape.to_string()
+    } else {
+        format!("`{target}` ({shape})")
+    };
+    if !scope.is_empty() {
+        s.push_str(&format!(" in {scope}"));
+    }
+    s
+}
+
+// ----------------------------------------------------------- statements
+
+struct StatementMatch<'t> {
+    shape: &'static str,
+    statement: Node<'t>,
+    layer: Node<'t>,
+    receiver: String,
+    key: Option<String>,
+}
+
+fn statement_regions(text: &str, tree: &Tree, q: &Queries, taken: &[Range<usize>]) -> Vec<Region> {
+    let query = &q.statements;
+    let names = query.capture_names();
+    let mut found: Vec<StatementMatch<'_>> = Vec::new();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
+    while let Some(m) = matches.next() {
+        let (mut statement, mut layer, mut receiver, mut key, mut shape) =
+            (None, None, String::new(), None, "");
+        for c in m.captures {
+            match names[c.index as usize] {
+                "statement.add" => (statement, shape) = (Some(c.node), "add"),
+                "statement.functional" => (statement, shape) = (Some(c.node), "functional"),
+                "statement.attribute" => (statement, shape) = (Some(c.node), "attributes"),
+                "statement.chain" => (statement, shape) = (Some(c.node), "chain"),
+                "layer" => layer = Some(c.node),
+                "receiver" => receiver = node_text(c.node, text).to_string(),
+                "key" => key = Some(node_text(c.node, text).to_string()),
+                _ => {}
+            }
+        }
+        if let (Some(statement), Some(layer)) = (statement, layer) {
+            if !taken.iter().any(|t| overlaps(t, &statement.byte_range())) {
+                found.push(StatementMatch {
+                    shape,
+                    statement,
+                    layer,
+                    receiver,
+                    key,
+                });
+            }
+        }
+    }
+    found.sort_by_key(|m| m.statement.start_byte());
+    found.dedup_by_key(|m| m.statement.id());
+    let mut regions = Vec::new();
+    let mut run: Vec<StatementMatch<'_>> = Vec::new();
+    for m in found {
+        let continues = run.last().is_some_and(|prev| {
+            prev.shape == m.shape
+                && prev.receiver == m.receiver
+                && previous_statement(m.statement).map(|p| p.id()) == Some(prev.statement.id())
+        });
+        if !continues {
+            regions.extend(statement_region(text, &run));
+            run.clear();
+        }
+        run.push(m);
+    }
+    regions.extend(statement_region(text, &run));
+    regions
+}
+
+/// The statement before `node` in its block, comments skipped.
+fn previous_statement(node: Node<'_>) -> Option<Node<'_>> {
+    let mut prev = node.prev_named_sibling();
+    while let Some(p) = prev {
+        if p.kind() != "comment" {
+            return Some(p);
+        }
+        prev = p.prev_named_sibling();
+    }
+    None
+}
+
+/// Whole lines holding `node`, or `None` when it shares a line with other code.
+fn own_lines(text: &str, node: Node<'_>) -> Option<Range<usize>> {
+    let start = line_start(text, node.start_byte());
+    if !only_blank(&text[start..node.start_byte()]) {
+        return None;
+    }
+    let end = line_end(text, node.end_byte());
+    blank_or_comment(&text[node.end_byte()..end]).then_some(start..end)
+}
+
+fn statement_region(text: &str, run: &[StatementMatch<'_>]) -> Option<Region> {
+    let first = run.first()?;
+    let mut units = Vec::new();
+    let mut prev_end: Option<usize> = None;
+    for m in run {
+        let lines = own_lines(text, m.statement)?;
+        let (identity, ctor) = match &m.key {
+            Some(key) => (
+                Some(format!("self.{key}")),
+                ctor_name(m.layer, text).map(str::to_string),
+            ),
+            None => layer_identity(m.layer, text),
+        };
+        units.push(Unit {
+            span: prev_end.unwrap_or(lines.start)..lines.end,
+            body: m.statement.byte_range(),
+            comma: None,
+            tokens: tokens(m.statement, text),
+            identity,
+            ctor,
+        });
+        prev_end = Some(lines.end);
+    }
+    let scope = scope(first.statement, text);
+    let span = units.first()?.span.start..units.last()?.span.end;
+    let shape = match first.shape {
+        "add" => format!("{}.add", first.receiver),
+        "functional" => "functional chain".into(),
+        "attributes" => "layers of __init__".into(),
+        _ => "call chain".into(),
+    };
+    Some(Region {
+        key: format!("stmts:{}:{}@{}", first.shape, first.receiver, scope),
+        kind: RegionKind::Statements,
+        line_form: true,
+        span,
+        units,
+        describe: describe("", &shape, &scope),
+    })
+}
+
+// ---------------------------------------------------------------- calls
+
+fn call_regions(text: &str, tree: &Tree, q: &Queries, taken: &[Range<usize>]) -> Vec<Region> {
+    let query = &q.calls;
+    let names = query.capture_names();
+    let mut regions = Vec::new();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
+    while let Some(m) = matches.next() {
+        let (mut statement, mut callee, mut target_text, mut call) = (None, "", "", None);
+        for c in m.captures {
+            match names[c.index as usize] {
+                "statement" => statement = Some(c.node),
+                "callee" => callee = node_text(c.node, text),
+                "target" => target_text = node_text(c.node, text),
+                "call" => call = Some(c.node),
+                _ => {}
+            }
+        }
+        let (Some(statement), Some(call)) = (statement, call) else {
+            continue;
+        };
+        if taken.iter().any(|t| overlaps(t, &statement.byte_range())) {
+            continue;
+        }
+        let Some(lines) = own_lines(text, statement) else {
+            continue;
+        };
+        let scope = scope(statement, text);
+        let (identity, ctor) = layer_identity(call, text);
+        regions.push(Region {
+            key: format!("call:{callee}@{scope}:{target_text}"),
+            kind: RegionKind::Call,
+            line_form: true,
+            span: lines.clone(),
+            units: vec![Unit {
+                span: lines,
+                body: statement.byte_range(),
+                comma: None,
+                tokens: tokens(statement, text),
+                identity,
+                ctor,
+            }],
+            describe: describe("", &format!("{callee}(...)"), &scope),
+        });
+    }
+    regions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region_keys(src: &str) -> Vec<(String, usize, bool)> {
+        let parsed = parse(src).unwrap();
+        parsed
+            .regions
+            .iter()
+            .map(|r| (r.key.clone(), r.units.len(), r.line_form))
+            .collect()
+    }
+
+    #[test]
+    fn queries_compile_against_the_grammar() {
+        assert!(queries().is_ok());
+    }
+
+    #[test]
+    fn finds_sequential_in_line_form() {
+        let src = "model = keras.Sequential([\n    layers.Dense(64),\n    # hidden\n    layers.Dense(10),\n])\n";
+        let parsed = parse(src).unwrap();
+        let r = &parsed.regions[0];
+        assert_eq!(r.key, "list:Sequential@:model#0");
+        assert!(r.line_form);
+        assert_eq!(
+            &src[r.units[1].span.clone()],
+            "    # hidden\n    layers.Dense(10),\n"
+        );
+        assert_eq!(r.units[0].identity.as_deref(), Some("Dense"));
+    }
+
+    #[test]
+    fn finds_every_shape() {
+        let src = "\
+m = Sequential(layers=[Dense(1), Dense(2)])
+t = nn.Sequential(nn.Linear(1, 2), nn.ReLU())
+o = nn.Sequential(OrderedDict([('fc', nn.Linear(1, 2))]))
+l = nn.ModuleList([nn.Linear(1, 2)])
+model.add(Dense(1))
+model.add(Dense(2))
+x = layers.Dense(4)(x)
+x = layers.Dense(5)(x)
+model.compile(optimizer='adam', loss='mse')
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(1, 2)
+        self.fc2 = nn.Linear(2, 3)
+    def forward(self, x):
+        x = self.fc1(x)
+        x = self.fc2(x)
+        return x
+";
+        let keys: Vec<String> = region_keys(src).into_iter().map(|k| k.0).collect();
+        assert_eq!(
+            keys,
+            [
+                "list:Sequential@:m#0",
+                "list:Sequential@:t#0",
+                "list:Sequential@:o#0",
+                "list:ModuleList@:l#0",
+                "stmts:add:model@#0",
+                "stmts:functional:@#0",
+                "call:model.compile@:#0",
+                "call:super().__init__@Net.__init__:#0",
+                "stmts:attributes:@Net.__init__#0",
+                "stmts:chain:@Net.forward#0",
+            ]
+        );
+    }
+
+    #[test]
+    fn syntax_errors_are_rejected() {
+        assert_eq!(parse("def f(:\n").err(), Some(ParseError::Syntax));
+    }
+
+    #[test]
+    fn tokens_ignore_layout_and_comments() {
+        let a = parse("f(a, b=1)\n").unwrap();
+        let b = parse("f(\n    a,  # x\n    b = 1\n)\n").unwrap();
+        let ta = tokens(a.tree.root_node(), a.text);
+        let tb = tokens(b.tree.root_node(), b.text);
+        assert_eq!(ta, tb);
+    }
+}
