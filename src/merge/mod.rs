@@ -1,6 +1,7 @@
 //! Three-way merging, from the generic value ([`merge3`]) through lines
 //! ([`lines`]) to Python model code ([`python`]).
 
+pub mod call;
 pub mod lines;
 pub mod merge3;
 pub mod notebook;

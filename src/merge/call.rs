@@ -1,0 +1,501 @@
+//! Merging one element (a layer, a call statement) node by node: calls
+//! argument by argument (positional by position, keyword by name), other
+//! nodes child by child when their shape agrees. The result is the layout
+//! side's text with the other side's changes applied, so formatting of the
+//! layout side is kept.
+
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::merge::merge3::Merge3;
+use crate::parse::python::tokens;
+
+/// How deep the merge descends before it calls a difference a clash.
+const MAX_DEPTH: usize = 48;
+
+/// Two changes that cannot both be kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clash {
+    /// What clashes, for people: "argument `learning_rate`".
+    pub what: String,
+}
+
+/// One change to the layout side's text.
+#[derive(Clone, Debug)]
+struct Edit {
+    range: Range<usize>,
+    text: String,
+}
+
+/// The merged element and what was combined.
+#[derive(Clone, Debug, Default)]
+pub struct ElementMerge {
+    pub text: String,
+    /// The changes taken from the other side, for the report.
+    pub taken: Vec<String>,
+}
+
+/// Merges three versions of one element. `nodes.ours` is the layout side:
+/// its text is kept wherever the other side changed nothing.
+pub fn merge_element(nodes: Merge3<Node<'_>>, texts: Merge3<&str>) -> Result<ElementMerge, Clash> {
+    let mut m = Merger {
+        texts,
+        edits: Vec::new(),
+        taken: Vec::new(),
+    };
+    m.node(nodes, 0)?;
+    let range = nodes.ours.byte_range();
+    Ok(ElementMerge {
+        text: apply(texts.ours, range, &mut m.edits),
+        taken: m.taken,
+    })
+}
+
+fn apply(text: &str, range: Range<usize>, edits: &mut [Edit]) -> String {
+    edits.sort_by_key(|e| e.range.start);
+    let mut out = String::new();
+    let mut pos = range.start;
+    for e in edits.iter() {
+        if e.range.start < pos {
+            continue;
+        }
+        out.push_str(&text[pos..e.range.start]);
+        out.push_str(&e.text);
+        pos = e.range.end;
+    }
+    out.push_str(&text[pos..range.end]);
+    out
+}
+
+struct Merger<'t> {
+    texts: Merge3<&'t str>,
+    edits: Vec<Edit>,
+    taken: Vec<String>,
+}
+
+/// How an argument is addressed across versions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum ArgKey {
+    Positional(usize),
+    Keyword(String),
+    Splat(String),
+}
+
+impl ArgKey {
+    fn describe(&self) -> String {
+        match self {
+            Self::Positional(i) => format!("positional argument {}", i + 1),
+            Self::Keyword(k) => format!("argument `{k}`"),
+            Self::Splat(s) => format!("argument `{s}`"),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Arg<'n> {
+    node: Node<'n>,
+    value: Node<'n>,
+    positional: bool,
+}
+
+impl<'t> Merger<'t> {
+    fn text<'n>(&self, node: Node<'n>, side: &'t str) -> &'t str {
+        side.get(node.byte_range()).unwrap_or("")
+    }
+
+    fn node(&mut self, n: Merge3<Node<'_>>, depth: usize) -> Result<(), Clash> {
+        let tb = tokens(n.base, self.texts.base);
+        let to = tokens(n.ours, self.texts.ours);
+        let tt = tokens(n.theirs, self.texts.theirs);
+        if tt == tb || tt == to {
+            return Ok(());
+        }
+        if to == tb && self.text(n.ours, self.texts.ours) == self.text(n.base, self.texts.base) {
+            self.replace(n.ours, n.theirs);
+            return Ok(());
+        }
+        if depth > MAX_DEPTH {
+            return Err(self.clash(n.ours));
+        }
+        let kinds_agree = n.base.kind() == n.ours.kind() && n.ours.kind() == n.theirs.kind();
+        if kinds_agree && n.ours.kind() == "call" {
+            return self.call(n, depth);
+        }
+        if kinds_agree && self.same_shape(n) {
+            return self.children(n, depth);
+        }
+        if to == tb {
+            // Ours only changed the layout here; theirs' text wins.
+            self.replace(n.ours, n.theirs);
+            return Ok(());
+        }
+        Err(self.clash(n.ours))
+    }
+
+    fn clash(&self, ours: Node<'_>) -> Clash {
+        let mut what = ours.kind().replace('_', " ");
+        if let Some(name) = ours.child_by_field_name("name") {
+            what = format!("`{}`", self.text(name, self.texts.ours));
+        }
+        Clash { what }
+    }
+
+    fn replace(&mut self, ours: Node<'_>, theirs: Node<'_>) {
+        let text = reindent(
+            self.text(theirs, self.texts.theirs),
+            indent_of(self.texts.theirs, theirs.start_byte()),
+            indent_of(self.texts.ours, ours.start_byte()),
+        );
+        self.taken.push(format!("`{}`", one_line(&text)));
+        self.edits.push(Edit {
+            range: ours.byte_range(),
+            text,
+        });
+    }
+
+    /// Same kinds of named children, and theirs' punctuation and operators
+    /// unchanged (ours may have changed them: its text is kept).
+    fn same_shape(&self, n: Merge3<Node<'_>>) -> bool {
+        let shape = |node: Node<'_>, text: &str| {
+            let mut cursor = node.walk();
+            let kids: Vec<(bool, String)> = node
+                .children(&mut cursor)
+                .filter(|c| c.kind() != "comment")
+                .map(|c| {
+                    if c.is_named() {
+                        (true, c.kind().to_string())
+                    } else {
+                        (false, text.get(c.byte_range()).unwrap_or("").to_string())
+                    }
+                })
+                .collect();
+            kids
+        };
+        let (b, o, t) = (
+            shape(n.base, self.texts.base),
+            shape(n.ours, self.texts.ours),
+            shape(n.theirs, self.texts.theirs),
+        );
+        let named = |v: &[(bool, String)]| v.iter().filter(|k| k.0).map(|k| k.1.clone()).collect::<Vec<_>>();
+        named(&b) == named(&o) && named(&o) == named(&t) && (t == b || t == o) && !b.is_empty()
+    }
+
+    fn children(&mut self, n: Merge3<Node<'_>>, depth: usize) -> Result<(), Clash> {
+        let (b, o, t) = (named_children(n.base), named_children(n.ours), named_children(n.theirs));
+        for ((b, o), t) in b.into_iter().zip(o).zip(t) {
+            self.node(Merge3::new(b, o, t), depth + 1)?;
+        }
+        Ok(())
+    }
+
+    fn call(&mut self, n: Merge3<Node<'_>>, depth: usize) -> Result<(), Clash> {
+        let field = |f: &str| {
+            (
+                n.base.child_by_field_name(f),
+                n.ours.child_by_field_name(f),
+                n.theirs.child_by_field_name(f),
+            )
+        };
+        let (Some(fb), Some(fo), Some(ft)) = field("function") else {
+            return Err(self.clash(n.ours));
+        };
+        self.node(Merge3::new(fb, fo, ft), depth + 1)
+            .map_err(|_| Clash { what: "the layer's constructor".into() })?;
+        let (Some(ab), Some(ao), Some(at)) = field("arguments") else {
+            return Err(self.clash(n.ours));
+        };
+        if ab.kind() != "argument_list" || ao.kind() != "argument_list" || at.kind() != "argument_list" {
+            return self.node(Merge3::new(ab, ao, at), depth + 1);
+        }
+        self.arguments(Merge3::new(ab, ao, at), depth)
+    }
+
+    fn arguments(&mut self, lists: Merge3<Node<'_>>, depth: usize) -> Result<(), Clash> {
+        let args = lists.map_ref(|l| collect_args(*l));
+        let texts = self.texts;
+        let keys = Merge3::new(
+            keys_of(&args.base, texts.base),
+            keys_of(&args.ours, texts.ours),
+            keys_of(&args.theirs, texts.theirs),
+        );
+        let find = |keys: &[ArgKey], k: &ArgKey| keys.iter().position(|x| x == k);
+        let mut all: Vec<ArgKey> = keys.base.clone();
+        for k in keys.ours.iter().chain(&keys.theirs) {
+            if !all.contains(k) {
+                all.push(k.clone());
+            }
+        }
+        let mut inserts: Vec<Arg<'_>> = Vec::new();
+        for key in &all {
+            let b = find(&keys.base, key).map(|i| args.base[i]);
+            let o = find(&keys.ours, key).map(|i| args.ours[i]);
+            let t = find(&keys.theirs, key).map(|i| args.theirs[i]);
+            let tok = |a: Arg<'_>, text: &str| tokens(a.node, text);
+            let clash = || Clash { what: key.describe() };
+            match (b, o, t) {
+                (Some(b), Some(o), Some(t)) => self
+                    .node(Merge3::new(b.value, o.value, t.value), depth + 1)
+                    .map_err(|_| clash())?,
+                (Some(b), Some(o), None) => {
+                    if tok(o, texts.ours) != tok(b, texts.base) {
+                        return Err(clash());
+                    }
+                    self.taken.push(format!("removed {}", key.describe()));
+                    self.delete_arg(&args.ours, o);
+                }
+                (Some(b), None, Some(t)) if tok(t, texts.theirs) != tok(b, texts.base) => return Err(clash()),
+                (None, Some(o), Some(t)) if tok(o, texts.ours) != tok(t, texts.theirs) => return Err(clash()),
+                (None, None, Some(t)) => inserts.push(t),
+                _ => {}
+            }
+        }
+        for t in inserts {
+            self.insert_arg(lists.ours, &args.ours, t);
+        }
+        Ok(())
+    }
+
+    fn delete_arg(&mut self, ours: &[Arg<'_>], arg: Arg<'_>) {
+        let Some(i) = ours.iter().position(|a| a.node.id() == arg.node.id()) else { return };
+        let range = if let Some(next) = ours.get(i + 1) {
+            arg.node.start_byte()..next.node.start_byte()
+        } else {
+            let comma_after = next_comma(arg.node);
+            match (i.checked_sub(1).map(|p| ours[p]), comma_after) {
+                (Some(prev), Some(c)) => next_comma(prev.node).map_or(prev.node.end_byte(), |pc| pc.end_byte())..c.end_byte(),
+                (Some(prev), None) => prev.node.end_byte()..arg.node.end_byte(),
+                (None, c) => arg.node.start_byte()..c.map_or(arg.node.end_byte(), |c| c.end_byte()),
+            }
+        };
+        self.edits.push(Edit {
+            range,
+            text: String::new(),
+        });
+    }
+
+    /// Adds theirs' new argument to ours: keywords after ours' last
+    /// argument, positionals after ours' last positional.
+    fn insert_arg(&mut self, list: Node<'_>, ours: &[Arg<'_>], new: Arg<'_>) {
+        let texts = self.texts;
+        let multiline = ours
+            .first()
+            .is_some_and(|a| texts.ours[list.start_byte()..a.node.start_byte()].contains('\n'));
+        let indent = ours
+            .last()
+            .map_or(String::new(), |a| indent_of(texts.ours, a.node.start_byte()).to_string());
+        let text = reindent(
+            self.text(new.node, texts.theirs),
+            indent_of(texts.theirs, new.node.start_byte()),
+            &indent,
+        );
+        self.taken.push(format!("added `{}`", one_line(&text)));
+        let sep = if multiline { format!(",\n{indent}") } else { ", ".to_string() };
+        let anchor = if new.positional {
+            ours.iter().rev().find(|a| a.positional).copied()
+        } else {
+            ours.last().copied()
+        };
+        let edit = match anchor {
+            None if ours.is_empty() => {
+                let at = list.start_byte() + 1;
+                let first = !self.edits.iter().any(|e| e.range == (at..at));
+                Edit {
+                    range: at..at,
+                    text: if first { text } else { format!(", {text}") },
+                }
+            }
+            None => {
+                let at = ours[0].node.start_byte();
+                Edit {
+                    range: at..at,
+                    text: format!("{text}{sep}"),
+                }
+            }
+            Some(a) => match next_comma(a.node).filter(|_| a.node.id() == ours[ours.len() - 1].node.id()) {
+                // Ours ends with a trailing comma: keep the style.
+                Some(comma) => {
+                    let at = comma.end_byte();
+                    let lead = if multiline { format!("\n{indent}") } else { " ".into() };
+                    Edit {
+                        range: at..at,
+                        text: format!("{lead}{text},"),
+                    }
+                }
+                None => {
+                    let at = a.node.end_byte();
+                    Edit {
+                        range: at..at,
+                        text: format!("{sep}{text}"),
+                    }
+                }
+            },
+        };
+        self.edits.push(edit);
+    }
+}
+
+fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .collect()
+}
+
+fn collect_args(list: Node<'_>) -> Vec<Arg<'_>> {
+    let mut cursor = list.walk();
+    list.named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .map(|node| match node.kind() {
+            "keyword_argument" => Arg {
+                node,
+                value: node.child_by_field_name("value").unwrap_or(node),
+                positional: false,
+            },
+            "list_splat" | "dictionary_splat" => Arg {
+                node,
+                value: node,
+                positional: false,
+            },
+            _ => Arg {
+                node,
+                value: node,
+                positional: true,
+            },
+        })
+        .collect()
+}
+
+fn keys_of(args: &[Arg<'_>], text: &str) -> Vec<ArgKey> {
+    let mut position = 0;
+    args.iter()
+        .map(|a| match a.node.kind() {
+            "keyword_argument" => ArgKey::Keyword(
+                a.node
+                    .child_by_field_name("name")
+                    .and_then(|n| text.get(n.byte_range()))
+                    .unwrap_or("")
+                    .to_string(),
+            ),
+            "list_splat" | "dictionary_splat" => ArgKey::Splat(text.get(a.node.byte_range()).unwrap_or("").to_string()),
+            _ => {
+                position += 1;
+                ArgKey::Positional(position - 1)
+            }
+        })
+        .collect()
+}
+
+fn next_comma(node: Node<'_>) -> Option<Node<'_>> {
+    let mut next = node.next_sibling();
+    while let Some(n) = next {
+        match n.kind() {
+            "," => return Some(n),
+            "comment" => next = n.next_sibling(),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The indentation of the line holding `pos`.
+pub fn indent_of(text: &str, pos: usize) -> &str {
+    let start = text[..pos.min(text.len())].rfind('\n').map_or(0, |p| p + 1);
+    let line = &text[start..];
+    let width = line.len() - line.trim_start_matches([' ', '\t']).len();
+    &line[..width]
+}
+
+/// Moves the second and later lines of `text` from indentation `from` to `to`.
+pub fn reindent(text: &str, from: &str, to: &str) -> String {
+    if from == to || !text.contains('\n') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        match line.strip_prefix(from) {
+            Some(rest) if i > 0 => {
+                out.push_str(to);
+                out.push_str(rest);
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
+
+fn one_line(text: &str) -> String {
+    let joined: Vec<&str> = text.split_whitespace().collect();
+    let s = joined.join(" ");
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::python::parse;
+
+    fn merge(b: &str, o: &str, t: &str) -> Result<String, Clash> {
+        let (pb, po, pt) = (parse(b).unwrap(), parse(o).unwrap(), parse(t).unwrap());
+        let nodes = Merge3::new(&pb, &po, &pt).map(|p| p.tree.root_node().named_child(0).unwrap());
+        merge_element(nodes, Merge3::new(b, o, t)).map(|m| m.text)
+    }
+
+    #[test]
+    fn different_arguments_combine() {
+        assert_eq!(
+            merge("Dense(64)\n", "Dense(128)\n", "Dense(64, activation='relu')\n").unwrap(),
+            "Dense(128, activation='relu')"
+        );
+    }
+
+    #[test]
+    fn same_argument_different_values_clash() {
+        let err = merge("Adam(learning_rate=0.001)\n", "Adam(learning_rate=0.0001)\n", "Adam(learning_rate=0.01)\n");
+        assert_eq!(err.unwrap_err().what, "argument `learning_rate`");
+    }
+
+    #[test]
+    fn keywords_added_by_both_keep_ours_first() {
+        assert_eq!(merge("f(a)\n", "f(a, x=1)\n", "f(a, y=2)\n").unwrap(), "f(a, x=1, y=2)");
+    }
+
+    #[test]
+    fn nested_calls_merge() {
+        assert_eq!(
+            merge(
+                "m.compile(optimizer=Adam(learning_rate=1e-3), loss='mse')\n",
+                "m.compile(optimizer=Adam(learning_rate=1e-4), loss='mse')\n",
+                "m.compile(optimizer=Adam(learning_rate=1e-3, clipnorm=1.0), loss='mse', metrics=['mae'])\n",
+            )
+            .unwrap(),
+            "m.compile(optimizer=Adam(learning_rate=1e-4, clipnorm=1.0), loss='mse', metrics=['mae'])"
+        );
+    }
+
+    #[test]
+    fn reformatted_layout_keeps_other_sides_change() {
+        let b = "Dense(64, activation='relu')\n";
+        let o = "Dense(\n    64,\n    activation='relu',\n)\n";
+        let t = "Dense(128, activation='relu')\n";
+        assert_eq!(merge(b, o, t).unwrap(), "Dense(\n    128,\n    activation='relu',\n)");
+    }
+
+    #[test]
+    fn multiline_insert_keeps_trailing_comma() {
+        let b = "Dense(\n    64,\n)\n";
+        let o = "Dense(\n    128,\n)\n";
+        let t = "Dense(\n    64,\n    use_bias=False,\n)\n";
+        assert_eq!(merge(b, o, t).unwrap(), "Dense(\n    128,\n    use_bias=False,\n)");
+    }
+
+    #[test]
+    fn delete_versus_unchanged_argument() {
+        assert_eq!(merge("f(a, b=1, c=2)\n", "f(a, b=1, c=3)\n", "f(a, c=2)\n").unwrap(), "f(a, c=3)");
+        assert_eq!(merge("f(a, b=1)\n", "f(x, b=1)\n", "f(a)\n").unwrap(), "f(x)");
+    }
+}
