@@ -50,9 +50,8 @@ pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
         [versions.base, versions.ours, versions.theirs],
     );
     let line = line_outcome(versions, kind, &markers);
-    if line.is_clean()
-        && !(kind == FileKind::Notebook && !crate::merge::notebook::is_valid(&line.bytes))
-    {
+    let trusted = kind != FileKind::Notebook || crate::merge::notebook::is_valid(&line.bytes);
+    if line.is_clean() && trusted {
         return line;
     }
     let structured = catch_unwind(AssertUnwindSafe(|| {

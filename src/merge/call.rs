@@ -177,12 +177,21 @@ impl<'t> Merger<'t> {
             shape(n.ours, self.texts.ours),
             shape(n.theirs, self.texts.theirs),
         );
-        let named = |v: &[(bool, String)]| v.iter().filter(|k| k.0).map(|k| k.1.clone()).collect::<Vec<_>>();
+        let named = |v: &[(bool, String)]| {
+            v.iter()
+                .filter(|k| k.0)
+                .map(|k| k.1.clone())
+                .collect::<Vec<_>>()
+        };
         named(&b) == named(&o) && named(&o) == named(&t) && (t == b || t == o) && !b.is_empty()
     }
 
     fn children(&mut self, n: Merge3<Node<'_>>, depth: usize) -> Result<(), Clash> {
-        let (b, o, t) = (named_children(n.base), named_children(n.ours), named_children(n.theirs));
+        let (b, o, t) = (
+            named_children(n.base),
+            named_children(n.ours),
+            named_children(n.theirs),
+        );
         for ((b, o), t) in b.into_iter().zip(o).zip(t) {
             self.node(Merge3::new(b, o, t), depth + 1)?;
         }
@@ -201,11 +210,16 @@ impl<'t> Merger<'t> {
             return Err(self.clash(n.ours));
         };
         self.node(Merge3::new(fb, fo, ft), depth + 1)
-            .map_err(|_| Clash { what: "the layer's constructor".into() })?;
+            .map_err(|_| Clash {
+                what: "the layer's constructor".into(),
+            })?;
         let (Some(ab), Some(ao), Some(at)) = field("arguments") else {
             return Err(self.clash(n.ours));
         };
-        if ab.kind() != "argument_list" || ao.kind() != "argument_list" || at.kind() != "argument_list" {
+        if ab.kind() != "argument_list"
+            || ao.kind() != "argument_list"
+            || at.kind() != "argument_list"
+        {
             return self.node(Merge3::new(ab, ao, at), depth + 1);
         }
         self.arguments(Merge3::new(ab, ao, at), depth)
@@ -232,7 +246,9 @@ impl<'t> Merger<'t> {
             let o = find(&keys.ours, key).map(|i| args.ours[i]);
             let t = find(&keys.theirs, key).map(|i| args.theirs[i]);
             let tok = |a: Arg<'_>, text: &str| tokens(a.node, text);
-            let clash = || Clash { what: key.describe() };
+            let clash = || Clash {
+                what: key.describe(),
+            };
             match (b, o, t) {
                 (Some(b), Some(o), Some(t)) => self
                     .node(Merge3::new(b.value, o.value, t.value), depth + 1)
@@ -244,8 +260,12 @@ impl<'t> Merger<'t> {
                     self.taken.push(format!("removed {}", key.describe()));
                     self.delete_arg(&args.ours, o);
                 }
-                (Some(b), None, Some(t)) if tok(t, texts.theirs) != tok(b, texts.base) => return Err(clash()),
-                (None, Some(o), Some(t)) if tok(o, texts.ours) != tok(t, texts.theirs) => return Err(clash()),
+                (Some(b), None, Some(t)) if tok(t, texts.theirs) != tok(b, texts.base) => {
+                    return Err(clash())
+                }
+                (None, Some(o), Some(t)) if tok(o, texts.ours) != tok(t, texts.theirs) => {
+                    return Err(clash())
+                }
                 (None, None, Some(t)) => inserts.push(t),
                 _ => {}
             }
@@ -257,13 +277,18 @@ impl<'t> Merger<'t> {
     }
 
     fn delete_arg(&mut self, ours: &[Arg<'_>], arg: Arg<'_>) {
-        let Some(i) = ours.iter().position(|a| a.node.id() == arg.node.id()) else { return };
+        let Some(i) = ours.iter().position(|a| a.node.id() == arg.node.id()) else {
+            return;
+        };
         let range = if let Some(next) = ours.get(i + 1) {
             arg.node.start_byte()..next.node.start_byte()
         } else {
             let comma_after = next_comma(arg.node);
             match (i.checked_sub(1).map(|p| ours[p]), comma_after) {
-                (Some(prev), Some(c)) => next_comma(prev.node).map_or(prev.node.end_byte(), |pc| pc.end_byte())..c.end_byte(),
+                (Some(prev), Some(c)) => {
+                    next_comma(prev.node).map_or(prev.node.end_byte(), |pc| pc.end_byte())
+                        ..c.end_byte()
+                }
                 (Some(prev), None) => prev.node.end_byte()..arg.node.end_byte(),
                 (None, c) => arg.node.start_byte()..c.map_or(arg.node.end_byte(), |c| c.end_byte()),
             }
@@ -281,16 +306,20 @@ impl<'t> Merger<'t> {
         let multiline = ours
             .first()
             .is_some_and(|a| texts.ours[list.start_byte()..a.node.start_byte()].contains('\n'));
-        let indent = ours
-            .last()
-            .map_or(String::new(), |a| indent_of(texts.ours, a.node.start_byte()).to_string());
+        let indent = ours.last().map_or(String::new(), |a| {
+            indent_of(texts.ours, a.node.start_byte()).to_string()
+        });
         let text = reindent(
             self.text(new.node, texts.theirs),
             indent_of(texts.theirs, new.node.start_byte()),
             &indent,
         );
         self.taken.push(format!("added `{}`", one_line(&text)));
-        let sep = if multiline { format!(",\n{indent}") } else { ", ".to_string() };
+        let sep = if multiline {
+            format!(",\n{indent}")
+        } else {
+            ", ".to_string()
+        };
         let anchor = if new.positional {
             ours.iter().rev().find(|a| a.positional).copied()
         } else {
@@ -312,24 +341,30 @@ impl<'t> Merger<'t> {
                     text: format!("{text}{sep}"),
                 }
             }
-            Some(a) => match next_comma(a.node).filter(|_| a.node.id() == ours[ours.len() - 1].node.id()) {
-                // Ours ends with a trailing comma: keep the style.
-                Some(comma) => {
-                    let at = comma.end_byte();
-                    let lead = if multiline { format!("\n{indent}") } else { " ".into() };
-                    Edit {
-                        range: at..at,
-                        text: format!("{lead}{text},"),
+            Some(a) => {
+                match next_comma(a.node).filter(|_| a.node.id() == ours[ours.len() - 1].node.id()) {
+                    // Ours ends with a trailing comma: keep the style.
+                    Some(comma) => {
+                        let at = comma.end_byte();
+                        let lead = if multiline {
+                            format!("\n{indent}")
+                        } else {
+                            " ".into()
+                        };
+                        Edit {
+                            range: at..at,
+                            text: format!("{lead}{text},"),
+                        }
+                    }
+                    None => {
+                        let at = a.node.end_byte();
+                        Edit {
+                            range: at..at,
+                            text: format!("{sep}{text}"),
+                        }
                     }
                 }
-                None => {
-                    let at = a.node.end_byte();
-                    Edit {
-                        range: at..at,
-                        text: format!("{sep}{text}"),
-                    }
-                }
-            },
+            }
         };
         self.edits.push(edit);
     }
@@ -377,7 +412,9 @@ fn keys_of(args: &[Arg<'_>], text: &str) -> Vec<ArgKey> {
                     .unwrap_or("")
                     .to_string(),
             ),
-            "list_splat" | "dictionary_splat" => ArgKey::Splat(text.get(a.node.byte_range()).unwrap_or("").to_string()),
+            "list_splat" | "dictionary_splat" => {
+                ArgKey::Splat(text.get(a.node.byte_range()).unwrap_or("").to_string())
+            }
             _ => {
                 position += 1;
                 ArgKey::Positional(position - 1)
@@ -448,20 +485,32 @@ mod tests {
     #[test]
     fn different_arguments_combine() {
         assert_eq!(
-            merge("Dense(64)\n", "Dense(128)\n", "Dense(64, activation='relu')\n").unwrap(),
+            merge(
+                "Dense(64)\n",
+                "Dense(128)\n",
+                "Dense(64, activation='relu')\n"
+            )
+            .unwrap(),
             "Dense(128, activation='relu')"
         );
     }
 
     #[test]
     fn same_argument_different_values_clash() {
-        let err = merge("Adam(learning_rate=0.001)\n", "Adam(learning_rate=0.0001)\n", "Adam(learning_rate=0.01)\n");
+        let err = merge(
+            "Adam(learning_rate=0.001)\n",
+            "Adam(learning_rate=0.0001)\n",
+            "Adam(learning_rate=0.01)\n",
+        );
         assert_eq!(err.unwrap_err().what, "argument `learning_rate`");
     }
 
     #[test]
     fn keywords_added_by_both_keep_ours_first() {
-        assert_eq!(merge("f(a)\n", "f(a, x=1)\n", "f(a, y=2)\n").unwrap(), "f(a, x=1, y=2)");
+        assert_eq!(
+            merge("f(a)\n", "f(a, x=1)\n", "f(a, y=2)\n").unwrap(),
+            "f(a, x=1, y=2)"
+        );
     }
 
     #[test]
@@ -482,7 +531,10 @@ mod tests {
         let b = "Dense(64, activation='relu')\n";
         let o = "Dense(\n    64,\n    activation='relu',\n)\n";
         let t = "Dense(128, activation='relu')\n";
-        assert_eq!(merge(b, o, t).unwrap(), "Dense(\n    128,\n    activation='relu',\n)");
+        assert_eq!(
+            merge(b, o, t).unwrap(),
+            "Dense(\n    128,\n    activation='relu',\n)"
+        );
     }
 
     #[test]
@@ -490,12 +542,21 @@ mod tests {
         let b = "Dense(\n    64,\n)\n";
         let o = "Dense(\n    128,\n)\n";
         let t = "Dense(\n    64,\n    use_bias=False,\n)\n";
-        assert_eq!(merge(b, o, t).unwrap(), "Dense(\n    128,\n    use_bias=False,\n)");
+        assert_eq!(
+            merge(b, o, t).unwrap(),
+            "Dense(\n    128,\n    use_bias=False,\n)"
+        );
     }
 
     #[test]
     fn delete_versus_unchanged_argument() {
-        assert_eq!(merge("f(a, b=1, c=2)\n", "f(a, b=1, c=3)\n", "f(a, c=2)\n").unwrap(), "f(a, c=3)");
-        assert_eq!(merge("f(a, b=1)\n", "f(x, b=1)\n", "f(a)\n").unwrap(), "f(x)");
+        assert_eq!(
+            merge("f(a, b=1, c=2)\n", "f(a, b=1, c=3)\n", "f(a, c=2)\n").unwrap(),
+            "f(a, c=3)"
+        );
+        assert_eq!(
+            merge("f(a, b=1)\n", "f(x, b=1)\n", "f(a)\n").unwrap(),
+            "f(x)"
+        );
     }
 }

@@ -1,11 +1,16 @@
-//! Three-way merging, from the generic value ([`merge3`]) through lines
-//! ([`lines`]) to Python model code ([`python`]).
+//! Three-way merging, from the generic value ([`merge3`]) and lines
+//! ([`lines`]) through one element ([`call`]) and element lists
+//! ([`sequence`], [`convention`], [`layout`]) to whole Python files
+//! ([`python`]) and notebooks ([`notebook`]).
 
 pub mod call;
+pub mod convention;
+pub mod layout;
 pub mod lines;
 pub mod merge3;
 pub mod notebook;
 pub mod python;
+pub mod sequence;
 
 use crate::report::Report;
 

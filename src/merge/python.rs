@@ -1,22 +1,223 @@
-//! Python model code: layer containers and call arguments merged
-//! structurally, everything else by lines.
+//! Python model code: layer containers and call statements merged
+//! structurally (regions found in all three versions), the text between
+//! them by lines; the result is verified by parsing it again.
 
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::merge::layout::{line_mode, render_region};
 use crate::merge::lines::merge_lines;
 use crate::merge::merge3::Merge3;
+use crate::merge::sequence::{plan, Inputs};
 use crate::merge::Structured;
 use crate::options::MergeOptions;
-use crate::render::{render, Markers};
-use crate::report::Report;
+use crate::parse::python::{parse, Parsed, Region, RegionKind};
+use crate::render::{render, Markers, Piece};
+use crate::report::{Decision, Report};
 
+/// Merges three Python sources (LF, no BOM).
 pub fn merge(
     texts: Merge3<&str>,
-    _options: &MergeOptions,
+    options: &MergeOptions,
     markers: &Markers,
 ) -> Result<Structured, String> {
-    let r = render(&merge_lines(texts), markers);
+    let parsed = Merge3::new(parse(texts.base), parse(texts.ours), parse(texts.theirs));
+    let (Ok(base), Ok(ours), Ok(theirs)) = (parsed.base, parsed.ours, parsed.theirs) else {
+        return Err("a version does not parse as Python".into());
+    };
+    let parsed = Merge3::new(&base, &ours, &theirs);
+    let anchors = matched_regions(parsed);
+    let mut pieces = Vec::new();
+    let mut report = Report::default();
+    let mut expected: Vec<(String, Vec<Option<String>>)> = Vec::new();
+    let mut pos = Merge3::new(0, 0, 0);
+    for regions in anchors {
+        let inputs = Inputs {
+            parsed,
+            regions,
+            strict: options.strict,
+        };
+        let spans = region_spans(&inputs);
+        let between = Merge3::new(
+            &texts.base[pos.base..spans.base.start],
+            &texts.ours[pos.ours..spans.ours.start],
+            &texts.theirs[pos.theirs..spans.theirs.start],
+        );
+        pieces.extend(merge_lines(between));
+        let plan = plan(&inputs);
+        let rendered = render_region(&inputs, &plan)?;
+        pieces.extend(rendered.pieces);
+        expected.push((regions.base.key.clone(), rendered.expected));
+        for d in plan.decisions {
+            report.push(describe(d, regions.ours));
+        }
+        pos = spans.map(|s| s.end);
+    }
+    pieces.extend(merge_lines(Merge3::new(
+        &texts.base[pos.base..],
+        &texts.ours[pos.ours..],
+        &texts.theirs[pos.theirs..],
+    )));
+    let rendered = render(&join_text(pieces), markers);
+    if rendered.conflicts == 0 {
+        verify(&rendered.text, &expected)?;
+    }
     Ok(Structured {
-        text: r.text,
-        conflicts: r.conflicts,
-        report: Report::default(),
+        text: rendered.text,
+        conflicts: rendered.conflicts,
+        report,
     })
+}
+
+/// Regions present in all three versions, in the same order in each.
+fn matched_regions<'a>(parsed: Merge3<&'a Parsed<'a>>) -> Vec<Merge3<&'a Region>> {
+    let index = |p: &'a Parsed<'a>| -> HashMap<&'a str, usize> {
+        p.regions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.key.as_str(), i))
+            .collect()
+    };
+    let (ours, theirs) = (index(parsed.ours), index(parsed.theirs));
+    let mut last = (None::<usize>, None::<usize>);
+    let mut out = Vec::new();
+    for region in &parsed.base.regions {
+        let (Some(&o), Some(&t)) = (
+            ours.get(region.key.as_str()),
+            theirs.get(region.key.as_str()),
+        ) else {
+            continue;
+        };
+        if last.0.is_some_and(|l| o <= l) || last.1.is_some_and(|l| t <= l) {
+            continue;
+        }
+        let (ro, rt) = (&parsed.ours.regions[o], &parsed.theirs.regions[t]);
+        if ro.kind != region.kind || rt.kind != region.kind {
+            continue;
+        }
+        last = (Some(o), Some(t));
+        out.push(Merge3::new(region, ro, rt));
+    }
+    out
+}
+
+fn region_spans(inputs: &Inputs<'_>) -> Merge3<Range<usize>> {
+    let lines = line_mode(inputs);
+    inputs.regions.map_ref(|r| match (&r.lines, lines) {
+        (Some(l), true) => l.clone(),
+        _ => r.span.clone(),
+    })
+}
+
+/// Puts the region's name into a decision's subject.
+fn describe(mut d: Decision, region: &Region) -> Decision {
+    d.subject = if region.kind == RegionKind::Call {
+        region.describe.clone()
+    } else {
+        format!("{} of {}", d.subject, region.describe)
+    };
+    d
+}
+
+/// Joins neighbouring text pieces (cheaper rendering, same output).
+fn join_text(pieces: Vec<Piece>) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        match (out.last_mut(), piece) {
+            (Some(Piece::Text(prev)), Piece::Text(next)) => prev.push_str(&next),
+            (_, piece) => out.push(piece),
+        }
+    }
+    out
+}
+
+/// The clean result must parse, and each merged region must hold exactly
+/// the elements the plan put there.
+fn verify(text: &str, expected: &[(String, Vec<Option<String>>)]) -> Result<(), String> {
+    let parsed = parse(text).map_err(|_| "the merged result does not parse".to_string())?;
+    let regions: HashMap<&str, &Region> =
+        parsed.regions.iter().map(|r| (r.key.as_str(), r)).collect();
+    for (key, tokens) in expected {
+        let region = regions
+            .get(key.as_str())
+            .ok_or_else(|| format!("the merged result lost the region {key}"))?;
+        let ok = region.units.len() == tokens.len()
+            && region
+                .units
+                .iter()
+                .zip(tokens)
+                .all(|(u, t)| t.as_ref().is_none_or(|t| *t == u.tokens));
+        if !ok {
+            return Err(format!(
+                "the merged region {key} does not hold the planned elements"
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(b: &str, o: &str, t: &str) -> (String, usize) {
+        let markers = Markers::for_inputs(&MergeOptions::default(), &[]);
+        let s = merge(Merge3::new(b, o, t), &MergeOptions::default(), &markers).unwrap();
+        (s.text, s.conflicts)
+    }
+
+    const BASE: &str = "model = keras.Sequential([\n    layers.Conv2D(32, 3),\n    layers.Flatten(),\n    layers.Dense(64),\n    layers.Dense(10),\n])\n";
+
+    #[test]
+    fn seed_scenario_different_places() {
+        let o = BASE.replace(
+            "    layers.Dense(64),\n",
+            "    layers.Dense(64),\n    layers.Dropout(0.5),\n",
+        );
+        let t = BASE.replace(
+            "    layers.Conv2D(32, 3),\n",
+            "    layers.Conv2D(32, 3),\n    layers.BatchNormalization(),\n",
+        );
+        let (text, conflicts) = run(BASE, &o, &t);
+        assert_eq!(conflicts, 0);
+        assert_eq!(text, "model = keras.Sequential([\n    layers.Conv2D(32, 3),\n    layers.BatchNormalization(),\n    layers.Flatten(),\n    layers.Dense(64),\n    layers.Dropout(0.5),\n    layers.Dense(10),\n])\n");
+    }
+
+    #[test]
+    fn same_place_ordered_by_convention() {
+        let o = BASE.replace(
+            "    layers.Dense(64),\n",
+            "    layers.Dense(64),\n    layers.Dropout(0.5),\n",
+        );
+        let t = BASE.replace(
+            "    layers.Dense(64),\n",
+            "    layers.Dense(64),\n    layers.BatchNormalization(),\n",
+        );
+        let (text, conflicts) = run(BASE, &o, &t);
+        assert_eq!(conflicts, 0);
+        assert!(text.contains("    layers.Dense(64),\n    layers.BatchNormalization(),\n    layers.Dropout(0.5),\n"), "{text}");
+    }
+
+    #[test]
+    fn argument_clash_is_narrow() {
+        let o = BASE.replace("Dense(64)", "Dense(128)");
+        let t = BASE.replace("Dense(64)", "Dense(256)");
+        let (text, conflicts) = run(BASE, &o, &t);
+        assert_eq!(conflicts, 1);
+        assert!(text.contains("    layers.Flatten(),\n<<<<<<< ours\n    layers.Dense(128),\n=======\n    layers.Dense(256),\n>>>>>>> theirs\n    layers.Dense(10),\n"), "{text}");
+    }
+
+    #[test]
+    fn one_line_list_appends() {
+        let b = "m = Sequential([Dense(1), Dense(2)])\n";
+        let o = "m = Sequential([Dense(1), Dropout(0.1), Dense(2)])\n";
+        let t = "m = Sequential([Dense(1), Dense(2), Softmax()])\n";
+        assert_eq!(
+            run(b, o, t),
+            (
+                "m = Sequential([Dense(1), Dropout(0.1), Dense(2), Softmax()])\n".into(),
+                0
+            )
+        );
+    }
 }

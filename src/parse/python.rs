@@ -45,9 +45,12 @@ pub enum RegionKind {
 /// One element of a region: a layer, or a whole call statement.
 #[derive(Clone, Debug)]
 pub struct Unit {
-    /// The unit's text: whole lines (with comment lines before it) in line
-    /// form, or lead + element + comma + trailing comment inline.
+    /// The unit's text inline: lead (whitespace, comment lines) + element +
+    /// comma + trailing comment.
     pub span: Range<usize>,
+    /// The unit's whole lines (with the comment lines before it), when the
+    /// region is in line form.
+    pub lines: Option<Range<usize>>,
     /// The element's own node.
     pub body: Range<usize>,
     /// The comma after the element, if any.
@@ -68,10 +71,10 @@ pub struct Region {
     /// Stable across versions: shape, scope, target and occurrence.
     pub key: String,
     pub kind: RegionKind,
-    /// Whether every unit covers whole lines.
-    pub line_form: bool,
-    /// The bytes the merged region replaces.
+    /// The bytes the merged region replaces inline: between the brackets.
     pub span: Range<usize>,
+    /// The whole lines of the units, when every unit covers whole lines.
+    pub lines: Option<Range<usize>>,
     pub units: Vec<Unit>,
     /// For people: "`model` (Sequential) in build_model".
     pub describe: String,
@@ -423,6 +426,7 @@ fn list_region(text: &str, m: &ListMatch<'_>) -> Option<Region> {
         let (identity, ctor) = layer_identity(*child, text);
         units.push(Unit {
             span: prev_end..end,
+            lines: None,
             body: child.byte_range(),
             comma,
             tokens: tokens(*child, text),
@@ -436,8 +440,8 @@ fn list_region(text: &str, m: &ListMatch<'_>) -> Option<Region> {
     let mut region = Region {
         key: format!("list:{}@{}:{}", m.ctor, scope, target),
         kind: RegionKind::List,
-        line_form: false,
         span: open_end..close_start,
+        lines: None,
         units,
         describe: describe(&target, &m.ctor, &scope),
     };
@@ -464,12 +468,15 @@ fn to_line_form(text: &str, region: &mut Region, close_start: usize) {
     }
     for unit in &mut region.units {
         let start = unit.span.start + text[unit.span.start..].find('\n').map_or(0, |p| p + 1);
-        unit.span = start..line_end(text, unit.span.end);
+        unit.lines = Some(start..line_end(text, unit.span.end));
     }
-    let first = region.units[0].span.start;
-    let end = region.units.last().map_or(first, |u| u.span.end);
-    region.span = first..end;
-    region.line_form = true;
+    let first = region.units[0].lines.as_ref().map_or(0, |l| l.start);
+    let end = region
+        .units
+        .last()
+        .and_then(|u| u.lines.as_ref())
+        .map_or(first, |l| l.end);
+    region.lines = Some(first..end);
 }
 
 fn describe(target: &str, shape: &str, scope: &str) -> String {
@@ -582,8 +589,10 @@ fn statement_region(text: &str, run: &[StatementMatch<'_>]) -> Option<Region> {
             ),
             None => layer_identity(m.layer, text),
         };
+        let span = prev_end.unwrap_or(lines.start)..lines.end;
         units.push(Unit {
-            span: prev_end.unwrap_or(lines.start)..lines.end,
+            span: span.clone(),
+            lines: Some(span),
             body: m.statement.byte_range(),
             comma: None,
             tokens: tokens(m.statement, text),
@@ -603,8 +612,8 @@ fn statement_region(text: &str, run: &[StatementMatch<'_>]) -> Option<Region> {
     Some(Region {
         key: format!("stmts:{}:{}@{}", first.shape, first.receiver, scope),
         kind: RegionKind::Statements,
-        line_form: true,
-        span,
+        span: span.clone(),
+        lines: Some(span),
         units,
         describe: describe("", &shape, &scope),
     })
@@ -643,10 +652,11 @@ fn call_regions(text: &str, tree: &Tree, q: &Queries, taken: &[Range<usize>]) ->
         regions.push(Region {
             key: format!("call:{callee}@{scope}:{target_text}"),
             kind: RegionKind::Call,
-            line_form: true,
             span: lines.clone(),
+            lines: Some(lines.clone()),
             units: vec![Unit {
-                span: lines,
+                span: lines.clone(),
+                lines: Some(lines),
                 body: statement.byte_range(),
                 comma: None,
                 tokens: tokens(statement, text),
@@ -668,7 +678,7 @@ mod tests {
         parsed
             .regions
             .iter()
-            .map(|r| (r.key.clone(), r.units.len(), r.line_form))
+            .map(|r| (r.key.clone(), r.units.len(), r.lines.is_some()))
             .collect()
     }
 
@@ -683,9 +693,13 @@ mod tests {
         let parsed = parse(src).unwrap();
         let r = &parsed.regions[0];
         assert_eq!(r.key, "list:Sequential@:model#0");
-        assert!(r.line_form);
+        assert!(r.lines.is_some());
         assert_eq!(
             &src[r.units[1].span.clone()],
+            "\n    # hidden\n    layers.Dense(10),"
+        );
+        assert_eq!(
+            &src[r.units[1].lines.clone().unwrap()],
             "    # hidden\n    layers.Dense(10),\n"
         );
         assert_eq!(r.units[0].identity.as_deref(), Some("Dense"));

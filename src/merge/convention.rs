@@ -1,0 +1,156 @@
+//! The ML ordering convention for layers both sides inserted at the same
+//! place (merge-rules §2): a layer that computes comes first, then
+//! normalisation, then activation, then dropout-family and pooling.
+
+/// The place of a layer constructor in the convention, if it has one.
+pub fn category(ctor: &str) -> Option<u8> {
+    const COMPUTE: &[&str] = &[
+        "Dense",
+        "Linear",
+        "LazyLinear",
+        "Bilinear",
+        "Embedding",
+        "LSTM",
+        "GRU",
+        "RNN",
+        "SimpleRNN",
+        "Bidirectional",
+        "ConvLSTM1D",
+        "ConvLSTM2D",
+        "ConvLSTM3D",
+        "MultiHeadAttention",
+        "Attention",
+        "EinsumDense",
+        "TransformerEncoderLayer",
+        "TransformerDecoderLayer",
+        "LSTMCell",
+        "GRUCell",
+    ];
+    const NORMALISE: &[&str] = &[
+        "BatchNormalization",
+        "LayerNormalization",
+        "GroupNormalization",
+        "UnitNormalization",
+        "BatchNorm1d",
+        "BatchNorm2d",
+        "BatchNorm3d",
+        "LayerNorm",
+        "GroupNorm",
+        "InstanceNorm1d",
+        "InstanceNorm2d",
+        "InstanceNorm3d",
+        "SyncBatchNorm",
+        "RMSNorm",
+    ];
+    const ACTIVATION: &[&str] = &[
+        "Activation",
+        "ReLU",
+        "ReLU6",
+        "LeakyReLU",
+        "PReLU",
+        "ELU",
+        "SELU",
+        "GELU",
+        "SiLU",
+        "Mish",
+        "Softmax",
+        "LogSoftmax",
+        "Sigmoid",
+        "Tanh",
+        "Hardswish",
+        "Hardsigmoid",
+        "ThresholdedReLU",
+        "Softplus",
+    ];
+    const REGULARISE: &[&str] = &[
+        "Dropout",
+        "SpatialDropout1D",
+        "SpatialDropout2D",
+        "SpatialDropout3D",
+        "AlphaDropout",
+        "GaussianDropout",
+        "GaussianNoise",
+        "Dropout1d",
+        "Dropout2d",
+        "Dropout3d",
+        "FeatureAlphaDropout",
+        "ActivityRegularization",
+    ];
+    let is_conv = ctor.starts_with("Conv")
+        || ctor.starts_with("SeparableConv")
+        || ctor.starts_with("DepthwiseConv")
+        || ctor.starts_with("LazyConv");
+    let is_pool = ctor.contains("Pool");
+    if COMPUTE.contains(&ctor) || is_conv {
+        Some(0)
+    } else if NORMALISE.contains(&ctor) {
+        Some(1)
+    } else if ACTIVATION.contains(&ctor) {
+        Some(2)
+    } else if REGULARISE.contains(&ctor) || is_pool {
+        Some(3)
+    } else {
+        None
+    }
+}
+
+/// Orders two sides' same-place insertions by the convention, as
+/// (from ours, index) pairs; `None` when the convention does not decide:
+/// an unknown layer, a side whose own order goes against the convention,
+/// or both sides inserting layers of the same kind.
+pub fn order_by_convention(
+    ours: &[Option<String>],
+    theirs: &[Option<String>],
+) -> Option<Vec<(bool, usize)>> {
+    let cats = |side: &[Option<String>]| -> Option<Vec<u8>> {
+        side.iter()
+            .map(|c| c.as_deref().and_then(category))
+            .collect()
+    };
+    let (co, ct) = (cats(ours)?, cats(theirs)?);
+    let sorted = |v: &[u8]| v.windows(2).all(|w| w[0] <= w[1]);
+    if !sorted(&co) || !sorted(&ct) || co.iter().any(|c| ct.contains(c)) {
+        return None;
+    }
+    let mut order: Vec<(bool, usize)> = (0..co.len())
+        .map(|k| (true, k))
+        .chain((0..ct.len()).map(|k| (false, k)))
+        .collect();
+    order.sort_by_key(|&(from_ours, k)| if from_ours { co[k] } else { ct[k] });
+    Some(order)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(v: &[&str]) -> Vec<Option<String>> {
+        v.iter().map(|s| Some(s.to_string())).collect()
+    }
+
+    #[test]
+    fn batchnorm_before_dropout() {
+        let order = order_by_convention(&names(&["Dropout"]), &names(&["BatchNormalization"]));
+        assert_eq!(order, Some(vec![(false, 0), (true, 0)]));
+    }
+
+    #[test]
+    fn same_kind_or_unknown_is_undecided() {
+        assert_eq!(
+            order_by_convention(&names(&["Dropout"]), &names(&["MaxPooling2D"])),
+            None
+        );
+        assert_eq!(
+            order_by_convention(&names(&["Flatten"]), &names(&["Dense"])),
+            None
+        );
+    }
+
+    #[test]
+    fn categories() {
+        assert_eq!(category("Conv2D"), Some(0));
+        assert_eq!(category("BatchNorm2d"), Some(1));
+        assert_eq!(category("ReLU"), Some(2));
+        assert_eq!(category("GlobalAveragePooling2D"), Some(3));
+    }
+}

@@ -1,0 +1,239 @@
+//! Turning a region's merge plan into text: each element verbatim from the
+//! side it came from, re-indented to where it lands, with commas placed so
+//! the list parses and the layout side's trailing-comma style kept.
+
+use crate::merge::call::{indent_of, reindent};
+use crate::merge::merge3::Merge3;
+use crate::merge::sequence::{Inputs, Plan, Step, Which};
+use crate::parse::python::RegionKind;
+use crate::render::Piece;
+
+/// A region rendered: its pieces, and the tokens its elements must have
+/// when the result is parsed again (`None` where a merged node stands).
+pub struct RenderedRegion {
+    pub pieces: Vec<Piece>,
+    pub expected: Vec<Option<String>>,
+}
+
+/// Whether the region is rendered by whole lines (every version in line form).
+pub fn line_mode(inputs: &Inputs<'_>) -> bool {
+    let r = inputs.regions;
+    r.base.lines.is_some() && r.ours.lines.is_some() && r.theirs.lines.is_some()
+}
+
+/// Renders `plan`; `Err` when it cannot be laid out with certainty.
+pub fn render_region(inputs: &Inputs<'_>, plan: &Plan) -> Result<RenderedRegion, String> {
+    let renderer = Renderer::new(inputs);
+    let mut out = RenderedRegion {
+        pieces: Vec::new(),
+        expected: Vec::new(),
+    };
+    let mut text = String::new();
+    let mut position = 0;
+    let last = plan.steps.len().saturating_sub(1);
+    for (k, step) in plan.steps.iter().enumerate() {
+        match step {
+            Step::Unit { side, index, body } => {
+                text.push_str(&renderer.unit(
+                    *side,
+                    *index,
+                    body.as_deref(),
+                    position,
+                    k == last,
+                )?);
+                let tokens = &inputs_units(inputs, *side)[*index].tokens;
+                out.expected.push(body.is_none().then(|| tokens.clone()));
+                position += 1;
+            }
+            Step::Conflict { base, ours, theirs } => {
+                let side = |which: Which, js: &[usize]| -> Result<String, String> {
+                    let mut s = String::new();
+                    for (n, &j) in js.iter().enumerate() {
+                        s.push_str(&renderer.unit(
+                            which,
+                            j,
+                            None,
+                            position + n,
+                            k == last && n + 1 == js.len(),
+                        )?);
+                    }
+                    Ok(s)
+                };
+                let sides = Merge3::new(
+                    side(Which::Base, base)?,
+                    side(Which::Ours, ours)?,
+                    side(Which::Theirs, theirs)?,
+                );
+                out.pieces.push(Piece::Text(std::mem::take(&mut text)));
+                out.pieces.push(Piece::Conflict(sides));
+                position += ours.len().max(theirs.len()).max(1);
+            }
+        }
+    }
+    text.push_str(&renderer.tail());
+    out.pieces.push(Piece::Text(text));
+    Ok(out)
+}
+
+fn inputs_units<'a>(inputs: &'a Inputs<'_>, side: Which) -> &'a [crate::parse::python::Unit] {
+    match side {
+        Which::Base => &inputs.regions.base.units,
+        Which::Ours => &inputs.regions.ours.units,
+        Which::Theirs => &inputs.regions.theirs.units,
+    }
+}
+
+struct Renderer<'i, 'a> {
+    inputs: &'i Inputs<'a>,
+    lines: bool,
+    /// The side whose frame (indentation, leads, trailing comma) is kept.
+    layout: Which,
+    indent: String,
+    trailing_comma: bool,
+    commas: bool,
+}
+
+impl<'i, 'a> Renderer<'i, 'a> {
+    fn new(inputs: &'i Inputs<'a>) -> Self {
+        let r = inputs.regions;
+        let lines = line_mode(inputs);
+        let reformatted_theirs = r.ours.lines.is_some() == r.base.lines.is_some()
+            && r.theirs.lines.is_some() != r.base.lines.is_some();
+        let layout = if !lines && reformatted_theirs {
+            Which::Theirs
+        } else {
+            Which::Ours
+        };
+        // Frame facts come from the layout side, else whichever has elements.
+        let framed = [layout, Which::Base, Which::Theirs, Which::Ours]
+            .into_iter()
+            .find(|&s| !inputs_units(inputs, s).is_empty())
+            .unwrap_or(layout);
+        let units = inputs_units(inputs, framed);
+        let text = text_of(inputs, framed);
+        let indent = units
+            .first()
+            .map_or(String::new(), |u| indent_of(text, u.body.start).to_string());
+        let trailing_comma = units.last().is_some_and(|u| u.comma.is_some());
+        Renderer {
+            inputs,
+            lines,
+            layout,
+            indent,
+            trailing_comma,
+            commas: r.ours.kind == RegionKind::List,
+        }
+    }
+
+    fn unit(
+        &self,
+        side: Which,
+        index: usize,
+        body: Option<&str>,
+        position: usize,
+        last: bool,
+    ) -> Result<String, String> {
+        let unit = &inputs_units(self.inputs, side)[index];
+        let text = text_of(self.inputs, side);
+        let body = body.unwrap_or(&text[unit.body.clone()]);
+        let need_comma = self.commas && (!last || self.trailing_comma);
+        let (start, end) = match (&unit.lines, self.lines) {
+            (Some(lines), true) => (lines.start, lines.end),
+            _ => (unit.span.start, unit.span.end),
+        };
+        let mut after = text[unit.body.end..end].to_string();
+        match &unit.comma {
+            Some(c) if !need_comma => {
+                let rel = c.start - unit.body.end;
+                after.replace_range(rel..rel + 1, "");
+            }
+            None if need_comma => after.insert(0, ','),
+            _ => {}
+        }
+        let own_indent = indent_of(text, unit.body.start);
+        if self.lines {
+            let s = format!("{}{}{}", &text[start..unit.body.start], body, after);
+            return Ok(reindent_all(&s, own_indent, &self.indent));
+        }
+        let own_lead = &text[start..unit.body.start];
+        let lead = if position == 0 {
+            self.first_lead()
+        } else if (side == self.layout && index > 0) || own_lead.contains('#') {
+            own_lead.to_string()
+        } else {
+            self.typical_lead()
+        };
+        if after.contains('#') && !self.typical_lead().contains('\n') {
+            return Err("a trailing comment would swallow the rest of a one-line list".into());
+        }
+        let body = reindent(body, own_indent, &self.indent);
+        Ok(format!("{lead}{body}{after}"))
+    }
+
+    fn layout_units(&self) -> &[crate::parse::python::Unit] {
+        inputs_units(self.inputs, self.layout)
+    }
+
+    fn lead_of(&self, k: usize) -> Option<String> {
+        let u = self.layout_units().get(k)?;
+        Some(text_of(self.inputs, self.layout)[u.span.start..u.body.start].to_string())
+    }
+
+    fn first_lead(&self) -> String {
+        self.lead_of(0)
+            .unwrap_or_else(|| self.typical_lead().trim_start_matches(' ').to_string())
+    }
+
+    fn typical_lead(&self) -> String {
+        match self.lead_of(1) {
+            Some(lead) => lead,
+            None => match self.lead_of(0) {
+                Some(lead) if lead.contains('\n') => lead,
+                _ => " ".into(),
+            },
+        }
+    }
+
+    /// The text after the last element up to the region's end (inline mode).
+    fn tail(&self) -> String {
+        if self.lines {
+            return String::new();
+        }
+        let region = match self.layout {
+            Which::Theirs => self.inputs.regions.theirs,
+            _ => self.inputs.regions.ours,
+        };
+        let text = text_of(self.inputs, self.layout);
+        let from = region
+            .units
+            .last()
+            .map_or(region.span.start, |u| u.span.end);
+        text[from..region.span.end].to_string()
+    }
+}
+
+fn text_of<'a>(inputs: &'a Inputs<'_>, side: Which) -> &'a str {
+    match side {
+        Which::Base => inputs.parsed.base.text,
+        Which::Ours => inputs.parsed.ours.text,
+        Which::Theirs => inputs.parsed.theirs.text,
+    }
+}
+
+/// Moves every line of `text` from indentation `from` to `to`.
+fn reindent_all(text: &str, from: &str, to: &str) -> String {
+    if from == to {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        match line.strip_prefix(from) {
+            Some(rest) => {
+                out.push_str(to);
+                out.push_str(rest);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
