@@ -543,7 +543,7 @@ impl Planner<'_, '_> {
                 };
                 self.push_unit(layout, index, Some(body));
                 let detail = if taken.is_empty() {
-                    format!("kept {}'s layout", side_name(layout))
+                    format!("kept the layout of {}", side_name(layout))
                 } else {
                     format!(
                         "{}'s changes combined: {}",
