@@ -90,14 +90,15 @@ fn count_conflicts(bytes: &[u8], markers: &Markers) -> usize {
     text.lines().filter(|l| markers.is_start(l)).count()
 }
 
-fn prefer_structured(
-    s: &MergeOutcome,
-    line: &MergeOutcome,
-    kind: FileKind,
-    markers: &Markers,
-) -> bool {
+/// The structured result wins when it is clean, leaves fewer conflicts,
+/// or draws its clashes around whole layers or cells where git's line
+/// merge would cut through them (notebooks: always, git's is not JSON).
+fn prefer_structured(s: &MergeOutcome, line: &MergeOutcome, kind: FileKind, markers: &Markers) -> bool {
+    let structured_clashes = s.report.clashes().count() > 0;
     s.is_clean()
         || kind == FileKind::Notebook
+        || s.conflicts < line.conflicts
+        || (structured_clashes && s.conflicts <= line.conflicts)
         || conflict_lines(&s.bytes, markers) < conflict_lines(&line.bytes, markers)
 }
 
