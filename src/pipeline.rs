@@ -93,7 +93,12 @@ fn count_conflicts(bytes: &[u8], markers: &Markers) -> usize {
 /// The structured result wins when it is clean, leaves fewer conflicts,
 /// or draws its clashes around whole layers or cells where git's line
 /// merge would cut through them (notebooks: always, git's is not JSON).
-fn prefer_structured(s: &MergeOutcome, line: &MergeOutcome, kind: FileKind, markers: &Markers) -> bool {
+fn prefer_structured(
+    s: &MergeOutcome,
+    line: &MergeOutcome,
+    kind: FileKind,
+    markers: &Markers,
+) -> bool {
     let structured_clashes = s.report.clashes().count() > 0;
     s.is_clean()
         || kind == FileKind::Notebook

@@ -104,17 +104,19 @@ impl<'i, 'a> Renderer<'i, 'a> {
         } else {
             Which::Ours
         };
-        // Frame facts come from the layout side, else whichever has elements.
-        let framed = [layout, Which::Base, Which::Theirs, Which::Ours]
-            .into_iter()
-            .find(|&s| !inputs_units(inputs, s).is_empty())
-            .unwrap_or(layout);
-        let units = inputs_units(inputs, framed);
-        let text = text_of(inputs, framed);
-        let indent = units
-            .first()
-            .map_or(String::new(), |u| indent_of(text, u.body.start).to_string());
-        let trailing_comma = units.last().is_some_and(|u| u.comma.is_some());
+        // Indentation and trailing comma merge as values: a side that
+        // changed them (a formatter) wins; with no change, ours.
+        let frame = |side: Which| {
+            let units = inputs_units(inputs, side);
+            let text = text_of(inputs, side);
+            let indent = units
+                .first()
+                .map(|u| indent_of(text, u.body.start).to_string());
+            (indent, units.last().map(|u| u.comma.is_some()))
+        };
+        let (b, o, t) = (frame(Which::Base), frame(Which::Ours), frame(Which::Theirs));
+        let indent = pick(b.0, o.0, t.0).unwrap_or_default();
+        let trailing_comma = pick(b.1, o.1, t.1).unwrap_or(false);
         Renderer {
             inputs,
             lines,
@@ -210,6 +212,17 @@ impl<'i, 'a> Renderer<'i, 'a> {
             .map_or(region.span.start, |u| u.span.end);
         text[from..region.span.end].to_string()
     }
+}
+
+/// Merges a frame value as a value; a side without elements has none and
+/// takes another side's.
+fn pick<T: Clone + PartialEq>(b: Option<T>, o: Option<T>, t: Option<T>) -> Option<T> {
+    let known = [o.clone(), t.clone(), b.clone()]
+        .into_iter()
+        .flatten()
+        .next();
+    let (b, o, t) = (b.or(known.clone()), o.or(known.clone()), t.or(known));
+    Merge3::new(b, o.clone(), t).resolve_trivial().unwrap_or(o)
 }
 
 fn text_of<'a>(inputs: &'a Inputs<'_>, side: Which) -> &'a str {

@@ -220,4 +220,21 @@ mod tests {
             )
         );
     }
+
+    const FLAT: &str = "model = keras.Sequential([\n    layers.Conv2D(32, 3, activation=\"relu\"),\n    layers.Dense(10),\n])\nmodel.compile(optimizer=Adam(learning_rate=0.001), loss=\"mse\")\n";
+    const BLACK: &str = "model = keras.Sequential(\n    [\n        layers.Conv2D(\n            32,\n            3,\n            activation=\"relu\",\n        ),\n        layers.Dense(10),\n    ]\n)\nmodel.compile(\n    optimizer=Adam(learning_rate=0.001),\n    loss=\"mse\",\n)\n";
+
+    /// A formatter run on one side keeps its layout; the other side's
+    /// argument edits land in it, whichever side ran the formatter.
+    #[test]
+    fn formatter_on_one_side_edits_on_the_other() {
+        let edited = FLAT
+            .replace("Conv2D(32", "Conv2D(64")
+            .replace("0.001", "0.0001");
+        let expected = BLACK
+            .replace("            32,", "            64,")
+            .replace("0.001", "0.0001");
+        assert_eq!(run(FLAT, BLACK, &edited), (expected.clone(), 0));
+        assert_eq!(run(FLAT, &edited, BLACK), (expected, 0));
+    }
 }

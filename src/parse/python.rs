@@ -288,7 +288,7 @@ pub fn tokens(node: Node<'_>, text: &str) -> String {
         let n = cursor.node();
         // Strings are one token whatever their inner structure.
         if n.child_count() == 0 || n.kind() == "string" {
-            if n.kind() != "comment" {
+            if n.kind() != "comment" && !is_magic_trailing_comma(n) {
                 out.push_str(node_text(n, text));
                 out.push('\u{1}');
             }
@@ -308,6 +308,20 @@ pub fn tokens(node: Node<'_>, text: &str) -> String {
         }
     }
     out
+}
+
+/// A comma before the closing bracket of an argument list, list, dict or
+/// set: layout only (formatters add it), unlike a one-element tuple's.
+fn is_magic_trailing_comma(n: Node<'_>) -> bool {
+    n.kind() == ","
+        && n.next_sibling()
+            .is_some_and(|s| matches!(s.kind(), ")" | "]" | "}"))
+        && n.parent().is_some_and(|p| {
+            matches!(
+                p.kind(),
+                "argument_list" | "list" | "dictionary" | "set" | "parameters"
+            )
+        })
 }
 
 fn line_start(text: &str, pos: usize) -> usize {
@@ -753,7 +767,7 @@ class Net(nn.Module):
     #[test]
     fn tokens_ignore_layout_and_comments() {
         let a = parse("f(a, b=1)\n").unwrap();
-        let b = parse("f(\n    a,  # x\n    b = 1\n)\n").unwrap();
+        let b = parse("f(\n    a,  # x\n    b = 1,\n)\n").unwrap();
         let ta = tokens(a.tree.root_node(), a.text);
         let tb = tokens(b.tree.root_node(), b.text);
         assert_eq!(ta, tb);
