@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::merge::chunks::{paragraph_starts, split, LineRegion, Part, Take};
 use crate::merge::layout::{line_mode, render_region};
 use crate::merge::lines::merge_lines;
 use crate::merge::merge3::Merge3;
@@ -13,25 +14,108 @@ use crate::merge::Structured;
 use crate::options::MergeOptions;
 use crate::parse::python::{parse, Parsed, Region, RegionKind};
 use crate::render::{render, Markers, Piece};
-use crate::report::{Decision, Report};
+use crate::report::{Decision, DecisionKind, Report};
 
-/// Merges three Python sources (LF, no BOM).
+/// Merges three Python sources (LF, no BOM): the line merge settles what
+/// it can, and each clash, widened to whole top-level paragraphs, is merged
+/// structurally on its own.
 pub fn merge(
     texts: Merge3<&str>,
     options: &MergeOptions,
     markers: &Markers,
 ) -> Result<Structured, String> {
+    let lines = texts.map(|t| t.split_inclusive('\n').collect::<Vec<&str>>());
+    let line_merge = similar::TextMerge::from_lines(texts.base, texts.ours, texts.theirs);
+    if (
+        line_merge.base_len(),
+        line_merge.ours_len(),
+        line_merge.theirs_len(),
+    ) != (lines.base.len(), lines.ours.len(), lines.theirs.len())
+    {
+        return Err("a version has line breaks other than LF".into());
+    }
+    let regions: Vec<LineRegion> = line_merge
+        .regions()
+        .iter()
+        .map(|r| {
+            use similar::MergeResolution::*;
+            let take = match r.resolution() {
+                Conflict => None,
+                Ours | Both => Some(Take::Ours),
+                Theirs => Some(Take::Theirs),
+                _ => Some(Take::Base),
+            };
+            LineRegion {
+                take,
+                lines: Merge3::new(r.base_range(), r.ours_range(), r.theirs_range()),
+            }
+        })
+        .collect();
+    let starts = texts.map(paragraph_starts);
+    let counts = lines.map_ref(|l| l.len());
+    let parts = split(&regions, starts.as_ref().map(|s| s.as_slice()), counts);
+    let mut pieces = Vec::new();
+    let mut report = Report::default();
+    for part in parts {
+        match part {
+            Part::Settled(take, range) => {
+                let source = match take {
+                    Take::Base => &lines.base,
+                    Take::Ours => &lines.ours,
+                    Take::Theirs => &lines.theirs,
+                };
+                pieces.push(Piece::Text(source[range].concat()));
+            }
+            Part::Chunk(ranges) => {
+                let chunk = Merge3::new(
+                    lines.base[ranges.base].concat(),
+                    lines.ours[ranges.ours].concat(),
+                    lines.theirs[ranges.theirs].concat(),
+                );
+                let chunk = chunk.as_ref().map(|s| s.as_str());
+                match merge_chunk(chunk, options, markers) {
+                    Ok((chunk_pieces, chunk_report)) => {
+                        pieces.extend(chunk_pieces);
+                        report.extend(chunk_report);
+                    }
+                    Err(why) => {
+                        pieces.extend(merge_lines(chunk));
+                        report.push(Decision::new(
+                            DecisionKind::LineMerge,
+                            "a stretch of the file",
+                            format!("merged by lines: {why}"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    let rendered = render(&join_text(pieces), markers);
+    Ok(Structured {
+        text: rendered.text,
+        conflicts: rendered.conflicts,
+        report,
+    })
+}
+
+/// The structured merge of one chunk: regions found in all three versions
+/// merge element by element, the text between them by lines. A clean
+/// chunk must parse again and hold exactly the planned elements.
+fn merge_chunk(
+    texts: Merge3<&str>,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Result<(Vec<Piece>, Report), String> {
     let parsed = Merge3::new(parse(texts.base), parse(texts.ours), parse(texts.theirs));
     let (Ok(base), Ok(ours), Ok(theirs)) = (parsed.base, parsed.ours, parsed.theirs) else {
         return Err("a version does not parse as Python".into());
     };
     let parsed = Merge3::new(&base, &ours, &theirs);
-    let anchors = matched_regions(parsed);
     let mut pieces = Vec::new();
     let mut report = Report::default();
     let mut expected: Vec<(String, Vec<Option<String>>)> = Vec::new();
     let mut pos = Merge3::new(0, 0, 0);
-    for regions in anchors {
+    for regions in matched_regions(parsed) {
         let inputs = Inputs {
             parsed,
             regions,
@@ -58,15 +142,12 @@ pub fn merge(
         &texts.ours[pos.ours..],
         &texts.theirs[pos.theirs..],
     )));
-    let rendered = render(&join_text(pieces), markers);
+    let pieces = join_text(pieces);
+    let rendered = render(&pieces, markers);
     if rendered.conflicts == 0 {
         verify(&rendered.text, &expected)?;
     }
-    Ok(Structured {
-        text: rendered.text,
-        conflicts: rendered.conflicts,
-        report,
-    })
+    Ok((pieces, report))
 }
 
 /// Regions present in all three versions, in the same order in each.

@@ -154,18 +154,39 @@ pub fn parses(text: &str) -> bool {
 }
 
 fn find_regions(text: &str, tree: &Tree, q: &Queries) -> Vec<Region> {
-    let mut regions = list_regions(text, tree, q);
-    let taken: Vec<Range<usize>> = regions.iter().map(|r| r.span.clone()).collect();
-    regions.extend(statement_regions(text, tree, q, &taken));
-    let taken: Vec<Range<usize>> = regions.iter().map(|r| r.span.clone()).collect();
-    regions.extend(call_regions(text, tree, q, &taken));
+    let facts = TreeFacts::gather(tree, text);
+    let mut regions = list_regions(text, tree, q, &facts);
+    let taken = Taken::new(&regions);
+    regions.extend(statement_regions(text, tree, q, &taken, &facts));
+    let taken = Taken::new(&regions);
+    regions.extend(call_regions(text, tree, q, &taken, &facts));
     regions.sort_by_key(|r| r.span.start);
     number_occurrences(&mut regions);
     regions
 }
 
-fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
-    a.start < b.end && b.start < a.end
+/// Byte ranges already claimed by regions, sorted and disjoint, for
+/// logarithmic overlap tests.
+struct Taken(Vec<Range<usize>>);
+
+impl Taken {
+    fn new(regions: &[Region]) -> Self {
+        let mut spans: Vec<Range<usize>> = regions
+            .iter()
+            .map(|r| match &r.lines {
+                Some(l) => l.start.min(r.span.start)..l.end.max(r.span.end),
+                None => r.span.clone(),
+            })
+            .collect();
+        spans.sort_by_key(|r| r.start);
+        Taken(spans)
+    }
+
+    fn overlaps(&self, range: &Range<usize>) -> bool {
+        let i = self.0.partition_point(|r| r.start < range.end);
+        // Disjoint and sorted: only the last one starting before the end can reach it.
+        self.0[..i].last().is_some_and(|r| r.end > range.start)
+    }
 }
 
 /// Makes keys unique: the n-th region with the same key gets `#n`.
@@ -182,35 +203,120 @@ fn node_text<'t>(node: Node<'_>, text: &'t str) -> &'t str {
     text.get(node.byte_range()).unwrap_or("")
 }
 
-/// Names of the enclosing functions and classes, outermost first.
-fn scope(node: Node<'_>, text: &str) -> String {
-    let mut names = Vec::new();
-    let mut current = node.parent();
-    while let Some(n) = current {
-        if matches!(n.kind(), "function_definition" | "class_definition") {
-            if let Some(name) = n.child_by_field_name("name") {
-                names.push(node_text(name, text));
-            }
-        }
-        current = n.parent();
-    }
-    names.reverse();
-    names.join(".")
+/// Facts about the tree gathered in one walk, so that no lookup needs
+/// `Node::parent` or sibling searches (each of which rescans from the root
+/// in tree-sitter and would make large files quadratic).
+#[derive(Default)]
+struct TreeFacts {
+    /// Function and class definitions: name and enclosing definition.
+    defs: Vec<(String, Option<usize>)>,
+    /// For calls and statements: the innermost enclosing definition.
+    def_of: HashMap<usize, usize>,
+    /// For calls: what they are assigned to or returned as.
+    targets: HashMap<usize, String>,
+    /// For statements in a block: the statement before (comments skipped).
+    previous: HashMap<usize, usize>,
 }
 
-/// What a container call is assigned to or returned as.
-fn target(call: Node<'_>, text: &str) -> String {
-    match call.parent() {
-        Some(p) if p.kind() == "assignment" => p
-            .child_by_field_name("left")
-            .map(|l| node_text(l, text).to_string())
-            .unwrap_or_default(),
-        Some(p) if p.kind() == "return_statement" => "return".into(),
-        Some(p) if p.kind() == "keyword_argument" => p
-            .child_by_field_name("name")
-            .map(|l| format!("{}=", node_text(l, text)))
-            .unwrap_or_default(),
-        _ => String::new(),
+impl TreeFacts {
+    fn gather(tree: &Tree, text: &str) -> Self {
+        struct Frame {
+            kind: &'static str,
+            def: Option<usize>,
+            last_statement: Option<usize>,
+            first_named: Option<Range<usize>>,
+        }
+        let mut facts = TreeFacts::default();
+        let mut cursor = tree.walk();
+        let mut stack: Vec<Frame> = Vec::new();
+        'walk: loop {
+            let node = cursor.node();
+            let field = cursor.field_name();
+            let def = stack.last().and_then(|f| f.def);
+            if let Some(parent) = stack.last_mut() {
+                if node.is_named() && node.kind() != "comment" {
+                    if matches!(parent.kind, "block" | "module") {
+                        if let Some(prev) = parent.last_statement {
+                            facts.previous.insert(node.id(), prev);
+                        }
+                        parent.last_statement = Some(node.id());
+                    }
+                    if node.kind() == "call" {
+                        let target = match (parent.kind, field, &parent.first_named) {
+                            ("assignment", Some("right"), Some(left)) => {
+                                text.get(left.clone()).map(str::to_string)
+                            }
+                            ("return_statement", _, _) => Some("return".into()),
+                            ("keyword_argument", Some("value"), Some(name)) => {
+                                text.get(name.clone()).map(|n| format!("{n}="))
+                            }
+                            _ => None,
+                        };
+                        if let Some(target) = target {
+                            facts.targets.insert(node.id(), target);
+                        }
+                    }
+                    if parent.first_named.is_none() {
+                        parent.first_named = Some(node.byte_range());
+                    }
+                }
+            }
+            if matches!(node.kind(), "call" | "expression_statement") {
+                if let Some(d) = def {
+                    facts.def_of.insert(node.id(), d);
+                }
+            }
+            let mut own_def = def;
+            if matches!(node.kind(), "function_definition" | "class_definition") {
+                let name = node
+                    .child_by_field_name("name")
+                    .map_or("", |n| node_text(n, text));
+                facts.defs.push((name.to_string(), def));
+                own_def = Some(facts.defs.len() - 1);
+            }
+            if cursor.goto_first_child() {
+                stack.push(Frame {
+                    kind: node.kind(),
+                    def: own_def,
+                    last_statement: None,
+                    first_named: None,
+                });
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    continue 'walk;
+                }
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+                stack.pop();
+            }
+        }
+        facts
+    }
+
+    /// Names of the enclosing functions and classes, outermost first.
+    fn scope(&self, node: Node<'_>) -> String {
+        let mut names = Vec::new();
+        let mut current = self.def_of.get(&node.id()).copied();
+        while let Some(d) = current {
+            names.push(self.defs[d].0.as_str());
+            current = self.defs[d].1;
+        }
+        names.reverse();
+        names.join(".")
+    }
+
+    /// The name of the innermost enclosing function or class.
+    fn function_name(&self, node: Node<'_>) -> Option<&str> {
+        self.def_of
+            .get(&node.id())
+            .map(|&d| self.defs[d].0.as_str())
+    }
+
+    fn target(&self, call: Node<'_>) -> String {
+        self.targets.get(&call.id()).cloned().unwrap_or_default()
     }
 }
 
@@ -284,15 +390,35 @@ fn layer_identity(node: Node<'_>, text: &str) -> (Option<String>, Option<String>
 pub fn tokens(node: Node<'_>, text: &str) -> String {
     let mut out = String::new();
     let mut cursor = node.walk();
+    // Kinds of the nodes above the cursor, to spot magic trailing commas.
+    let mut parents: Vec<&'static str> = Vec::new();
+    // Where a comma that may be a magic trailing comma starts in `out`.
+    let mut pending_comma: Option<(usize, usize)> = None;
     'walk: loop {
         let n = cursor.node();
         // Strings are one token whatever their inner structure.
         if n.child_count() == 0 || n.kind() == "string" {
-            if n.kind() != "comment" && !is_magic_trailing_comma(n) {
+            let kind = n.kind();
+            if kind != "comment" {
+                if let Some((at, depth)) = pending_comma.take() {
+                    if depth == parents.len() && matches!(kind, ")" | "]" | "}") {
+                        out.truncate(at);
+                    }
+                }
+                let in_list = parents.last().is_some_and(|p| {
+                    matches!(
+                        *p,
+                        "argument_list" | "list" | "dictionary" | "set" | "parameters"
+                    )
+                });
+                if kind == "," && in_list {
+                    pending_comma = Some((out.len(), parents.len()));
+                }
                 out.push_str(node_text(n, text));
                 out.push('\u{1}');
             }
         } else if cursor.goto_first_child() {
+            parents.push(n.kind());
             continue;
         }
         loop {
@@ -305,23 +431,10 @@ pub fn tokens(node: Node<'_>, text: &str) -> String {
             if !cursor.goto_parent() {
                 break 'walk;
             }
+            parents.pop();
         }
     }
     out
-}
-
-/// A comma before the closing bracket of an argument list, list, dict or
-/// set: layout only (formatters add it), unlike a one-element tuple's.
-fn is_magic_trailing_comma(n: Node<'_>) -> bool {
-    n.kind() == ","
-        && n.next_sibling()
-            .is_some_and(|s| matches!(s.kind(), ")" | "]" | "}"))
-        && n.parent().is_some_and(|p| {
-            matches!(
-                p.kind(),
-                "argument_list" | "list" | "dictionary" | "set" | "parameters"
-            )
-        })
 }
 
 fn line_start(text: &str, pos: usize) -> usize {
@@ -352,7 +465,7 @@ struct ListMatch<'t> {
     ctor: String,
 }
 
-fn list_regions(text: &str, tree: &Tree, q: &Queries) -> Vec<Region> {
+fn list_regions(text: &str, tree: &Tree, q: &Queries, facts: &TreeFacts) -> Vec<Region> {
     let query = &q.containers;
     let names = query.capture_names();
     let mut best: HashMap<usize, ListMatch<'_>> = HashMap::new();
@@ -364,7 +477,12 @@ fn list_regions(text: &str, tree: &Tree, q: &Queries) -> Vec<Region> {
             match names[c.index as usize] {
                 n if n.starts_with("container") => container = Some(c.node),
                 "elements" => elements = Some(c.node),
-                "ctor" => ctor = Some(node_text(c.node, text).to_string()),
+                "callee" => {
+                    ctor = node_text(c.node, text)
+                        .rsplit('.')
+                        .next()
+                        .map(str::to_string)
+                }
                 _ => {}
             }
         }
@@ -392,20 +510,22 @@ fn list_regions(text: &str, tree: &Tree, q: &Queries) -> Vec<Region> {
         )
     });
     let mut regions: Vec<Region> = Vec::new();
-    let mut outer: Vec<Range<usize>> = Vec::new();
+    let mut outer_end = 0;
     for m in found {
-        if outer.iter().any(|r| overlaps(r, &m.container.byte_range())) {
+        // Sorted by start, outermost first: a container inside the last
+        // outer one starts before that one ends.
+        if m.container.start_byte() < outer_end {
             continue;
         }
-        outer.push(m.container.byte_range());
-        if let Some(region) = list_region(text, &m) {
+        outer_end = m.container.end_byte();
+        if let Some(region) = list_region(text, &m, facts) {
             regions.push(region);
         }
     }
     regions
 }
 
-fn list_region(text: &str, m: &ListMatch<'_>) -> Option<Region> {
+fn list_region(text: &str, m: &ListMatch<'_>, facts: &TreeFacts) -> Option<Region> {
     let open = m.elements.child(0)?;
     let close = m.elements.child(m.elements.child_count().checked_sub(1)?)?;
     if !matches!(open.kind(), "[" | "(") || !matches!(close.kind(), "]" | ")") {
@@ -449,8 +569,8 @@ fn list_region(text: &str, m: &ListMatch<'_>) -> Option<Region> {
         });
         prev_end = end;
     }
-    let scope = scope(m.container, text);
-    let target = target(m.container, text);
+    let scope = facts.scope(m.container);
+    let target = facts.target(m.container);
     let mut region = Region {
         key: format!("list:{}@{}:{}", m.ctor, scope, target),
         kind: RegionKind::List,
@@ -515,7 +635,13 @@ struct StatementMatch<'t> {
     key: Option<String>,
 }
 
-fn statement_regions(text: &str, tree: &Tree, q: &Queries, taken: &[Range<usize>]) -> Vec<Region> {
+fn statement_regions(
+    text: &str,
+    tree: &Tree,
+    q: &Queries,
+    taken: &Taken,
+    facts: &TreeFacts,
+) -> Vec<Region> {
     let query = &q.statements;
     let names = query.capture_names();
     let mut found: Vec<StatementMatch<'_>> = Vec::new();
@@ -537,7 +663,13 @@ fn statement_regions(text: &str, tree: &Tree, q: &Queries, taken: &[Range<usize>
             }
         }
         if let (Some(statement), Some(layer)) = (statement, layer) {
-            if !taken.iter().any(|t| overlaps(t, &statement.byte_range())) {
+            let function = facts.function_name(statement);
+            let in_place = match shape {
+                "attributes" => function == Some("__init__"),
+                "chain" => matches!(function, Some("call" | "forward")),
+                _ => true,
+            };
+            if in_place && !taken.overlaps(&statement.byte_range()) {
                 found.push(StatementMatch {
                     shape,
                     statement,
@@ -556,28 +688,16 @@ fn statement_regions(text: &str, tree: &Tree, q: &Queries, taken: &[Range<usize>
         let continues = run.last().is_some_and(|prev| {
             prev.shape == m.shape
                 && prev.receiver == m.receiver
-                && previous_statement(m.statement).map(|p| p.id()) == Some(prev.statement.id())
+                && facts.previous.get(&m.statement.id()) == Some(&prev.statement.id())
         });
         if !continues {
-            regions.extend(statement_region(text, &run));
+            regions.extend(statement_region(text, &run, facts));
             run.clear();
         }
         run.push(m);
     }
-    regions.extend(statement_region(text, &run));
+    regions.extend(statement_region(text, &run, facts));
     regions
-}
-
-/// The statement before `node` in its block, comments skipped.
-fn previous_statement(node: Node<'_>) -> Option<Node<'_>> {
-    let mut prev = node.prev_named_sibling();
-    while let Some(p) = prev {
-        if p.kind() != "comment" {
-            return Some(p);
-        }
-        prev = p.prev_named_sibling();
-    }
-    None
 }
 
 /// Whole lines holding `node`, or `None` when it shares a line with other code.
@@ -590,7 +710,7 @@ fn own_lines(text: &str, node: Node<'_>) -> Option<Range<usize>> {
     blank_or_comment(&text[node.end_byte()..end]).then_some(start..end)
 }
 
-fn statement_region(text: &str, run: &[StatementMatch<'_>]) -> Option<Region> {
+fn statement_region(text: &str, run: &[StatementMatch<'_>], facts: &TreeFacts) -> Option<Region> {
     let first = run.first()?;
     let mut units = Vec::new();
     let mut prev_end: Option<usize> = None;
@@ -615,7 +735,7 @@ fn statement_region(text: &str, run: &[StatementMatch<'_>]) -> Option<Region> {
         });
         prev_end = Some(lines.end);
     }
-    let scope = scope(first.statement, text);
+    let scope = facts.scope(first.statement);
     let span = units.first()?.span.start..units.last()?.span.end;
     let shape = match first.shape {
         "add" => format!("{}.add", first.receiver),
@@ -635,7 +755,13 @@ fn statement_region(text: &str, run: &[StatementMatch<'_>]) -> Option<Region> {
 
 // ---------------------------------------------------------------- calls
 
-fn call_regions(text: &str, tree: &Tree, q: &Queries, taken: &[Range<usize>]) -> Vec<Region> {
+fn call_regions(
+    text: &str,
+    tree: &Tree,
+    q: &Queries,
+    taken: &Taken,
+    facts: &TreeFacts,
+) -> Vec<Region> {
     let query = &q.calls;
     let names = query.capture_names();
     let mut regions = Vec::new();
@@ -655,13 +781,13 @@ fn call_regions(text: &str, tree: &Tree, q: &Queries, taken: &[Range<usize>]) ->
         let (Some(statement), Some(call)) = (statement, call) else {
             continue;
         };
-        if taken.iter().any(|t| overlaps(t, &statement.byte_range())) {
+        if taken.overlaps(&statement.byte_range()) {
             continue;
         }
         let Some(lines) = own_lines(text, statement) else {
             continue;
         };
-        let scope = scope(statement, text);
+        let scope = facts.scope(statement);
         let (identity, ctor) = layer_identity(call, text);
         regions.push(Region {
             key: format!("call:{callee}@{scope}:{target_text}"),
