@@ -294,7 +294,7 @@ mod tests {
                 lines: lines(6..10, 6..10, 6..10),
             },
         ];
-        let mut starts = vec![false; 11];
+        let mut starts = [false; 11];
         starts[0] = true;
         starts[3] = true;
         starts[8] = true;
