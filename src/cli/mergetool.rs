@@ -138,17 +138,15 @@ fn describe(region: &Region, clashes: &[&Decision], index: usize, total: usize) 
 
 fn show(region: &Region, number: usize, total: usize, merged: &Path, subject: Option<&str>) {
     println!(
-        "\nClash {number} of {total} in {}, lines {}-{}{}",
+        "\nClash {number} of {total} in {}{}",
         merged.display(),
-        region.start_line,
-        region.end_line,
         subject.map(|s| format!(": {s}")).unwrap_or_default()
     );
-    print_side(&format!("ours ({})", region.ours_label), &region.ours);
+    print_side("ours", &region.ours);
     if let Some(base) = &region.base {
-        print_side(&format!("base ({})", region.base_label), base);
+        print_side("base", base);
     }
-    print_side(&format!("theirs ({})", region.theirs_label), &region.theirs);
+    print_side("theirs", &region.theirs);
 }
 
 fn print_side(title: &str, text: &str) {

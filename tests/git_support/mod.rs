@@ -155,6 +155,9 @@ pub mod keras {
     /// Both sides set the first layer's units differently: a clash on that
     /// layer only, while the other side's change to the last layer merges.
     pub const UNITS_128: &str = "import keras\nfrom keras import layers\n\nmodel = keras.Sequential([\n    layers.Dense(128, activation=\"relu\"),\n    layers.Dense(10, activation=\"softmax\"),\n])\n";
+    /// UNITS_128 plus a Dropout: git's conflict spans both lines, the
+    /// structured one only the Dense layer.
+    pub const UNITS_128_DROPOUT: &str = "import keras\nfrom keras import layers\n\nmodel = keras.Sequential([\n    layers.Dense(128, activation=\"relu\"),\n    layers.Dropout(0.2),\n    layers.Dense(10, activation=\"softmax\"),\n])\n";
     pub const UNITS_256: &str = "import keras\nfrom keras import layers\n\nmodel = keras.Sequential([\n    layers.Dense(256, activation=\"relu\"),\n    layers.Dense(10, activation=\"softmax\"),\n])\n";
 }
 
