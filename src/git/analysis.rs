@@ -391,7 +391,7 @@ pub fn analyse(
     let base = file.versions.base.as_ref();
     let (Some(ours_bytes), Some(theirs_bytes)) = (&ours.content, &theirs.content) else {
         report.state = FileState::TooLarge;
-        report.clashes = report.markers.len().max(1);
+        report.clashes = (report.markers.len() + report.markers_omitted).max(1);
         report.note = Some(format!(
             "too large to analyse ({} and {} bytes; the limit is {MAX_ANALYSED_BYTES})",
             ours.size, theirs.size

@@ -107,7 +107,10 @@ fn heading(out: &mut String, report: &RepoReport, paint: &Paint) {
 }
 
 fn conflicted_file(out: &mut String, file: &FileReport, paint: &Paint) {
-    let mut tags = vec![file.kind.clone(), file.state.as_str().to_string()];
+    let mut tags = vec![file.kind.clone()];
+    if file.state.as_str() != file.kind {
+        tags.push(file.state.as_str().to_string());
+    }
     tags.extend(file.method.clone());
     let _ = writeln!(out, "\n  {}  [{}]", paint.bold(&file.path), tags.join(", "));
     if let Some(note) = &file.note {

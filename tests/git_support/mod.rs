@@ -125,6 +125,32 @@ impl Sandbox {
     }
 }
 
+impl Sandbox {
+    /// Like [`Sandbox::branches`] for several files: `(path, base, ours, theirs)`;
+    /// `None` leaves the file out of that version.
+    pub fn branches_many(&self, files: &[(&str, Option<&[u8]>, Option<&[u8]>, Option<&[u8]>)]) {
+        let version = |side: usize| {
+            for &(path, base, ours, theirs) in files {
+                match [base, ours, theirs][side] {
+                    Some(content) => self.write(path, content),
+                    None => {
+                        let _ = std::fs::remove_file(self.repo.join(path));
+                    }
+                }
+            }
+        };
+        version(0);
+        self.commit_all("base");
+        self.git(&["checkout", "-q", "-b", "ours"]);
+        version(1);
+        self.commit_all("ours");
+        self.git(&["checkout", "-q", "-b", "theirs", "main"]);
+        version(2);
+        self.commit_all("theirs");
+        self.git(&["checkout", "-q", "ours"]);
+    }
+}
+
 /// stdout and stderr of a command, for messages.
 pub fn text(out: &Output) -> String {
     format!(
