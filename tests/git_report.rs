@@ -13,7 +13,8 @@ use serde_json::Value;
 
 fn report(sb: &Sandbox, args: &[&str]) -> (Option<i32>, Value) {
     let out = sb.mlmerge(&[&["report", "--format", "json"], args].concat());
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", text(&out)));
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", text(&out)));
     validate(&json, &schema(), &schema());
     (out.status.code(), json)
 }
@@ -25,9 +26,24 @@ fn conflicted_merge() -> Sandbox {
     let sb = Sandbox::new();
     sb.install();
     sb.branches_many(&[
-        ("model.py", Some(keras::BASE.as_bytes()), Some(keras::UNITS_128_DROPOUT.as_bytes()), Some(keras::UNITS_256.as_bytes())),
-        ("other.py", Some(keras::BASE.as_bytes()), Some(keras::DROPOUT.as_bytes()), Some(keras::BATCHNORM.as_bytes())),
-        ("weights.bin", Some(b"\0\x01base"), Some(b"\0\x02ours"), Some(b"\0\x03theirs")),
+        (
+            "model.py",
+            Some(keras::BASE.as_bytes()),
+            Some(keras::UNITS_128_DROPOUT.as_bytes()),
+            Some(keras::UNITS_256.as_bytes()),
+        ),
+        (
+            "other.py",
+            Some(keras::BASE.as_bytes()),
+            Some(keras::DROPOUT.as_bytes()),
+            Some(keras::BATCHNORM.as_bytes()),
+        ),
+        (
+            "weights.bin",
+            Some(b"\0\x01base"),
+            Some(b"\0\x02ours"),
+            Some(b"\0\x03theirs"),
+        ),
         ("notes.py", Some(b"x = 1\n"), Some(b"x = 2\n"), None),
     ]);
     let out = sb.git_status(&["merge", "--no-edit", "theirs"]);
@@ -40,7 +56,10 @@ fn report_during_a_conflicted_merge() {
     let sb = conflicted_merge();
     let out = sb.mlmerge(&["report"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(!stdout(&out).contains('\x1b'), "no colour without a terminal");
+    assert!(
+        !stdout(&out).contains('\x1b'),
+        "no colour without a terminal"
+    );
     assert_snapshot("report-conflicted-merge.txt", &stdout(&out));
 
     let (code, json) = report(&sb, &[]);
@@ -54,14 +73,28 @@ fn report_during_a_conflicted_merge() {
     // The marker lines reported are the real ones in the work tree.
     let model = sb.read("model.py");
     let span = &files[0]["markers"][0];
-    let line = |n: &Value| model.lines().nth(n.as_u64().unwrap() as usize - 1).unwrap().to_string();
+    let line = |n: &Value| {
+        model
+            .lines()
+            .nth(n.as_u64().unwrap() as usize - 1)
+            .unwrap()
+            .to_string()
+    };
     assert!(line(&span["start"]).starts_with("<<<<<<< "), "{model}");
     assert!(line(&span["end"]).starts_with(">>>>>>> "), "{model}");
     assert_eq!(files[0]["clashes"], 1);
     // Needs the structured Python merge: the clash in model terms, and the
     // driver's decisions on the file it merged cleanly.
-    let clash = files[0]["decisions"].as_array().unwrap().iter().find(|d| d["kind"] == "clash").expect("a clash decision");
-    assert!(clash["subject"].as_str().unwrap().contains("Dense"), "{clash}");
+    let clash = files[0]["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "clash")
+        .expect("a clash decision");
+    assert!(
+        clash["subject"].as_str().unwrap().contains("Dense"),
+        "{clash}"
+    );
     assert_eq!(json["resolved"][0]["path"], "other.py");
     assert_eq!(json["clashes"], 3);
 }
@@ -70,15 +103,28 @@ fn report_during_a_conflicted_merge() {
 fn preview_touches_neither_work_tree_nor_index() {
     let sb = Sandbox::new();
     sb.branches_many(&[
-        ("model.py", Some(keras::BASE.as_bytes()), Some(keras::UNITS_128.as_bytes()), Some(keras::UNITS_256.as_bytes())),
-        ("other.py", Some(keras::BASE.as_bytes()), Some(keras::DROPOUT.as_bytes()), Some(keras::BATCHNORM.as_bytes())),
+        (
+            "model.py",
+            Some(keras::BASE.as_bytes()),
+            Some(keras::UNITS_128.as_bytes()),
+            Some(keras::UNITS_256.as_bytes()),
+        ),
+        (
+            "other.py",
+            Some(keras::BASE.as_bytes()),
+            Some(keras::DROPOUT.as_bytes()),
+            Some(keras::BATCHNORM.as_bytes()),
+        ),
     ]);
     let snapshot = || {
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         for entry in walk(&sb.repo) {
             files.push((entry.display().to_string(), std::fs::read(&entry).unwrap()));
         }
-        (files, stdout(&sb.git(&["status", "--porcelain", "--ignored"])))
+        (
+            files,
+            stdout(&sb.git(&["status", "--porcelain", "--ignored"])),
+        )
     };
     let before = snapshot();
     let (code, json) = report(&sb, &["--preview", "ours", "theirs"]);
@@ -120,10 +166,23 @@ fn journal_entries_of_earlier_merges_are_not_current() {
     let sb = Sandbox::new();
     sb.install();
     sb.branches_many(&[
-        ("model.py", Some(keras::BASE.as_bytes()), Some(keras::UNITS_128.as_bytes()), Some(keras::UNITS_256.as_bytes())),
-        ("other.py", Some(keras::BASE.as_bytes()), Some(keras::DROPOUT.as_bytes()), Some(keras::BATCHNORM.as_bytes())),
+        (
+            "model.py",
+            Some(keras::BASE.as_bytes()),
+            Some(keras::UNITS_128.as_bytes()),
+            Some(keras::UNITS_256.as_bytes()),
+        ),
+        (
+            "other.py",
+            Some(keras::BASE.as_bytes()),
+            Some(keras::DROPOUT.as_bytes()),
+            Some(keras::BATCHNORM.as_bytes()),
+        ),
     ]);
-    assert!(!sb.git_status(&["merge", "--no-edit", "theirs"]).status.success());
+    assert!(!sb
+        .git_status(&["merge", "--no-edit", "theirs"])
+        .status
+        .success());
     let journal = std::fs::read_to_string(sb.repo.join(".git/mlmerge/journal.jsonl")).unwrap();
     assert!(journal.contains("\"path\":\"other.py\""));
     sb.git(&["merge", "--abort"]);
@@ -132,14 +191,21 @@ fn journal_entries_of_earlier_merges_are_not_current() {
     sb.write("model.py", keras::UNITS_256);
     sb.commit_all("theirs2");
     sb.git(&["checkout", "-q", "ours"]);
-    assert!(!sb.git_status(&["merge", "--no-edit", "theirs2"]).status.success());
+    assert!(!sb
+        .git_status(&["merge", "--no-edit", "theirs2"])
+        .status
+        .success());
     let (_, json) = report(&sb, &[]);
     assert_eq!(json["resolved"], Value::Array(vec![]), "{json:#}");
     // Settle it and commit: nothing from the journal describes HEAD now.
     sb.write("model.py", keras::UNITS_256);
     sb.commit_all("merged");
     let (code, json) = report(&sb, &[]);
-    assert_eq!((code, json["operation"].as_str()), (Some(0), Some("none")), "{json:#}");
+    assert_eq!(
+        (code, json["operation"].as_str()),
+        (Some(0), Some("none")),
+        "{json:#}"
+    );
 }
 
 #[test]
@@ -174,39 +240,72 @@ fn huge_conflicted_notebook_keeps_the_report_fast_and_bounded() {
     let base = notebook("base");
     assert!(base.len() > 4 << 20, "over the analysis limit");
     sb.branches("big.ipynb", &base, &notebook("ours"), &notebook("theirs"));
-    assert!(!sb.git_status(&["merge", "--no-edit", "theirs"]).status.success());
+    assert!(!sb
+        .git_status(&["merge", "--no-edit", "theirs"])
+        .status
+        .success());
     let start = Instant::now();
     let out = sb.mlmerge(&["report"]);
-    assert!(start.elapsed() < Duration::from_secs(20), "report took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "report took {:?}",
+        start.elapsed()
+    );
     assert_eq!(out.status.code(), Some(1));
     let shown = stdout(&out);
     assert!(shown.lines().count() < 40, "{shown}");
-    assert!(shown.contains("too large to analyse") && shown.contains("(and 250 more)"), "{shown}");
+    assert!(
+        shown.contains("too large to analyse") && shown.contains("(and 250 more)"),
+        "{shown}"
+    );
     let (_, json) = report(&sb, &[]);
     assert_eq!(json["conflicted"][0]["state"], "too-large");
     assert_eq!(json["conflicted"][0]["clashes"], 300);
-    assert_eq!(json["conflicted"][0]["markers"].as_array().unwrap().len(), 50);
+    assert_eq!(
+        json["conflicted"][0]["markers"].as_array().unwrap().len(),
+        50
+    );
 }
 
 #[test]
 fn colour_only_on_a_terminal_and_never_with_no_color() {
     let sb = Sandbox::new();
     sb.branches("model.py", keras::BASE, keras::UNITS_128, keras::UNITS_256);
-    assert!(!sb.git_status(&["merge", "--no-edit", "theirs"]).status.success());
-    if std::process::Command::new("script").arg("--version").output().is_err() {
-        eprintln!("SKIPPED: util-linux `script` is not installed; colour on a terminal not checked");
+    assert!(!sb
+        .git_status(&["merge", "--no-edit", "theirs"])
+        .status
+        .success());
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!(
+            "SKIPPED: util-linux `script` is not installed; colour on a terminal not checked"
+        );
         return;
     }
     let on_terminal = |no_color: Option<&str>| {
         let mut cmd = std::process::Command::new("script");
-        sb.isolate(cmd.args(["-qec", &format!("{} report", git_support::MLMERGE), "/dev/null"]).current_dir(&sb.repo));
+        sb.isolate(
+            cmd.args([
+                "-qec",
+                &format!("{} report", git_support::MLMERGE),
+                "/dev/null",
+            ])
+            .current_dir(&sb.repo),
+        );
         cmd.env("SHELL", "/bin/sh");
         if let Some(v) = no_color {
             cmd.env("NO_COLOR", v);
         }
         stdout(&cmd.output().unwrap())
     };
-    assert!(on_terminal(None).contains("\x1b[31m"), "{}", on_terminal(None));
+    assert!(
+        on_terminal(None).contains("\x1b[31m"),
+        "{}",
+        on_terminal(None)
+    );
     assert!(!on_terminal(Some("1")).contains('\x1b'));
 }
 
@@ -263,18 +362,32 @@ fn validate(value: &Value, schema: &Value, root: &Value) {
     if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
         assert!(allowed.contains(value), "{value} is not one of {allowed:?}");
     }
-    if let (Some(min), Some(n)) = (schema.get("minimum").and_then(Value::as_i64), value.as_i64()) {
+    if let (Some(min), Some(n)) = (
+        schema.get("minimum").and_then(Value::as_i64),
+        value.as_i64(),
+    ) {
         assert!(n >= min, "{n} < {min}");
     }
     if let Value::Object(map) = value {
-        for key in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
-            assert!(map.contains_key(key.as_str().unwrap()), "missing {key} in {value}");
+        for key in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            assert!(
+                map.contains_key(key.as_str().unwrap()),
+                "missing {key} in {value}"
+            );
         }
         let properties = schema.get("properties").and_then(Value::as_object);
         for (key, field) in map {
             match properties.and_then(|p| p.get(key)) {
                 Some(field_schema) => validate(field, field_schema, root),
-                None => assert!(schema.get("additionalProperties") != Some(&Value::Bool(false)), "undocumented field `{key}` in {value}"),
+                None => assert!(
+                    schema.get("additionalProperties") != Some(&Value::Bool(false)),
+                    "undocumented field `{key}` in {value}"
+                ),
             }
         }
     }

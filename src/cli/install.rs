@@ -8,10 +8,10 @@ use super::{CliError, Status};
 
 #[derive(Args)]
 pub struct InstallArgs {
-    /// Configure the user's git (~/.gitconfig and core.attributesFile) for every repository.
+    /// The user's git config and core.attributesFile, for every repository.
     #[arg(long, conflicts_with = "local")]
     global: bool,
-    /// Configure this repository (.git/config and .gitattributes); the default.
+    /// This repository's .git/config and .gitattributes (the default).
     #[arg(long)]
     local: bool,
     /// Print the exact changes without making them.

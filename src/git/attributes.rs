@@ -34,9 +34,7 @@ fn merge_setting<'a>(line: &'a str, pattern: &str) -> Option<&'a str> {
     if words.next()? != pattern {
         return None;
     }
-    words
-        .filter(|w| w.trim_start_matches(['-', '!']).split('=').next() == Some("merge"))
-        .last()
+    words.rfind(|w| w.trim_start_matches(['-', '!']).split('=').next() == Some("merge"))
 }
 
 /// Plans installing the driver's lines into `content` (the file's text,
@@ -48,7 +46,7 @@ pub fn plan_install(content: &str) -> AttributesEdit {
         let setting = content
             .lines()
             .filter_map(|l| merge_setting(l, pattern))
-            .last();
+            .next_back();
         match setting {
             Some("merge=mlmerge") => {}
             Some(other) => kept.push(format!(

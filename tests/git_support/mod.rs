@@ -43,7 +43,16 @@ impl Sandbox {
 
     /// Applies the isolation every command in a test gets.
     pub fn isolate<'a>(&self, cmd: &'a mut Command) -> &'a mut Command {
-        for var in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "NO_COLOR", "EDITOR", "VISUAL"] {
+        for var in [
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+            "GIT_INDEX_FILE",
+            "GIT_CONFIG",
+            "GIT_CONFIG_GLOBAL",
+            "NO_COLOR",
+            "EDITOR",
+            "VISUAL",
+        ] {
             cmd.env_remove(var);
         }
         cmd.env("HOME", &self.home)
@@ -125,10 +134,18 @@ impl Sandbox {
     }
 }
 
+/// A file's path and its base, ours and theirs contents (`None`: absent).
+pub type FileVersions<'a> = (
+    &'a str,
+    Option<&'a [u8]>,
+    Option<&'a [u8]>,
+    Option<&'a [u8]>,
+);
+
 impl Sandbox {
     /// Like [`Sandbox::branches`] for several files: `(path, base, ours, theirs)`;
     /// `None` leaves the file out of that version.
-    pub fn branches_many(&self, files: &[(&str, Option<&[u8]>, Option<&[u8]>, Option<&[u8]>)]) {
+    pub fn branches_many(&self, files: &[FileVersions]) {
         let version = |side: usize| {
             for &(path, base, ours, theirs) in files {
                 match [base, ours, theirs][side] {
@@ -167,7 +184,8 @@ pub fn stdout(out: &Output) -> String {
 
 /// Whether `text` holds a conflict marker line.
 pub fn has_markers(text: &str) -> bool {
-    text.lines().any(|l| l.starts_with("<<<<<<<") || l.starts_with(">>>>>>>"))
+    text.lines()
+        .any(|l| l.starts_with("<<<<<<<") || l.starts_with(">>>>>>>"))
 }
 
 /// A Keras model whose two layer insertions at the same place are a line
@@ -190,7 +208,9 @@ pub mod keras {
 /// Compares `actual` with `tests/snapshots/NAME`; `UPDATE_SNAPSHOTS=1`
 /// rewrites it. A missing or different snapshot fails, leaving NAME.new.
 pub fn assert_snapshot(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&path, actual).unwrap();
         return;
