@@ -229,11 +229,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let journal = dir.path().join("mlmerge/journal.jsonl");
         for i in 0..400 {
-            append(&journal, &entry(&format!("f{i}.py"), 40)).unwrap();
+            append(&journal, &entry(&format!("f{i}.py"), 100)).unwrap();
         }
         assert!(std::fs::metadata(&journal).unwrap().len() <= MAX_BYTES);
         let entries = read(&journal);
-        assert_eq!(entries.last().unwrap(), &entry("f399.py", 40));
+        assert_eq!(entries.last().unwrap(), &entry("f399.py", 100));
         assert!(entries.len() < 400, "old entries were dropped");
     }
 
