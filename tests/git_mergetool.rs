@@ -114,9 +114,13 @@ fn on_a_terminal_both_sides_in_either_order_and_a_bad_answer_asks_again() {
     let theirs = keras::BASE
         .replace("Dense(64, activation=\"relu\")", "Dense(48)")
         .replace("Dense(10, activation=\"softmax\")", "Dense(12)");
-    // Two clashes separated by nothing are one region for git; a comment
-    // line in between keeps them apart.
-    let spread = |s: &str| s.replace("\n    layers.Dense(1", "\n    # head\n    layers.Dense(1");
+    // Two clashes kept apart by an unchanged layer.
+    let spread = |s: &str| {
+        s.replace(
+            "\n    layers.Dense(1",
+            "\n    layers.Flatten(),\n    layers.Dense(1",
+        )
+    };
     let sb = Sandbox::new();
     sb.install();
     std::fs::remove_file(sb.repo.join(".gitattributes")).unwrap();
@@ -136,7 +140,7 @@ fn on_a_terminal_both_sides_in_either_order_and_a_bad_answer_asks_again() {
     assert!(out.status.success(), "{}", text(&out));
     assert!(stdout(&out).contains("unknown answer `what`"));
     let merged = sb.read("model.py");
-    assert!(merged.contains("    layers.Dense(32),\n    layers.Dense(48),\n    # head\n    layers.Dense(12),\n    layers.Dense(11),\n"), "{merged}");
+    assert!(merged.contains("    layers.Dense(32),\n    layers.Dense(48),\n    layers.Flatten(),\n    layers.Dense(12),\n    layers.Dense(11),\n"), "{merged}");
 }
 
 #[test]
