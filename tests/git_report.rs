@@ -116,6 +116,8 @@ fn preview_touches_neither_work_tree_nor_index() {
             Some(keras::BATCHNORM.as_bytes()),
         ),
     ]);
+    // Installed (attributes in the work tree) as in real use.
+    sb.install();
     let snapshot = || {
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         for entry in walk(&sb.repo) {
