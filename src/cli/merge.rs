@@ -98,6 +98,13 @@ pub fn run(args: MergeArgs) -> Result<Status, CliError> {
             )
         })?;
     }
+    if let Some(path) = &args.path {
+        mlmerge::git::journal::record_quietly(
+            path,
+            versions.as_ref().map_ref(|v| v.as_slice()),
+            &outcome,
+        );
+    }
     Ok(if outcome.is_clean() {
         Status::Clean
     } else {

@@ -1,6 +1,10 @@
 //! Command-line definitions and dispatch, one file per subcommand.
 
+mod demo;
+mod install;
 mod merge;
+mod mergetool;
+mod report;
 
 use clap::{Parser, Subcommand};
 
@@ -28,11 +32,26 @@ pub struct Cli {
 enum Command {
     /// Merge three versions of a file (the git merge driver).
     Merge(merge::MergeArgs),
+    /// Configure git to use mlmerge for *.py and *.ipynb (driver, attributes, mergetool).
+    Install(install::InstallArgs),
+    /// Remove exactly what `mlmerge install` added.
+    Uninstall(install::InstallArgs),
+    /// Merge for `git mergetool --tool=mlmerge`, walking the clashes left on a terminal.
+    Mergetool(mergetool::MergetoolArgs),
+    /// Explain the merge in progress (or --preview one) in model terms.
+    Report(report::ReportArgs),
+    /// Show mlmerge on a real git merge in a temporary repository.
+    Demo(demo::DemoArgs),
 }
 
 pub fn run(cli: Cli) -> Result<Status, CliError> {
     match cli.command {
         Command::Merge(args) => merge::run(args),
+        Command::Install(args) => install::run_install(args),
+        Command::Uninstall(args) => install::run_uninstall(args),
+        Command::Mergetool(args) => mergetool::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Demo(args) => demo::run(args),
     }
 }
 
@@ -43,4 +62,10 @@ pub fn git_config() -> Option<git2::Config> {
         Ok(repo) => repo.config().ok(),
         Err(_) => git2::Config::open_default().ok(),
     }
+}
+
+/// git's `merge.conflictStyle`, when set to a style mlmerge knows.
+pub fn configured_style() -> Option<mlmerge::ConflictStyle> {
+    let value = git_config()?.get_string("merge.conflictStyle").ok()?;
+    mlmerge::ConflictStyle::from_git(&value)
 }
