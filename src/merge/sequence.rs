@@ -546,7 +546,7 @@ impl Planner<'_, '_> {
                     format!("kept the layout of {}", side_name(layout))
                 } else {
                     format!(
-                        "{}'s changes combined: {}",
+                        "combined with {}' changes: {}",
                         side_name(other_side),
                         taken.join(", ")
                     )
