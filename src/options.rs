@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use crate::merge::convention::Convention;
+
 /// How a conflict is drawn, as git's `merge.conflictStyle`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ConflictStyle {
@@ -83,6 +85,8 @@ pub struct MergeOptions {
     pub style: ConflictStyle,
     /// Turns off the ML ordering convention for same-place insertions.
     pub strict: bool,
+    /// The ordering convention, with the user's own layers.
+    pub convention: Convention,
     /// The real path of the file (`%P`), used to detect its kind.
     pub path: Option<PathBuf>,
     pub outputs: OutputsPolicy,
@@ -95,6 +99,7 @@ impl Default for MergeOptions {
             marker_size: 7,
             style: ConflictStyle::Merge,
             strict: false,
+            convention: Convention::default(),
             path: None,
             outputs: OutputsPolicy::Auto,
         }

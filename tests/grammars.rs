@@ -21,7 +21,10 @@ fn every_query_file_compiles_against_the_python_grammar() {
             seen += 1;
         }
     }
-    assert_eq!(seen, 3, "expected containers.scm, statements.scm and calls.scm");
+    assert_eq!(
+        seen, 3,
+        "expected containers.scm, statements.scm and calls.scm"
+    );
 }
 
 #[test]

@@ -86,7 +86,7 @@ pub fn run(args: MergeArgs) -> Result<Status, CliError> {
     let versions = input::read_versions(
         Merge3::new(&args.base, &args.ours, &args.theirs).map_ref(|p| p.as_path()),
     )?;
-    let options = options(&args);
+    let options = options(&args)?;
     let outcome = pipeline::merge(versions.as_ref().map_ref(|v| v.as_slice()), &options);
     if args.stdout {
         std::io::stdout().write_all(&outcome.bytes)?;
@@ -112,27 +112,20 @@ pub fn run(args: MergeArgs) -> Result<Status, CliError> {
     })
 }
 
-fn options(args: &MergeArgs) -> MergeOptions {
+fn options(args: &MergeArgs) -> Result<MergeOptions, CliError> {
+    let configured = super::configured_options()?;
     let defaults = Labels::default();
-    let config = super::git_config();
-    MergeOptions {
+    Ok(MergeOptions {
         labels: Labels {
             base: args.base_label.clone().unwrap_or(defaults.base),
             ours: args.ours_label.clone().unwrap_or(defaults.ours),
             theirs: args.theirs_label.clone().unwrap_or(defaults.theirs),
         },
         marker_size: args.marker_size,
-        style: args
-            .conflict_style
-            .or_else(|| {
-                config
-                    .as_ref()
-                    .and_then(|c| c.get_string("merge.conflictStyle").ok())
-                    .and_then(|s| ConflictStyle::from_git(&s))
-            })
-            .unwrap_or_default(),
-        strict: args.strict,
+        style: args.conflict_style.unwrap_or(configured.style),
+        strict: args.strict || configured.strict,
         path: args.path.clone(),
         outputs: args.outputs.unwrap_or_default(),
-    }
+        ..configured
+    })
 }

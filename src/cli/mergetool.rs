@@ -42,12 +42,11 @@ pub fn run(args: MergetoolArgs) -> Result<Status, CliError> {
         read("remote", &args.remote)?,
     );
     let inputs = versions.as_ref().map_ref(|v| v.as_slice());
-    let style = super::configured_style().unwrap_or_default();
     let mut options = MergeOptions {
         path: Some(args.merged.clone()),
-        style,
-        ..MergeOptions::default()
+        ..super::configured_options()?
     };
+    let style = options.style;
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     if interactive {
         // The walk offers the base text, so the merge draws it.

@@ -64,8 +64,22 @@ pub fn git_config() -> Option<git2::Config> {
     }
 }
 
-/// git's `merge.conflictStyle`, when set to a style mlmerge knows.
-pub fn configured_style() -> Option<mlmerge::ConflictStyle> {
-    let value = git_config()?.get_string("merge.conflictStyle").ok()?;
-    mlmerge::ConflictStyle::from_git(&value)
+/// The options git configuration and the environment set for every
+/// command: `merge.conflictStyle`, `mlmerge.strict` (or `MLMERGE_STRICT`)
+/// and `mlmerge.layerKinds`. Command-line flags override them.
+pub fn configured_options() -> Result<mlmerge::MergeOptions, CliError> {
+    let mut options = mlmerge::MergeOptions::default();
+    let Some(config) = git_config() else {
+        return Ok(options);
+    };
+    if let Ok(style) = config.get_string("merge.conflictStyle") {
+        options.style = mlmerge::ConflictStyle::from_git(&style).unwrap_or_default();
+    }
+    options.strict = config.get_bool("mlmerge.strict").unwrap_or(false)
+        || std::env::var("MLMERGE_STRICT").is_ok_and(|v| !v.is_empty() && v != "0");
+    if let Ok(kinds) = config.get_string("mlmerge.layerKinds") {
+        options.convention = mlmerge::merge::convention::Convention::parse(&kinds)
+            .map_err(|e| format!("git config mlmerge.layerKinds: {e}"))?;
+    }
+    Ok(options)
 }

@@ -6,7 +6,6 @@ use std::io::IsTerminal;
 
 use clap::{Args, ValueEnum};
 use mlmerge::git::{analysis, summary};
-use mlmerge::MergeOptions;
 
 use super::{CliError, Status};
 
@@ -46,10 +45,7 @@ pub fn build(
     repo: &git2::Repository,
     preview: Option<&[String]>,
 ) -> Result<analysis::RepoReport, CliError> {
-    let options = MergeOptions {
-        style: super::configured_style().unwrap_or_default(),
-        ..MergeOptions::default()
-    };
+    let options = super::configured_options()?;
     Ok(match preview {
         Some([ours, theirs]) => analysis::preview(repo, ours, theirs, &options).map_err(|e| {
             format!(

@@ -1,6 +1,57 @@
 //! The ML ordering convention for layers both sides inserted at the same
 //! place (merge-rules §2): a layer that computes comes first, then
 //! normalisation, then activation, then dropout-family and pooling.
+//! Users add their own layers with git config `mlmerge.layerKinds`
+//! (`MyConv=compute, RMSNormX=normalise`).
+
+/// The kinds, in the order the convention puts them.
+pub const KINDS: [&str; 4] = ["compute", "normalise", "activation", "regularise"];
+
+/// The convention in force: the built-in table plus the user's layers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Convention {
+    extra: Vec<(String, u8)>,
+}
+
+impl Convention {
+    /// Parses `Name=kind, Name=kind`; kinds are those of [`KINDS`]
+    /// (`normalize` and `pooling`/`dropout` are accepted too).
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let mut extra = Vec::new();
+        for item in spec
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            let (name, kind) = item
+                .split_once('=')
+                .ok_or_else(|| format!("`{item}` is not Name=kind"))?;
+            let kind = match kind.trim().to_ascii_lowercase().as_str() {
+                "compute" => 0,
+                "normalise" | "normalize" | "normalisation" | "normalization" => 1,
+                "activation" => 2,
+                "regularise" | "regularize" | "dropout" | "pooling" => 3,
+                other => {
+                    return Err(format!(
+                        "unknown layer kind `{other}` (use {})",
+                        KINDS.join(", ")
+                    ))
+                }
+            };
+            extra.push((name.trim().to_string(), kind));
+        }
+        Ok(Convention { extra })
+    }
+
+    /// The place of a constructor: the user's table first, then the built-in one.
+    pub fn category(&self, ctor: &str) -> Option<u8> {
+        self.extra
+            .iter()
+            .find(|(name, _)| name == ctor)
+            .map(|&(_, k)| k)
+            .or_else(|| category(ctor))
+    }
+}
 
 /// The place of a layer constructor in the convention, if it has one.
 pub fn category(ctor: &str) -> Option<u8> {
@@ -99,12 +150,13 @@ pub fn category(ctor: &str) -> Option<u8> {
 /// an unknown layer, a side whose own order goes against the convention,
 /// or both sides inserting layers of the same kind.
 pub fn order_by_convention(
+    convention: &Convention,
     ours: &[Option<String>],
     theirs: &[Option<String>],
 ) -> Option<Vec<(bool, usize)>> {
     let cats = |side: &[Option<String>]| -> Option<Vec<u8>> {
         side.iter()
-            .map(|c| c.as_deref().and_then(category))
+            .map(|c| c.as_deref().and_then(|c| convention.category(c)))
             .collect()
     };
     let (co, ct) = (cats(ours)?, cats(theirs)?);
@@ -130,20 +182,40 @@ mod tests {
 
     #[test]
     fn batchnorm_before_dropout() {
-        let order = order_by_convention(&names(&["Dropout"]), &names(&["BatchNormalization"]));
+        let order = order_by_convention(
+            &Convention::default(),
+            &names(&["Dropout"]),
+            &names(&["BatchNormalization"]),
+        );
         assert_eq!(order, Some(vec![(false, 0), (true, 0)]));
     }
 
     #[test]
     fn same_kind_or_unknown_is_undecided() {
         assert_eq!(
-            order_by_convention(&names(&["Dropout"]), &names(&["MaxPooling2D"])),
+            order_by_convention(
+                &Convention::default(),
+                &names(&["Dropout"]),
+                &names(&["MaxPooling2D"])
+            ),
             None
         );
         assert_eq!(
-            order_by_convention(&names(&["Flatten"]), &names(&["Dense"])),
+            order_by_convention(
+                &Convention::default(),
+                &names(&["Flatten"]),
+                &names(&["Dense"])
+            ),
             None
         );
+    }
+
+    #[test]
+    fn user_layers_join_the_convention() {
+        let convention = Convention::parse("MyNorm=normalise, Flatten=compute").unwrap();
+        let order = order_by_convention(&convention, &names(&["Dropout"]), &names(&["MyNorm"]));
+        assert_eq!(order, Some(vec![(false, 0), (true, 0)]));
+        assert!(Convention::parse("X=sideways").is_err());
     }
 
     #[test]

@@ -120,6 +120,7 @@ fn merge_chunk(
             parsed,
             regions,
             strict: options.strict,
+            convention: &options.convention,
         };
         let spans = region_spans(&inputs);
         let between = Merge3::new(

@@ -79,6 +79,7 @@ pub struct Inputs<'a> {
     pub parsed: Merge3<&'a Parsed<'a>>,
     pub regions: Merge3<&'a Region>,
     pub strict: bool,
+    pub convention: &'a crate::merge::convention::Convention,
 }
 
 impl Inputs<'_> {
@@ -420,7 +421,11 @@ impl Planner<'_, '_> {
         let order = if self.inputs.strict {
             None
         } else {
-            order_by_convention(&ctors(Which::Ours, &ours), &ctors(Which::Theirs, &theirs))
+            order_by_convention(
+                self.inputs.convention,
+                &ctors(Which::Ours, &ours),
+                &ctors(Which::Theirs, &theirs),
+            )
         };
         match order {
             Some(order) => {
