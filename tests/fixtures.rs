@@ -9,7 +9,9 @@
 //!
 //! A case folder may hold a `pending` file with a one-line reason: the case
 //! is run and reported but does not fail the test, and once it passes the
-//! test fails with "remove pending" so progress is never hidden.
+//! test fails with "remove pending" so progress is never hidden. The list
+//! of pending cases and their diffs is printed (`cargo test --test fixtures
+//! -- --nocapture`) and written to `target/tmp/fixtures-report.txt`.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -40,14 +42,24 @@ fn find_cases(root: &Path) -> Vec<Case> {
     let mut cases = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
             } else if let Some(ext) = base_extension(&path) {
-                let name = dir.strip_prefix(root).unwrap_or(&dir).to_string_lossy().replace('\\', "/");
-                cases.push(Case { name, dir: dir.clone(), ext });
+                let name = dir
+                    .strip_prefix(root)
+                    .unwrap_or(&dir)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                cases.push(Case {
+                    name,
+                    dir: dir.clone(),
+                    ext,
+                });
             }
         }
     }
@@ -68,8 +80,12 @@ fn read(path: &Path) -> Result<Vec<u8>, String> {
 fn check(case: &Case, scratch: &Path) -> Result<(), String> {
     let file = |stem: &str| case.dir.join(format!("{stem}.{}", case.ext));
     let expected = read(&file("expected"))?;
-    let exit_text = String::from_utf8(read(&case.dir.join("exit_code"))?).map_err(|e| e.to_string())?;
-    let expected_code: i32 = exit_text.trim().parse().map_err(|_| format!("exit_code holds {exit_text:?}, not a number"))?;
+    let exit_text =
+        String::from_utf8(read(&case.dir.join("exit_code"))?).map_err(|e| e.to_string())?;
+    let expected_code: i32 = exit_text
+        .trim()
+        .parse()
+        .map_err(|_| format!("exit_code holds {exit_text:?}, not a number"))?;
     let extra = match fs::read_to_string(case.dir.join("args")) {
         Ok(text) => text.split_whitespace().map(str::to_string).collect(),
         Err(_) => Vec::new(),
@@ -99,14 +115,20 @@ fn check(case: &Case, scratch: &Path) -> Result<(), String> {
     let code = output.status.code();
     let mut problems = String::new();
     if code != Some(expected_code) {
-        let _ = writeln!(problems, "exit code: expected {expected_code}, got {code:?}");
+        let _ = writeln!(
+            problems,
+            "exit code: expected {expected_code}, got {code:?}"
+        );
         let stderr = String::from_utf8_lossy(&output.stderr);
         if !stderr.trim().is_empty() {
             let _ = writeln!(problems, "stderr: {}", stderr.trim());
         }
     }
     if output.stdout != expected {
-        let _ = writeln!(problems, "output differs (- expected, + actual; \\r shown as ␍, BOM as ⟨BOM⟩):");
+        let _ = writeln!(
+            problems,
+            "output differs (- expected, + actual; \\r shown as ␍, BOM as ⟨BOM⟩):"
+        );
         problems.push_str(&readable_diff(&expected, &output.stdout));
     }
     if problems.is_empty() {
@@ -125,7 +147,11 @@ fn readable_diff(expected: &[u8], actual: &[u8]) -> String {
     };
     let (expected, actual) = (show(expected), show(actual));
     let diff = TextDiff::from_lines(&expected, &actual);
-    let mut text = diff.unified_diff().context_radius(3).header("expected", "actual").to_string();
+    let mut text = diff
+        .unified_diff()
+        .context_radius(3)
+        .header("expected", "actual")
+        .to_string();
     if text.trim().is_empty() {
         text = "(the texts differ only in bytes that are not valid UTF-8)\n".into();
     }
@@ -140,38 +166,57 @@ fn indent(text: &str) -> String {
 fn every_fixture_merges_as_expected() {
     let root = fixtures_root();
     let cases = find_cases(&root);
-    assert!(!cases.is_empty(), "no fixture cases under {}", root.display());
+    assert!(
+        !cases.is_empty(),
+        "no fixture cases under {}",
+        root.display()
+    );
     let scratch = tempfile::tempdir().expect("temp dir");
 
     let mut failures: Vec<Mismatch> = Vec::new();
     let mut pending_report = String::new();
     let (mut passed, mut pending_failing) = (0usize, 0usize);
     for case in &cases {
-        let pending = fs::read_to_string(case.dir.join("pending")).ok().map(|r| r.trim().to_string());
+        let pending = fs::read_to_string(case.dir.join("pending"))
+            .ok()
+            .map(|r| r.trim().to_string());
         match (check(case, scratch.path()), pending) {
             (Ok(()), None) => passed += 1,
             (Ok(()), Some(reason)) => failures.push(Mismatch {
                 name: case.name.clone(),
                 detail: format!("passes now: remove pending (it said: {reason})\n"),
             }),
-            (Err(detail), None) => failures.push(Mismatch { name: case.name.clone(), detail }),
+            (Err(detail), None) => failures.push(Mismatch {
+                name: case.name.clone(),
+                detail,
+            }),
             (Err(detail), Some(reason)) => {
                 pending_failing += 1;
-                let _ = writeln!(pending_report, "pending {} — {reason}\n{}", case.name, indent(&detail));
+                let _ = writeln!(
+                    pending_report,
+                    "pending {} — {reason}\n{}",
+                    case.name,
+                    indent(&detail)
+                );
             }
         }
     }
 
-    if !pending_report.is_empty() {
-        println!("{pending_report}");
-    }
-    println!(
-        "fixtures: {} cases, {passed} pass, {pending_failing} pending, {} failing",
+    let summary = format!(
+        "fixtures: {} cases, {passed} pass, {pending_failing} pending, {} failing\n",
         cases.len(),
         failures.len()
     );
+    // Shown with `-- --nocapture`, and always kept in a file to read.
+    println!("{pending_report}{summary}");
+    let report_path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures-report.txt");
+    let _ = fs::write(&report_path, format!("{pending_report}{summary}"));
     if !failures.is_empty() {
-        let mut message = format!("{} of {} fixture cases failed:\n", failures.len(), cases.len());
+        let mut message = format!(
+            "{} of {} fixture cases failed:\n",
+            failures.len(),
+            cases.len()
+        );
         for f in &failures {
             let _ = writeln!(message, "  - {}", f.name);
         }
@@ -197,7 +242,10 @@ fn every_fixture_case_is_complete() {
         }
         match fs::read_to_string(case.dir.join("exit_code")) {
             Ok(code) if matches!(code.trim(), "0" | "1") => {}
-            Ok(code) => problems.push(format!("{}: exit_code holds {code:?}, want 0 or 1", case.name)),
+            Ok(code) => problems.push(format!(
+                "{}: exit_code holds {code:?}, want 0 or 1",
+                case.name
+            )),
             Err(_) => problems.push(format!("{}: missing exit_code", case.name)),
         }
         if let Ok(reason) = fs::read_to_string(case.dir.join("pending")) {
@@ -206,5 +254,9 @@ fn every_fixture_case_is_complete() {
             }
         }
     }
-    assert!(problems.is_empty(), "incomplete fixture cases:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "incomplete fixture cases:\n{}",
+        problems.join("\n")
+    );
 }
