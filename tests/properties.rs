@@ -305,7 +305,7 @@ fn edit_strategy() -> impl Strategy<Value = Edit> {
     // The Sequential list is edited three times as often as the add run.
     let head = prop::bool::weighted(0.25);
     prop_oneof![
-        (head.clone(), any::<u16>(), any::<u8>(), INSERT_TAGS).prop_map(|(head, at, kind, tag)| {
+        (head, any::<u16>(), any::<u8>(), INSERT_TAGS).prop_map(|(head, at, kind, tag)| {
             Edit::Insert {
                 head,
                 at,
@@ -313,13 +313,13 @@ fn edit_strategy() -> impl Strategy<Value = Edit> {
                 tag,
             }
         }),
-        (head.clone(), any::<u16>()).prop_map(|(head, at)| Edit::Delete { head, at }),
-        (head.clone(), any::<u16>(), CHANGE_TAGS).prop_map(|(head, at, tag)| Edit::ChangeMain {
+        (head, any::<u16>()).prop_map(|(head, at)| Edit::Delete { head, at }),
+        (head, any::<u16>(), CHANGE_TAGS).prop_map(|(head, at, tag)| Edit::ChangeMain {
             head,
             at,
             tag
         }),
-        (head.clone(), any::<u16>(), CHANGE_TAGS).prop_map(|(head, at, tag)| Edit::AddKeyword {
+        (head, any::<u16>(), CHANGE_TAGS).prop_map(|(head, at, tag)| Edit::AddKeyword {
             head,
             at,
             tag
@@ -410,7 +410,7 @@ fn normalized_lines(bytes: &[u8]) -> Vec<Vec<String>> {
         .lines()
         .map(|line| {
             let mut tokens: Vec<String> = line
-                .split(|c: char| matches!(c, ',' | '(' | ')' | '[' | ']' | ' ' | '\r'))
+                .split([',', '(', ')', '[', ']', ' ', '\r'])
                 .filter(|t| !t.is_empty())
                 .map(str::to_string)
                 .collect();
@@ -436,9 +436,15 @@ fn show_inputs(inputs: &Merge3<Vec<u8>>) -> String {
     )
 }
 
+/// 96 cases per property keeps the suite fast; `PROPTEST_CASES=5000`
+/// searches harder.
 fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(96);
     ProptestConfig {
-        cases: 96,
+        cases,
         failure_persistence: None,
         ..ProptestConfig::default()
     }
