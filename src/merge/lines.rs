@@ -13,6 +13,14 @@ pub struct GitMerge {
     pub clean: bool,
 }
 
+/// How much of a file git looks at to call it binary (its `FIRST_FEW_BYTES`).
+const BINARY_SNIFF: usize = 8000;
+
+/// Whether git would treat `content` as binary: a NUL byte near its start.
+pub fn is_binary(content: &[u8]) -> bool {
+    content[..content.len().min(BINARY_SNIFF)].contains(&0)
+}
+
 /// Merges like `git merge-file` (same diff, same zealous conflict
 /// shrinking, same binary rule: a file with NUL bytes keeps ours).
 pub fn git_merge(
@@ -21,6 +29,14 @@ pub fn git_merge(
     theirs: &[u8],
     markers: &Markers,
 ) -> Result<GitMerge, git2::Error> {
+    if is_binary(base) || is_binary(ours) || is_binary(theirs) {
+        // git keeps ours for binary files and reports a conflict (libgit2
+        // would hand back no buffer at all).
+        return Ok(GitMerge {
+            bytes: ours.to_vec(),
+            clean: false,
+        });
+    }
     // git2 initialises libgit2 lazily and `merge_file` does not; making a
     // buffer does, once per process.
     drop(git2::Buf::new());
@@ -112,6 +128,15 @@ mod tests {
 
     fn markers() -> Markers {
         Markers::for_inputs(&MergeOptions::default(), &[])
+    }
+
+    /// Regression: a NUL byte made libgit2 return a null buffer (abort in
+    /// debug builds, an empty OURS in release builds).
+    #[test]
+    fn binary_input_keeps_ours() {
+        let m = git_merge(b"a\0b", b"ours\0", b"theirs", &markers()).unwrap();
+        assert!(!m.clean);
+        assert_eq!(m.bytes, b"ours\0");
     }
 
     #[test]
