@@ -23,11 +23,15 @@ pub struct Alignment {
     pub partner: Vec<Option<usize>>,
     /// Base elements found at another place in the side: (base, side).
     pub moves: Vec<(usize, usize)>,
+    /// Partners that are replacements: a different layer put in the same
+    /// place (another constructor, or a new `name=`).
+    pub replaced: Vec<bool>,
 }
 
 /// Aligns `side` with `base`.
 pub fn align(base: &[Key<'_>], side: &[Key<'_>]) -> Alignment {
     let mut partner = vec![None; base.len()];
+    let mut replaced = vec![false; base.len()];
     let contents_b: Vec<&str> = base.iter().map(|k| k.content).collect();
     let contents_s: Vec<&str> = side.iter().map(|k| k.content).collect();
     let ops = capture_diff_slices(Algorithm::Myers, &contents_b, &contents_s);
@@ -40,7 +44,7 @@ pub fn align(base: &[Key<'_>], side: &[Key<'_>]) -> Alignment {
         } = *op
         {
             if let Some(g) = gap.take() {
-                align_gap_by_identity(base, side, g, &mut partner);
+                align_gap(base, side, g, &mut partner, &mut replaced);
             }
             for k in 0..len {
                 partner[old_index + k] = Some(new_index + k);
@@ -54,29 +58,63 @@ pub fn align(base: &[Key<'_>], side: &[Key<'_>]) -> Alignment {
         }
     }
     if let Some(g) = gap {
-        align_gap_by_identity(base, side, g, &mut partner);
+        align_gap(base, side, g, &mut partner, &mut replaced);
     }
     let moves = find_moves(base, side, &partner);
-    Alignment { partner, moves }
+    Alignment {
+        partner,
+        moves,
+        replaced,
+    }
 }
 
-/// Pairs elements of one gap that share an identity, in order.
-fn align_gap_by_identity(
+/// Gaps larger than this (base × side elements) pair by identity alone.
+const MAX_WEIGHTED_GAP: usize = 40_000;
+
+/// Pairs the elements of one gap: same identity first, preferring the most
+/// similar when several share it; then a single leftover on each side
+/// between two pairs is a replacement of one by the other.
+fn align_gap(
     base: &[Key<'_>],
     side: &[Key<'_>],
     (b0, b1, s0, s1): (usize, usize, usize, usize),
     partner: &mut [Option<usize>],
+    replaced: &mut [bool],
 ) {
-    if b0 == b1 || s0 == s1 {
+    let (n, m) = (b1 - b0, s1 - s0);
+    if n == 0 || m == 0 {
         return;
     }
-    // Elements without identity never pair: give each a unique key.
-    let key = |k: &Key<'_>, i: usize, tag: u8| match k.identity {
-        Some(id) => (0u8, id.to_string(), 0usize),
-        None => (tag, String::new(), i),
+    let pairs = if n * m <= MAX_WEIGHTED_GAP {
+        weighted_pairs(&base[b0..b1], &side[s0..s1])
+    } else {
+        identity_pairs(&base[b0..b1], &side[s0..s1])
     };
-    let ids_b: Vec<_> = (b0..b1).map(|i| key(&base[i], i, 1)).collect();
-    let ids_s: Vec<_> = (s0..s1).map(|i| key(&side[i], i, 2)).collect();
+    let mut last = (0, 0);
+    for &(i, j) in pairs.iter().chain(std::iter::once(&(n, m))) {
+        if i - last.0 == 1 && j - last.1 == 1 {
+            partner[b0 + last.0] = Some(s0 + last.1);
+            replaced[b0 + last.0] = true;
+        }
+        if i < n {
+            partner[b0 + i] = Some(s0 + j);
+        }
+        last = (i + 1, j + 1);
+    }
+}
+
+/// Same-identity pairs in order (a longest common subsequence of identities).
+fn identity_pairs(base: &[Key<'_>], side: &[Key<'_>]) -> Vec<(usize, usize)> {
+    // Elements without identity never pair: give each a unique key.
+    fn key<'k>(k: &Key<'k>, i: usize, tag: u8) -> (u8, &'k str, usize) {
+        match k.identity {
+            Some(id) => (0, id, 0),
+            None => (tag, "", i),
+        }
+    }
+    let ids_b: Vec<_> = base.iter().enumerate().map(|(i, k)| key(k, i, 1)).collect();
+    let ids_s: Vec<_> = side.iter().enumerate().map(|(i, k)| key(k, i, 2)).collect();
+    let mut pairs = Vec::new();
     for op in capture_diff_slices(Algorithm::Myers, &ids_b, &ids_s) {
         if let DiffOp::Equal {
             old_index,
@@ -84,11 +122,60 @@ fn align_gap_by_identity(
             len,
         } = op
         {
-            for k in 0..len {
-                partner[b0 + old_index + k] = Some(s0 + new_index + k);
-            }
+            pairs.extend((0..len).map(|k| (old_index + k, new_index + k)));
         }
     }
+    pairs
+}
+
+/// Same-identity pairs in order, maximising the number of pairs and then
+/// their similarity.
+fn weighted_pairs(base: &[Key<'_>], side: &[Key<'_>]) -> Vec<(usize, usize)> {
+    let (n, m) = (base.len(), side.len());
+    let weight = |i: usize, j: usize| match (base[i].identity, side[j].identity) {
+        (Some(a), Some(b)) if a == b => Some(1.0 + similarity(base[i].content, side[j].content)),
+        _ => None,
+    };
+    let mut best = vec![0.0f64; (n + 1) * (m + 1)];
+    let at = |i: usize, j: usize| i * (m + 1) + j;
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            let mut v = best[at(i + 1, j)].max(best[at(i, j + 1)]);
+            if let Some(w) = weight(i, j) {
+                v = v.max(w + best[at(i + 1, j + 1)]);
+            }
+            best[at(i, j)] = v;
+        }
+    }
+    let (mut i, mut j, mut pairs) = (0, 0, Vec::new());
+    while i < n && j < m {
+        match weight(i, j) {
+            Some(w) if (best[at(i, j)] - (w + best[at(i + 1, j + 1)])).abs() < 1e-9 => {
+                pairs.push((i, j));
+                i += 1;
+                j += 1;
+            }
+            _ if best[at(i + 1, j)] >= best[at(i, j + 1)] => i += 1,
+            _ => j += 1,
+        }
+    }
+    pairs
+}
+
+/// How alike two token strings are: shared leading and trailing tokens
+/// over the longer length, in 0..=1.
+fn similarity(a: &str, b: &str) -> f64 {
+    let (ta, tb): (Vec<&str>, Vec<&str>) = (a.split('\u{1}').collect(), b.split('\u{1}').collect());
+    let prefix = ta.iter().zip(&tb).take_while(|(x, y)| x == y).count();
+    let rest = ta.len().min(tb.len()) - prefix;
+    let suffix = ta
+        .iter()
+        .rev()
+        .zip(tb.iter().rev())
+        .take(rest)
+        .take_while(|(x, y)| x == y)
+        .count();
+    (prefix + suffix) as f64 / ta.len().max(tb.len()).max(1) as f64
 }
 
 /// Unpaired base elements whose content, or unique identity, appears
@@ -168,5 +255,28 @@ mod tests {
         let a = align(&base, &side);
         assert_eq!(a.partner, vec![None, Some(0), Some(1)]);
         assert_eq!(a.moves, vec![(0, 2)]);
+    }
+
+    #[test]
+    fn the_most_similar_of_two_same_kind_layers_pairs() {
+        let base = keys(&[("D\u{1}(\u{1}1\u{1})", Some("Dense"))]);
+        let side = keys(&[
+            ("D\u{1}(\u{1}32\u{1},\u{1}a\u{1})", Some("Dense")),
+            ("D\u{1}(\u{1}1\u{1},\u{1}s\u{1})", Some("Dense")),
+        ]);
+        assert_eq!(align(&base, &side).partner, vec![Some(1)]);
+    }
+
+    #[test]
+    fn a_lone_different_layer_in_the_same_place_replaces() {
+        let base = keys(&[
+            ("A", Some("A")),
+            ("LSTM(8)", Some("LSTM")),
+            ("C", Some("C")),
+        ]);
+        let side = keys(&[("A", Some("A")), ("GRU(8)", Some("GRU")), ("C", Some("C"))]);
+        let a = align(&base, &side);
+        assert_eq!(a.partner, vec![Some(0), Some(1), Some(2)]);
+        assert_eq!(a.replaced, vec![false, true, false]);
     }
 }

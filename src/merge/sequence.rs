@@ -52,13 +52,15 @@ enum State {
     /// Same tokens, other layout.
     Format(usize),
     Changed(usize),
+    /// Another layer in its place (other constructor or `name=`).
+    Replaced(usize),
     Deleted,
 }
 
 impl State {
     fn index(self) -> Option<usize> {
         match self {
-            Self::Same(j) | Self::Format(j) | Self::Changed(j) => Some(j),
+            Self::Same(j) | Self::Format(j) | Self::Changed(j) | Self::Replaced(j) => Some(j),
             Self::Deleted => None,
         }
     }
@@ -195,6 +197,7 @@ fn side_view(inputs: &Inputs<'_>, side: Which, alignment: Alignment) -> SideView
     let states = (0..n)
         .map(|i| match alignment.partner[i] {
             None => State::Deleted,
+            Some(j) if alignment.replaced[i] => State::Replaced(j),
             Some(j) if inputs.unit_text(Which::Base, i) == inputs.unit_text(side, j) => {
                 State::Same(j)
             }
@@ -515,6 +518,35 @@ impl Planner<'_, '_> {
                 vec![j],
                 vec![],
             ),
+            (Replaced(j), Same(_) | Format(_) | Deleted) => {
+                self.push_unit(Which::Ours, j, None);
+                let detail = format!("replaced by ours with {}", self.inputs.name(Which::Ours, j));
+                self.decide(DecisionKind::TookOurs, &subject, detail);
+            }
+            (Same(_) | Format(_) | Deleted, Replaced(j)) => {
+                self.push_unit(Which::Theirs, j, None);
+                let detail = format!(
+                    "replaced by theirs with {}",
+                    self.inputs.name(Which::Theirs, j)
+                );
+                self.decide(DecisionKind::TookTheirs, &subject, detail);
+            }
+            (Replaced(jo), Replaced(jt) | Changed(jt)) | (Changed(jo), Replaced(jt)) => {
+                if self.inputs.units(Which::Ours)[jo].tokens
+                    == self.inputs.units(Which::Theirs)[jt].tokens
+                {
+                    self.push_unit(Which::Ours, jo, None);
+                    self.decide(
+                        DecisionKind::TookBoth,
+                        &subject,
+                        "both made the same change".into(),
+                    );
+                } else {
+                    let detail =
+                        "one side replaced the layer, the other changed or replaced it differently";
+                    self.clash(&subject, detail, i..i + 1, vec![jo], vec![jt]);
+                }
+            }
             (Format(jo), Changed(jt)) => self.merge_both(i, jo, jt, Which::Ours, &subject),
             (Changed(jo), Format(jt)) => self.merge_both(i, jo, jt, Which::Theirs, &subject),
             (Changed(jo), Changed(jt)) => {
