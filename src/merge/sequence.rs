@@ -197,7 +197,10 @@ fn side_view(inputs: &Inputs<'_>, side: Which, alignment: Alignment) -> SideView
     let states = (0..n)
         .map(|i| match alignment.partner[i] {
             None => State::Deleted,
-            Some(j) if alignment.replaced[i] => State::Replaced(j),
+            // The same constructor under a new name= is a change, not a replacement.
+            Some(j) if alignment.replaced[i] && inputs.units(Which::Base)[i].ctor != inputs.units(side)[j].ctor => {
+                State::Replaced(j)
+            }
             Some(j) if inputs.unit_text(Which::Base, i) == inputs.unit_text(side, j) => {
                 State::Same(j)
             }
