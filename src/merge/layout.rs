@@ -30,7 +30,19 @@ pub fn render_region(inputs: &Inputs<'_>, plan: &Plan) -> Result<RenderedRegion,
     };
     let mut text = String::new();
     let mut position = 0;
-    let last = plan.steps.len().saturating_sub(1);
+    let is_element = |side: Which, j: usize| !inputs_units(inputs, side)[j].comment;
+    // The last step holding an element (not a comment): commas stop there.
+    let last = plan
+        .steps
+        .iter()
+        .rposition(|step| match step {
+            Step::Unit { side, index, .. } => is_element(*side, *index),
+            Step::Conflict { ours, theirs, .. } => {
+                ours.iter().any(|&j| is_element(Which::Ours, j))
+                    || theirs.iter().any(|&j| is_element(Which::Theirs, j))
+            }
+        })
+        .unwrap_or(0);
     for (k, step) in plan.steps.iter().enumerate() {
         match step {
             Step::Unit { side, index, body } => {
@@ -39,7 +51,7 @@ pub fn render_region(inputs: &Inputs<'_>, plan: &Plan) -> Result<RenderedRegion,
                     *index,
                     body.as_deref(),
                     position,
-                    k == last,
+                    k >= last,
                 )?);
                 let tokens = &inputs_units(inputs, *side)[*index].tokens;
                 out.expected.push(body.is_none().then(|| tokens.clone()));
@@ -48,14 +60,10 @@ pub fn render_region(inputs: &Inputs<'_>, plan: &Plan) -> Result<RenderedRegion,
             Step::Conflict { base, ours, theirs } => {
                 let side = |which: Which, js: &[usize]| -> Result<String, String> {
                     let mut s = String::new();
+                    let last_element = js.iter().rposition(|&j| is_element(which, j));
                     for (n, &j) in js.iter().enumerate() {
-                        s.push_str(&renderer.unit(
-                            which,
-                            j,
-                            None,
-                            position + n,
-                            k == last && n + 1 == js.len(),
-                        )?);
+                        let is_last = k == last && last_element.is_none_or(|l| n >= l);
+                        s.push_str(&renderer.unit(which, j, None, position + n, is_last)?);
                     }
                     Ok(s)
                 };
@@ -112,7 +120,8 @@ impl<'i, 'a> Renderer<'i, 'a> {
             let indent = units
                 .first()
                 .map(|u| indent_of(text, u.body.start).to_string());
-            (indent, units.last().map(|u| u.comma.is_some()))
+            let last_element = units.iter().rev().find(|u| !u.comment);
+            (indent, last_element.map(|u| u.comma.is_some()))
         };
         let (b, o, t) = (frame(Which::Base), frame(Which::Ours), frame(Which::Theirs));
         let indent = pick(b.0, o.0, t.0).unwrap_or_default();
@@ -138,7 +147,7 @@ impl<'i, 'a> Renderer<'i, 'a> {
         let unit = &inputs_units(self.inputs, side)[index];
         let text = text_of(self.inputs, side);
         let body = body.unwrap_or(&text[unit.body.clone()]);
-        let need_comma = self.commas && (!last || self.trailing_comma);
+        let need_comma = self.commas && !unit.comment && (!last || self.trailing_comma);
         let (start, end) = match (&unit.lines, self.lines) {
             (Some(lines), true) => (lines.start, lines.end),
             _ => (unit.span.start, unit.span.end),

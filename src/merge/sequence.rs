@@ -123,6 +123,9 @@ impl Inputs<'_> {
 
     fn name(&self, side: Which, i: usize) -> String {
         let unit = &self.units(side)[i];
+        if unit.comment {
+            return format!("comment `{}`", &self.text(side)[unit.body.clone()]);
+        }
         match (&unit.ctor, &unit.identity) {
             (_, Some(id)) if id.starts_with("self.") || id.starts_with("item ") => {
                 format!("`{id}`")
@@ -198,7 +201,10 @@ fn side_view(inputs: &Inputs<'_>, side: Which, alignment: Alignment) -> SideView
         .map(|i| match alignment.partner[i] {
             None => State::Deleted,
             // The same constructor under a new name= is a change, not a replacement.
-            Some(j) if alignment.replaced[i] && inputs.units(Which::Base)[i].ctor != inputs.units(side)[j].ctor => {
+            Some(j)
+                if alignment.replaced[i]
+                    && inputs.units(Which::Base)[i].ctor != inputs.units(side)[j].ctor =>
+            {
                 State::Replaced(j)
             }
             Some(j) if inputs.unit_text(Which::Base, i) == inputs.unit_text(side, j) => {

@@ -63,6 +63,9 @@ pub struct Unit {
     pub identity: Option<String>,
     /// The layer constructor's last name (`Dense`, `Conv2d`), if a call.
     pub ctor: Option<String>,
+    /// A comment on a line of its own between layers: it merges like a
+    /// layer, so it stays where each side left it.
+    pub comment: bool,
 }
 
 /// A place in the file that merges structurally.
@@ -537,6 +540,18 @@ fn list_region(text: &str, m: &ListMatch<'_>, facts: &TreeFacts) -> Option<Regio
     let mut units = Vec::new();
     let mut prev_end = open_end;
     for (i, child) in children.iter().enumerate() {
+        if child.kind() == "comment"
+            && child.start_byte() >= prev_end
+            && own_line_start(text, child.start_byte())
+        {
+            units.push(comment_unit(
+                text,
+                prev_end..child.end_byte(),
+                child.byte_range(),
+            ));
+            prev_end = child.end_byte();
+            continue;
+        }
         if !child.is_named() || child.kind() == "comment" {
             continue;
         }
@@ -566,6 +581,7 @@ fn list_region(text: &str, m: &ListMatch<'_>, facts: &TreeFacts) -> Option<Regio
             tokens: tokens(*child, text),
             identity,
             ctor,
+            comment: false,
         });
         prev_end = end;
     }
@@ -611,6 +627,24 @@ fn to_line_form(text: &str, region: &mut Region, close_start: usize) {
         .and_then(|u| u.lines.as_ref())
         .map_or(first, |l| l.end);
     region.lines = Some(first..end);
+}
+
+/// Whether only blanks stand before `pos` on its line.
+fn own_line_start(text: &str, pos: usize) -> bool {
+    only_blank(&text[line_start(text, pos)..pos])
+}
+
+fn comment_unit(text: &str, span: Range<usize>, body: Range<usize>) -> Unit {
+    Unit {
+        span,
+        lines: None,
+        tokens: format!("\u{2}{}", text[body.clone()].trim_end()),
+        body,
+        comma: None,
+        identity: None,
+        ctor: None,
+        comment: true,
+    }
 }
 
 fn describe(target: &str, shape: &str, scope: &str) -> String {
@@ -723,7 +757,18 @@ fn statement_region(text: &str, run: &[StatementMatch<'_>], facts: &TreeFacts) -
             ),
             None => layer_identity(m.layer, text),
         };
-        let span = prev_end.unwrap_or(lines.start)..lines.end;
+        let mut start = prev_end.unwrap_or(lines.start);
+        // Comment lines between two statements are units of their own.
+        while let Some(offset) = text[start..lines.start].find('#') {
+            let comment = start + offset;
+            let end = line_end(text, comment);
+            let body = comment..comment + text[comment..end].trim_end().len();
+            let mut unit = comment_unit(text, start..end, body);
+            unit.lines = Some(start..end);
+            units.push(unit);
+            start = end;
+        }
+        let span = start..lines.end;
         units.push(Unit {
             span: span.clone(),
             lines: Some(span),
@@ -732,6 +777,7 @@ fn statement_region(text: &str, run: &[StatementMatch<'_>], facts: &TreeFacts) -
             tokens: tokens(m.statement, text),
             identity,
             ctor,
+            comment: false,
         });
         prev_end = Some(lines.end);
     }
@@ -802,6 +848,7 @@ fn call_regions(
                 tokens: tokens(statement, text),
                 identity,
                 ctor,
+                comment: false,
             }],
             describe: describe("", &format!("{callee}(...)"), &scope),
         });
@@ -839,8 +886,8 @@ mod tests {
             "\n    # hidden\n    layers.Dense(10),"
         );
         assert_eq!(
-            &src[r.units[1].lines.clone().unwrap()],
-            "    # hidden\n    layers.Dense(10),\n"
+            &src[r.units[2].lines.clone().unwrap()],
+            "    layers.Dense(10),\n"
         );
         assert_eq!(r.units[0].identity.as_deref(), Some("Dense"));
     }
