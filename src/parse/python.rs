@@ -158,7 +158,7 @@ pub fn parses(text: &str) -> bool {
 
 fn find_regions(text: &str, tree: &Tree, q: &Queries) -> Vec<Region> {
     let facts = TreeFacts::gather(tree, text);
-    let mut regions = list_regions(text, tree, q, &facts);
+    let mut regions = list_regions(text, tree, q, &Taken::new(&[]), &facts);
     let taken = Taken::new(&regions);
     regions.extend(statement_regions(text, tree, q, &taken, &facts));
     let taken = Taken::new(&regions);
@@ -468,7 +468,13 @@ struct ListMatch<'t> {
     ctor: String,
 }
 
-fn list_regions(text: &str, tree: &Tree, q: &Queries, facts: &TreeFacts) -> Vec<Region> {
+fn list_regions(
+    text: &str,
+    tree: &Tree,
+    q: &Queries,
+    taken: &Taken,
+    facts: &TreeFacts,
+) -> Vec<Region> {
     let query = &q.containers;
     let names = query.capture_names();
     let mut best: HashMap<usize, ListMatch<'_>> = HashMap::new();
@@ -517,7 +523,7 @@ fn list_regions(text: &str, tree: &Tree, q: &Queries, facts: &TreeFacts) -> Vec<
     for m in found {
         // Sorted by start, outermost first: a container inside the last
         // outer one starts before that one ends.
-        if m.container.start_byte() < outer_end {
+        if m.container.start_byte() < outer_end || taken.overlaps(&m.container.byte_range()) {
             continue;
         }
         outer_end = m.container.end_byte();
@@ -667,6 +673,8 @@ struct StatementMatch<'t> {
     layer: Node<'t>,
     receiver: String,
     key: Option<String>,
+    /// Holds a region of its own: ends one part of the run, starts the next.
+    splitter: bool,
 }
 
 fn statement_regions(
@@ -703,13 +711,17 @@ fn statement_regions(
                 "chain" => matches!(function, Some("call" | "forward")),
                 _ => true,
             };
-            if in_place && !taken.overlaps(&statement.byte_range()) {
+            // An attribute holding a layer list that merges on its own still
+            // belongs to the run of attributes: it splits it in two.
+            let splitter = taken.overlaps(&statement.byte_range());
+            if in_place && (!splitter || shape == "attributes") {
                 found.push(StatementMatch {
                     shape,
                     statement,
                     layer,
                     receiver,
                     key,
+                    splitter,
                 });
             }
         }
@@ -725,12 +737,32 @@ fn statement_regions(
                 && facts.previous.get(&m.statement.id()) == Some(&prev.statement.id())
         });
         if !continues {
-            regions.extend(statement_region(text, &run, facts));
+            regions.extend(run_regions(text, &run, facts));
             run.clear();
         }
         run.push(m);
     }
-    regions.extend(statement_region(text, &run, facts));
+    regions.extend(run_regions(text, &run, facts));
+    regions
+}
+
+/// The regions of one run: the statements between splitters, each part
+/// named after the splitter before it (and present, maybe empty, after
+/// every splitter, so insertions there merge too).
+fn run_regions(text: &str, run: &[StatementMatch<'_>], facts: &TreeFacts) -> Vec<Region> {
+    let mut regions = Vec::new();
+    let mut part: Vec<&StatementMatch<'_>> = Vec::new();
+    let mut after: Option<&StatementMatch<'_>> = None;
+    for m in run {
+        if m.splitter {
+            regions.extend(statement_region(text, &part, after, facts));
+            part.clear();
+            after = Some(m);
+        } else {
+            part.push(m);
+        }
+    }
+    regions.extend(statement_region(text, &part, after, facts));
     regions
 }
 
@@ -744,11 +776,17 @@ fn own_lines(text: &str, node: Node<'_>) -> Option<Range<usize>> {
     blank_or_comment(&text[node.end_byte()..end]).then_some(start..end)
 }
 
-fn statement_region(text: &str, run: &[StatementMatch<'_>], facts: &TreeFacts) -> Option<Region> {
-    let first = run.first()?;
+/// One part of a run: `run` may be empty only after a splitter.
+fn statement_region(
+    text: &str,
+    run: &[&StatementMatch<'_>],
+    after: Option<&StatementMatch<'_>>,
+    facts: &TreeFacts,
+) -> Option<Region> {
+    let first = run.first().copied().or(after)?;
     let mut units = Vec::new();
     let mut prev_end: Option<usize> = None;
-    for m in run {
+    for &m in run {
         let lines = own_lines(text, m.statement)?;
         let (identity, ctor) = match &m.key {
             Some(key) => (
@@ -782,7 +820,18 @@ fn statement_region(text: &str, run: &[StatementMatch<'_>], facts: &TreeFacts) -
         prev_end = Some(lines.end);
     }
     let scope = facts.scope(first.statement);
-    let span = units.first()?.span.start..units.last()?.span.end;
+    let span = match (units.first(), units.last(), after) {
+        (Some(a), Some(b), _) => a.span.start..b.span.end,
+        (_, _, Some(after)) => {
+            let at = own_lines(text, after.statement)?.end;
+            at..at
+        }
+        _ => return None,
+    };
+    let part = after
+        .and_then(|a| a.key.as_deref())
+        .map(|k| format!(":after:{k}"))
+        .unwrap_or_default();
     let shape = match first.shape {
         "add" => format!("{}.add", first.receiver),
         "functional" => "functional chain".into(),
@@ -790,7 +839,7 @@ fn statement_region(text: &str, run: &[StatementMatch<'_>], facts: &TreeFacts) -
         _ => "call chain".into(),
     };
     Some(Region {
-        key: format!("stmts:{}:{}@{}", first.shape, first.receiver, scope),
+        key: format!("stmts:{}:{}@{}{part}", first.shape, first.receiver, scope),
         kind: RegionKind::Statements,
         span: span.clone(),
         lines: Some(span),
