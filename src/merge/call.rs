@@ -10,6 +10,7 @@ use tree_sitter::Node;
 
 use crate::merge::merge3::Merge3;
 use crate::parse::python::tokens;
+use crate::render::Piece;
 
 /// How deep the merge descends before it calls a difference a clash.
 const MAX_DEPTH: usize = 48;
@@ -26,14 +27,29 @@ pub struct Clash {
 struct Edit {
     range: Range<usize>,
     text: String,
+    /// When set, the range is a clash: these are its three versions.
+    clash: Option<Merge3<String>>,
+}
+
+impl Edit {
+    fn text(range: Range<usize>, text: String) -> Self {
+        Edit {
+            range,
+            text,
+            clash: None,
+        }
+    }
 }
 
 /// The merged element and what was combined.
 #[derive(Clone, Debug, Default)]
 pub struct ElementMerge {
-    pub text: String,
+    /// The merged text; a clash of one argument is a conflict piece.
+    pub pieces: Vec<Piece>,
     /// The changes taken from the other side, for the report.
     pub taken: Vec<String>,
+    /// Arguments both sides changed differently ("argument `learning_rate`").
+    pub clashes: Vec<String>,
 }
 
 /// Merges three versions of one element. `nodes.ours` is the layout side:
@@ -43,17 +59,20 @@ pub fn merge_element(nodes: Merge3<Node<'_>>, texts: Merge3<&str>) -> Result<Ele
         texts,
         edits: Vec::new(),
         taken: Vec::new(),
+        clashes: Vec::new(),
     };
     m.node(nodes, 0)?;
     let range = nodes.ours.byte_range();
     Ok(ElementMerge {
-        text: apply(texts.ours, range, &mut m.edits),
+        pieces: apply(texts.ours, range, &mut m.edits),
         taken: m.taken,
+        clashes: m.clashes,
     })
 }
 
-fn apply(text: &str, range: Range<usize>, edits: &mut [Edit]) -> String {
+fn apply(text: &str, range: Range<usize>, edits: &mut [Edit]) -> Vec<Piece> {
     edits.sort_by_key(|e| e.range.start);
+    let mut pieces = Vec::new();
     let mut out = String::new();
     let mut pos = range.start;
     for e in edits.iter() {
@@ -61,17 +80,37 @@ fn apply(text: &str, range: Range<usize>, edits: &mut [Edit]) -> String {
             continue;
         }
         out.push_str(&text[pos..e.range.start]);
-        out.push_str(&e.text);
+        match &e.clash {
+            Some(sides) => {
+                pieces.push(Piece::Text(std::mem::take(&mut out)));
+                pieces.push(Piece::Conflict(sides.clone()));
+            }
+            None => out.push_str(&e.text),
+        }
         pos = e.range.end;
     }
     out.push_str(&text[pos..range.end]);
-    out
+    pieces.push(Piece::Text(out));
+    pieces.retain(|p| !matches!(p, Piece::Text(t) if t.is_empty()));
+    pieces
+}
+
+/// The merged element's text when it holds no clash.
+pub fn plain_text(pieces: &[Piece]) -> Option<String> {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => Some(t.as_str()),
+            Piece::Conflict(_) => None,
+        })
+        .collect()
 }
 
 struct Merger<'t> {
     texts: Merge3<&'t str>,
     edits: Vec<Edit>,
     taken: Vec<String>,
+    clashes: Vec<String>,
 }
 
 /// How an argument is addressed across versions.
@@ -148,10 +187,7 @@ impl<'t> Merger<'t> {
             indent_of(self.texts.ours, ours.start_byte()),
         );
         self.taken.push(format!("`{}`", one_line(&text)));
-        self.edits.push(Edit {
-            range: ours.byte_range(),
-            text,
-        });
+        self.edits.push(Edit::text(ours.byte_range(), text));
     }
 
     /// Same kinds of named children, and theirs' punctuation and operators
@@ -209,6 +245,32 @@ impl<'t> Merger<'t> {
         let (Some(fb), Some(fo), Some(ft)) = field("function") else {
             return Err(self.clash(n.ours));
         };
+        // A new constructor on one side and new arguments on the other:
+        // the arguments were meant for the old layer (merge-rules §2).
+        let texts = self.texts;
+        let changed = |a: Node<'_>, ta: &str, b: Node<'_>, tb: &str| tokens(a, ta) != tokens(b, tb);
+        let (ab, ao, at) = (
+            n.base.child_by_field_name("arguments"),
+            n.ours.child_by_field_name("arguments"),
+            n.theirs.child_by_field_name("arguments"),
+        );
+        if let (Some(ab), Some(ao), Some(at)) = (ab, ao, at) {
+            let new_ctor = (
+                changed(fo, texts.ours, fb, texts.base),
+                changed(ft, texts.theirs, fb, texts.base),
+            );
+            let new_args = (
+                changed(ao, texts.ours, ab, texts.base),
+                changed(at, texts.theirs, ab, texts.base),
+            );
+            if (new_ctor.0 && new_args.1 && !new_ctor.1)
+                || (new_ctor.1 && new_args.0 && !new_ctor.0)
+            {
+                return Err(Clash {
+                    what: "the layer's constructor".into(),
+                });
+            }
+        }
         self.node(Merge3::new(fb, fo, ft), depth + 1)
             .map_err(|_| Clash {
                 what: "the layer's constructor".into(),
@@ -250,9 +312,18 @@ impl<'t> Merger<'t> {
                 what: key.describe(),
             };
             match (b, o, t) {
-                (Some(b), Some(o), Some(t)) => self
-                    .node(Merge3::new(b.value, o.value, t.value), depth + 1)
-                    .map_err(|_| clash())?,
+                (Some(b), Some(o), Some(t)) => {
+                    let (edits, taken) = (self.edits.len(), self.taken.len());
+                    if self
+                        .node(Merge3::new(b.value, o.value, t.value), depth + 1)
+                        .is_err()
+                    {
+                        // Only this argument clashes: mark it, merge the rest.
+                        self.edits.truncate(edits);
+                        self.taken.truncate(taken);
+                        self.clash_argument(key, Some(b.node), o.node, t.node);
+                    }
+                }
                 (Some(b), Some(o), None) => {
                     if tok(o, texts.ours) != tok(b, texts.base) {
                         return Err(clash());
@@ -276,6 +347,33 @@ impl<'t> Merger<'t> {
         Ok(())
     }
 
+    /// Marks one argument as a clash: its three versions, theirs re-indented.
+    fn clash_argument(
+        &mut self,
+        key: &ArgKey,
+        base: Option<Node<'_>>,
+        ours: Node<'_>,
+        theirs: Node<'_>,
+    ) {
+        let texts = self.texts;
+        let theirs_text = reindent(
+            self.text(theirs, texts.theirs),
+            indent_of(texts.theirs, theirs.start_byte()),
+            indent_of(texts.ours, ours.start_byte()),
+        );
+        let sides = Merge3::new(
+            base.map_or(String::new(), |b| self.text(b, texts.base).to_string()),
+            self.text(ours, texts.ours).to_string(),
+            theirs_text,
+        );
+        self.clashes.push(key.describe());
+        self.edits.push(Edit {
+            range: ours.byte_range(),
+            text: String::new(),
+            clash: Some(sides),
+        });
+    }
+
     fn delete_arg(&mut self, ours: &[Arg<'_>], arg: Arg<'_>) {
         let Some(i) = ours.iter().position(|a| a.node.id() == arg.node.id()) else {
             return;
@@ -293,10 +391,7 @@ impl<'t> Merger<'t> {
                 (None, c) => arg.node.start_byte()..c.map_or(arg.node.end_byte(), |c| c.end_byte()),
             }
         };
-        self.edits.push(Edit {
-            range,
-            text: String::new(),
-        });
+        self.edits.push(Edit::text(range, String::new()));
     }
 
     /// Adds theirs' new argument to ours: keywords after ours' last
@@ -329,17 +424,11 @@ impl<'t> Merger<'t> {
             None if ours.is_empty() => {
                 let at = list.start_byte() + 1;
                 let first = !self.edits.iter().any(|e| e.range == (at..at));
-                Edit {
-                    range: at..at,
-                    text: if first { text } else { format!(", {text}") },
-                }
+                Edit::text(at..at, if first { text } else { format!(", {text}") })
             }
             None => {
                 let at = ours[0].node.start_byte();
-                Edit {
-                    range: at..at,
-                    text: format!("{text}{sep}"),
-                }
+                Edit::text(at..at, format!("{text}{sep}"))
             }
             Some(a) => {
                 match next_comma(a.node).filter(|_| a.node.id() == ours[ours.len() - 1].node.id()) {
@@ -351,17 +440,11 @@ impl<'t> Merger<'t> {
                         } else {
                             " ".into()
                         };
-                        Edit {
-                            range: at..at,
-                            text: format!("{lead}{text},"),
-                        }
+                        Edit::text(at..at, format!("{lead}{text},"))
                     }
                     None => {
                         let at = a.node.end_byte();
-                        Edit {
-                            range: at..at,
-                            text: format!("{sep}{text}"),
-                        }
+                        Edit::text(at..at, format!("{sep}{text}"))
                     }
                 }
             }
@@ -479,7 +562,8 @@ mod tests {
     fn merge(b: &str, o: &str, t: &str) -> Result<String, Clash> {
         let (pb, po, pt) = (parse(b).unwrap(), parse(o).unwrap(), parse(t).unwrap());
         let nodes = Merge3::new(&pb, &po, &pt).map(|p| p.tree.root_node().named_child(0).unwrap());
-        merge_element(nodes, Merge3::new(b, o, t)).map(|m| m.text)
+        merge_element(nodes, Merge3::new(b, o, t))
+            .map(|m| plain_text(&m.pieces).unwrap_or_else(|| format!("CLASH {:?}", m.clashes)))
     }
 
     #[test]
@@ -497,12 +581,18 @@ mod tests {
 
     #[test]
     fn same_argument_different_values_clash() {
-        let err = merge(
-            "Adam(learning_rate=0.001)\n",
-            "Adam(learning_rate=0.0001)\n",
-            "Adam(learning_rate=0.01)\n",
+        let merged = merge(
+            "Adam(learning_rate=0.001, beta_1=0.9)\n",
+            "Adam(learning_rate=0.0001, beta_1=0.9)\n",
+            "Adam(learning_rate=0.01, beta_1=0.8)\n",
         );
-        assert_eq!(err.unwrap_err().what, "argument `learning_rate`");
+        assert_eq!(merged.unwrap(), "CLASH [\"argument `learning_rate`\"]");
+    }
+
+    #[test]
+    fn a_changed_constructor_clashes_the_whole_layer() {
+        let err = merge("Dense(64)\n", "Conv2D(64)\n", "Dense(32)\n");
+        assert_eq!(err.unwrap_err().what, "the layer's constructor");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! side it came from, re-indented to where it lands, with commas placed so
 //! the list parses and the layout side's trailing-comma style kept.
 
-use crate::merge::call::{indent_of, reindent};
+use crate::merge::call::{indent_of, plain_text, reindent};
 use crate::merge::merge3::Merge3;
 use crate::merge::sequence::{Inputs, Plan, Step, Which};
 use crate::parse::python::RegionKind;
@@ -46,13 +46,15 @@ pub fn render_region(inputs: &Inputs<'_>, plan: &Plan) -> Result<RenderedRegion,
     for (k, step) in plan.steps.iter().enumerate() {
         match step {
             Step::Unit { side, index, body } => {
-                text.push_str(&renderer.unit(
-                    *side,
-                    *index,
-                    body.as_deref(),
-                    position,
-                    k >= last,
-                )?);
+                for piece in renderer.unit(*side, *index, body.as_deref(), position, k >= last)? {
+                    match piece {
+                        Piece::Text(t) => text.push_str(&t),
+                        conflict => {
+                            out.pieces.push(Piece::Text(std::mem::take(&mut text)));
+                            out.pieces.push(conflict);
+                        }
+                    }
+                }
                 let tokens = &inputs_units(inputs, *side)[*index].tokens;
                 out.expected.push(body.is_none().then(|| tokens.clone()));
                 position += 1;
@@ -63,7 +65,8 @@ pub fn render_region(inputs: &Inputs<'_>, plan: &Plan) -> Result<RenderedRegion,
                     let last_element = js.iter().rposition(|&j| is_element(which, j));
                     for (n, &j) in js.iter().enumerate() {
                         let is_last = k == last && last_element.is_none_or(|l| n >= l);
-                        s.push_str(&renderer.unit(which, j, None, position + n, is_last)?);
+                        let pieces = renderer.unit(which, j, None, position + n, is_last)?;
+                        s.push_str(&plain_text(&pieces).unwrap_or_default());
                     }
                     Ok(s)
                 };
@@ -140,13 +143,14 @@ impl<'i, 'a> Renderer<'i, 'a> {
         &self,
         side: Which,
         index: usize,
-        body: Option<&str>,
+        body: Option<&[Piece]>,
         position: usize,
         last: bool,
-    ) -> Result<String, String> {
+    ) -> Result<Vec<Piece>, String> {
         let unit = &inputs_units(self.inputs, side)[index];
         let text = text_of(self.inputs, side);
-        let body = body.unwrap_or(&text[unit.body.clone()]);
+        let own_body = [Piece::Text(text[unit.body.clone()].to_string())];
+        let body = body.unwrap_or(&own_body);
         let need_comma = self.commas && !unit.comment && (!last || self.trailing_comma);
         let (start, end) = match (&unit.lines, self.lines) {
             (Some(lines), true) => (lines.start, lines.end),
@@ -162,23 +166,54 @@ impl<'i, 'a> Renderer<'i, 'a> {
             _ => {}
         }
         let own_indent = indent_of(text, unit.body.start);
+        let Some(body) = plain_text(body) else {
+            // A clash of one argument: kept as a conflict piece, in place.
+            if own_indent != self.indent {
+                return Err("a clash would need re-indenting".into());
+            }
+            let own_lead = &text[start..unit.body.start];
+            let lead = if self.lines {
+                own_lead.into()
+            } else {
+                self.lead(side, index, position, own_lead)
+            };
+            let mut pieces = vec![Piece::Text(lead.into_owned())];
+            pieces.extend(body.iter().cloned());
+            pieces.push(Piece::Text(after));
+            return Ok(pieces);
+        };
         if self.lines {
             let s = format!("{}{}{}", &text[start..unit.body.start], body, after);
-            return Ok(reindent_all(&s, own_indent, &self.indent));
+            return Ok(vec![Piece::Text(reindent_all(
+                &s,
+                own_indent,
+                &self.indent,
+            ))]);
         }
-        let own_lead = &text[start..unit.body.start];
-        let lead = if position == 0 {
-            self.first_lead()
-        } else if (side == self.layout && index > 0) || own_lead.contains('#') {
-            own_lead.to_string()
-        } else {
-            self.typical_lead()
-        };
+        let lead = self.lead(side, index, position, &text[start..unit.body.start]);
         if after.contains('#') && !self.typical_lead().contains('\n') {
             return Err("a trailing comment would swallow the rest of a one-line list".into());
         }
-        let body = reindent(body, own_indent, &self.indent);
-        Ok(format!("{lead}{body}{after}"))
+        let body = reindent(&body, own_indent, &self.indent);
+        Ok(vec![Piece::Text(format!("{lead}{body}{after}"))])
+    }
+
+    /// The text before an element inline: the layout's first lead at the
+    /// start, the element's own where it keeps its place, else the usual one.
+    fn lead<'s>(
+        &'s self,
+        side: Which,
+        index: usize,
+        position: usize,
+        own_lead: &'s str,
+    ) -> std::borrow::Cow<'s, str> {
+        if position == 0 {
+            self.first_lead().into()
+        } else if (side == self.layout && index > 0) || own_lead.contains('#') {
+            own_lead.into()
+        } else {
+            self.typical_lead().into()
+        }
     }
 
     fn layout_units(&self) -> &[crate::parse::python::Unit] {

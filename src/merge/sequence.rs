@@ -6,10 +6,11 @@
 use std::collections::HashSet;
 
 use crate::matching::{align, Alignment, Key};
-use crate::merge::call::{merge_element, Clash};
+use crate::merge::call::{merge_element, Clash, ElementMerge};
 use crate::merge::convention::order_by_convention;
 use crate::merge::merge3::Merge3;
 use crate::parse::python::{Parsed, Region, Unit};
+use crate::render::Piece;
 use crate::report::{Decision, DecisionKind};
 
 /// One of the three versions.
@@ -24,11 +25,11 @@ pub enum Which {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
     /// A side's element, with a merged text for its node when both sides
-    /// changed it.
+    /// changed it (holding a conflict piece where one argument clashes).
     Unit {
         side: Which,
         index: usize,
-        body: Option<String>,
+        body: Option<Vec<Piece>>,
     },
     /// Elements the sides disagree on: each side's version of the span.
     Conflict {
@@ -581,13 +582,31 @@ impl Planner<'_, '_> {
     /// the `layout` side's text.
     fn merge_both(&mut self, i: usize, jo: usize, jt: usize, layout: Which, subject: &str) {
         match self.merge_nodes(i, jo, jt, layout) {
-            Ok((body, taken)) => {
+            Ok(merged) => {
                 let (index, other_side) = if layout == Which::Ours {
                     (jo, Which::Theirs)
                 } else {
                     (jt, Which::Ours)
                 };
-                self.push_unit(layout, index, Some(body));
+                let ElementMerge {
+                    pieces,
+                    taken,
+                    clashes,
+                } = merged;
+                if !clashes.is_empty() {
+                    let detail = format!("both changed {}", clashes.join(", "));
+                    let (ours, theirs) = (
+                        self.inputs.unit_text(Which::Ours, jo),
+                        self.inputs.unit_text(Which::Theirs, jt),
+                    );
+                    self.plan
+                        .decisions
+                        .push(Decision::clash(subject, detail, &ours, &theirs));
+                }
+                self.push_unit(layout, index, Some(pieces));
+                if taken.is_empty() && !clashes.is_empty() {
+                    return;
+                }
                 let detail = if taken.is_empty() {
                     format!("kept the layout of {}", side_name(layout))
                 } else {
@@ -615,7 +634,7 @@ impl Planner<'_, '_> {
         jo: usize,
         jt: usize,
         layout: Which,
-    ) -> Result<(String, Vec<String>), Clash> {
+    ) -> Result<ElementMerge, Clash> {
         let inputs = self.inputs;
         let node = |side: Which, j: usize| {
             let parsed = match side {
@@ -638,12 +657,17 @@ impl Planner<'_, '_> {
             inputs.text(Which::Ours),
             inputs.text(Which::Theirs),
         );
-        let merged = if layout == Which::Ours {
-            merge_element(Merge3::new(b, o, t), texts)?
-        } else {
-            merge_element(Merge3::new(b, t, o), texts.swapped())?
-        };
-        Ok((merged.text, merged.taken))
+        if layout == Which::Ours {
+            return merge_element(Merge3::new(b, o, t), texts);
+        }
+        // Merged into theirs' layout: conflict sides come back swapped.
+        let mut merged = merge_element(Merge3::new(b, t, o), texts.swapped())?;
+        for piece in &mut merged.pieces {
+            if let Piece::Conflict(sides) = piece {
+                *sides = sides.clone().swapped();
+            }
+        }
+        Ok(merged)
     }
 
     fn clash(
@@ -680,7 +704,7 @@ impl Planner<'_, '_> {
         });
     }
 
-    fn push_unit(&mut self, side: Which, index: usize, body: Option<String>) {
+    fn push_unit(&mut self, side: Which, index: usize, body: Option<Vec<Piece>>) {
         self.emitted.insert((side, index));
         self.plan.steps.push(Step::Unit { side, index, body });
     }
