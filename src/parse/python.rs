@@ -20,6 +20,9 @@ pub enum ParseError {
     Setup(String),
     /// The source has syntax errors.
     Syntax,
+    /// Nesting deeper, or a node wider, than the structured merge handles
+    /// (tree-sitter's query cursor slows down sharply on such trees).
+    TooComplex,
 }
 
 impl std::fmt::Display for ParseError {
@@ -27,6 +30,9 @@ impl std::fmt::Display for ParseError {
         match self {
             Self::Setup(why) => write!(f, "the Python parser could not start: {why}"),
             Self::Syntax => f.write_str("a version has Python syntax errors"),
+            Self::TooComplex => {
+                f.write_str("a version nests deeper or wider than the structured merge handles")
+            }
         }
     }
 }
@@ -143,7 +149,11 @@ pub fn parse(text: &str) -> Result<Parsed<'_>, ParseError> {
     if tree.root_node().has_error() {
         return Err(ParseError::Syntax);
     }
-    let regions = find_regions(text, &tree, q);
+    let facts = TreeFacts::gather(&tree, text);
+    if facts.max_depth > MAX_DEPTH || facts.max_width > MAX_WIDTH {
+        return Err(ParseError::TooComplex);
+    }
+    let regions = find_regions(text, &tree, q, &facts);
     Ok(Parsed {
         text,
         tree,
@@ -156,13 +166,17 @@ pub fn parses(text: &str) -> bool {
     parse(text).is_ok()
 }
 
-fn find_regions(text: &str, tree: &Tree, q: &Queries) -> Vec<Region> {
-    let facts = TreeFacts::gather(tree, text);
-    let mut regions = list_regions(text, tree, q, &Taken::new(&[]), &facts);
+/// Deeper trees fall back to the line merge.
+const MAX_DEPTH: usize = 400;
+/// Nodes with more children than this (a literal of 100,000 numbers) too.
+const MAX_WIDTH: usize = 20_000;
+
+fn find_regions(text: &str, tree: &Tree, q: &Queries, facts: &TreeFacts) -> Vec<Region> {
+    let mut regions = list_regions(text, tree, q, &Taken::new(&[]), facts);
     let taken = Taken::new(&regions);
-    regions.extend(statement_regions(text, tree, q, &taken, &facts));
+    regions.extend(statement_regions(text, tree, q, &taken, facts));
     let taken = Taken::new(&regions);
-    regions.extend(call_regions(text, tree, q, &taken, &facts));
+    regions.extend(call_regions(text, tree, q, &taken, facts));
     regions.sort_by_key(|r| r.span.start);
     number_occurrences(&mut regions);
     regions
@@ -219,6 +233,8 @@ struct TreeFacts {
     targets: HashMap<usize, String>,
     /// For statements in a block: the statement before (comments skipped).
     previous: HashMap<usize, usize>,
+    max_depth: usize,
+    max_width: usize,
 }
 
 impl TreeFacts {
@@ -228,6 +244,7 @@ impl TreeFacts {
             def: Option<usize>,
             last_statement: Option<usize>,
             first_named: Option<Range<usize>>,
+            children: usize,
         }
         let mut facts = TreeFacts::default();
         let mut cursor = tree.walk();
@@ -277,8 +294,14 @@ impl TreeFacts {
                 facts.defs.push((name.to_string(), def));
                 own_def = Some(facts.defs.len() - 1);
             }
+            if let Some(parent) = stack.last_mut() {
+                parent.children += 1;
+                facts.max_width = facts.max_width.max(parent.children);
+            }
             if cursor.goto_first_child() {
+                facts.max_depth = facts.max_depth.max(stack.len() + 1);
                 stack.push(Frame {
+                    children: 0,
                     kind: node.kind(),
                     def: own_def,
                     last_statement: None,
