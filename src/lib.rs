@@ -7,6 +7,7 @@
 //! a [`report::Report`]. The library never touches the terminal.
 
 pub mod detect;
+pub mod explain;
 pub mod git;
 pub mod input;
 pub mod matching;

@@ -105,6 +105,14 @@ pub fn run(args: MergeArgs) -> Result<Status, CliError> {
             &outcome,
         );
     }
+    if let Some(dir) = std::env::var_os("MLMERGE_DEBUG_DIR") {
+        dump_debug(
+            std::path::Path::new(&dir),
+            &args,
+            versions.as_ref().map_ref(|v| v.as_slice()),
+            &outcome,
+        );
+    }
     Ok(if outcome.is_clean() {
         Status::Clean
     } else {
@@ -128,4 +136,28 @@ fn options(args: &MergeArgs) -> Result<MergeOptions, CliError> {
         outputs: args.outputs.unwrap_or_default(),
         ..configured
     })
+}
+
+/// Writes what the merge saw and decided into `dir` (best effort: a debug
+/// aid must never fail the merge).
+fn dump_debug(
+    dir: &std::path::Path,
+    args: &MergeArgs,
+    versions: Merge3<&[u8]>,
+    outcome: &pipeline::MergeOutcome,
+) {
+    let name = args
+        .path
+        .as_deref()
+        .unwrap_or(&args.ours)
+        .to_string_lossy()
+        .replace(['/', '\\'], "_");
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    let _ = std::fs::create_dir_all(dir);
+    let _ = std::fs::write(
+        dir.join(format!("{stamp}-{name}.txt")),
+        mlmerge::explain::explain(versions, outcome),
+    );
 }
