@@ -113,26 +113,24 @@ impl Parsed<'_> {
     }
 }
 
-struct Queries {
-    language: Language,
-    containers: Query,
-    statements: Query,
-    calls: Query,
+/// The three queries, each compiled on first use (compiling costs more
+/// than parsing a small file, so a chunk without, say, `Sequential` never
+/// pays for the container query).
+#[derive(Clone, Copy)]
+enum QueryKind {
+    Containers,
+    Statements,
+    Calls,
 }
 
-fn queries() -> Result<&'static Queries, ParseError> {
-    static QUERIES: OnceLock<Result<Queries, String>> = OnceLock::new();
-    QUERIES
-        .get_or_init(|| {
-            let language: Language = tree_sitter_python::LANGUAGE.into();
-            let compile = |src| Query::new(&language, src).map_err(|e| e.to_string());
-            Ok(Queries {
-                containers: compile(CONTAINER_QUERY)?,
-                statements: compile(STATEMENT_QUERY)?,
-                calls: compile(CALL_QUERY)?,
-                language: language.clone(),
-            })
-        })
+fn query(kind: QueryKind) -> Result<&'static Query, ParseError> {
+    static COMPILED: [OnceLock<Result<Query, String>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let (slot, source) = match kind {
+        QueryKind::Containers => (&COMPILED[0], CONTAINER_QUERY),
+        QueryKind::Statements => (&COMPILED[1], STATEMENT_QUERY),
+        QueryKind::Calls => (&COMPILED[2], CALL_QUERY),
+    };
+    slot.get_or_init(|| Query::new(&tree_sitter_python::LANGUAGE.into(), source).map_err(|e| e.to_string()))
         .as_ref()
         .map_err(|e| ParseError::Setup(e.clone()))
 }
@@ -140,10 +138,10 @@ fn queries() -> Result<&'static Queries, ParseError> {
 /// Parses `text`; syntax errors are an error, since a structured merge of a
 /// broken file could not be verified.
 pub fn parse(text: &str) -> Result<Parsed<'_>, ParseError> {
-    let q = queries()?;
+    let language: Language = tree_sitter_python::LANGUAGE.into();
     let mut parser = Parser::new();
     parser
-        .set_language(&q.language)
+        .set_language(&language)
         .map_err(|e| ParseError::Setup(e.to_string()))?;
     let tree = parser.parse(text, None).ok_or(ParseError::Syntax)?;
     if tree.root_node().has_error() {
@@ -153,7 +151,7 @@ pub fn parse(text: &str) -> Result<Parsed<'_>, ParseError> {
     if facts.max_depth > MAX_DEPTH || facts.max_width > MAX_WIDTH {
         return Err(ParseError::TooComplex);
     }
-    let regions = find_regions(text, &tree, q, &facts);
+    let regions = find_regions(text, &tree, &facts)?;
     Ok(Parsed {
         text,
         tree,
@@ -171,15 +169,22 @@ const MAX_DEPTH: usize = 400;
 /// Nodes with more children than this (a literal of 100,000 numbers) too.
 const MAX_WIDTH: usize = 20_000;
 
-fn find_regions(text: &str, tree: &Tree, q: &Queries, facts: &TreeFacts) -> Vec<Region> {
-    let mut regions = list_regions(text, tree, q, &Taken::new(&[]), facts);
+fn find_regions(text: &str, tree: &Tree, facts: &TreeFacts) -> Result<Vec<Region>, ParseError> {
+    // A query runs only where its shapes can occur at all.
+    let mut regions = if text.contains("Sequential") || text.contains("ModuleList") {
+        list_regions(text, tree, query(QueryKind::Containers)?, &Taken::new(&[]), facts)
+    } else {
+        Vec::new()
+    };
+    if text.contains(".add(") || text.contains(")(") || text.contains("self.") {
+        let taken = Taken::new(&regions);
+        regions.extend(statement_regions(text, tree, query(QueryKind::Statements)?, &taken, facts));
+    }
     let taken = Taken::new(&regions);
-    regions.extend(statement_regions(text, tree, q, &taken, facts));
-    let taken = Taken::new(&regions);
-    regions.extend(call_regions(text, tree, q, &taken, facts));
+    regions.extend(call_regions(text, tree, query(QueryKind::Calls)?, &taken, facts));
     regions.sort_by_key(|r| r.span.start);
     number_occurrences(&mut regions);
-    regions
+    Ok(regions)
 }
 
 /// Byte ranges already claimed by regions, sorted and disjoint, for
@@ -494,11 +499,10 @@ struct ListMatch<'t> {
 fn list_regions(
     text: &str,
     tree: &Tree,
-    q: &Queries,
+    query: &Query,
     taken: &Taken,
     facts: &TreeFacts,
 ) -> Vec<Region> {
-    let query = &q.containers;
     let names = query.capture_names();
     let mut best: HashMap<usize, ListMatch<'_>> = HashMap::new();
     let mut cursor = QueryCursor::new();
@@ -703,11 +707,10 @@ struct StatementMatch<'t> {
 fn statement_regions(
     text: &str,
     tree: &Tree,
-    q: &Queries,
+    query: &Query,
     taken: &Taken,
     facts: &TreeFacts,
 ) -> Vec<Region> {
-    let query = &q.statements;
     let names = query.capture_names();
     let mut found: Vec<StatementMatch<'_>> = Vec::new();
     let mut cursor = QueryCursor::new();
@@ -876,22 +879,19 @@ fn statement_region(
 fn call_regions(
     text: &str,
     tree: &Tree,
-    q: &Queries,
+    query: &Query,
     taken: &Taken,
     facts: &TreeFacts,
 ) -> Vec<Region> {
-    let query = &q.calls;
     let names = query.capture_names();
     let mut regions = Vec::new();
     let mut cursor = QueryCursor::new();
     let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
     while let Some(m) = matches.next() {
-        let (mut statement, mut callee, mut target_text, mut call) = (None, "", "", None);
+        let (mut statement, mut call) = (None, None);
         for c in m.captures {
             match names[c.index as usize] {
                 "statement" => statement = Some(c.node),
-                "callee" => callee = node_text(c.node, text),
-                "target" => target_text = node_text(c.node, text),
                 "call" => call = Some(c.node),
                 _ => {}
             }
@@ -899,6 +899,8 @@ fn call_regions(
         let (Some(statement), Some(call)) = (statement, call) else {
             continue;
         };
+        let callee = call.child_by_field_name("function").map_or("", |f| node_text(f, text));
+        let target_text = facts.targets.get(&call.id()).map_or("", String::as_str);
         if taken.overlaps(&statement.byte_range()) {
             continue;
         }
@@ -943,7 +945,9 @@ mod tests {
 
     #[test]
     fn queries_compile_against_the_grammar() {
-        assert!(queries().is_ok());
+        for kind in [QueryKind::Containers, QueryKind::Statements, QueryKind::Calls] {
+            assert!(query(kind).is_ok());
+        }
     }
 
     #[test]
