@@ -8,10 +8,71 @@ use std::sync::OnceLock;
 
 use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
 
-/// The query files, embedded so the binary works from any directory.
-pub const CONTAINER_QUERY: &str = include_str!("../../grammars/python/containers.scm");
-pub const STATEMENT_QUERY: &str = include_str!("../../grammars/python/statements.scm");
-pub const CALL_QUERY: &str = include_str!("../../grammars/python/calls.scm");
+/// A query file of `grammars/python/`, embedded so the binary works from
+/// any directory, with a cheap test of whether its shape can occur in a
+/// text at all (compiling a query costs more than parsing a small file).
+pub struct QueryFile {
+    pub name: &'static str,
+    pub source: &'static str,
+    gate: fn(&str) -> bool,
+}
+
+macro_rules! query_file {
+    ($name:literal, $gate:expr) => {
+        QueryFile {
+            name: $name,
+            source: include_str!(concat!("../../grammars/python/", $name)),
+            gate: $gate,
+        }
+    };
+}
+
+/// Layer lists inside a call, in precedence order: when several match one
+/// call, the first wins.
+pub const CONTAINER_QUERIES: [QueryFile; 4] = [
+    query_file!("sequential_list.scm", |t| t.contains("Sequential(")
+        || t.contains("ModuleList(")),
+    query_file!("sequential_layers_keyword.scm", |t| t.contains("layers=")),
+    query_file!("sequential_ordered_dict.scm", |t| t.contains("OrderedDict")),
+    query_file!("sequential_arguments.scm", has_sequential_arguments),
+];
+
+/// Layer lists made of statements, with the shape each one names.
+pub const STATEMENT_QUERIES: [(&str, QueryFile); 4] = [
+    ("add", query_file!("model_add.scm", |t| t.contains(".add("))),
+    (
+        "functional",
+        query_file!("functional_chain.scm", |t| t.contains(")(")),
+    ),
+    (
+        "attributes",
+        query_file!("init_attributes.scm", |t| t.contains("self.")),
+    ),
+    (
+        "chain",
+        query_file!("forward_chain.scm", |t| t.contains("self.")),
+    ),
+];
+
+/// Call statements merged argument by argument.
+pub const CALL_QUERY: QueryFile = query_file!("calls.scm", |_| true);
+
+/// Every query file, for tests.
+pub fn all_queries() -> impl Iterator<Item = &'static QueryFile> {
+    CONTAINER_QUERIES
+        .iter()
+        .chain(STATEMENT_QUERIES.iter().map(|(_, q)| q))
+        .chain(std::iter::once(&CALL_QUERY))
+}
+
+/// `Sequential(` followed by something other than a list: torch's
+/// `nn.Sequential(a, b, c)`.
+fn has_sequential_arguments(text: &str) -> bool {
+    text.match_indices("Sequential(").any(|(i, m)| {
+        let rest = text[i + m.len()..].trim_start();
+        !rest.starts_with('[') && !rest.starts_with(')')
+    })
+}
 
 /// Why a source could not be used for the structured merge.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,26 +174,23 @@ impl Parsed<'_> {
     }
 }
 
-/// The three queries, each compiled on first use (compiling costs more
-/// than parsing a small file, so a chunk without, say, `Sequential` never
-/// pays for the container query).
-#[derive(Clone, Copy)]
-enum QueryKind {
-    Containers,
-    Statements,
-    Calls,
-}
-
-fn query(kind: QueryKind) -> Result<&'static Query, ParseError> {
-    static COMPILED: [OnceLock<Result<Query, String>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    let (slot, source) = match kind {
-        QueryKind::Containers => (&COMPILED[0], CONTAINER_QUERY),
-        QueryKind::Statements => (&COMPILED[1], STATEMENT_QUERY),
-        QueryKind::Calls => (&COMPILED[2], CALL_QUERY),
-    };
-    slot.get_or_init(|| Query::new(&tree_sitter_python::LANGUAGE.into(), source).map_err(|e| e.to_string()))
-        .as_ref()
-        .map_err(|e| ParseError::Setup(e.clone()))
+/// The compiled query of `file`, compiled once per process on first use.
+pub fn compiled(file: &QueryFile) -> Result<&'static Query, ParseError> {
+    static COMPILED: OnceLock<std::sync::Mutex<HashMap<&'static str, &'static Query>>> =
+        OnceLock::new();
+    let cache = COMPILED.get_or_init(Default::default);
+    let mut cache = cache
+        .lock()
+        .map_err(|_| ParseError::Setup("query cache poisoned".into()))?;
+    if let Some(q) = cache.get(file.name) {
+        return Ok(q);
+    }
+    let query = Query::new(&tree_sitter_python::LANGUAGE.into(), file.source)
+        .map_err(|e| ParseError::Setup(format!("{}: {e}", file.name)))?;
+    // Compiled queries live for the whole process, like the grammar.
+    let query: &'static Query = Box::leak(Box::new(query));
+    cache.insert(file.name, query);
+    Ok(query)
 }
 
 /// Parses `text`; syntax errors are an error, since a structured merge of a
@@ -170,18 +228,30 @@ const MAX_DEPTH: usize = 400;
 const MAX_WIDTH: usize = 20_000;
 
 fn find_regions(text: &str, tree: &Tree, facts: &TreeFacts) -> Result<Vec<Region>, ParseError> {
-    // A query runs only where its shapes can occur at all.
-    let mut regions = if text.contains("Sequential") || text.contains("ModuleList") {
-        list_regions(text, tree, query(QueryKind::Containers)?, &Taken::new(&[]), facts)
-    } else {
-        Vec::new()
-    };
-    if text.contains(".add(") || text.contains(")(") || text.contains("self.") {
-        let taken = Taken::new(&regions);
-        regions.extend(statement_regions(text, tree, query(QueryKind::Statements)?, &taken, facts));
+    // A query runs only where its shape can occur at all.
+    let mut containers = Vec::new();
+    for (rank, file) in CONTAINER_QUERIES.iter().enumerate() {
+        if (file.gate)(text) {
+            containers.push((rank, compiled(file)?));
+        }
+    }
+    let mut regions = list_regions(text, tree, &containers, facts);
+    let mut statements = Vec::new();
+    for (shape, file) in &STATEMENT_QUERIES {
+        if (file.gate)(text) {
+            statements.push((*shape, compiled(file)?));
+        }
     }
     let taken = Taken::new(&regions);
-    regions.extend(call_regions(text, tree, query(QueryKind::Calls)?, &taken, facts));
+    regions.extend(statement_regions(text, tree, &statements, &taken, facts));
+    let taken = Taken::new(&regions);
+    regions.extend(call_regions(
+        text,
+        tree,
+        compiled(&CALL_QUERY)?,
+        &taken,
+        facts,
+    ));
     regions.sort_by_key(|r| r.span.start);
     number_occurrences(&mut regions);
     Ok(regions)
@@ -499,42 +569,43 @@ struct ListMatch<'t> {
 fn list_regions(
     text: &str,
     tree: &Tree,
-    query: &Query,
-    taken: &Taken,
+    queries: &[(usize, &Query)],
     facts: &TreeFacts,
 ) -> Vec<Region> {
-    let names = query.capture_names();
     let mut best: HashMap<usize, ListMatch<'_>> = HashMap::new();
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
-    while let Some(m) = matches.next() {
-        let (mut container, mut elements, mut ctor) = (None, None, None);
-        for c in m.captures {
-            match names[c.index as usize] {
-                n if n.starts_with("container") => container = Some(c.node),
-                "elements" => elements = Some(c.node),
-                "callee" => {
-                    ctor = node_text(c.node, text)
-                        .rsplit('.')
-                        .next()
-                        .map(str::to_string)
+    for &(rank, query) in queries {
+        let names = query.capture_names();
+        let mut cursor = QueryCursor::new();
+        let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
+        while let Some(m) = matches.next() {
+            let (mut container, mut elements, mut ctor) = (None, None, None);
+            for c in m.captures {
+                match names[c.index as usize] {
+                    n if n.starts_with("container") => container = Some(c.node),
+                    "elements" => elements = Some(c.node),
+                    "callee" => {
+                        ctor = node_text(c.node, text)
+                            .rsplit('.')
+                            .next()
+                            .map(str::to_string)
+                    }
+                    _ => {}
                 }
-                _ => {}
             }
-        }
-        let (Some(container), Some(elements), Some(ctor)) = (container, elements, ctor) else {
-            continue;
-        };
-        let candidate = ListMatch {
-            pattern: m.pattern_index,
-            container,
-            elements,
-            ctor,
-        };
-        match best.get(&container.id()) {
-            Some(existing) if existing.pattern <= candidate.pattern => {}
-            _ => {
-                best.insert(container.id(), candidate);
+            let (Some(container), Some(elements), Some(ctor)) = (container, elements, ctor) else {
+                continue;
+            };
+            let candidate = ListMatch {
+                pattern: rank,
+                container,
+                elements,
+                ctor,
+            };
+            match best.get(&container.id()) {
+                Some(existing) if existing.pattern <= candidate.pattern => {}
+                _ => {
+                    best.insert(container.id(), candidate);
+                }
             }
         }
     }
@@ -550,7 +621,7 @@ fn list_regions(
     for m in found {
         // Sorted by start, outermost first: a container inside the last
         // outer one starts before that one ends.
-        if m.container.start_byte() < outer_end || taken.overlaps(&m.container.byte_range()) {
+        if m.container.start_byte() < outer_end {
             continue;
         }
         outer_end = m.container.end_byte();
@@ -707,48 +778,47 @@ struct StatementMatch<'t> {
 fn statement_regions(
     text: &str,
     tree: &Tree,
-    query: &Query,
+    queries: &[(&'static str, &Query)],
     taken: &Taken,
     facts: &TreeFacts,
 ) -> Vec<Region> {
-    let names = query.capture_names();
     let mut found: Vec<StatementMatch<'_>> = Vec::new();
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
-    while let Some(m) = matches.next() {
-        let (mut statement, mut layer, mut receiver, mut key, mut shape) =
-            (None, None, String::new(), None, "");
-        for c in m.captures {
-            match names[c.index as usize] {
-                "statement.add" => (statement, shape) = (Some(c.node), "add"),
-                "statement.functional" => (statement, shape) = (Some(c.node), "functional"),
-                "statement.attribute" => (statement, shape) = (Some(c.node), "attributes"),
-                "statement.chain" => (statement, shape) = (Some(c.node), "chain"),
-                "layer" => layer = Some(c.node),
-                "receiver" => receiver = node_text(c.node, text).to_string(),
-                "key" => key = Some(node_text(c.node, text).to_string()),
-                _ => {}
+    for &(shape, query) in queries {
+        let names = query.capture_names();
+        let mut cursor = QueryCursor::new();
+        let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
+        while let Some(m) = matches.next() {
+            let (mut statement, mut layer, mut receiver, mut key) =
+                (None, None, String::new(), None);
+            for c in m.captures {
+                match names[c.index as usize] {
+                    "statement" => statement = Some(c.node),
+                    "layer" => layer = Some(c.node),
+                    "receiver" => receiver = node_text(c.node, text).to_string(),
+                    "key" => key = Some(node_text(c.node, text).to_string()),
+                    _ => {}
+                }
             }
-        }
-        if let (Some(statement), Some(layer)) = (statement, layer) {
-            let function = facts.function_name(statement);
-            let in_place = match shape {
-                "attributes" => function == Some("__init__"),
-                "chain" => matches!(function, Some("call" | "forward")),
-                _ => true,
-            };
-            // An attribute holding a layer list that merges on its own still
-            // belongs to the run of attributes: it splits it in two.
-            let splitter = taken.overlaps(&statement.byte_range());
-            if in_place && (!splitter || shape == "attributes") {
-                found.push(StatementMatch {
-                    shape,
-                    statement,
-                    layer,
-                    receiver,
-                    key,
-                    splitter,
-                });
+            if let (Some(statement), Some(layer)) = (statement, layer) {
+                let function = facts.function_name(statement);
+                let in_place = match shape {
+                    "attributes" => function == Some("__init__"),
+                    "chain" => matches!(function, Some("call" | "forward")),
+                    _ => true,
+                };
+                // An attribute holding a layer list that merges on its own still
+                // belongs to the run of attributes: it splits it in two.
+                let splitter = taken.overlaps(&statement.byte_range());
+                if in_place && (!splitter || shape == "attributes") {
+                    found.push(StatementMatch {
+                        shape,
+                        statement,
+                        layer,
+                        receiver,
+                        key,
+                        splitter,
+                    });
+                }
             }
         }
     }
@@ -899,7 +969,9 @@ fn call_regions(
         let (Some(statement), Some(call)) = (statement, call) else {
             continue;
         };
-        let callee = call.child_by_field_name("function").map_or("", |f| node_text(f, text));
+        let callee = call
+            .child_by_field_name("function")
+            .map_or("", |f| node_text(f, text));
         let target_text = facts.targets.get(&call.id()).map_or("", String::as_str);
         if taken.overlaps(&statement.byte_range()) {
             continue;
@@ -945,8 +1017,8 @@ mod tests {
 
     #[test]
     fn queries_compile_against_the_grammar() {
-        for kind in [QueryKind::Containers, QueryKind::Statements, QueryKind::Calls] {
-            assert!(query(kind).is_ok());
+        for file in all_queries() {
+            assert!(compiled(file).is_ok(), "{}", file.name);
         }
     }
 
