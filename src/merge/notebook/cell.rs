@@ -50,8 +50,13 @@ fn taken<'a>(ctx: &mut Ctx, side: Side, cell: &'a Cell<'a>, subject: String, why
 }
 
 fn whole<'a>(ctx: &Ctx, side: Side, cell: &'a Cell<'a>) -> MergedCell<'a> {
+    whole_like(ctx, side, cell, None)
+}
+
+/// A side's whole cell, laid out like `like` (the layout side's version).
+fn whole_like<'a>(ctx: &Ctx, side: Side, cell: &'a Cell<'a>, like: Option<&'a Cell<'a>>) -> MergedCell<'a> {
     MergedCell {
-        out: ctx.take(side, cell.node),
+        out: ctx.take_like(side, cell.node, like.map(|c| c.node)),
         has_id: cell.id.is_some(),
         source: cell.source.clone(),
     }
@@ -112,14 +117,16 @@ fn deleted_on_one_side<'a>(
 /// Both sides have the cell (and the base has it, or both inserted it).
 fn merge_present<'a>(ctx: &mut Ctx, at: usize, base: Option<&'a Cell<'a>>, o: &'a Cell<'a>, t: &'a Cell<'a>) -> MergedCell<'a> {
     let base_node = base.map(|b| b.node);
+    let like = if ctx.layout_side == Side::Theirs { t } else { o };
     if same_opt(Some(o.node), base_node) {
         if base.is_some() && !same(t.node, o.node) {
-            return taken(ctx, Side::Theirs, t, t.describe(at), "changed by theirs");
+            ctx.report.push(Decision::new(DecisionKind::TookTheirs, t.describe(at), "changed by theirs"));
         }
-        return whole(ctx, Side::Theirs, t);
+        return whole_like(ctx, Side::Theirs, t, Some(like));
     }
     if same_opt(Some(t.node), base_node) {
-        return taken(ctx, Side::Ours, o, o.describe(at), "changed by ours");
+        ctx.report.push(Decision::new(DecisionKind::TookOurs, o.describe(at), "changed by ours"));
+        return whole_like(ctx, Side::Ours, o, Some(like));
     }
     if same(o.node, t.node) {
         let side = if ctx.layout_side == Side::Theirs { Side::Theirs } else { Side::Ours };
@@ -312,8 +319,9 @@ impl Outputs {
             Outputs::Side(side) => *side,
             Outputs::Clear => Side::Ours,
         };
+        let like = if ctx.layout_side == Side::Theirs { cells.theirs } else { cells.ours };
         Some(match cell.and_then(|c| c.get(key)) {
-            Some(node) => ctx.take(side, node),
+            Some(node) => ctx.take_like(side, node, like.and_then(|c| c.get(key))),
             None => Out::Literal(empty(key)),
         })
     }

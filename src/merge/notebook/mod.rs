@@ -238,12 +238,21 @@ fn new_id(source: &str, at: usize, taken: &HashSet<String>) -> String {
 fn fields_of(out: Out) -> Vec<(Cow<str>, Out)> {
     match out {
         Out::Object(fields) => fields,
-        Out::Raw { node, verbatim } => node
-            .as_object()
-            .unwrap_or(&[])
-            .iter()
-            .map(|(k, v)| (Cow::Borrowed(k.raw), Out::raw(v, verbatim)))
-            .collect(),
+        Out::Raw { node, verbatim, like } => {
+            let fields = node.as_object().unwrap_or(&[]);
+            let mut out: Vec<(Cow<str>, Out)> = fields
+                .iter()
+                .map(|(k, v)| {
+                    let like = like.and_then(|l| l.get(&k.text()));
+                    (Cow::Borrowed(k.raw), Out::Raw { node: v, verbatim, like })
+                })
+                .collect();
+            if let Some(like) = like.and_then(Node::as_object) {
+                let rank = |key: &str| like.iter().position(|(k, _)| k.raw == key).unwrap_or(usize::MAX);
+                out.sort_by_key(|(k, _)| rank(k));
+            }
+            out
+        }
         _ => Vec::new(),
     }
 }

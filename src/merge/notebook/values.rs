@@ -42,12 +42,25 @@ pub type Fields<'a> = &'a [(JsonStr<'a>, Node<'a>)];
 impl Ctx<'_> {
     /// A value of one side, as output.
     pub fn take<'a>(&self, side: Side, node: &'a Node<'a>) -> Out<'a> {
+        self.take_like(side, node, None)
+    }
+
+    /// A value of one side, its keys ordered like `like` (the value in
+    /// the layout side) if it has to be laid out again.
+    pub fn take_like<'a>(&self, side: Side, node: &'a Node<'a>, like: Option<&'a Node<'a>>) -> Out<'a> {
         let verbatim = match side {
             Side::Base => self.verbatim.base,
             Side::Ours | Side::Both => self.verbatim.ours,
             Side::Theirs => self.verbatim.theirs,
         };
-        Out::raw(node, verbatim)
+        Out::Raw { node, verbatim, like: if verbatim { None } else { like } }
+    }
+
+    /// The value of `side` in `v`, laid out like the layout side's value.
+    pub fn pick<'a>(&self, side: Side, v: Merge3<Option<&'a Node<'a>>>) -> Option<Out<'a>> {
+        let node = if side == Side::Theirs { v.theirs } else { v.ours };
+        let like = if self.layout_side == Side::Theirs { v.theirs } else { v.ours };
+        node.map(|n| self.take_like(side, n, like))
     }
 
     /// Of two equal values, the one laid out like the output.
@@ -62,10 +75,10 @@ impl Ctx<'_> {
     /// Merges one value; `None` when the merge deletes it.
     pub fn merge_value<'a>(&mut self, path: &str, v: Merge3<Option<&'a Node<'a>>>) -> Option<Out<'a>> {
         if same_opt(v.ours, v.base) {
-            return v.theirs.map(|n| self.take(Side::Theirs, n));
+            return self.pick(Side::Theirs, v);
         }
         if same_opt(v.theirs, v.base) {
-            return v.ours.map(|n| self.take(Side::Ours, n));
+            return self.pick(Side::Ours, v);
         }
         match (v.ours, v.theirs) {
             (Some(o), Some(t)) if same(o, t) => return Some(self.take_equal(o, t)),
@@ -91,8 +104,8 @@ impl Ctx<'_> {
             &shown.theirs,
         ));
         match (v.ours, v.theirs) {
-            (Some(o), _) => Some(self.take(Side::Ours, o)),
-            (None, t) => t.map(|t| self.take(Side::Theirs, t)),
+            (Some(_), _) => self.pick(Side::Ours, v),
+            (None, _) => self.pick(Side::Theirs, v),
         }
     }
 

@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use super::json::{Node, Value};
+use super::json::{JsonStr, Node, Value};
 
 /// How a notebook file lays out its JSON.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,8 +103,14 @@ fn has_non_ascii_escape(text: &str) -> bool {
 #[derive(Debug)]
 pub enum Out<'a> {
     /// A value of one input; `verbatim` when that input is written in the
-    /// output's format, so its bytes can be copied as they are.
-    Raw { node: &'a Node<'a>, verbatim: bool },
+    /// output's format, so its bytes can be copied as they are. Otherwise
+    /// it is laid out again, its keys in the order of `like` (the same
+    /// value in the input whose layout the output follows), where given.
+    Raw {
+        node: &'a Node<'a>,
+        verbatim: bool,
+        like: Option<&'a Node<'a>>,
+    },
     /// Keys are raw (escaped) key text.
     Object(Vec<(Cow<'a, str>, Out<'a>)>),
     Array(Vec<Out<'a>>),
@@ -115,9 +121,22 @@ pub enum Out<'a> {
 }
 
 impl<'a> Out<'a> {
+    #[cfg(test)]
     pub fn raw(node: &'a Node<'a>, verbatim: bool) -> Self {
-        Out::Raw { node, verbatim }
+        Out::Raw { node, verbatim, like: None }
     }
+}
+
+/// Field positions of `fields` in the order of `like`'s keys, then the
+/// keys `like` lacks in their own order.
+fn key_order(fields: &[(JsonStr, Node)], like: Option<&[(JsonStr, Node)]>) -> Vec<usize> {
+    let Some(like) = like.filter(|l| !l.is_empty() && fields.len() < 1000) else {
+        return (0..fields.len()).collect();
+    };
+    let rank = |raw: &str| like.iter().position(|(k, _)| k.raw == raw).unwrap_or(usize::MAX);
+    let mut order: Vec<usize> = (0..fields.len()).collect();
+    order.sort_by_key(|&i| rank(fields[i].0.raw));
+    order
 }
 
 /// Writes a whole document.
@@ -145,7 +164,7 @@ pub fn write_compact(node: &Node) -> String {
         out: String::new(),
         format: &format,
     };
-    writer.node(node, 0);
+    writer.node(node, None, 0);
     writer.out
 }
 
@@ -157,8 +176,8 @@ struct Writer<'f> {
 impl Writer<'_> {
     fn out_value(&mut self, value: &Out, depth: usize) {
         match value {
-            Out::Raw { node, verbatim: true } => self.out.push_str(node.raw),
-            Out::Raw { node, verbatim: false } => self.node(node, depth),
+            Out::Raw { node, verbatim: true, .. } => self.out.push_str(node.raw),
+            Out::Raw { node, verbatim: false, like } => self.node(node, *like, depth),
             Out::Object(fields) => self.container('{', '}', fields.len(), depth, |w, i, d| {
                 let (key, value) = &fields[i];
                 w.key(key);
@@ -170,14 +189,21 @@ impl Writer<'_> {
         }
     }
 
-    /// Re-lays out a value read from an input.
-    fn node(&mut self, node: &Node, depth: usize) {
+    /// Re-lays out a value read from an input, keys ordered like `like`.
+    fn node(&mut self, node: &Node, like: Option<&Node>, depth: usize) {
         match &node.value {
-            Value::Object(fields) => self.container('{', '}', fields.len(), depth, |w, i, d| {
-                w.key(fields[i].0.raw);
-                w.node(&fields[i].1, d);
-            }),
-            Value::Array(items) => self.container('[', ']', items.len(), depth, |w, i, d| w.node(&items[i], d)),
+            Value::Object(fields) => {
+                let order = key_order(fields, like.and_then(Node::as_object));
+                self.container('{', '}', fields.len(), depth, |w, i, d| {
+                    let (key, value) = &fields[order[i]];
+                    w.key(key.raw);
+                    w.node(value, like.and_then(|l| l.get(&key.text())), d);
+                })
+            }
+            Value::Array(items) => {
+                let likes = like.and_then(Node::as_array).filter(|l| l.len() == items.len());
+                self.container('[', ']', items.len(), depth, |w, i, d| w.node(&items[i], likes.map(|l| &l[i]), d))
+            }
             _ => self.out.push_str(node.raw),
         }
     }
