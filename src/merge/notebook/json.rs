@@ -135,7 +135,9 @@ pub fn same(a: &Node, b: &Node) -> bool {
         (Value::Number, Value::Number) => same_number(a.raw, b.raw),
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::Null, Value::Null) => true,
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+        }
         (Value::Object(x), Value::Object(y)) => same_fields(x, y),
         _ => false,
     }
@@ -184,7 +186,8 @@ pub fn unescape(raw: &str) -> String {
             Some('f') => out.push('\u{c}'),
             Some('u') => {
                 let unit = hex4(&mut chars);
-                let code = if (0xD800..0xDC00).contains(&unit) && chars.as_str().starts_with("\\u") {
+                let code = if (0xD800..0xDC00).contains(&unit) && chars.as_str().starts_with("\\u")
+                {
                     let mut ahead = chars.clone();
                     ahead.next();
                     ahead.next();
@@ -208,7 +211,9 @@ pub fn unescape(raw: &str) -> String {
 }
 
 fn hex4(chars: &mut std::str::Chars) -> u32 {
-    (0..4).fold(0, |acc, _| acc * 16 + chars.next().and_then(|c| c.to_digit(16)).unwrap_or(0))
+    (0..4).fold(0, |acc, _| {
+        acc * 16 + chars.next().and_then(|c| c.to_digit(16)).unwrap_or(0)
+    })
 }
 
 /// Reads a whole JSON text (surrounding whitespace allowed).
@@ -238,7 +243,10 @@ impl<'a> Reader<'a> {
     }
 
     fn error(&self, message: &'static str) -> ParseError {
-        ParseError { offset: self.pos, message }
+        ParseError {
+            offset: self.pos,
+            message,
+        }
     }
 
     fn skip_ws(&mut self) {
@@ -270,12 +278,17 @@ impl<'a> Reader<'a> {
             Some(b'n') => self.word("null", Value::Null)?,
             Some(b'N') => self.word("NaN", Value::Number)?,
             Some(b'I') => self.word("Infinity", Value::Number)?,
-            Some(b'-') if self.bytes()[self.pos..].starts_with(b"-Infinity") => self.word("-Infinity", Value::Number)?,
+            Some(b'-') if self.bytes()[self.pos..].starts_with(b"-Infinity") => {
+                self.word("-Infinity", Value::Number)?
+            }
             Some(b'-' | b'0'..=b'9') => self.number()?,
             Some(_) => return Err(self.error("expected a JSON value")),
             None => return Err(self.error("the JSON text ends early")),
         };
-        Ok(Node { raw: &self.text[start..self.pos], value })
+        Ok(Node {
+            raw: &self.text[start..self.pos],
+            value,
+        })
     }
 
     fn word(&mut self, word: &'static str, value: Value<'a>) -> Result<Value<'a>, ParseError> {
@@ -424,7 +437,10 @@ mod tests {
         let fields = doc.as_object().unwrap();
         assert_eq!(fields[0].0.raw, "b");
         assert_eq!(fields[0].1.raw, "[1, \"x\\n\"]");
-        assert_eq!(fields[0].1.as_array().unwrap()[1].as_str().unwrap().text(), "x\n");
+        assert_eq!(
+            fields[0].1.as_array().unwrap()[1].as_str().unwrap().text(),
+            "x\n"
+        );
         assert!(doc.get("a").unwrap().is_null());
     }
 
@@ -439,7 +455,15 @@ mod tests {
 
     #[test]
     fn refuses_broken_json() {
-        for text in ["{", "[1,]", "{\"a\" 1}", "01", "\"\\x\"", "[1] x", "\"a\nb\""] {
+        for text in [
+            "{",
+            "[1,]",
+            "{\"a\" 1}",
+            "01",
+            "\"\\x\"",
+            "[1] x",
+            "\"a\nb\"",
+        ] {
             assert!(parse(text).is_err(), "{text}");
         }
         let deep = "[".repeat(MAX_DEPTH + 2) + &"]".repeat(MAX_DEPTH + 2);

@@ -24,9 +24,15 @@ pub type Matching = Vec<Option<usize>>;
 /// Matches `side`'s cells to `base`'s.
 pub fn match_cells(base: &[Cell], side: &[Cell], by_id: bool) -> Matching {
     if by_id {
-        let index: HashMap<&str, usize> =
-            side.iter().enumerate().filter_map(|(i, c)| Some((c.id.as_deref()?, i))).collect();
-        return base.iter().map(|c| c.id.as_deref().and_then(|id| index.get(id).copied())).collect();
+        let index: HashMap<&str, usize> = side
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| Some((c.id.as_deref()?, i)))
+            .collect();
+        return base
+            .iter()
+            .map(|c| c.id.as_deref().and_then(|id| index.get(id).copied()))
+            .collect();
     }
     let base_keys: Vec<u64> = base.iter().map(content_key).collect();
     let side_keys: Vec<u64> = side.iter().map(content_key).collect();
@@ -65,7 +71,9 @@ impl Pairs {
     fn match_equal(&mut self, base: &[u64], side: &[u64]) {
         let head = base.iter().zip(side).take_while(|(b, s)| b == s).count();
         let max_tail = base.len().min(side.len()) - head;
-        let tail = (1..=max_tail).take_while(|k| base[base.len() - k] == side[side.len() - k]).count();
+        let tail = (1..=max_tail)
+            .take_while(|k| base[base.len() - k] == side[side.len() - k])
+            .count();
         for k in 0..head {
             self.pair(k, k);
         }
@@ -110,8 +118,12 @@ impl Pairs {
         let anchors = in_order_pairs(&self.of_base);
         let mut prev = (0usize, 0usize);
         for (b_end, s_end) in anchors.into_iter().chain([(base.len(), side.len())]) {
-            let gap_base: Vec<usize> = (prev.0..b_end).filter(|&b| self.of_base[b].is_none()).collect();
-            let gap_side: Vec<usize> = (prev.1..s_end).filter(|&s| self.of_side[s].is_none()).collect();
+            let gap_base: Vec<usize> = (prev.0..b_end)
+                .filter(|&b| self.of_base[b].is_none())
+                .collect();
+            let gap_side: Vec<usize> = (prev.1..s_end)
+                .filter(|&s| self.of_side[s].is_none())
+                .collect();
             self.pair_gap(&gap_base, &gap_side, base, side);
             prev = (b_end + 1, s_end + 1);
         }
@@ -157,16 +169,28 @@ fn similarity(a: &Cell, b: &Cell) -> f32 {
     }
     let few_lines = a.source.lines().count() <= 2 && b.source.lines().count() <= 2;
     if few_lines && a.source.len().max(b.source.len()) <= MAX_CHAR_DIFF {
-        similar::TextDiff::from_chars(a.source.as_str(), b.source.as_str()).ratio()
-    } else {
-        similar::TextDiff::from_lines(a.source.as_str(), b.source.as_str()).ratio()
+        return similar::TextDiff::from_chars(a.source.as_str(), b.source.as_str()).ratio();
     }
+    // A last line without its newline still equals the same line with one.
+    let ended = |s: &str| {
+        if s.ends_with('\n') {
+            s.to_string()
+        } else {
+            format!("{s}\n")
+        }
+    };
+    let (a, b) = (ended(&a.source), ended(&b.source));
+    similar::TextDiff::from_lines(a.as_str(), b.as_str()).ratio()
 }
 
 /// The matched pairs that keep their relative order (a longest increasing
 /// run of side indices), in base order.
 pub fn in_order_pairs(of_base: &[Option<usize>]) -> Vec<(usize, usize)> {
-    let pairs: Vec<(usize, usize)> = of_base.iter().enumerate().filter_map(|(b, s)| Some((b, (*s)?))).collect();
+    let pairs: Vec<(usize, usize)> = of_base
+        .iter()
+        .enumerate()
+        .filter_map(|(b, s)| Some((b, (*s)?)))
+        .collect();
     let keep = longest_increasing(&pairs.iter().map(|p| p.1).collect::<Vec<_>>());
     keep.into_iter().map(|k| pairs[k]).collect()
 }

@@ -37,16 +37,42 @@ use crate::report::{Decision, DecisionKind, Report};
 /// Whether `bytes` is a notebook Jupyter can open: JSON holding a valid
 /// nbformat 4 structure.
 pub fn is_valid(bytes: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(bytes) else { return false };
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     json::parse(text).is_ok_and(|root| model::check_notebook(&root).is_ok())
 }
 
+/// Whether two files hold the same notebook, layout and key order aside.
+pub fn same_notebook(a: &[u8], b: &[u8]) -> bool {
+    let text = |bytes| {
+        std::str::from_utf8(bytes)
+            .ok()
+            .map(|t: &str| t.strip_prefix('\u{feff}').unwrap_or(t))
+    };
+    match (text(a), text(b)) {
+        (Some(a), Some(b)) => match (json::parse(a), json::parse(b)) {
+            (Ok(x), Ok(y)) => json::same(&x, &y),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// Merges three notebook texts (LF, no BOM). `Err` when an input is not
 /// an nbformat 4.0–4.5 notebook, so the caller merges by lines.
-pub fn merge(texts: Merge3<&str>, options: &MergeOptions, markers: &Markers) -> Result<Structured, String> {
+pub fn merge(
+    texts: Merge3<&str>,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Result<Structured, String> {
     if let Some(text) = texts.resolve_trivial() {
-        return Ok(Structured { text: text.to_string(), conflicts: 0, report: Report::default() });
+        return Ok(Structured {
+            text: text.to_string(),
+            conflicts: 0,
+            report: Report::default(),
+        });
     }
     let roots = parse_all(texts)?;
     let notebooks = read_all(texts, &roots)?;
@@ -65,16 +91,30 @@ pub fn merge(texts: Merge3<&str>, options: &MergeOptions, markers: &Markers) -> 
     let root = merge_document(&mut ctx, &notebooks, cells, (minor, minor_side));
     let text = write_document(&root, &format, texts.ours.len().max(texts.theirs.len()));
     verify(&text)?;
-    Ok(Structured { text, conflicts: ctx.conflicts, report: ctx.report })
+    Ok(Structured {
+        text,
+        conflicts: ctx.conflicts,
+        report: ctx.report,
+    })
 }
 
 fn parse_all(texts: Merge3<&str>) -> Result<Merge3<Node<'_>>, String> {
-    let parse = |name: &str, text| json::parse(text).map_err(|e| format!("{name} is not valid JSON ({e})"));
-    Ok(Merge3::new(parse("base", texts.base)?, parse("ours", texts.ours)?, parse("theirs", texts.theirs)?))
+    let parse =
+        |name: &str, text| json::parse(text).map_err(|e| format!("{name} is not valid JSON ({e})"));
+    Ok(Merge3::new(
+        parse("base", texts.base)?,
+        parse("ours", texts.ours)?,
+        parse("theirs", texts.theirs)?,
+    ))
 }
 
-fn read_all<'a>(texts: Merge3<&str>, roots: &'a Merge3<Node<'a>>) -> Result<Merge3<Notebook<'a>>, String> {
-    let read = |name: &str, text, root| Notebook::read(text, root).map_err(|e| format!("{name} is not an nbformat 4 notebook: {e}"));
+fn read_all<'a>(
+    texts: Merge3<&str>,
+    roots: &'a Merge3<Node<'a>>,
+) -> Result<Merge3<Notebook<'a>>, String> {
+    let read = |name: &str, text, root| {
+        Notebook::read(text, root).map_err(|e| format!("{name} is not an nbformat 4 notebook: {e}"))
+    };
     Ok(Merge3::new(
         read("base", texts.base, &roots.base)?,
         read("ours", texts.ours, &roots.ours)?,
@@ -86,32 +126,56 @@ fn read_all<'a>(texts: Merge3<&str>, roots: &'a Merge3<Node<'a>>) -> Result<Merg
 /// differently (then theirs', merge-rules §4).
 fn output_layout(nbs: &Merge3<Notebook>) -> (Format, Side) {
     let formats = Merge3::new(&nbs.base.format, &nbs.ours.format, &nbs.theirs.format);
-    let theirs_resaved = formats.ours.same_layout(formats.base) && !formats.theirs.same_layout(formats.base);
-    let side = if theirs_resaved { Side::Theirs } else { Side::Ours };
-    let mut format = if theirs_resaved { formats.theirs.clone() } else { formats.ours.clone() };
-    format.trailing_newline = formats.map_ref(|f| f.trailing_newline).resolve_trivial().unwrap_or(formats.ours.trailing_newline);
-    format.ascii = formats.map_ref(|f| f.ascii).resolve_trivial().unwrap_or(formats.ours.ascii);
+    let theirs_resaved =
+        formats.ours.same_layout(formats.base) && !formats.theirs.same_layout(formats.base);
+    let side = if theirs_resaved {
+        Side::Theirs
+    } else {
+        Side::Ours
+    };
+    let mut format = if theirs_resaved {
+        formats.theirs.clone()
+    } else {
+        formats.ours.clone()
+    };
+    format.trailing_newline = formats
+        .map_ref(|f| f.trailing_newline)
+        .resolve_trivial()
+        .unwrap_or(formats.ours.trailing_newline);
+    format.ascii = formats
+        .map_ref(|f| f.ascii)
+        .resolve_trivial()
+        .unwrap_or(formats.ours.ascii);
     (format, side)
 }
 
 /// Matches, orders and merges the cells.
 fn merge_cells<'a>(ctx: &mut Ctx, nbs: &'a Merge3<Notebook<'a>>) -> Vec<MergedCell<'a>> {
     let (base, ours, theirs) = (&nbs.base.cells, &nbs.ours.cells, &nbs.theirs.cells);
-    let by_id = nbs.base.has_unique_ids() && nbs.ours.has_unique_ids() && nbs.theirs.has_unique_ids();
+    let by_id =
+        nbs.base.has_unique_ids() && nbs.ours.has_unique_ids() && nbs.theirs.has_unique_ids();
     let of_ours = matching::match_cells(base, ours, by_id);
     let of_theirs = matching::match_cells(base, theirs, by_id);
     let same_new = |o: usize, t: usize| {
         let (a, b) = (&ours[o], &theirs[t]);
         a.cell_type == b.cell_type && a.source == b.source && (!by_id || a.id == b.id)
     };
-    let order = merge_order(base.len(), (&of_ours, ours.len(), &of_theirs, theirs.len()), same_new);
+    let order = merge_order(
+        base.len(),
+        (&of_ours, ours.len(), &of_theirs, theirs.len()),
+        same_new,
+    );
     for &b in &order.moved_apart {
         moved_apart(ctx, &base[b]);
     }
     let mut merged = Vec::with_capacity(order.entries.len());
     for entry in order.entries {
         let cells = match entry {
-            Entry::Base(b) => Merge3::new(Some(&base[b]), of_ours[b].map(|i| &ours[i]), of_theirs[b].map(|j| &theirs[j])),
+            Entry::Base(b) => Merge3::new(
+                Some(&base[b]),
+                of_ours[b].map(|i| &ours[i]),
+                of_theirs[b].map(|j| &theirs[j]),
+            ),
             Entry::Ours(i) => Merge3::new(None, Some(&ours[i]), None),
             Entry::Theirs(j) => Merge3::new(None, None, Some(&theirs[j])),
             Entry::Both(i, j) => Merge3::new(None, Some(&ours[i]), Some(&theirs[j])),
@@ -128,9 +192,18 @@ fn moved_apart(ctx: &mut Ctx, cell: &Cell) {
     let text = |s: &str| Some(format!("\"{s}\""));
     ctx.clashes.push(Clash {
         path: format!("position of {subject}"),
-        values: Merge3::new(text("here"), text("moved (kept at ours' place)"), text("moved elsewhere")),
+        values: Merge3::new(
+            text("here"),
+            text("moved (kept at ours' place)"),
+            text("moved elsewhere"),
+        ),
     });
-    ctx.report.push(Decision::clash(subject, "both sides moved the cell to different places; ours' place kept", "moved", "moved elsewhere"));
+    ctx.report.push(Decision::clash(
+        subject,
+        "both sides moved the cell to different places; ours' place kept",
+        "moved",
+        "moved elsewhere",
+    ));
 }
 
 /// The merged `nbformat_minor`: a side's upgrade wins; both changed: the
@@ -141,7 +214,11 @@ fn merged_minor(ctx: &mut Ctx, nbs: &Merge3<Notebook>) -> (u64, Side) {
         Some(Side::Theirs) => (minors.theirs, Side::Theirs),
         Some(_) => (minors.ours, Side::Ours),
         None => {
-            let side = if minors.theirs > minors.ours { Side::Theirs } else { Side::Ours };
+            let side = if minors.theirs > minors.ours {
+                Side::Theirs
+            } else {
+                Side::Ours
+            };
             ctx.report.push(Decision::new(
                 DecisionKind::FormattingKept,
                 "nbformat_minor",
@@ -153,7 +230,12 @@ fn merged_minor(ctx: &mut Ctx, nbs: &Merge3<Notebook>) -> (u64, Side) {
 }
 
 /// The top-level object: cells, metadata key by key, the format version.
-fn merge_document<'a>(ctx: &mut Ctx, nbs: &'a Merge3<Notebook<'a>>, cells: Vec<MergedCell<'a>>, minor: (u64, Side)) -> Out<'a> {
+fn merge_document<'a>(
+    ctx: &mut Ctx,
+    nbs: &'a Merge3<Notebook<'a>>,
+    cells: Vec<MergedCell<'a>>,
+    minor: (u64, Side),
+) -> Out<'a> {
     let fields = nbs.map_ref(|nb| Some(nb.fields));
     let mut out: Vec<(Cow<'a, str>, Out<'a>)> = Vec::new();
     let mut cells_at = None;
@@ -165,7 +247,11 @@ fn merge_document<'a>(ctx: &mut Ctx, nbs: &'a Merge3<Notebook<'a>>, cells: Vec<M
                 Some(Out::Literal("[]"))
             }
             "nbformat_minor" => {
-                let node = if minor.1 == Side::Theirs { value.theirs } else { value.ours };
+                let node = if minor.1 == Side::Theirs {
+                    value.theirs
+                } else {
+                    value.ours
+                };
                 node.map(|n| ctx.take(minor.1, n))
             }
             _ => ctx.merge_value(key, value),
@@ -189,14 +275,26 @@ fn merge_document<'a>(ctx: &mut Ctx, nbs: &'a Merge3<Notebook<'a>>, cells: Vec<M
 /// deterministic one. Below 4.5 ids are not allowed, and none are written.
 fn fix_ids(cells: Vec<MergedCell>, minor: u64) -> Vec<MergedCell> {
     if minor < 5 {
-        return cells.into_iter().map(|c| if c.has_id { without_id(c) } else { c }).collect();
+        return cells
+            .into_iter()
+            .map(|c| if c.has_id { without_id(c) } else { c })
+            .collect();
     }
     let mut taken: HashSet<String> = HashSet::new();
     for cell in &cells {
         if let Out::Object(fields) = &cell.out {
-            taken.extend(fields.iter().filter(|(k, _)| k == "id").filter_map(|(_, v)| id_text(v)));
+            taken.extend(
+                fields
+                    .iter()
+                    .filter(|(k, _)| k == "id")
+                    .filter_map(|(_, v)| id_text(v)),
+            );
         } else if let Out::Raw { node, .. } = &cell.out {
-            taken.extend(node.get("id").and_then(Node::as_str).map(|s| s.text().into_owned()));
+            taken.extend(
+                node.get("id")
+                    .and_then(Node::as_str)
+                    .map(|s| s.text().into_owned()),
+            );
         }
     }
     cells
@@ -238,17 +336,32 @@ fn new_id(source: &str, at: usize, taken: &HashSet<String>) -> String {
 fn fields_of(out: Out) -> Vec<(Cow<str>, Out)> {
     match out {
         Out::Object(fields) => fields,
-        Out::Raw { node, verbatim, like } => {
+        Out::Raw {
+            node,
+            verbatim,
+            like,
+        } => {
             let fields = node.as_object().unwrap_or(&[]);
             let mut out: Vec<(Cow<str>, Out)> = fields
                 .iter()
                 .map(|(k, v)| {
                     let like = like.and_then(|l| l.get(&k.text()));
-                    (Cow::Borrowed(k.raw), Out::Raw { node: v, verbatim, like })
+                    (
+                        Cow::Borrowed(k.raw),
+                        Out::Raw {
+                            node: v,
+                            verbatim,
+                            like,
+                        },
+                    )
                 })
                 .collect();
             if let Some(like) = like.and_then(Node::as_object) {
-                let rank = |key: &str| like.iter().position(|(k, _)| k.raw == key).unwrap_or(usize::MAX);
+                let rank = |key: &str| {
+                    like.iter()
+                        .position(|(k, _)| k.raw == key)
+                        .unwrap_or(usize::MAX)
+                };
                 out.sort_by_key(|(k, _)| rank(k));
             }
             out
@@ -260,15 +373,26 @@ fn fields_of(out: Out) -> Vec<(Cow<str>, Out)> {
 fn with_id(cell: MergedCell, id: String) -> MergedCell {
     let mut fields = fields_of(cell.out);
     // Jupyter sorts keys: `id` goes before the first key after it.
-    let at = fields.iter().position(|(k, _)| k.as_ref() > "id").unwrap_or(fields.len());
+    let at = fields
+        .iter()
+        .position(|(k, _)| k.as_ref() > "id")
+        .unwrap_or(fields.len());
     fields.insert(at, (Cow::Borrowed("id"), Out::Text(id)));
-    MergedCell { out: Out::Object(fields), has_id: true, source: cell.source }
+    MergedCell {
+        out: Out::Object(fields),
+        has_id: true,
+        source: cell.source,
+    }
 }
 
 fn without_id(cell: MergedCell) -> MergedCell {
     let mut fields = fields_of(cell.out);
     fields.retain(|(k, _)| k != "id");
-    MergedCell { out: Out::Object(fields), has_id: false, source: cell.source }
+    MergedCell {
+        out: Out::Object(fields),
+        has_id: false,
+        source: cell.source,
+    }
 }
 
 /// The first cell of a notebook with metadata clashes: a raw cell listing
@@ -291,20 +415,46 @@ fn clash_cell<'a>(ctx: &mut Ctx, minor: u64, cells: &[MergedCell]) -> MergedCell
     }
     let rendered = render(&pieces, ctx.markers);
     ctx.conflicts += rendered.conflicts;
-    let mut fields: Vec<(Cow<'a, str>, Out<'a>)> = vec![(Cow::Borrowed("cell_type"), Out::Text("raw".into()))];
+    let mut fields: Vec<(Cow<'a, str>, Out<'a>)> =
+        vec![(Cow::Borrowed("cell_type"), Out::Text("raw".into()))];
     if minor >= 5 {
-        let taken: HashSet<String> = cells.iter().filter_map(|c| if let Out::Raw { node, .. } = &c.out { node.get("id")?.as_str().map(|s| s.text().into_owned()) } else { None }).collect();
-        let id = if taken.contains("mlmerge-conflicts") { new_id(&rendered.text, 0, &taken) } else { "mlmerge-conflicts".to_string() };
+        let taken: HashSet<String> = cells
+            .iter()
+            .filter_map(|c| {
+                if let Out::Raw { node, .. } = &c.out {
+                    node.get("id")?.as_str().map(|s| s.text().into_owned())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let id = if taken.contains("mlmerge-conflicts") {
+            new_id(&rendered.text, 0, &taken)
+        } else {
+            "mlmerge-conflicts".to_string()
+        };
         fields.push((Cow::Borrowed("id"), Out::Text(id)));
     }
-    let metadata = Out::Object(vec![(Cow::Borrowed("mlmerge"), Out::Text("conflicts".into()))]);
+    let metadata = Out::Object(vec![(
+        Cow::Borrowed("mlmerge"),
+        Out::Text("conflicts".into()),
+    )]);
     fields.push((Cow::Borrowed("metadata"), metadata));
-    fields.push((Cow::Borrowed("source"), source_out(&rendered.text, SourceForm::Lines)));
-    MergedCell { out: Out::Object(fields), has_id: minor >= 5, source: rendered.text }
+    fields.push((
+        Cow::Borrowed("source"),
+        source_out(&rendered.text, SourceForm::Lines),
+    ));
+    MergedCell {
+        out: Out::Object(fields),
+        has_id: minor >= 5,
+        source: rendered.text,
+    }
 }
 
 /// The merged text must itself be a valid notebook, or it is not used.
 fn verify(text: &str) -> Result<(), String> {
-    let root = json::parse(text).map_err(|e| format!("the merged notebook is not valid JSON ({e})"))?;
-    model::check_notebook(&root).map_err(|e| format!("the merged notebook is not valid nbformat ({e})"))
+    let root =
+        json::parse(text).map_err(|e| format!("the merged notebook is not valid JSON ({e})"))?;
+    model::check_notebook(&root)
+        .map_err(|e| format!("the merged notebook is not valid nbformat ({e})"))
 }

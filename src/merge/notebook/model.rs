@@ -42,9 +42,15 @@ impl<'a> Cell<'a> {
         field(self.fields, key)
     }
 
-    /// A short name for reports: position, type, id or first line.
+    /// A short name for reports: position (0-based in, 1-based out), type,
+    /// id and first line.
     pub fn describe(&self, position: usize) -> String {
-        let first = self.source.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let position = position + 1;
+        let first = self
+            .source
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
         let first: String = first.trim().chars().take(40).collect();
         match &self.id {
             Some(id) => format!("cell {position} ({}, id {id}) `{first}`", self.cell_type),
@@ -58,8 +64,12 @@ impl<'a> Notebook<'a> {
     pub fn read(text: &str, root: &'a Node<'a>) -> Result<Self, String> {
         check_notebook(root)?;
         let fields = root.as_object().unwrap_or(&[]);
-        let minor = field(fields, "nbformat_minor").and_then(Node::as_u64).unwrap_or(0);
-        let cells = field(fields, "cells").and_then(Node::as_array).unwrap_or(&[]);
+        let minor = field(fields, "nbformat_minor")
+            .and_then(Node::as_u64)
+            .unwrap_or(0);
+        let cells = field(fields, "cells")
+            .and_then(Node::as_array)
+            .unwrap_or(&[]);
         Ok(Notebook {
             root,
             fields,
@@ -72,13 +82,19 @@ impl<'a> Notebook<'a> {
     /// Whether every cell has an id and no two share one.
     pub fn has_unique_ids(&self) -> bool {
         let mut seen = std::collections::HashSet::with_capacity(self.cells.len());
-        self.cells.iter().all(|c| c.id.as_ref().is_some_and(|id| seen.insert(id.as_str())))
+        self.cells
+            .iter()
+            .all(|c| c.id.as_ref().is_some_and(|id| seen.insert(id.as_str())))
     }
 }
 
 fn read_cell<'a>(node: &'a Node<'a>) -> Cell<'a> {
     let fields = node.as_object().unwrap_or(&[]);
-    let text_of = |key| field(fields, key).and_then(Node::as_str).map(|s| s.text().into_owned());
+    let text_of = |key| {
+        field(fields, key)
+            .and_then(Node::as_str)
+            .map(|s| s.text().into_owned())
+    };
     let (source, form) = source_text(field(fields, "source"));
     Cell {
         node,
@@ -94,7 +110,11 @@ fn read_cell<'a>(node: &'a Node<'a>) -> Cell<'a> {
 pub fn source_text(node: Option<&Node>) -> (String, SourceForm) {
     match node.map(|n| &n.value) {
         Some(Value::Array(lines)) => {
-            let text = lines.iter().filter_map(Node::as_str).map(|s| s.text()).collect();
+            let text = lines
+                .iter()
+                .filter_map(Node::as_str)
+                .map(|s| s.text())
+                .collect();
             (text, SourceForm::Lines)
         }
         Some(Value::Str(s)) => (s.text().into_owned(), SourceForm::Text),
@@ -105,7 +125,9 @@ pub fn source_text(node: Option<&Node>) -> (String, SourceForm) {
 /// Checks the nbformat 4 structure: required keys and their types for the
 /// document, every cell and every output.
 pub fn check_notebook(root: &Node) -> Result<(), String> {
-    let fields = root.as_object().ok_or("the notebook is not a JSON object")?;
+    let fields = root
+        .as_object()
+        .ok_or("the notebook is not a JSON object")?;
     let major = field(fields, "nbformat").and_then(Node::as_u64);
     if major != Some(4) {
         return Err("not an nbformat 4 notebook".into());
@@ -115,8 +137,13 @@ pub fn check_notebook(root: &Node) -> Result<(), String> {
         return Err("unknown nbformat minor version".into());
     }
     require(fields, "metadata", is_object)?;
-    let cells = field(fields, "cells").and_then(Node::as_array).ok_or("`cells` is not a list")?;
-    cells.iter().enumerate().try_for_each(|(i, cell)| check_cell(cell).map_err(|e| format!("cell {i}: {e}")))
+    let cells = field(fields, "cells")
+        .and_then(Node::as_array)
+        .ok_or("`cells` is not a list")?;
+    cells
+        .iter()
+        .enumerate()
+        .try_for_each(|(i, cell)| check_cell(cell).map_err(|e| format!("cell {i}: {e}")))
 }
 
 fn is_object(node: &Node) -> bool {
@@ -133,14 +160,21 @@ fn is_string(node: &Node) -> bool {
 
 /// A string, or a list of strings (nbformat's "multiline string").
 fn is_multiline(node: &Node) -> bool {
-    is_string(node) || node.as_array().is_some_and(|items| items.iter().all(is_string))
+    is_string(node)
+        || node
+            .as_array()
+            .is_some_and(|items| items.iter().all(is_string))
 }
 
 fn is_count(node: &Node) -> bool {
     node.is_null() || node.as_u64().is_some()
 }
 
-fn require(fields: &[(JsonStr, Node)], key: &'static str, check: fn(&Node) -> bool) -> Result<(), String> {
+fn require(
+    fields: &[(JsonStr, Node)],
+    key: &'static str,
+    check: fn(&Node) -> bool,
+) -> Result<(), String> {
     match field(fields, key) {
         Some(value) if check(value) => Ok(()),
         Some(_) => Err(format!("`{key}` has the wrong type")),
@@ -155,10 +189,14 @@ fn check_cell(cell: &Node) -> Result<(), String> {
     if field(fields, "id").is_some() {
         require(fields, "id", is_string)?;
     }
-    let cell_type = field(fields, "cell_type").and_then(Node::as_str).ok_or("`cell_type` is missing")?;
+    let cell_type = field(fields, "cell_type")
+        .and_then(Node::as_str)
+        .ok_or("`cell_type` is missing")?;
     if cell_type.is("code") {
         require(fields, "execution_count", is_count)?;
-        let outputs = field(fields, "outputs").and_then(Node::as_array).ok_or("`outputs` is not a list")?;
+        let outputs = field(fields, "outputs")
+            .and_then(Node::as_array)
+            .ok_or("`outputs` is not a list")?;
         outputs.iter().try_for_each(check_output)
     } else if cell_type.is("markdown") || cell_type.is("raw") {
         match field(fields, "attachments") {
@@ -172,7 +210,9 @@ fn check_cell(cell: &Node) -> Result<(), String> {
 
 fn check_output(output: &Node) -> Result<(), String> {
     let fields = output.as_object().ok_or("an output is not an object")?;
-    let kind = field(fields, "output_type").and_then(Node::as_str).ok_or("an output has no `output_type`")?;
+    let kind = field(fields, "output_type")
+        .and_then(Node::as_str)
+        .ok_or("an output has no `output_type`")?;
     let kind = kind.text();
     match kind.as_ref() {
         "stream" => {
@@ -222,7 +262,14 @@ mod tests {
             ("\"execution_count\": null, ", ""),
             ("\"code\"", "\"python\""),
         ] {
-            let text = MINIMAL.replacen(from, to, 1).replace("}], \"metadata\"", if from.contains("cells") { "}]}, \"metadata\"" } else { "}], \"metadata\"" });
+            let text = MINIMAL.replacen(from, to, 1).replace(
+                "}], \"metadata\"",
+                if from.contains("cells") {
+                    "}]}, \"metadata\""
+                } else {
+                    "}], \"metadata\""
+                },
+            );
             let root = parse(&text).unwrap();
             assert!(check_notebook(&root).is_err(), "{text}");
         }

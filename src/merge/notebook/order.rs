@@ -55,7 +55,11 @@ fn side_runs(of_base: &Matching, side_len: usize) -> SideRuns {
             to_base[s] = Some(b);
         }
     }
-    let matched: Vec<(usize, usize)> = to_base.iter().enumerate().filter_map(|(s, b)| Some((s, (*b)?))).collect();
+    let matched: Vec<(usize, usize)> = to_base
+        .iter()
+        .enumerate()
+        .filter_map(|(s, b)| Some((s, (*b)?)))
+        .collect();
     let mut anchor = vec![false; of_base.len()];
     for k in longest_increasing(&matched.iter().map(|p| p.1).collect::<Vec<_>>()) {
         anchor[matched[k].1] = true;
@@ -75,7 +79,11 @@ fn side_runs(of_base: &Matching, side_len: usize) -> SideRuns {
             None => runs.entry(gap).or_default().push(Item::New(s)),
         }
     }
-    SideRuns { moved, runs, gap_of }
+    SideRuns {
+        moved,
+        runs,
+        gap_of,
+    }
 }
 
 /// Merges the cell order. `same_new(o, t)` says whether ours' new cell `o`
@@ -100,7 +108,10 @@ pub fn merge_order(
         let t = theirs.runs.remove(&gap).unwrap_or_default();
         merge_runs(&o, &t, &same_new, &mut entries);
     }
-    Order { entries, moved_apart }
+    Order {
+        entries,
+        moved_apart,
+    }
 }
 
 /// Base cells both moved, to different gaps: dropped from theirs' runs.
@@ -122,7 +133,12 @@ fn moved_apart(ours: &SideRuns, theirs: &mut SideRuns) -> Vec<usize> {
 /// concatenated (ours first, shared moved cells once).
 const MAX_ALIGN: usize = 1 << 20;
 
-fn merge_runs(o: &[Item], t: &[Item], same_new: &impl Fn(usize, usize) -> bool, out: &mut Vec<Entry>) {
+fn merge_runs(
+    o: &[Item],
+    t: &[Item],
+    same_new: &impl Fn(usize, usize) -> bool,
+    out: &mut Vec<Entry>,
+) {
     let same = |a: &Item, b: &Item| match (a, b) {
         (Item::Moved(x), Item::Moved(y)) => x == y,
         (Item::New(x), Item::New(y)) => same_new(*x, *y),
@@ -135,11 +151,17 @@ fn merge_runs(o: &[Item], t: &[Item], same_new: &impl Fn(usize, usize) -> bool, 
     };
     // A cell both moved here appears once even when the alignment left
     // it out (the two sides ordered it differently): at ours' place.
-    let ours_moves: std::collections::HashSet<&Item> = o.iter().filter(|i| matches!(i, Item::Moved(_))).collect();
+    let ours_moves: std::collections::HashSet<&Item> =
+        o.iter().filter(|i| matches!(i, Item::Moved(_))).collect();
     let (mut i, mut j) = (0, 0);
     for (ci, cj) in common.into_iter().chain([(o.len(), t.len())]) {
         out.extend(o[i..ci].iter().map(|item| ours_entry(*item)));
-        out.extend(t[j..cj].iter().filter(|item| !ours_moves.contains(item)).map(|item| theirs_entry(*item)));
+        out.extend(
+            t[j..cj]
+                .iter()
+                .filter(|item| !ours_moves.contains(item))
+                .map(|item| theirs_entry(*item)),
+        );
         if ci < o.len() {
             out.push(match (o[ci], t[cj]) {
                 (Item::Moved(b), _) => Entry::Base(b),
@@ -180,7 +202,11 @@ fn shared_moves(o: &[Item], t: &[Item]) -> Vec<(usize, usize)> {
 
 /// A longest common subsequence of two runs (dynamic programming; the
 /// runs are small gaps).
-fn common_items(o: &[Item], t: &[Item], same: &impl Fn(&Item, &Item) -> bool) -> Vec<(usize, usize)> {
+fn common_items(
+    o: &[Item],
+    t: &[Item],
+    same: &impl Fn(&Item, &Item) -> bool,
+) -> Vec<(usize, usize)> {
     let (n, m) = (o.len(), t.len());
     let mut table = vec![0u32; (n + 1) * (m + 1)];
     let at = |i: usize, j: usize| i * (m + 1) + j;
@@ -212,7 +238,13 @@ fn common_items(o: &[Item], t: &[Item], same: &impl Fn(&Item, &Item) -> bool) ->
 mod tests {
     use super::*;
 
-    fn order(base: usize, o: &[Option<usize>], ol: usize, t: &[Option<usize>], tl: usize) -> Vec<Entry> {
+    fn order(
+        base: usize,
+        o: &[Option<usize>],
+        ol: usize,
+        t: &[Option<usize>],
+        tl: usize,
+    ) -> Vec<Entry> {
         merge_order(base, (&o.to_vec(), ol, &t.to_vec(), tl), |_, _| false).entries
     }
 
@@ -226,14 +258,32 @@ mod tests {
     #[test]
     fn move_on_one_side_appears_once() {
         // base [A, B, C], ours [B, C, A], theirs [A, B, C]
-        let e = order(3, &[Some(2), Some(0), Some(1)], 3, &[Some(0), Some(1), Some(2)], 3);
+        let e = order(
+            3,
+            &[Some(2), Some(0), Some(1)],
+            3,
+            &[Some(0), Some(1), Some(2)],
+            3,
+        );
         assert_eq!(e, vec![Entry::Base(1), Entry::Base(2), Entry::Base(0)]);
     }
 
     #[test]
     fn both_moving_apart_keeps_ours() {
         // base [A, B, C], ours [B, C, A], theirs [B, A, C]
-        let o = merge_order(3, (&vec![Some(2), Some(0), Some(1)], 3, &vec![Some(1), Some(0), Some(2)], 3), |_, _| false);
-        assert_eq!(o.entries.iter().filter(|e| **e == Entry::Base(0)).count(), 1);
+        let o = merge_order(
+            3,
+            (
+                &vec![Some(2), Some(0), Some(1)],
+                3,
+                &vec![Some(1), Some(0), Some(2)],
+                3,
+            ),
+            |_, _| false,
+        );
+        assert_eq!(
+            o.entries.iter().filter(|e| **e == Entry::Base(0)).count(),
+            1
+        );
     }
 }

@@ -47,19 +47,36 @@ impl Ctx<'_> {
 
     /// A value of one side, its keys ordered like `like` (the value in
     /// the layout side) if it has to be laid out again.
-    pub fn take_like<'a>(&self, side: Side, node: &'a Node<'a>, like: Option<&'a Node<'a>>) -> Out<'a> {
+    pub fn take_like<'a>(
+        &self,
+        side: Side,
+        node: &'a Node<'a>,
+        like: Option<&'a Node<'a>>,
+    ) -> Out<'a> {
         let verbatim = match side {
             Side::Base => self.verbatim.base,
             Side::Ours | Side::Both => self.verbatim.ours,
             Side::Theirs => self.verbatim.theirs,
         };
-        Out::Raw { node, verbatim, like: if verbatim { None } else { like } }
+        Out::Raw {
+            node,
+            verbatim,
+            like: if verbatim { None } else { like },
+        }
     }
 
     /// The value of `side` in `v`, laid out like the layout side's value.
     pub fn pick<'a>(&self, side: Side, v: Merge3<Option<&'a Node<'a>>>) -> Option<Out<'a>> {
-        let node = if side == Side::Theirs { v.theirs } else { v.ours };
-        let like = if self.layout_side == Side::Theirs { v.theirs } else { v.ours };
+        let node = if side == Side::Theirs {
+            v.theirs
+        } else {
+            v.ours
+        };
+        let like = if self.layout_side == Side::Theirs {
+            v.theirs
+        } else {
+            v.ours
+        };
         node.map(|n| self.take_like(side, n, like))
     }
 
@@ -73,7 +90,11 @@ impl Ctx<'_> {
     }
 
     /// Merges one value; `None` when the merge deletes it.
-    pub fn merge_value<'a>(&mut self, path: &str, v: Merge3<Option<&'a Node<'a>>>) -> Option<Out<'a>> {
+    pub fn merge_value<'a>(
+        &mut self,
+        path: &str,
+        v: Merge3<Option<&'a Node<'a>>>,
+    ) -> Option<Out<'a>> {
         if same_opt(v.ours, v.base) {
             return self.pick(Side::Theirs, v);
         }
@@ -110,12 +131,20 @@ impl Ctx<'_> {
     }
 
     /// Merges two objects key by key.
-    pub fn merge_fields<'a>(&mut self, path: &str, fields: Merge3<Option<Fields<'a>>>) -> Vec<(Cow<'a, str>, Out<'a>)> {
+    pub fn merge_fields<'a>(
+        &mut self,
+        path: &str,
+        fields: Merge3<Option<Fields<'a>>>,
+    ) -> Vec<(Cow<'a, str>, Out<'a>)> {
         let lookup = fields.map(|f| f.map(index));
         let mut out = Vec::new();
         for key in self.key_order(fields) {
             let value = lookup.map_ref(|l| l.as_ref().and_then(|m| m.get(key).copied()));
-            let sub = if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
+            let sub = if path.is_empty() {
+                key.to_string()
+            } else {
+                format!("{path}.{key}")
+            };
             if let Some(merged) = self.merge_value(&sub, value) {
                 out.push((Cow::Borrowed(key), merged));
             }
@@ -124,24 +153,40 @@ impl Ctx<'_> {
     }
 
     /// The merged object's keys: the layout side's order, with keys only
-    /// the other side has placed after the key they follow there.
+    /// the other side has placed after the key they follow there (and
+    /// after keys the layout side added there: ours first).
     pub fn key_order<'a>(&self, fields: Merge3<Option<Fields<'a>>>) -> Vec<&'a str> {
         let (first, second) = if self.layout_side == Side::Theirs {
             (fields.theirs, fields.ours)
         } else {
             (fields.ours, fields.theirs)
         };
-        let keys = |f: Option<Fields<'a>>| f.unwrap_or(&[]).iter().map(|(k, _)| k.raw).collect::<Vec<_>>();
+        let keys = |f: Option<Fields<'a>>| {
+            f.unwrap_or(&[])
+                .iter()
+                .map(|(k, _)| k.raw)
+                .collect::<Vec<_>>()
+        };
+        let in_base: std::collections::HashSet<&str> = keys(fields.base).into_iter().collect();
         let mut order = keys(first);
         let mut seen: std::collections::HashSet<&str> = order.iter().copied().collect();
         let mut after: Option<&str> = None;
         for key in keys(second) {
             if seen.insert(key) {
-                let at = match after {
-                    Some(prev) if order.len() < 1000 => order.iter().position(|k| *k == prev).map_or(order.len(), |p| p + 1),
+                let mut at = match after {
+                    Some(prev) if order.len() < 1000 => order
+                        .iter()
+                        .position(|k| *k == prev)
+                        .map_or(order.len(), |p| p + 1),
                     Some(_) => order.len(),
                     None => 0,
                 };
+                let added_by_first = |k: &str| {
+                    !in_base.contains(k) && first.is_some_and(|f| f.iter().any(|(x, _)| x.raw == k))
+                };
+                while at < order.len() && order.len() < 1000 && added_by_first(order[at]) {
+                    at += 1;
+                }
                 order.insert(at, key);
             }
             after = Some(key);

@@ -46,7 +46,9 @@ fn offset_in(whole: &str, part: &str) -> usize {
 impl Format {
     /// Whether values laid out in `self` read the same bytes in `other`.
     pub fn same_layout(&self, other: &Format) -> bool {
-        self.indent == other.indent && self.key_sep == other.key_sep && self.item_sep == other.item_sep
+        self.indent == other.indent
+            && self.key_sep == other.key_sep
+            && self.item_sep == other.item_sep
     }
 
     /// Reads the layout of `text`, whose parsed root object is `root`.
@@ -65,7 +67,10 @@ impl Format {
         format.indent = lead.rfind('\n').map(|nl| lead[nl + 1..].to_string());
         let key_end = offset_in(text, fields[0].0.raw) + fields[0].0.raw.len() + 1;
         let value_start = offset_in(text, fields[0].1.raw);
-        if let Some(sep) = text.get(key_end..value_start).filter(|s| is_separator(s, ':')) {
+        if let Some(sep) = text
+            .get(key_end..value_start)
+            .filter(|s| is_separator(s, ':'))
+        {
             format.key_sep = sep.to_string();
         }
         if fields.len() > 1 {
@@ -88,7 +93,9 @@ impl Format {
 
 /// Whitespace, one `mark`, whitespace.
 fn is_separator(text: &str, mark: char) -> bool {
-    text.trim().len() == 1 && text.trim().starts_with(mark) && text.chars().all(|c| c == mark || c.is_whitespace())
+    text.trim().len() == 1
+        && text.trim().starts_with(mark)
+        && text.chars().all(|c| c == mark || c.is_whitespace())
 }
 
 fn has_non_ascii_escape(text: &str) -> bool {
@@ -123,7 +130,11 @@ pub enum Out<'a> {
 impl<'a> Out<'a> {
     #[cfg(test)]
     pub fn raw(node: &'a Node<'a>, verbatim: bool) -> Self {
-        Out::Raw { node, verbatim, like: None }
+        Out::Raw {
+            node,
+            verbatim,
+            like: None,
+        }
     }
 }
 
@@ -133,7 +144,11 @@ fn key_order(fields: &[(JsonStr, Node)], like: Option<&[(JsonStr, Node)]>) -> Ve
     let Some(like) = like.filter(|l| !l.is_empty() && fields.len() < 1000) else {
         return (0..fields.len()).collect();
     };
-    let rank = |raw: &str| like.iter().position(|(k, _)| k.raw == raw).unwrap_or(usize::MAX);
+    let rank = |raw: &str| {
+        like.iter()
+            .position(|(k, _)| k.raw == raw)
+            .unwrap_or(usize::MAX)
+    };
     let mut order: Vec<usize> = (0..fields.len()).collect();
     order.sort_by_key(|&i| rank(fields[i].0.raw));
     order
@@ -176,14 +191,24 @@ struct Writer<'f> {
 impl Writer<'_> {
     fn out_value(&mut self, value: &Out, depth: usize) {
         match value {
-            Out::Raw { node, verbatim: true, .. } => self.out.push_str(node.raw),
-            Out::Raw { node, verbatim: false, like } => self.node(node, *like, depth),
+            Out::Raw {
+                node,
+                verbatim: true,
+                ..
+            } => self.out.push_str(node.raw),
+            Out::Raw {
+                node,
+                verbatim: false,
+                like,
+            } => self.node(node, *like, depth),
             Out::Object(fields) => self.container('{', '}', fields.len(), depth, |w, i, d| {
                 let (key, value) = &fields[i];
                 w.key(key);
                 w.out_value(value, d);
             }),
-            Out::Array(items) => self.container('[', ']', items.len(), depth, |w, i, d| w.out_value(&items[i], d)),
+            Out::Array(items) => self.container('[', ']', items.len(), depth, |w, i, d| {
+                w.out_value(&items[i], d)
+            }),
             Out::Text(text) => self.string(text),
             Out::Literal(text) => self.out.push_str(text),
         }
@@ -201,8 +226,12 @@ impl Writer<'_> {
                 })
             }
             Value::Array(items) => {
-                let likes = like.and_then(Node::as_array).filter(|l| l.len() == items.len());
-                self.container('[', ']', items.len(), depth, |w, i, d| w.node(&items[i], likes.map(|l| &l[i]), d))
+                let likes = like
+                    .and_then(Node::as_array)
+                    .filter(|l| l.len() == items.len());
+                self.container('[', ']', items.len(), depth, |w, i, d| {
+                    w.node(&items[i], likes.map(|l| &l[i]), d)
+                })
             }
             _ => self.out.push_str(node.raw),
         }
@@ -282,7 +311,10 @@ mod tests {
         assert!(format.ascii && !format.trailing_newline);
         let jupyter = Format::default();
         let out = write_document(&Out::raw(&doc, false), &jupyter, 0);
-        assert_eq!(out, "{\n \"a\": [\n  1,\n  2\n ],\n \"b\": {},\n \"c\": \"\\u00e9\"\n}\n");
+        assert_eq!(
+            out,
+            "{\n \"a\": [\n  1,\n  2\n ],\n \"b\": {},\n \"c\": \"\\u00e9\"\n}\n"
+        );
         let same = write_document(&Out::raw(&doc, false), &format, 0);
         assert_eq!(same, text);
     }
@@ -297,6 +329,13 @@ mod tests {
     fn detects_compact_layout() {
         let text = "{\"a\":1,\"b\":2}";
         let format = Format::detect(text, &parse(text).unwrap());
-        assert_eq!((format.indent, format.key_sep.as_str(), format.item_sep.as_str()), (None, ":", ","));
+        assert_eq!(
+            (
+                format.indent,
+                format.key_sep.as_str(),
+                format.item_sep.as_str()
+            ),
+            (None, ":", ",")
+        );
     }
 }
