@@ -163,3 +163,122 @@ pub fn run_merge(dir: &Path, names: [&str; 3], path: &str, extra: &[String]) -> 
     );
     (output.stdout, output.status.code().unwrap_or(-1))
 }
+
+/// Writes `value` as Jupyter does: one-space indent, non-ASCII kept,
+/// trailing newline (keys in the order they were inserted).
+pub fn jupyter(value: &Value) -> String {
+    let mut out = String::new();
+    write_value(value, 0, &mut out);
+    out.push('\n');
+    out
+}
+
+fn write_value(value: &Value, depth: usize, out: &mut String) {
+    let indent = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(' ', depth));
+    };
+    match value {
+        Value::Array(items) if !items.is_empty() => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                out.push_str(if i > 0 { "," } else { "" });
+                indent(out, depth + 1);
+                write_value(item, depth + 1, out);
+            }
+            indent(out, depth);
+            out.push(']');
+        }
+        Value::Object(fields) if !fields.is_empty() => {
+            out.push('{');
+            for (i, (key, item)) in fields.iter().enumerate() {
+                out.push_str(if i > 0 { "," } else { "" });
+                indent(out, depth + 1);
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push_str(": ");
+                write_value(item, depth + 1, out);
+            }
+            indent(out, depth);
+            out.push('}');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// A source as Jupyter stores it: a list of lines.
+pub fn lines(src: &str) -> Value {
+    Value::Array(
+        src.split_inclusive('\n')
+            .map(|l| Value::String(l.into()))
+            .collect(),
+    )
+}
+
+pub fn code_cell(src: &str, count: Option<u64>, outputs: Vec<Value>) -> Value {
+    serde_json::json!({
+        "cell_type": "code",
+        "execution_count": count,
+        "metadata": {},
+        "outputs": outputs,
+        "source": lines(src),
+    })
+}
+
+pub fn markdown_cell(src: &str) -> Value {
+    serde_json::json!({"cell_type": "markdown", "metadata": {}, "source": lines(src)})
+}
+
+pub fn stream_output(text: &str) -> Value {
+    serde_json::json!({"name": "stdout", "output_type": "stream", "text": lines(text)})
+}
+
+pub fn notebook(cells: Vec<Value>, minor: u64) -> Value {
+    serde_json::json!({
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": minor,
+    })
+}
+
+/// The merge options a driver call with `-p notebook.ipynb` gets.
+pub fn options() -> mlmerge::MergeOptions {
+    mlmerge::MergeOptions {
+        path: Some("notebook.ipynb".into()),
+        ..Default::default()
+    }
+}
+
+/// Merges through the library pipeline.
+pub fn merge(base: &[u8], ours: &[u8], theirs: &[u8]) -> mlmerge::MergeOutcome {
+    mlmerge::merge(
+        mlmerge::merge::merge3::Merge3::new(base, ours, theirs),
+        &options(),
+    )
+}
+
+/// What `git merge-file` gives for the same inputs.
+pub fn git_merge(base: &[u8], ours: &[u8], theirs: &[u8]) -> Vec<u8> {
+    let markers = mlmerge::render::Markers::for_inputs(&options(), &[base, ours, theirs]);
+    mlmerge::merge::lines::git_merge(base, ours, theirs, &markers)
+        .expect("git merge")
+        .bytes
+}
+
+/// The cells of a merged notebook.
+pub fn cells_of(bytes: &[u8]) -> Vec<Value> {
+    let doc: Value = serde_json::from_slice(bytes).expect("a JSON result");
+    doc["cells"].as_array().cloned().unwrap_or_default()
+}
+
+/// A cell's source text.
+pub fn source_of(cell: &Value) -> String {
+    match &cell["source"] {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        _ => String::new(),
+    }
+}

@@ -260,7 +260,7 @@ fn merge_document<'a>(
             out.push((Cow::Borrowed(key), merged));
         }
     }
-    let mut cells = fix_ids(cells, minor.0);
+    let mut cells = fix_ids(ctx, cells, minor.0);
     if !ctx.clashes.is_empty() {
         let clash_cell = clash_cell(ctx, minor.0, &cells);
         cells.insert(0, clash_cell);
@@ -271,44 +271,50 @@ fn merge_document<'a>(
     Out::Object(out)
 }
 
-/// nbformat 4.5 requires cell ids: cells that came without one get a
-/// deterministic one. Below 4.5 ids are not allowed, and none are written.
-fn fix_ids(cells: Vec<MergedCell>, minor: u64) -> Vec<MergedCell> {
+/// nbformat 4.5 requires unique cell ids: cells that came without one, or
+/// with one an earlier cell already has, get a deterministic new one.
+/// Below 4.5 ids are not allowed, and none are written.
+fn fix_ids<'a>(ctx: &mut Ctx, cells: Vec<MergedCell<'a>>, minor: u64) -> Vec<MergedCell<'a>> {
     if minor < 5 {
         return cells
             .into_iter()
             .map(|c| if c.has_id { without_id(c) } else { c })
             .collect();
     }
-    let mut taken: HashSet<String> = HashSet::new();
-    for cell in &cells {
-        if let Out::Object(fields) = &cell.out {
-            taken.extend(
-                fields
-                    .iter()
-                    .filter(|(k, _)| k == "id")
-                    .filter_map(|(_, v)| id_text(v)),
-            );
-        } else if let Out::Raw { node, .. } = &cell.out {
-            taken.extend(
-                node.get("id")
-                    .and_then(Node::as_str)
-                    .map(|s| s.text().into_owned()),
-            );
+    let mut taken: HashSet<String> = cells.iter().filter_map(|c| cell_id(&c.out)).collect();
+    let mut seen = HashSet::new();
+    let mut fixed = Vec::with_capacity(cells.len());
+    for (at, cell) in cells.into_iter().enumerate() {
+        match cell_id(&cell.out) {
+            Some(id) if seen.insert(id.clone()) => fixed.push(cell),
+            old => {
+                let id = new_id(&cell.source, at, &taken);
+                if let Some(old) = old {
+                    ctx.report.push(Decision::new(
+                        DecisionKind::FormattingKept,
+                        format!("cell {}", at + 1),
+                        format!("id `{old}` was already taken by an earlier cell; renamed `{id}`"),
+                    ));
+                }
+                taken.insert(id.clone());
+                seen.insert(id.clone());
+                fixed.push(with_id(without_id(cell), id));
+            }
         }
     }
-    cells
-        .into_iter()
-        .enumerate()
-        .map(|(at, c)| {
-            if c.has_id {
-                return c;
-            }
-            let id = new_id(&c.source, at, &taken);
-            taken.insert(id.clone());
-            with_id(c, id)
-        })
-        .collect()
+    fixed
+}
+
+/// A merged cell's id, if it has one.
+fn cell_id(out: &Out) -> Option<String> {
+    match out {
+        Out::Object(fields) => fields
+            .iter()
+            .find(|(k, _)| k == "id")
+            .and_then(|(_, v)| id_text(v)),
+        Out::Raw { node, .. } => node.get("id")?.as_str().map(|s| s.text().into_owned()),
+        _ => None,
+    }
 }
 
 fn id_text(out: &Out) -> Option<String> {
@@ -418,16 +424,7 @@ fn clash_cell<'a>(ctx: &mut Ctx, minor: u64, cells: &[MergedCell]) -> MergedCell
     let mut fields: Vec<(Cow<'a, str>, Out<'a>)> =
         vec![(Cow::Borrowed("cell_type"), Out::Text("raw".into()))];
     if minor >= 5 {
-        let taken: HashSet<String> = cells
-            .iter()
-            .filter_map(|c| {
-                if let Out::Raw { node, .. } = &c.out {
-                    node.get("id")?.as_str().map(|s| s.text().into_owned())
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let taken: HashSet<String> = cells.iter().filter_map(|c| cell_id(&c.out)).collect();
         let id = if taken.contains("mlmerge-conflicts") {
             new_id(&rendered.text, 0, &taken)
         } else {
