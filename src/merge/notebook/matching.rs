@@ -39,6 +39,7 @@ pub fn match_cells(base: &[Cell], side: &[Cell], by_id: bool) -> Matching {
     let mut pairs = Pairs::new(base.len(), side.len());
     pairs.match_equal(&base_keys, &side_keys);
     pairs.match_similar(base, side);
+    pairs.match_moved_edits(base, side);
     pairs.of_base
 }
 
@@ -113,6 +114,34 @@ impl Pairs {
         }
     }
 
+    /// Pairs cells a side both moved and edited (so they sit in another
+    /// gap), when few cells are left unpaired.
+    fn match_moved_edits(&mut self, base: &[Cell], side: &[Cell]) {
+        let left_base: Vec<usize> = (0..base.len())
+            .filter(|&b| self.of_base[b].is_none())
+            .collect();
+        let left_side: Vec<usize> = (0..side.len())
+            .filter(|&s| self.of_side[s].is_none())
+            .collect();
+        if left_base.len() * left_side.len() > MAX_GAP_PAIRS {
+            return;
+        }
+        for b in left_base {
+            let best = left_side
+                .iter()
+                .filter(|&&s| self.of_side[s].is_none())
+                .map(|&s| (s, similarity(&base[b], &side[s])))
+                .filter(|&(_, score)| score >= SIMILAR)
+                .fold(None, |best: Option<(usize, f32)>, cand| match best {
+                    Some(b) if b.1 >= cand.1 => Some(b),
+                    _ => Some(cand),
+                });
+            if let Some((s, _)) = best {
+                self.pair(b, s);
+            }
+        }
+    }
+
     /// Pairs edited cells inside each gap between in-order matches.
     fn match_similar(&mut self, base: &[Cell], side: &[Cell]) {
         let anchors = in_order_pairs(&self.of_base);
@@ -141,21 +170,64 @@ impl Pairs {
             }
             return;
         }
-        let mut from = 0;
-        for &b in gap_base {
-            let best = (from..gap_side.len())
-                .map(|k| (k, similarity(&base[b], &side[gap_side[k]])))
-                .filter(|&(_, score)| score >= SIMILAR)
-                .fold(None, |best: Option<(usize, f32)>, cand| match best {
-                    Some(b) if b.1 >= cand.1 => Some(b),
-                    _ => Some(cand),
-                });
-            if let Some((k, _)) = best {
-                self.pair(b, gap_side[k]);
-                from = k + 1;
+        self.pair_in_order(gap_base, gap_side, |b, s| {
+            Some(similarity(&base[b], &side[s])).filter(|&score| score >= SIMILAR)
+        });
+        // Heavily edited cells that still share a line with their base
+        // version: the same cell (a delete would lose the other side's
+        // edit; an edit of the wrong cell at worst shows as a conflict).
+        self.pair_in_order(gap_base, gap_side, |b, s| {
+            shares_a_line(&base[b], &side[s]).then_some(0.0)
+        });
+    }
+
+    /// Pairs the gap's still unpaired cells, most alike first, never
+    /// crossing a pair made before in the gap.
+    fn pair_in_order(
+        &mut self,
+        gap_base: &[usize],
+        gap_side: &[usize],
+        score: impl Fn(usize, usize) -> Option<f32>,
+    ) {
+        let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
+        for &b in gap_base.iter().filter(|&&b| self.of_base[b].is_none()) {
+            for &s in gap_side.iter().filter(|&&s| self.of_side[s].is_none()) {
+                if let Some(score) = score(b, s) {
+                    candidates.push((score, b, s));
+                }
+            }
+        }
+        // Best first; ties go to the earlier cells, so the result is stable.
+        candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+        let mut made: Vec<(usize, usize)> = gap_base
+            .iter()
+            .filter_map(|&b| Some((b, self.of_base[b]?)))
+            .collect();
+        for (_, b, s) in candidates {
+            let crosses = made.iter().any(|&(pb, ps)| (b < pb) != (s < ps));
+            if self.of_base[b].is_none() && self.of_side[s].is_none() && !crosses {
+                self.pair(b, s);
+                made.push((b, s));
             }
         }
     }
+}
+
+/// Whether two cells of one type have a non-blank line in common.
+fn shares_a_line(a: &Cell, b: &Cell) -> bool {
+    if a.cell_type != b.cell_type {
+        return false;
+    }
+    let lines: std::collections::HashSet<&str> = a
+        .source
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    b.source
+        .lines()
+        .map(str::trim)
+        .any(|l| !l.is_empty() && lines.contains(l))
 }
 
 /// How alike two cells' sources are, 0 to 1; cells of different types
