@@ -11,10 +11,14 @@ use std::hash::{Hash, Hasher};
 
 use super::model::Cell;
 
-/// Cells at least this similar (0 to 1) are the same cell, edited.
+/// Cells at least this similar by lines (0 to 1) are one cell, edited.
 const SIMILAR: f32 = 0.5;
+/// Short cells at least this similar by characters are one cell, edited.
+const SIMILAR_CHARS: f32 = 0.6;
 /// Gaps with more candidate pairs than this pair cells by position only.
 const MAX_GAP_PAIRS: usize = 400;
+/// With at most this many candidate pairs left, all are compared.
+const MAX_GLOBAL_PAIRS: usize = 4096;
 /// Sources longer than this are compared by lines, not characters.
 const MAX_CHAR_DIFF: usize = 2_000;
 
@@ -39,7 +43,6 @@ pub fn match_cells(base: &[Cell], side: &[Cell], by_id: bool) -> Matching {
     let mut pairs = Pairs::new(base.len(), side.len());
     pairs.match_equal(&base_keys, &side_keys);
     pairs.match_similar(base, side);
-    pairs.match_moved_edits(base, side);
     pairs.of_base
 }
 
@@ -114,36 +117,20 @@ impl Pairs {
         }
     }
 
-    /// Pairs cells a side both moved and edited (so they sit in another
-    /// gap), when few cells are left unpaired.
-    fn match_moved_edits(&mut self, base: &[Cell], side: &[Cell]) {
+    /// Pairs edited cells: among all cells left when few are (so a cell
+    /// moved and edited is found too), else inside each gap between
+    /// in-order matches.
+    fn match_similar(&mut self, base: &[Cell], side: &[Cell]) {
         let left_base: Vec<usize> = (0..base.len())
             .filter(|&b| self.of_base[b].is_none())
             .collect();
         let left_side: Vec<usize> = (0..side.len())
             .filter(|&s| self.of_side[s].is_none())
             .collect();
-        if left_base.len() * left_side.len() > MAX_GAP_PAIRS {
+        if left_base.len() * left_side.len() <= MAX_GLOBAL_PAIRS {
+            self.pair_alike(&left_base, &left_side, base, side, true);
             return;
         }
-        for b in left_base {
-            let best = left_side
-                .iter()
-                .filter(|&&s| self.of_side[s].is_none())
-                .map(|&s| (s, similarity(&base[b], &side[s])))
-                .filter(|&(_, score)| score >= SIMILAR)
-                .fold(None, |best: Option<(usize, f32)>, cand| match best {
-                    Some(b) if b.1 >= cand.1 => Some(b),
-                    _ => Some(cand),
-                });
-            if let Some((s, _)) = best {
-                self.pair(b, s);
-            }
-        }
-    }
-
-    /// Pairs edited cells inside each gap between in-order matches.
-    fn match_similar(&mut self, base: &[Cell], side: &[Cell]) {
         let anchors = in_order_pairs(&self.of_base);
         let mut prev = (0usize, 0usize);
         for (b_end, s_end) in anchors.into_iter().chain([(base.len(), side.len())]) {
@@ -164,29 +151,41 @@ impl Pairs {
         }
         if gap_base.len() * gap_side.len() > MAX_GAP_PAIRS {
             for (&b, &s) in gap_base.iter().zip(gap_side) {
-                if similarity(&base[b], &side[s]) >= SIMILAR {
+                if similarity(&base[b], &side[s]).is_some() {
                     self.pair(b, s);
                 }
             }
             return;
         }
-        self.pair_in_order(gap_base, gap_side, |b, s| {
-            Some(similarity(&base[b], &side[s])).filter(|&score| score >= SIMILAR)
+        self.pair_alike(gap_base, gap_side, base, side, false);
+    }
+
+    /// Pairs alike cells, then cells that still share a line with their
+    /// base version (heavily edited: a delete would lose the other side's
+    /// edit; an edit of the wrong cell at worst shows as a conflict).
+    fn pair_alike(
+        &mut self,
+        left_base: &[usize],
+        left_side: &[usize],
+        base: &[Cell],
+        side: &[Cell],
+        cross: bool,
+    ) {
+        self.pair_best_first(left_base, left_side, cross, |b, s| {
+            similarity(&base[b], &side[s])
         });
-        // Heavily edited cells that still share a line with their base
-        // version: the same cell (a delete would lose the other side's
-        // edit; an edit of the wrong cell at worst shows as a conflict).
-        self.pair_in_order(gap_base, gap_side, |b, s| {
+        self.pair_best_first(left_base, left_side, cross, |b, s| {
             shares_a_line(&base[b], &side[s]).then_some(0.0)
         });
     }
 
-    /// Pairs the gap's still unpaired cells, most alike first, never
-    /// crossing a pair made before in the gap.
-    fn pair_in_order(
+    /// Pairs still unpaired cells, most alike first; unless `cross`,
+    /// never crossing a pair made before among them.
+    fn pair_best_first(
         &mut self,
         gap_base: &[usize],
         gap_side: &[usize],
+        cross: bool,
         score: impl Fn(usize, usize) -> Option<f32>,
     ) {
         let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
@@ -204,7 +203,7 @@ impl Pairs {
             .filter_map(|&b| Some((b, self.of_base[b]?)))
             .collect();
         for (_, b, s) in candidates {
-            let crosses = made.iter().any(|&(pb, ps)| (b < pb) != (s < ps));
+            let crosses = !cross && made.iter().any(|&(pb, ps)| (b < pb) != (s < ps));
             if self.of_base[b].is_none() && self.of_side[s].is_none() && !crosses {
                 self.pair(b, s);
                 made.push((b, s));
@@ -230,18 +229,16 @@ fn shares_a_line(a: &Cell, b: &Cell) -> bool {
         .any(|l| !l.is_empty() && lines.contains(l))
 }
 
-/// How alike two cells' sources are, 0 to 1; cells of different types
-/// are never alike.
-fn similarity(a: &Cell, b: &Cell) -> f32 {
+/// How alike two cells are, when alike enough to be one cell edited: a
+/// score ranking whole equal lines first, then characters (for short
+/// cells edited inside a line). `None` for cells of different types or
+/// too different.
+fn similarity(a: &Cell, b: &Cell) -> Option<f32> {
     if a.cell_type != b.cell_type {
-        return 0.0;
+        return None;
     }
     if a.source.trim().is_empty() && b.source.trim().is_empty() {
-        return 1.0;
-    }
-    let few_lines = a.source.lines().count() <= 2 && b.source.lines().count() <= 2;
-    if few_lines && a.source.len().max(b.source.len()) <= MAX_CHAR_DIFF {
-        return similar::TextDiff::from_chars(a.source.as_str(), b.source.as_str()).ratio();
+        return Some(2.0);
     }
     // A last line without its newline still equals the same line with one.
     let ended = |s: &str| {
@@ -251,8 +248,15 @@ fn similarity(a: &Cell, b: &Cell) -> f32 {
             format!("{s}\n")
         }
     };
-    let (a, b) = (ended(&a.source), ended(&b.source));
-    similar::TextDiff::from_lines(a.as_str(), b.as_str()).ratio()
+    let (x, y) = (ended(&a.source), ended(&b.source));
+    let by_lines = similar::TextDiff::from_lines(x.as_str(), y.as_str()).ratio();
+    let short = |s: &str| s.len() <= MAX_CHAR_DIFF && s.lines().count() <= 3;
+    let by_chars = if short(&a.source) && short(&b.source) {
+        similar::TextDiff::from_chars(a.source.as_str(), b.source.as_str()).ratio()
+    } else {
+        0.0
+    };
+    (by_lines >= SIMILAR || by_chars >= SIMILAR_CHARS).then_some(by_lines + by_chars / 100.0)
 }
 
 /// The matched pairs that keep their relative order (a longest increasing
