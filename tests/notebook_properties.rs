@@ -132,7 +132,11 @@ fn source_lines(bytes: &[u8]) -> HashSet<String> {
         .collect()
 }
 
-fn sides() -> impl Strategy<Value = (Vec<(bool, usize)>, bool, Vec<Op>, Vec<Op>)> {
+/// A generated case: base cell kinds (code?, line count), ids or not, and
+/// each side's edits.
+type Case = (Vec<(bool, usize)>, bool, Vec<Op>, Vec<Op>);
+
+fn sides() -> impl Strategy<Value = Case> {
     (
         prop::collection::vec((any::<bool>(), 1..4usize), 0..6),
         any::<bool>(),
