@@ -71,8 +71,15 @@ pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
 /// something else: git keeps a cell both sides inserted twice, splices two
 /// runs' outputs together, or keeps a cell one side edited and the other
 /// deleted without a word (merge-rules §3 makes that a conflict).
-fn confirm_clean_notebook(line: MergeOutcome, versions: Merge3<&[u8]>, options: &MergeOptions, markers: &Markers) -> MergeOutcome {
-    let structured = catch_unwind(AssertUnwindSafe(|| structured(versions, FileKind::Notebook, options, markers)));
+fn confirm_clean_notebook(
+    line: MergeOutcome,
+    versions: Merge3<&[u8]>,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> MergeOutcome {
+    let structured = catch_unwind(AssertUnwindSafe(|| {
+        structured(versions, FileKind::Notebook, options, markers)
+    }));
     match structured {
         Ok(Ok(mut s)) if !crate::merge::notebook::same_notebook(&s.bytes, &line.bytes) => {
             s.report.push(Decision::new(

@@ -97,6 +97,7 @@ fn outputs_setting(config: Option<&git2::Config>) -> Result<mlmerge::OutputsPoli
             None => return Ok(mlmerge::OutputsPolicy::default()),
         },
     };
-    mlmerge::OutputsPolicy::from_name(&value)
-        .ok_or_else(|| format!("{source}: unknown outputs policy `{value}` (auto, ours, theirs, clear)").into())
+    mlmerge::OutputsPolicy::from_name(&value).ok_or_else(|| {
+        format!("{source}: unknown outputs policy `{value}` (auto, ours, theirs, clear)").into()
+    })
 }
