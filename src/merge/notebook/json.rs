@@ -228,6 +228,36 @@ pub fn parse(text: &str) -> Result<Node<'_>, ParseError> {
     Ok(node)
 }
 
+/// The first position at or after `from` holding a quote, a backslash or
+/// a control character (or the end): eight bytes at a time, since outputs
+/// are mostly long base64 strings.
+fn plain_run_end(bytes: &[u8], mut from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const QUOTES: u64 = ONES * b'"' as u64;
+    const SLASHES: u64 = ONES * b'\\' as u64;
+    const SPACES: u64 = ONES * 0x20;
+    let has_zero = |w: u64| w.wrapping_sub(ONES) & !w;
+    for chunk in bytes.get(from..).unwrap_or(&[]).chunks_exact(8) {
+        let w = u64::from_le_bytes([
+            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+        ]);
+        let special =
+            (has_zero(w ^ QUOTES) | has_zero(w ^ SLASHES) | (w.wrapping_sub(SPACES) & !w)) & HIGHS;
+        if special != 0 {
+            break;
+        }
+        from += 8;
+    }
+    while bytes
+        .get(from)
+        .is_some_and(|&b| b != b'"' && b != b'\\' && b >= 0x20)
+    {
+        from += 1;
+    }
+    from
+}
+
 struct Reader<'a> {
     text: &'a str,
     pos: usize,
@@ -350,7 +380,7 @@ impl<'a> Reader<'a> {
                     self.escape()?;
                 }
                 0..=0x1f => return Err(self.error("control character in a string")),
-                _ => self.pos += 1,
+                _ => self.pos = plain_run_end(self.bytes(), self.pos + 1),
             }
         }
         let raw = &self.text[start..self.pos];
@@ -468,6 +498,22 @@ mod tests {
         }
         let deep = "[".repeat(MAX_DEPTH + 2) + &"]".repeat(MAX_DEPTH + 2);
         assert!(parse(&deep).is_err());
+    }
+
+    #[test]
+    fn finds_string_ends_past_long_runs() {
+        let long = "A".repeat(37);
+        for tail in ["\"", "\\n\"", "\u{1}\""] {
+            let text = format!("{long}{tail}");
+            assert_eq!(plain_run_end(text.as_bytes(), 0), 37, "{tail:?}");
+        }
+        assert_eq!(plain_run_end("é€😀abc".as_bytes(), 0), "é€😀abc".len());
+        let text = format!("[\"{long}\\\"{long}\"]");
+        let doc = parse(&text).unwrap();
+        assert_eq!(
+            doc.as_array().unwrap()[0].as_str().unwrap().text(),
+            format!("{long}\"{long}")
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! output) and each cell's type, id and source text at hand.
 
 use super::json::{field, JsonStr, Node, Value};
-use super::write::Format;
+use super::write::{has_non_ascii_escape, Format};
 
 /// The nbformat minor versions this merge knows (4.0 to 4.5).
 const KNOWN_MINORS: std::ops::RangeInclusive<u64> = 0..=5;
@@ -70,12 +70,17 @@ impl<'a> Notebook<'a> {
         let cells = field(fields, "cells")
             .and_then(Node::as_array)
             .unwrap_or(&[]);
+        let cells: Vec<Cell> = cells.iter().map(read_cell).collect();
+        let mut format = Format::detect(text, root);
+        // Written with `ensure_ascii=True`: sources escape non-ASCII text.
+        let sources = || cells.iter().filter_map(|c| c.get("source")).map(|s| s.raw);
+        format.ascii = sources().all(str::is_ascii) && sources().any(has_non_ascii_escape);
         Ok(Notebook {
             root,
             fields,
-            cells: cells.iter().map(read_cell).collect(),
+            cells,
             minor,
-            format: Format::detect(text, root),
+            format,
         })
     }
 

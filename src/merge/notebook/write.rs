@@ -51,11 +51,11 @@ impl Format {
             && self.item_sep == other.item_sep
     }
 
-    /// Reads the layout of `text`, whose parsed root object is `root`.
+    /// Reads the layout of `text`, whose parsed root object is `root`
+    /// (all but `ascii`, which the caller decides from the cell sources).
     pub fn detect(text: &str, root: &Node) -> Format {
         let mut format = Format {
             trailing_newline: text.ends_with('\n'),
-            ascii: text.is_ascii() && has_non_ascii_escape(text),
             ..Format::default()
         };
         let Some(fields) = root.as_object().filter(|f| !f.is_empty()) else {
@@ -98,7 +98,8 @@ fn is_separator(text: &str, mark: char) -> bool {
         && text.chars().all(|c| c == mark || c.is_whitespace())
 }
 
-fn has_non_ascii_escape(text: &str) -> bool {
+/// Whether `text` (JSON) escapes a non-ASCII character as `\uXXXX`.
+pub fn has_non_ascii_escape(text: &str) -> bool {
     text.match_indices("\\u").any(|(at, _)| {
         text.get(at + 2..at + 6)
             .and_then(|hex| u32::from_str_radix(hex, 16).ok())
@@ -308,7 +309,8 @@ mod tests {
         let doc = parse(text).unwrap();
         let format = Format::detect(text, &doc);
         assert_eq!(format.indent.as_deref(), Some("  "));
-        assert!(format.ascii && !format.trailing_newline);
+        assert!(!format.trailing_newline);
+        assert!(has_non_ascii_escape(text));
         let jupyter = Format::default();
         let out = write_document(&Out::raw(&doc, false), &jupyter, 0);
         assert_eq!(
