@@ -50,9 +50,11 @@ pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
         [versions.base, versions.ours, versions.theirs],
     );
     let line = line_outcome(versions, kind, &markers);
-    let trusted = kind != FileKind::Notebook || crate::merge::notebook::is_valid(&line.bytes);
-    if line.is_clean() && trusted {
+    if line.is_clean() && kind != FileKind::Notebook {
         return line;
+    }
+    if line.is_clean() && crate::merge::notebook::is_valid(&line.bytes) {
+        return confirm_clean_notebook(line, versions, options, &markers);
     }
     let structured = catch_unwind(AssertUnwindSafe(|| {
         structured(versions, kind, options, &markers)
@@ -62,6 +64,32 @@ pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
         Ok(Err(reason)) => with_note(line, &reason),
         Ok(Ok(_)) => with_note(line, "the structured merge left as much in conflict"),
         Err(_) => with_note(line, "internal error in the structured merge"),
+    }
+}
+
+/// git's clean merge of a notebook stands, unless the notebook merge means
+/// something else: git keeps a cell both sides inserted twice, splices two
+/// runs' outputs together, or keeps a cell one side edited and the other
+/// deleted without a word (merge-rules §3 makes that a conflict).
+fn confirm_clean_notebook(
+    line: MergeOutcome,
+    versions: Merge3<&[u8]>,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> MergeOutcome {
+    let structured = catch_unwind(AssertUnwindSafe(|| {
+        structured(versions, FileKind::Notebook, options, markers)
+    }));
+    match structured {
+        Ok(Ok(mut s)) if !crate::merge::notebook::same_notebook(&s.bytes, &line.bytes) => {
+            s.report.push(Decision::new(
+                DecisionKind::TookBoth,
+                "whole file",
+                "git's line merge was clean but its notebook differs from the cell-by-cell merge (merge-rules §3); the cell-by-cell merge is used",
+            ));
+            s
+        }
+        _ => line,
     }
 }
 

@@ -133,7 +133,7 @@ fn options(args: &MergeArgs) -> Result<MergeOptions, CliError> {
         style: args.conflict_style.unwrap_or(configured.style),
         strict: args.strict || configured.strict,
         path: args.path.clone(),
-        outputs: args.outputs.unwrap_or_default(),
+        outputs: args.outputs.unwrap_or(configured.outputs),
         ..configured
     })
 }

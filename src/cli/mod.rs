@@ -65,11 +65,14 @@ pub fn git_config() -> Option<git2::Config> {
 }
 
 /// The options git configuration and the environment set for every
-/// command: `merge.conflictStyle`, `mlmerge.strict` (or `MLMERGE_STRICT`)
-/// and `mlmerge.layerKinds`. Command-line flags override them.
+/// command: `merge.conflictStyle`, `mlmerge.strict` (or `MLMERGE_STRICT`),
+/// `mlmerge.layerKinds` and `mlmerge.outputs` (or `MLMERGE_OUTPUTS`, which
+/// wins). Command-line flags override them.
 pub fn configured_options() -> Result<mlmerge::MergeOptions, CliError> {
     let mut options = mlmerge::MergeOptions::default();
-    let Some(config) = git_config() else {
+    let config = git_config();
+    options.outputs = outputs_setting(config.as_ref())?;
+    let Some(config) = config else {
         return Ok(options);
     };
     if let Ok(style) = config.get_string("merge.conflictStyle") {
@@ -82,4 +85,19 @@ pub fn configured_options() -> Result<mlmerge::MergeOptions, CliError> {
             .map_err(|e| format!("git config mlmerge.layerKinds: {e}"))?;
     }
     Ok(options)
+}
+
+/// The notebook outputs policy: `MLMERGE_OUTPUTS`, else git config
+/// `mlmerge.outputs` (git's `-X ours/theirs` never reaches a merge driver).
+fn outputs_setting(config: Option<&git2::Config>) -> Result<mlmerge::OutputsPolicy, CliError> {
+    let (source, value) = match std::env::var("MLMERGE_OUTPUTS") {
+        Ok(value) if !value.is_empty() => ("MLMERGE_OUTPUTS", value),
+        _ => match config.and_then(|c| c.get_string("mlmerge.outputs").ok()) {
+            Some(value) => ("git config mlmerge.outputs", value),
+            None => return Ok(mlmerge::OutputsPolicy::default()),
+        },
+    };
+    mlmerge::OutputsPolicy::from_name(&value).ok_or_else(|| {
+        format!("{source}: unknown outputs policy `{value}` (auto, ours, theirs, clear)").into()
+    })
 }

@@ -1,0 +1,289 @@
+//! The merged order of the cell list, like a layer list: each side's
+//! moves, insertions and deletions, placed in the gaps between cells that
+//! both sides left where they were.
+//!
+//! A side's cells that kept their relative order (a longest increasing run
+//! of base positions) are its anchors; everything else it has (inserted
+//! cells and cells it moved) sits in the gap after its nearest preceding
+//! anchor. The result walks the base: each base cell not moved by anyone,
+//! then the gap's runs of both sides, merged so that cells both inserted
+//! appear once and different cells appear ours first.
+
+use std::collections::HashMap;
+
+use super::matching::{longest_increasing, Matching};
+
+/// One place in the merged cell list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// A base cell (either side may have deleted it).
+    Base(usize),
+    /// A cell only ours inserted.
+    Ours(usize),
+    /// A cell only theirs inserted.
+    Theirs(usize),
+    /// The same new cell inserted by both.
+    Both(usize, usize),
+}
+
+/// The merged order and the base cells both sides moved to different
+/// places (kept at ours' place).
+pub struct Order {
+    pub entries: Vec<Entry>,
+    pub moved_apart: Vec<usize>,
+}
+
+/// What a side has in one gap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Item {
+    Moved(usize),
+    New(usize),
+}
+
+/// A side's view: which base cells it moved, and its gap runs keyed by
+/// the base anchor they follow (`None`: before every anchor).
+struct SideRuns {
+    moved: Vec<bool>,
+    runs: HashMap<Option<usize>, Vec<Item>>,
+    gap_of: HashMap<usize, Option<usize>>,
+}
+
+fn side_runs(of_base: &Matching, side_len: usize) -> SideRuns {
+    let mut to_base = vec![None; side_len];
+    for (b, s) in of_base.iter().enumerate() {
+        if let Some(s) = *s {
+            to_base[s] = Some(b);
+        }
+    }
+    let matched: Vec<(usize, usize)> = to_base
+        .iter()
+        .enumerate()
+        .filter_map(|(s, b)| Some((s, (*b)?)))
+        .collect();
+    let mut anchor = vec![false; of_base.len()];
+    for k in longest_increasing(&matched.iter().map(|p| p.1).collect::<Vec<_>>()) {
+        anchor[matched[k].1] = true;
+    }
+    let mut moved = vec![false; of_base.len()];
+    let mut runs: HashMap<Option<usize>, Vec<Item>> = HashMap::new();
+    let mut gap_of = HashMap::new();
+    let mut gap = None;
+    for (s, b) in to_base.iter().enumerate() {
+        match *b {
+            Some(b) if anchor[b] => gap = Some(b),
+            Some(b) => {
+                moved[b] = true;
+                gap_of.insert(b, gap);
+                runs.entry(gap).or_default().push(Item::Moved(b));
+            }
+            None => runs.entry(gap).or_default().push(Item::New(s)),
+        }
+    }
+    SideRuns {
+        moved,
+        runs,
+        gap_of,
+    }
+}
+
+/// Merges the cell order. `same_new(o, t)` says whether ours' new cell `o`
+/// and theirs' new cell `t` are the same insertion.
+pub fn merge_order(
+    base_len: usize,
+    matches: (&Matching, usize, &Matching, usize),
+    same_new: impl Fn(usize, usize) -> bool,
+) -> Order {
+    let (of_ours, ours_len, of_theirs, theirs_len) = matches;
+    let mut ours = side_runs(of_ours, ours_len);
+    let mut theirs = side_runs(of_theirs, theirs_len);
+    let moved_apart = moved_apart(&ours, &mut theirs);
+    let mut entries = Vec::with_capacity(base_len.max(ours_len).max(theirs_len));
+    for gap in std::iter::once(None).chain((0..base_len).map(Some)) {
+        if let Some(b) = gap {
+            if !ours.moved[b] && !theirs.moved[b] {
+                entries.push(Entry::Base(b));
+            }
+        }
+        let o = ours.runs.remove(&gap).unwrap_or_default();
+        let t = theirs.runs.remove(&gap).unwrap_or_default();
+        merge_runs(&o, &t, &same_new, &mut entries);
+    }
+    Order {
+        entries,
+        moved_apart,
+    }
+}
+
+/// Base cells both moved, to different gaps: dropped from theirs' runs.
+fn moved_apart(ours: &SideRuns, theirs: &mut SideRuns) -> Vec<usize> {
+    let mut apart: Vec<usize> = theirs
+        .gap_of
+        .iter()
+        .filter(|(b, gap)| ours.gap_of.get(b).is_some_and(|g| g != *gap))
+        .map(|(b, _)| *b)
+        .collect();
+    apart.sort_unstable();
+    for run in theirs.runs.values_mut() {
+        run.retain(|item| !matches!(item, Item::Moved(b) if apart.binary_search(b).is_ok()));
+    }
+    apart
+}
+
+/// Largest pair of runs aligned item by item; larger ones are just
+/// concatenated (ours first, shared moved cells once).
+const MAX_ALIGN: usize = 1 << 20;
+
+fn merge_runs(
+    o: &[Item],
+    t: &[Item],
+    same_new: &impl Fn(usize, usize) -> bool,
+    out: &mut Vec<Entry>,
+) {
+    let same = |a: &Item, b: &Item| match (a, b) {
+        (Item::Moved(x), Item::Moved(y)) => x == y,
+        (Item::New(x), Item::New(y)) => same_new(*x, *y),
+        _ => false,
+    };
+    let common = if o.is_empty() || t.is_empty() || o.len() * t.len() > MAX_ALIGN {
+        shared_moves(o, t)
+    } else {
+        common_items(o, t, &same)
+    };
+    // A cell both moved here appears once even when the alignment left
+    // it out (the two sides ordered it differently): at ours' place.
+    let ours_moves: std::collections::HashSet<&Item> =
+        o.iter().filter(|i| matches!(i, Item::Moved(_))).collect();
+    let (mut i, mut j) = (0, 0);
+    for (ci, cj) in common.into_iter().chain([(o.len(), t.len())]) {
+        out.extend(o[i..ci].iter().map(|item| ours_entry(*item)));
+        out.extend(
+            t[j..cj]
+                .iter()
+                .filter(|item| !ours_moves.contains(item))
+                .map(|item| theirs_entry(*item)),
+        );
+        if ci < o.len() {
+            out.push(match (o[ci], t[cj]) {
+                (Item::Moved(b), _) => Entry::Base(b),
+                (Item::New(x), Item::New(y)) => Entry::Both(x, y),
+                (Item::New(x), Item::Moved(_)) => Entry::Ours(x),
+            });
+        }
+        (i, j) = (ci + 1, cj + 1);
+    }
+}
+
+fn ours_entry(item: Item) -> Entry {
+    match item {
+        Item::Moved(b) => Entry::Base(b),
+        Item::New(i) => Entry::Ours(i),
+    }
+}
+
+fn theirs_entry(item: Item) -> Entry {
+    match item {
+        Item::Moved(b) => Entry::Base(b),
+        Item::New(i) => Entry::Theirs(i),
+    }
+}
+
+/// Positions of moved cells present in both runs, in order of both.
+fn shared_moves(o: &[Item], t: &[Item]) -> Vec<(usize, usize)> {
+    let in_t: HashMap<&Item, usize> = t.iter().enumerate().map(|(j, item)| (item, j)).collect();
+    let pairs: Vec<(usize, usize)> = o
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| matches!(item, Item::Moved(_)))
+        .filter_map(|(i, item)| Some((i, *in_t.get(item)?)))
+        .collect();
+    let keep = longest_increasing(&pairs.iter().map(|p| p.1).collect::<Vec<_>>());
+    keep.iter().map(|&k| pairs[k]).collect()
+}
+
+/// A longest common subsequence of two runs (dynamic programming; the
+/// runs are small gaps).
+fn common_items(
+    o: &[Item],
+    t: &[Item],
+    same: &impl Fn(&Item, &Item) -> bool,
+) -> Vec<(usize, usize)> {
+    let (n, m) = (o.len(), t.len());
+    let mut table = vec![0u32; (n + 1) * (m + 1)];
+    let at = |i: usize, j: usize| i * (m + 1) + j;
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            table[at(i, j)] = if same(&o[i], &t[j]) {
+                table[at(i + 1, j + 1)] + 1
+            } else {
+                table[at(i + 1, j)].max(table[at(i, j + 1)])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < n && j < m {
+        if same(&o[i], &t[j]) {
+            out.push((i, j));
+            i += 1;
+            j += 1;
+        } else if table[at(i + 1, j)] >= table[at(i, j + 1)] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order(
+        base: usize,
+        o: &[Option<usize>],
+        ol: usize,
+        t: &[Option<usize>],
+        tl: usize,
+    ) -> Vec<Entry> {
+        merge_order(base, (&o.to_vec(), ol, &t.to_vec(), tl), |_, _| false).entries
+    }
+
+    #[test]
+    fn insertions_at_same_gap_ours_first() {
+        // base [A], ours [A, X], theirs [A, Y]
+        let e = order(1, &[Some(0)], 2, &[Some(0)], 2);
+        assert_eq!(e, vec![Entry::Base(0), Entry::Ours(1), Entry::Theirs(1)]);
+    }
+
+    #[test]
+    fn move_on_one_side_appears_once() {
+        // base [A, B, C], ours [B, C, A], theirs [A, B, C]
+        let e = order(
+            3,
+            &[Some(2), Some(0), Some(1)],
+            3,
+            &[Some(0), Some(1), Some(2)],
+            3,
+        );
+        assert_eq!(e, vec![Entry::Base(1), Entry::Base(2), Entry::Base(0)]);
+    }
+
+    #[test]
+    fn both_moving_apart_keeps_ours() {
+        // base [A, B, C], ours [B, C, A], theirs [B, A, C]
+        let o = merge_order(
+            3,
+            (
+                &vec![Some(2), Some(0), Some(1)],
+                3,
+                &vec![Some(1), Some(0), Some(2)],
+                3,
+            ),
+            |_, _| false,
+        );
+        assert_eq!(
+            o.entries.iter().filter(|e| **e == Entry::Base(0)).count(),
+            1
+        );
+    }
+}

@@ -1,0 +1,203 @@
+//! Property tests over generated notebooks and random cell edits:
+//! merge-rules §1 invariants (trivial merges exact, symmetry, nothing
+//! lost) and "every result, clean or conflicted, is valid nbformat".
+
+mod notebook_common;
+
+use std::collections::HashSet;
+
+use notebook_common::*;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+/// One edit a side makes; positions are taken modulo the cell count.
+#[derive(Clone, Debug)]
+enum Op {
+    Insert { at: usize, code: bool },
+    Delete { at: usize },
+    EditLine { at: usize, line: usize },
+    AppendLine { at: usize },
+    Move { from: usize, to: usize },
+    Rerun { at: usize, count: u64 },
+    CellMeta { at: usize, value: u8 },
+    NotebookMeta { value: u8 },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (any::<usize>(), any::<bool>()).prop_map(|(at, code)| Op::Insert { at, code }),
+        any::<usize>().prop_map(|at| Op::Delete { at }),
+        (any::<usize>(), any::<usize>()).prop_map(|(at, line)| Op::EditLine { at, line }),
+        any::<usize>().prop_map(|at| Op::AppendLine { at }),
+        (any::<usize>(), any::<usize>()).prop_map(|(from, to)| Op::Move { from, to }),
+        (any::<usize>(), 1..50u64).prop_map(|(at, count)| Op::Rerun { at, count }),
+        (any::<usize>(), 0..3u8).prop_map(|(at, value)| Op::CellMeta { at, value }),
+        (0..3u8).prop_map(|value| Op::NotebookMeta { value }),
+    ]
+}
+
+/// A generated base: cell kinds and line counts, and whether it has ids.
+fn base_notebook(kinds: &[(bool, usize)], ids: bool) -> Value {
+    let cells = kinds
+        .iter()
+        .enumerate()
+        .map(|(i, &(code, n))| {
+            let src: Vec<String> = (0..n).map(|j| format!("b{i}_{j} = {j}")).collect();
+            let mut cell = if code {
+                code_cell(&src.join("\n"), None, vec![])
+            } else {
+                markdown_cell(&src.join("\n"))
+            };
+            if ids {
+                cell.as_object_mut()
+                    .unwrap()
+                    .insert("id".into(), json!(format!("b{i}")));
+            }
+            cell
+        })
+        .collect();
+    notebook(cells, if ids { 5 } else { 4 })
+}
+
+/// Applies `ops` to a copy of `base`; new lines and cells carry `side`'s
+/// unique tags.
+fn apply(base: &Value, ops: &[Op], side: &str, ids: bool) -> Value {
+    let mut nb = base.clone();
+    for (n, op) in ops.iter().enumerate() {
+        let tag = format!("{side}{n} = {n}");
+        let cells = nb["cells"].as_array_mut().unwrap();
+        let len = cells.len();
+        match *op {
+            Op::Insert { at, code } => {
+                let mut cell = if code {
+                    code_cell(&tag, None, vec![])
+                } else {
+                    markdown_cell(&tag)
+                };
+                if ids {
+                    cell.as_object_mut()
+                        .unwrap()
+                        .insert("id".into(), json!(format!("{side}{n}")));
+                }
+                cells.insert(at % (len + 1), cell);
+            }
+            _ if len == 0 => {}
+            Op::Delete { at } => {
+                cells.remove(at % len);
+            }
+            Op::EditLine { at, line } => {
+                let cell = &mut cells[at % len];
+                let mut src: Vec<String> = source_of(cell).split('\n').map(String::from).collect();
+                let k = line % src.len();
+                src[k] = tag;
+                cell["source"] = lines(&src.join("\n"));
+            }
+            Op::AppendLine { at } => {
+                let cell = &mut cells[at % len];
+                let src = format!("{}\n{tag}", source_of(cell));
+                cell["source"] = lines(&src);
+            }
+            Op::Move { from, to } => {
+                let cell = cells.remove(from % len);
+                cells.insert(to % len, cell);
+            }
+            Op::Rerun { at, count } => {
+                let cell = &mut cells[at % len];
+                if cell["cell_type"] == "code" {
+                    cell["execution_count"] = json!(count);
+                    cell["outputs"] = json!([stream_output(&format!("{side} run {count}\n"))]);
+                }
+            }
+            Op::CellMeta { at, value } => {
+                cells[at % len]["metadata"] = json!({"tag": format!("{side}{value}")});
+            }
+            Op::NotebookMeta { value } => {
+                nb["metadata"]["custom"] = json!(format!("{side}{value}"));
+            }
+        }
+    }
+    nb
+}
+
+/// Every source line of every cell.
+fn source_lines(bytes: &[u8]) -> HashSet<String> {
+    cells_of(bytes)
+        .iter()
+        .flat_map(|c| {
+            source_of(c)
+                .split('\n')
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// A generated case: base cell kinds (code?, line count), ids or not, and
+/// each side's edits.
+type Case = (Vec<(bool, usize)>, bool, Vec<Op>, Vec<Op>);
+
+fn sides() -> impl Strategy<Value = Case> {
+    (
+        prop::collection::vec((any::<bool>(), 1..4usize), 0..6),
+        any::<bool>(),
+        prop::collection::vec(op(), 0..4),
+        prop::collection::vec(op(), 0..4),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn trivial_merges_are_exact((kinds, ids, ours_ops, _theirs) in sides()) {
+        let base = base_notebook(&kinds, ids);
+        let a = jupyter(&apply(&base, &ours_ops, "o", ids));
+        let b = jupyter(&base);
+        prop_assert_eq!(&merge(b.as_bytes(), a.as_bytes(), b.as_bytes()).bytes, a.as_bytes());
+        prop_assert_eq!(&merge(b.as_bytes(), b.as_bytes(), a.as_bytes()).bytes, a.as_bytes());
+        prop_assert_eq!(&merge(b.as_bytes(), a.as_bytes(), a.as_bytes()).bytes, a.as_bytes());
+    }
+
+    #[test]
+    fn every_result_is_a_valid_notebook_and_symmetric((kinds, ids, ours_ops, theirs_ops) in sides()) {
+        let base = base_notebook(&kinds, ids);
+        let b = jupyter(&base);
+        let o = jupyter(&apply(&base, &ours_ops, "o", ids));
+        let t = jupyter(&apply(&base, &theirs_ops, "t", ids));
+        let outcome = merge(b.as_bytes(), o.as_bytes(), t.as_bytes());
+        if let Err(e) = check_nbformat(&outcome.bytes) {
+            prop_assert!(false, "invalid result ({e}):\n{}", String::from_utf8_lossy(&outcome.bytes));
+        }
+        let swapped = merge(b.as_bytes(), t.as_bytes(), o.as_bytes());
+        prop_assert_eq!(outcome.is_clean(), swapped.is_clean());
+        if outcome.is_clean() {
+            let mut one: Vec<String> = cells_of(&outcome.bytes).iter().map(source_of).collect();
+            let mut other: Vec<String> = cells_of(&swapped.bytes).iter().map(source_of).collect();
+            one.sort();
+            other.sort();
+            prop_assert_eq!(one, other);
+        }
+    }
+
+    #[test]
+    fn clean_results_keep_every_change((kinds, ids, ours_ops, theirs_ops) in sides()) {
+        let base = base_notebook(&kinds, ids);
+        let b = jupyter(&base);
+        let o = jupyter(&apply(&base, &ours_ops, "o", ids));
+        let t = jupyter(&apply(&base, &theirs_ops, "t", ids));
+        let outcome = merge(b.as_bytes(), o.as_bytes(), t.as_bytes());
+        if !outcome.is_clean() {
+            return Ok(());
+        }
+        let (base_lines, result) = (source_lines(b.as_bytes()), source_lines(&outcome.bytes));
+        for side in [&o, &t] {
+            let side_lines = source_lines(side.as_bytes());
+            for added in side_lines.difference(&base_lines) {
+                prop_assert!(result.contains(added), "added line {added:?} lost:\n{}", String::from_utf8_lossy(&outcome.bytes));
+            }
+            for removed in base_lines.difference(&side_lines) {
+                prop_assert!(!result.contains(removed), "removed line {removed:?} is back:\n{}", String::from_utf8_lossy(&outcome.bytes));
+            }
+        }
+    }
+}
