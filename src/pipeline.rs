@@ -114,8 +114,9 @@ fn line_outcome(versions: Merge3<&[u8]>, kind: FileKind, markers: &Markers) -> M
 }
 
 fn count_conflicts(bytes: &[u8], markers: &Markers) -> usize {
-    let text = String::from_utf8_lossy(bytes);
-    text.lines().filter(|l| markers.is_start(l)).count()
+    crate::render::lines(bytes)
+        .filter(|l| markers.is_start(l))
+        .count()
 }
 
 /// The structured result wins when it is clean, leaves fewer conflicts,
@@ -161,7 +162,7 @@ fn structured(
     };
     let layout = merge_layout(&decoded.map_ref(|d| d.layout))
         .ok_or("the line endings are mixed or were converted differently on each side")?;
-    let texts = decoded.as_ref().map(|d| d.text.as_str());
+    let texts = decoded.as_ref().map(|d| d.text.as_ref());
     let mut merged = match kind {
         FileKind::Python if versions.ours.len().max(versions.theirs.len()) > MAX_STRUCTURED_PY => {
             return Err("the file is too large for the structured merge".into())
@@ -185,7 +186,7 @@ fn structured(
         ));
     }
     Ok(MergeOutcome {
-        bytes: encode(&merged.text, layout),
+        bytes: encode(merged.text, layout),
         kind,
         conflicts: merged.conflicts,
         method: Method::Structured,

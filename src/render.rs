@@ -52,21 +52,30 @@ impl Markers {
     }
 
     /// Whether `line` is one of our own conflict-start markers.
-    pub fn is_start(&self, line: &str) -> bool {
+    pub fn is_start(&self, line: &[u8]) -> bool {
         line.len() >= self.size
-            && line.as_bytes()[..self.size].iter().all(|&b| b == b'<')
-            && matches!(
-                line.as_bytes().get(self.size),
-                None | Some(b' ' | b'\n' | b'\r')
-            )
+            && line[..self.size].iter().all(|&b| b == b'<')
+            && matches!(line.get(self.size), None | Some(b' ' | b'\n' | b'\r'))
     }
+}
+
+/// The lines of `bytes`, without their `\n` (found with `memchr`: inputs
+/// can be tens of megabytes of base64 on a few lines).
+pub fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', bytes)
+        .chain(std::iter::once(bytes.len()))
+        .map(move |end| {
+            let line = &bytes[start.min(end)..end];
+            start = end + 1;
+            line
+        })
 }
 
 /// The longest run of one marker character opening a line, counting only
 /// runs at least `min` long.
 fn longest_marker_run(input: &[u8], min: usize) -> usize {
-    input
-        .split(|&b| b == b'\n')
+    lines(input)
         .filter_map(|line| {
             let first = *line.first()?;
             if !matches!(first, b'<' | b'=' | b'>' | b'|') {

@@ -5,6 +5,8 @@
 //! a side that only converted line endings merges cleanly with the other
 //! side's edits (merge-rules §4).
 
+use std::borrow::Cow;
+
 use crate::merge::merge3::Merge3;
 
 const BOM: &str = "\u{feff}";
@@ -27,10 +29,11 @@ pub struct Layout {
     pub eol: Eol,
 }
 
-/// A decoded file: its text with LF line endings and no BOM, and its layout.
+/// A decoded file: its text with LF line endings and no BOM (borrowed from
+/// the input when nothing had to change), and its layout.
 #[derive(Clone, Debug)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
     pub layout: Layout,
 }
 
@@ -56,7 +59,7 @@ pub fn detect_eol(text: &str) -> Eol {
 }
 
 /// Decodes `bytes` as UTF-8; `None` when they are not text we can parse.
-pub fn decode(bytes: &[u8]) -> Option<Decoded> {
+pub fn decode(bytes: &[u8]) -> Option<Decoded<'_>> {
     if bytes.contains(&0) {
         return None;
     }
@@ -67,9 +70,9 @@ pub fn decode(bytes: &[u8]) -> Option<Decoded> {
     };
     let eol = detect_eol(body);
     let text = if eol == Eol::Crlf {
-        body.replace("\r\n", "\n")
+        Cow::Owned(body.replace("\r\n", "\n"))
     } else {
-        body.to_string()
+        Cow::Borrowed(body)
     };
     Some(Decoded {
         text,
@@ -93,14 +96,17 @@ pub fn merge_layout(layouts: &Merge3<Layout>) -> Option<Layout> {
     Some(Layout { bom, eol })
 }
 
-/// Puts `layout` back onto LF text.
-pub fn encode(text: &str, layout: Layout) -> Vec<u8> {
+/// Puts `layout` back onto LF text (no copy when there is nothing to add).
+pub fn encode(text: String, layout: Layout) -> Vec<u8> {
+    if !layout.bom && layout.eol != Eol::Crlf {
+        return text.into_bytes();
+    }
     let mut out = String::with_capacity(text.len() + text.len() / 16 + 3);
     if layout.bom {
         out.push_str(BOM);
     }
     if layout.eol == Eol::Crlf {
-        let mut rest = text;
+        let mut rest = text.as_str();
         while let Some(pos) = rest.find('\n') {
             out.push_str(&rest[..pos]);
             out.push_str("\r\n");
@@ -108,7 +114,7 @@ pub fn encode(text: &str, layout: Layout) -> Vec<u8> {
         }
         out.push_str(rest);
     } else {
-        out.push_str(text);
+        out.push_str(&text);
     }
     out.into_bytes()
 }
@@ -128,7 +134,10 @@ mod tests {
                 eol: Eol::Crlf
             }
         );
-        assert_eq!(encode(&d.text, d.layout), b"\xef\xbb\xbfa\r\nb\r\n");
+        assert_eq!(
+            encode(d.text.into_owned(), d.layout),
+            b"\xef\xbb\xbfa\r\nb\r\n"
+        );
     }
 
     #[test]

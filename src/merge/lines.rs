@@ -69,7 +69,7 @@ pub fn conflict_lines(bytes: &[u8], markers: &Markers) -> usize {
     let end: Vec<u8> = vec![b'>'; markers.size];
     let mut inside = false;
     let mut count = 0;
-    for line in bytes.split(|&b| b == b'\n') {
+    for line in crate::render::lines(bytes) {
         if line.starts_with(&start) {
             inside = true;
         } else if line.starts_with(&end) {
