@@ -41,13 +41,11 @@ pub struct Decoded<'a> {
 pub fn detect_eol(text: &str) -> Eol {
     let bytes = text.as_bytes();
     let (mut crlf, mut lf) = (0usize, 0usize);
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'\n' {
-            if i > 0 && bytes[i - 1] == b'\r' {
-                crlf += 1;
-            } else {
-                lf += 1;
-            }
+    for i in memchr::memchr_iter(b'\n', bytes) {
+        if i > 0 && bytes[i - 1] == b'\r' {
+            crlf += 1;
+        } else {
+            lf += 1;
         }
     }
     match (crlf, lf) {
@@ -60,7 +58,7 @@ pub fn detect_eol(text: &str) -> Eol {
 
 /// Decodes `bytes` as UTF-8; `None` when they are not text we can parse.
 pub fn decode(bytes: &[u8]) -> Option<Decoded<'_>> {
-    if bytes.contains(&0) {
+    if memchr::memchr(0, bytes).is_some() {
         return None;
     }
     let raw = std::str::from_utf8(bytes).ok()?;

@@ -229,33 +229,17 @@ pub fn parse(text: &str) -> Result<Node<'_>, ParseError> {
 }
 
 /// The first position at or after `from` holding a quote, a backslash or
-/// a control character (or the end): eight bytes at a time, since outputs
-/// are mostly long base64 strings.
-fn plain_run_end(bytes: &[u8], mut from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    const QUOTES: u64 = ONES * b'"' as u64;
-    const SLASHES: u64 = ONES * b'\\' as u64;
-    const SPACES: u64 = ONES * 0x20;
-    let has_zero = |w: u64| w.wrapping_sub(ONES) & !w;
-    for chunk in bytes.get(from..).unwrap_or(&[]).chunks_exact(8) {
-        let w = u64::from_le_bytes([
-            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
-        ]);
-        let special =
-            (has_zero(w ^ QUOTES) | has_zero(w ^ SLASHES) | (w.wrapping_sub(SPACES) & !w)) & HIGHS;
-        if special != 0 {
-            break;
-        }
-        from += 8;
+/// a control character (or the end). Outputs are mostly long base64
+/// strings: `memchr` finds the quote or backslash, then one branch-free
+/// pass over the run looks for control characters.
+fn plain_run_end(bytes: &[u8], from: usize) -> usize {
+    let rest = bytes.get(from..).unwrap_or(&[]);
+    let run = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
+    let has_control = rest[..run].iter().fold(false, |seen, &b| seen | (b < 0x20));
+    if has_control {
+        return from + rest[..run].iter().position(|&b| b < 0x20).unwrap_or(run);
     }
-    while bytes
-        .get(from)
-        .is_some_and(|&b| b != b'"' && b != b'\\' && b >= 0x20)
-    {
-        from += 1;
-    }
-    from
+    from + run
 }
 
 struct Reader<'a> {
