@@ -20,5 +20,5 @@ pub mod render;
 pub mod report;
 pub mod text;
 
-pub use options::{ConflictStyle, Labels, MergeOptions, OutputsPolicy};
+pub use options::{ConflictStyle, Labels, MergeOptions, OutputsPolicy, Prefer};
 pub use pipeline::{merge, MergeOutcome, Method};

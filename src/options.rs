@@ -75,6 +75,24 @@ impl OutputsPolicy {
     }
 }
 
+/// Which side wins a clash, for teams that want git's `-X ours`/`-X theirs`
+/// (which git never passes to a merge driver).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prefer {
+    Ours,
+    Theirs,
+}
+
+impl Prefer {
+    pub fn from_name(value: &str) -> Option<Self> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "ours" => Some(Self::Ours),
+            "theirs" => Some(Self::Theirs),
+            _ => None,
+        }
+    }
+}
+
 /// Everything that shapes one merge.
 #[derive(Clone, Debug)]
 pub struct MergeOptions {
@@ -90,6 +108,8 @@ pub struct MergeOptions {
     /// The real path of the file (`%P`), used to detect its kind.
     pub path: Option<PathBuf>,
     pub outputs: OutputsPolicy,
+    /// Resolve every clash to this side instead of writing markers.
+    pub prefer: Option<Prefer>,
 }
 
 impl Default for MergeOptions {
@@ -102,6 +122,7 @@ impl Default for MergeOptions {
             convention: Convention::default(),
             path: None,
             outputs: OutputsPolicy::Auto,
+            prefer: None,
         }
     }
 }

@@ -49,7 +49,13 @@ pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
         options.path.as_deref(),
         [versions.base, versions.ours, versions.theirs],
     );
-    let line = line_outcome(versions, kind, &markers);
+    // git's own verdict first, without any side preference: a preference
+    // must not hide what the structured merge could combine.
+    let plain = Markers {
+        prefer: None,
+        ..markers.clone()
+    };
+    let line = line_outcome(versions, kind, &plain);
     if line.is_clean() && kind != FileKind::Notebook {
         return line;
     }
@@ -59,11 +65,19 @@ pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
     let structured = catch_unwind(AssertUnwindSafe(|| {
         structured(versions, kind, options, &markers)
     }));
+    // The fallback honours the preference, like `git merge -X ours`.
+    let fallback = |line: MergeOutcome| match markers.prefer {
+        Some(_) => line_outcome(versions, kind, &markers),
+        None => line,
+    };
     match structured {
-        Ok(Ok(s)) if prefer_structured(&s, &line, kind, &markers) => s,
-        Ok(Err(reason)) => with_note(line, &reason),
-        Ok(Ok(_)) => with_note(line, "the structured merge left as much in conflict"),
-        Err(_) => with_note(line, "internal error in the structured merge"),
+        Ok(Ok(s)) if s.is_clean() || prefer_structured(&s, &line, kind, &markers) => s,
+        Ok(Err(reason)) => with_note(fallback(line), &reason),
+        Ok(Ok(_)) => with_note(
+            fallback(line),
+            "the structured merge left as much in conflict",
+        ),
+        Err(_) => with_note(fallback(line), "internal error in the structured merge"),
     }
 }
 
@@ -174,7 +188,11 @@ fn structured(
             Structured {
                 text: r.text,
                 conflicts: r.conflicts,
-                report: Report::default(),
+                report: Report {
+                    decisions: Decision::preferred(r.preferred, markers.prefer)
+                        .into_iter()
+                        .collect(),
+                },
             }
         }
     };

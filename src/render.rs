@@ -2,7 +2,7 @@
 //! conflict markers on whole lines, of a length no input line already has.
 
 use crate::merge::merge3::Merge3;
-use crate::options::{ConflictStyle, Labels, MergeOptions};
+use crate::options::{ConflictStyle, Labels, MergeOptions, Prefer};
 
 /// A piece of merged text: settled text, or a clash between the sides.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,6 +17,8 @@ pub struct Markers {
     pub size: usize,
     pub style: ConflictStyle,
     pub labels: Labels,
+    /// When set, a clash is resolved to this side instead of drawn.
+    pub prefer: Option<Prefer>,
 }
 
 impl Markers {
@@ -38,6 +40,7 @@ impl Markers {
             size,
             style: options.style,
             labels: options.labels.clone(),
+            prefer: options.prefer,
         }
     }
 
@@ -93,6 +96,8 @@ fn longest_marker_run(input: &[u8], min: usize) -> usize {
 pub struct Rendered {
     pub text: String,
     pub conflicts: usize,
+    /// Clashes resolved by the side preference instead of drawn.
+    pub preferred: usize,
     /// Lines inside conflict regions, a measure of how narrow they are.
     pub conflict_lines: usize,
 }
@@ -103,6 +108,7 @@ pub fn render(pieces: &[Piece], markers: &Markers) -> Rendered {
     let mut out = Rendered {
         text: String::new(),
         conflicts: 0,
+        preferred: 0,
         conflict_lines: 0,
     };
     let mut i = 0;
@@ -151,6 +157,15 @@ fn ends_line(text: &str) -> bool {
 fn write_conflict(out: &mut Rendered, sides: Merge3<String>, markers: &Markers) {
     if sides.ours == sides.theirs {
         out.text.push_str(&sides.ours);
+        return;
+    }
+    if let Some(prefer) = markers.prefer {
+        out.preferred += 1;
+        out.text.push_str(if prefer == Prefer::Ours {
+            &sides.ours
+        } else {
+            &sides.theirs
+        });
         return;
     }
     let (lead, sides, tail) = if markers.style == ConflictStyle::Diff3 {
@@ -227,6 +242,19 @@ mod tests {
             "<<<<<<< ours\na = f(2)\n=======\na = f(3)\n>>>>>>> theirs\nrest\n"
         );
         assert_eq!(r.conflicts, 1);
+    }
+
+    #[test]
+    fn a_side_preference_resolves_clashes() {
+        let mut m = markers();
+        m.prefer = Some(Prefer::Theirs);
+        let pieces = vec![Piece::Conflict(Merge3::new(
+            "b\n".into(),
+            "o\n".into(),
+            "t\n".into(),
+        ))];
+        let r = render(&pieces, &m);
+        assert_eq!((r.text.as_str(), r.conflicts, r.preferred), ("t\n", 0, 1));
     }
 
     #[test]

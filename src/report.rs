@@ -31,6 +31,14 @@ pub enum DecisionKind {
 }
 
 impl DecisionKind {
+    /// The decision of resolving a clash by the side preference.
+    pub fn for_preference(prefer: crate::options::Prefer) -> Self {
+        match prefer {
+            crate::options::Prefer::Ours => Self::TookOurs,
+            crate::options::Prefer::Theirs => Self::TookTheirs,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::TookOurs => "took-ours",
@@ -83,6 +91,20 @@ impl Decision {
             theirs: Some(theirs.to_string()),
             ..Self::new(DecisionKind::Clash, subject, detail)
         }
+    }
+
+    /// Clashes resolved by the side preference instead of drawn.
+    pub fn preferred(count: usize, prefer: Option<crate::options::Prefer>) -> Option<Self> {
+        let prefer = prefer.filter(|_| count > 0)?;
+        let side = match prefer {
+            crate::options::Prefer::Ours => "ours",
+            crate::options::Prefer::Theirs => "theirs",
+        };
+        Some(Self::new(
+            DecisionKind::for_preference(prefer),
+            "clashes",
+            format!("{count} clash(es) resolved to {side} by the side preference"),
+        ))
     }
 
     pub fn to_json(&self) -> Value {

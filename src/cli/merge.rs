@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use mlmerge::merge::merge3::Merge3;
-use mlmerge::{input, output, pipeline, ConflictStyle, Labels, MergeOptions, OutputsPolicy};
+use mlmerge::{
+    input, output, pipeline, ConflictStyle, Labels, MergeOptions, OutputsPolicy, Prefer,
+};
 
 use super::{CliError, Status};
 
@@ -67,6 +69,10 @@ pub struct MergeArgs {
     /// Notebook outputs when both sides re-ran a cell: auto, ours, theirs, clear.
     #[arg(long, value_name = "POLICY", value_parser = parse_outputs)]
     outputs: Option<OutputsPolicy>,
+    /// Resolve every clash to this side instead of writing markers: ours,
+    /// theirs (git's -X never reaches a merge driver).
+    #[arg(long, value_name = "SIDE", value_parser = parse_prefer)]
+    prefer: Option<Prefer>,
     /// Print the result instead of writing it into OURS.
     #[arg(long)]
     stdout: bool,
@@ -75,6 +81,10 @@ pub struct MergeArgs {
 fn parse_style(value: &str) -> Result<ConflictStyle, String> {
     ConflictStyle::from_git(value)
         .ok_or_else(|| format!("unknown conflict style `{value}` (merge, diff3, zdiff3)"))
+}
+
+fn parse_prefer(value: &str) -> Result<Prefer, String> {
+    Prefer::from_name(value).ok_or_else(|| format!("unknown side `{value}` (ours, theirs)"))
 }
 
 fn parse_outputs(value: &str) -> Result<OutputsPolicy, String> {
@@ -134,6 +144,7 @@ fn options(args: &MergeArgs) -> Result<MergeOptions, CliError> {
         strict: args.strict || configured.strict,
         path: args.path.clone(),
         outputs: args.outputs.unwrap_or(configured.outputs),
+        prefer: args.prefer.or(configured.prefer),
         ..configured
     })
 }

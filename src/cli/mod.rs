@@ -69,17 +69,34 @@ pub fn git_config() -> Option<git2::Config> {
 /// `mlmerge.layerKinds` and `mlmerge.outputs` (or `MLMERGE_OUTPUTS`, which
 /// wins). Command-line flags override them.
 pub fn configured_options() -> Result<mlmerge::MergeOptions, CliError> {
-    let mut options = mlmerge::MergeOptions::default();
     let config = git_config();
-    options.outputs = outputs_setting(config.as_ref())?;
+    let config = config.as_ref();
+    let mut options = mlmerge::MergeOptions {
+        outputs: setting(
+            config,
+            "MLMERGE_OUTPUTS",
+            "mlmerge.outputs",
+            "outputs policy (auto, ours, theirs, clear)",
+            mlmerge::OutputsPolicy::from_name,
+        )?
+        .unwrap_or_default(),
+        prefer: setting(
+            config,
+            "MLMERGE_PREFER",
+            "mlmerge.prefer",
+            "side (ours, theirs)",
+            mlmerge::Prefer::from_name,
+        )?,
+        ..mlmerge::MergeOptions::default()
+    };
+    options.strict = std::env::var("MLMERGE_STRICT").is_ok_and(|v| !v.is_empty() && v != "0")
+        || config.is_some_and(|c| c.get_bool("mlmerge.strict").unwrap_or(false));
     let Some(config) = config else {
         return Ok(options);
     };
     if let Ok(style) = config.get_string("merge.conflictStyle") {
         options.style = mlmerge::ConflictStyle::from_git(&style).unwrap_or_default();
     }
-    options.strict = config.get_bool("mlmerge.strict").unwrap_or(false)
-        || std::env::var("MLMERGE_STRICT").is_ok_and(|v| !v.is_empty() && v != "0");
     if let Ok(kinds) = config.get_string("mlmerge.layerKinds") {
         options.convention = mlmerge::merge::convention::Convention::parse(&kinds)
             .map_err(|e| format!("git config mlmerge.layerKinds: {e}"))?;
@@ -89,15 +106,23 @@ pub fn configured_options() -> Result<mlmerge::MergeOptions, CliError> {
 
 /// The notebook outputs policy: `MLMERGE_OUTPUTS`, else git config
 /// `mlmerge.outputs` (git's `-X ours/theirs` never reaches a merge driver).
-fn outputs_setting(config: Option<&git2::Config>) -> Result<mlmerge::OutputsPolicy, CliError> {
-    let (source, value) = match std::env::var("MLMERGE_OUTPUTS") {
-        Ok(value) if !value.is_empty() => ("MLMERGE_OUTPUTS", value),
-        _ => match config.and_then(|c| c.get_string("mlmerge.outputs").ok()) {
-            Some(value) => ("git config mlmerge.outputs", value),
-            None => return Ok(mlmerge::OutputsPolicy::default()),
+/// A setting from the environment variable `env`, else git config `key`;
+/// an unknown value is an error naming where it came from.
+fn setting<T>(
+    config: Option<&git2::Config>,
+    env: &str,
+    key: &str,
+    what: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<T>, CliError> {
+    let (source, value) = match std::env::var(env) {
+        Ok(value) if !value.is_empty() => (env.to_string(), value),
+        _ => match config.and_then(|c| c.get_string(key).ok()) {
+            Some(value) => (format!("git config {key}"), value),
+            None => return Ok(None),
         },
     };
-    mlmerge::OutputsPolicy::from_name(&value).ok_or_else(|| {
-        format!("{source}: unknown outputs policy `{value}` (auto, ours, theirs, clear)").into()
-    })
+    parse(&value)
+        .map(Some)
+        .ok_or_else(|| format!("{source}: unknown {what}: `{value}`").into())
 }

@@ -46,6 +46,11 @@ pub fn git_merge(
         .their_label(markers.labels.theirs.as_str())
         .simplify_alnum(true)
         .marker_size(u16::try_from(markers.size).unwrap_or(u16::MAX));
+    match markers.prefer {
+        Some(crate::options::Prefer::Ours) => opts.favor(git2::FileFavor::Ours),
+        Some(crate::options::Prefer::Theirs) => opts.favor(git2::FileFavor::Theirs),
+        None => &mut opts,
+    };
     match markers.style {
         ConflictStyle::Merge => opts.style_standard(true),
         ConflictStyle::Diff3 => opts.style_diff3(true),

@@ -91,6 +91,11 @@ pub fn merge(
         }
     }
     let rendered = render(&join_text(pieces), markers);
+    report.extend(Report {
+        decisions: Decision::preferred(rendered.preferred, markers.prefer)
+            .into_iter()
+            .collect(),
+    });
     Ok(Structured {
         text: rendered.text,
         conflicts: rendered.conflicts,

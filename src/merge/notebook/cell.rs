@@ -117,7 +117,29 @@ fn deleted_on_one_side<'a>(
     } else {
         "theirs"
     };
-    if same_but_outputs(base, kept) {
+    let preferred = ctx.options.prefer.map(|p| {
+        if p == crate::options::Prefer::Ours {
+            Side::Ours
+        } else {
+            Side::Theirs
+        }
+    });
+    if preferred == Some(kept_side) {
+        // The side preference keeps the changed cell, without markers.
+        ctx.report.push(Decision::new(
+            DecisionKind::for_preference(
+                ctx.options.prefer.unwrap_or(crate::options::Prefer::Ours),
+            ),
+            subject,
+            format!("{deleter} deleted the cell, the preferred side changed it: kept"),
+        ));
+        return Some(MergedCell {
+            out: ctx.take(kept_side, kept.node),
+            has_id: kept.id.is_some(),
+            source: kept.source.clone(),
+        });
+    }
+    if same_but_outputs(base, kept) || preferred.is_some() {
         let kind = if kept_side == Side::Theirs {
             DecisionKind::TookOurs
         } else {
@@ -438,6 +460,7 @@ fn merge_code(ctx: &mut Ctx, texts: Merge3<&str>) -> Rendered {
                 text,
                 conflicts: merged.conflicts,
                 conflict_lines: 0,
+                preferred: 0,
             };
         }
     }

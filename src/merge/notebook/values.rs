@@ -112,6 +112,19 @@ impl Ctx<'_> {
             }
             _ => {}
         }
+        if let Some(prefer) = self.options.prefer {
+            let side = if prefer == crate::options::Prefer::Ours {
+                Side::Ours
+            } else {
+                Side::Theirs
+            };
+            self.report.push(Decision::new(
+                crate::report::DecisionKind::for_preference(prefer),
+                path.to_string(),
+                "both sides set this key differently; the preferred side's value is kept",
+            ));
+            return self.pick(side, v);
+        }
         self.clashes.push(Clash {
             path: path.to_string(),
             values: v.map(|n| n.map(write_compact)),
