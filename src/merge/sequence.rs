@@ -486,6 +486,15 @@ impl Planner<'_, '_> {
         let (o, t) = (self.ours.states[i], self.theirs.states[i]);
         let name = self.inputs.name(Which::Base, i);
         let subject = format!("layer {} {name}", i + 1);
+        if let Some(jo) = self.same_change(o, t) {
+            self.push_unit(Which::Ours, jo, None);
+            self.decide(
+                DecisionKind::TookBoth,
+                &subject,
+                "both made the same change".into(),
+            );
+            return;
+        }
         use State::*;
         match (o, t) {
             (Same(j), Same(_)) | (Format(j), Format(_)) => self.push_unit(Which::Ours, j, None),
@@ -542,39 +551,27 @@ impl Planner<'_, '_> {
                 self.decide(DecisionKind::TookTheirs, &subject, detail);
             }
             (Replaced(jo), Replaced(jt) | Changed(jt)) | (Changed(jo), Replaced(jt)) => {
-                if self.inputs.units(Which::Ours)[jo].tokens
-                    == self.inputs.units(Which::Theirs)[jt].tokens
-                {
-                    self.push_unit(Which::Ours, jo, None);
-                    self.decide(
-                        DecisionKind::TookBoth,
-                        &subject,
-                        "both made the same change".into(),
-                    );
-                } else {
-                    let detail =
-                        "one side replaced the layer, the other changed or replaced it differently";
-                    self.clash(&subject, detail, i..i + 1, vec![jo], vec![jt]);
-                }
+                let detail =
+                    "one side replaced the layer, the other changed or replaced it differently";
+                self.clash(&subject, detail, i..i + 1, vec![jo], vec![jt]);
             }
             (Format(jo), Changed(jt)) => self.merge_both(i, jo, jt, Which::Ours, &subject),
             (Changed(jo), Format(jt)) => self.merge_both(i, jo, jt, Which::Theirs, &subject),
-            (Changed(jo), Changed(jt)) => {
-                let units = (
-                    self.inputs.units(Which::Ours),
-                    self.inputs.units(Which::Theirs),
-                );
-                if units.0[jo].tokens == units.1[jt].tokens {
-                    self.push_unit(Which::Ours, jo, None);
-                    self.decide(
-                        DecisionKind::TookBoth,
-                        &subject,
-                        "both made the same change".into(),
-                    );
-                } else {
-                    self.merge_both(i, jo, jt, Which::Ours, &subject);
-                }
+            (Changed(jo), Changed(jt)) => self.merge_both(i, jo, jt, Which::Ours, &subject),
+        }
+    }
+
+    /// Both sides changed or replaced base element i in the same way.
+    fn same_change(&self, ours: State, theirs: State) -> Option<usize> {
+        use State::*;
+        match (ours, theirs) {
+            (Changed(jo) | Replaced(jo), Changed(jt) | Replaced(jt))
+                if self.inputs.units(Which::Ours)[jo].tokens
+                    == self.inputs.units(Which::Theirs)[jt].tokens =>
+            {
+                Some(jo)
             }
+            _ => None,
         }
     }
 
