@@ -30,7 +30,7 @@ pub fn render_region(inputs: &Inputs<'_>, plan: &Plan) -> Result<RenderedRegion,
     };
     let mut text = String::new();
     let mut position = 0;
-    let is_element = |side: Which, j: usize| !inputs_units(inputs, side)[j].comment;
+    let is_element = |side: Which, j: usize| !inputs.units(side)[j].comment;
     // The last step holding an element (not a comment): commas stop there.
     let last = plan
         .steps
@@ -55,7 +55,7 @@ pub fn render_region(inputs: &Inputs<'_>, plan: &Plan) -> Result<RenderedRegion,
                         }
                     }
                 }
-                let tokens = &inputs_units(inputs, *side)[*index].tokens;
+                let tokens = &inputs.units(*side)[*index].tokens;
                 out.expected.push(body.is_none().then(|| tokens.clone()));
                 position += 1;
             }
@@ -86,14 +86,6 @@ pub fn render_region(inputs: &Inputs<'_>, plan: &Plan) -> Result<RenderedRegion,
     Ok(out)
 }
 
-fn inputs_units<'a>(inputs: &'a Inputs<'_>, side: Which) -> &'a [crate::parse::python::Unit] {
-    match side {
-        Which::Base => &inputs.regions.base.units,
-        Which::Ours => &inputs.regions.ours.units,
-        Which::Theirs => &inputs.regions.theirs.units,
-    }
-}
-
 struct Renderer<'i, 'a> {
     inputs: &'i Inputs<'a>,
     lines: bool,
@@ -118,8 +110,8 @@ impl<'i, 'a> Renderer<'i, 'a> {
         // Indentation and trailing comma merge as values: a side that
         // changed them (a formatter) wins; with no change, ours.
         let frame = |side: Which| {
-            let units = inputs_units(inputs, side);
-            let text = text_of(inputs, side);
+            let units = inputs.units(side);
+            let text = inputs.text(side);
             let indent = units
                 .first()
                 .map(|u| indent_of(text, u.body.start).to_string());
@@ -147,8 +139,8 @@ impl<'i, 'a> Renderer<'i, 'a> {
         position: usize,
         last: bool,
     ) -> Result<Vec<Piece>, String> {
-        let unit = &inputs_units(self.inputs, side)[index];
-        let text = text_of(self.inputs, side);
+        let unit = &self.inputs.units(side)[index];
+        let text = self.inputs.text(side);
         let own_body = [Piece::Text(text[unit.body.clone()].to_string())];
         let body = body.unwrap_or(&own_body);
         let need_comma = self.commas && !unit.comment && (!last || self.trailing_comma);
@@ -217,12 +209,12 @@ impl<'i, 'a> Renderer<'i, 'a> {
     }
 
     fn layout_units(&self) -> &[crate::parse::python::Unit] {
-        inputs_units(self.inputs, self.layout)
+        self.inputs.units(self.layout)
     }
 
     fn lead_of(&self, k: usize) -> Option<String> {
         let u = self.layout_units().get(k)?;
-        Some(text_of(self.inputs, self.layout)[u.span.start..u.body.start].to_string())
+        Some(self.inputs.text(self.layout)[u.span.start..u.body.start].to_string())
     }
 
     fn first_lead(&self) -> String {
@@ -249,7 +241,7 @@ impl<'i, 'a> Renderer<'i, 'a> {
             Which::Theirs => self.inputs.regions.theirs,
             _ => self.inputs.regions.ours,
         };
-        let text = text_of(self.inputs, self.layout);
+        let text = self.inputs.text(self.layout);
         let from = region
             .units
             .last()
@@ -267,14 +259,6 @@ fn pick<T: Clone + PartialEq>(b: Option<T>, o: Option<T>, t: Option<T>) -> Optio
         .next();
     let (b, o, t) = (b.or(known.clone()), o.or(known.clone()), t.or(known));
     Merge3::new(b, o.clone(), t).resolve_trivial().unwrap_or(o)
-}
-
-fn text_of<'a>(inputs: &'a Inputs<'_>, side: Which) -> &'a str {
-    match side {
-        Which::Base => inputs.parsed.base.text,
-        Which::Ours => inputs.parsed.ours.text,
-        Which::Theirs => inputs.parsed.theirs.text,
-    }
 }
 
 /// Moves every line of `text` from indentation `from` to `to`.

@@ -86,7 +86,7 @@ pub struct Inputs<'a> {
 }
 
 impl Inputs<'_> {
-    fn units(&self, side: Which) -> &[Unit] {
+    pub fn units(&self, side: Which) -> &[Unit] {
         match side {
             Which::Base => &self.regions.base.units,
             Which::Ours => &self.regions.ours.units,
@@ -94,7 +94,7 @@ impl Inputs<'_> {
         }
     }
 
-    fn text(&self, side: Which) -> &str {
+    pub fn text(&self, side: Which) -> &str {
         match side {
             Which::Base => self.parsed.base.text,
             Which::Ours => self.parsed.ours.text,
