@@ -276,6 +276,9 @@ def main():
             text = peer_out.read_text(errors="replace") if peer_out.is_file() else ""
             markers = count_markers(text)
             peer_res["result"] = f"{markers} conflict(s)" if markers else "no markers" if text else "no output"
+            chatter = Path(str(folder / "out.peer.stdout") + ".stderr").read_text(errors="replace")
+            if "took too long" in chatter:
+                peer_res["result"] += " (hit its time limit, fell back to a line merge)"
         if ml_res and git_res:
             checker = check_python if case["kind"] == "python" else check_notebook
             check = checker(case, folder, folder / "out.mlmerge", folder / "out.git")

@@ -86,7 +86,8 @@ python3 "$here/gen_inputs.py" "$work" $quick || exit 1
     version() { if [[ -n "$1" ]]; then "$1" --version 2>/dev/null | head -1; else echo n/a; fi; }
     echo "Machine: $(nproc) cores, $(uname -sr); $(git --version);" \
         "mlmerge at commit $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo '?');" \
-        "mergiraf: $(version "$mergiraf"); nbdime nbmerge: $(version "$nbmerge")"
+        "mergiraf: $(version "$mergiraf"); nbdime nbmerge: $(version "$nbmerge");" \
+        "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
 }
 log "measuring (median wall time of repeated whole-process runs)"
