@@ -273,14 +273,17 @@ def main():
         git_tool = Tool(git, folder, folder / "out.git", set(range(0, 128)), rss=True)
         ml_tool = Tool(mine, folder, folder / "out.mlmerge", {0, 1}, rss=True)
         (git_res, git_err), (ml_res, ml_err) = measure([git_tool, ml_tool], 2 * FAST_BUDGET_S, FAST_RUNS)
+        peer_out = folder / f"out.peer.{ext}"
+        peer_out.unlink(missing_ok=True)
         if peer is None:
             peer_res, peer_err = None, missing.get(peer_name, "not installed")
         else:
             # The peer writes its own output file; stdout is only its chatter.
             [(peer_res, peer_err)] = measure([Tool(peer, folder, folder / "out.peer.stdout", peer_ok)], PEER_BUDGET_S, PEER_RUNS)
+        if peer_res and not peer_out.is_file():
+            peer_res, peer_err = None, f"wrote no output (exit {peer_res['code']})"
         if peer_res:
-            peer_out = folder / f"out.peer.{ext}"
-            text = peer_out.read_text(errors="replace") if peer_out.is_file() else ""
+            text = peer_out.read_text(errors="replace")
             markers = count_markers(text)
             peer_res["result"] = f"{markers} conflict(s)" if markers else "no markers" if text else "no output"
             chatter = Path(str(folder / "out.peer.stdout") + ".stderr").read_text(errors="replace")
