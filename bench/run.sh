@@ -84,7 +84,8 @@ python3 "$here/gen_inputs.py" "$work" $quick || exit 1
 # 6. Versions, then the measurements.
 {
     version() { if [[ -n "$1" ]]; then "$1" --version 2>/dev/null | head -1; else echo n/a; fi; }
-    echo "Machine: $(nproc) cores, $(uname -sr); $(git --version);" \
+    cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)"
+    echo "Machine: $(nproc) cores${cpu:+ ($cpu)}, $(uname -sr); $(git --version);" \
         "mlmerge at commit $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo '?');" \
         "mergiraf: $(version "$mergiraf"); nbdime nbmerge: $(version "$nbmerge");" \
         "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
