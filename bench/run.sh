@@ -9,7 +9,8 @@
 # Peers are installed on first use into bench/.tools (mergiraf, via cargo) and
 # bench/.venv (nbdime, via pip); both are ignored by git. A peer that cannot be
 # installed or fails shows as "n/a" with the reason; the table is still printed.
-# Environment: MLMERGE_BENCH_KEEP=1 keeps the generated inputs and outputs.
+# Environment: MLMERGE_BENCH_KEEP=1 keeps the generated inputs and outputs;
+# MLMERGE_BIN=PATH times that mlmerge binary instead of building this checkout.
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,15 +19,19 @@ quick=""
 [[ "${1:-}" == "--quick" ]] && quick="--quick"
 log() { printf '==> %s\n' "$*" >&2; }
 
-# 1. mlmerge, release build.
-log "building mlmerge (release)"
-if ! (cd "$root" && cargo build --release --quiet --bin mlmerge); then
-    log "cannot build mlmerge; stopping"
-    exit 1
+# 1. mlmerge, release build (or the binary named by MLMERGE_BIN).
+if [[ -n "${MLMERGE_BIN:-}" ]]; then
+    mlmerge="$(realpath "$MLMERGE_BIN")"
+else
+    log "building mlmerge (release)"
+    if ! (cd "$root" && cargo build --release --quiet --bin mlmerge); then
+        log "cannot build mlmerge; stopping"
+        exit 1
+    fi
+    target_dir="$(cd "$root" && cargo metadata --format-version 1 --no-deps 2>/dev/null |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+    mlmerge="${target_dir:-$root/target}/release/mlmerge"
 fi
-target_dir="$(cd "$root" && cargo metadata --format-version 1 --no-deps 2>/dev/null |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
-mlmerge="${target_dir:-$root/target}/release/mlmerge"
 
 peer_args=()
 
@@ -86,7 +91,7 @@ python3 "$here/gen_inputs.py" "$work" $quick || exit 1
     version() { if [[ -n "$1" ]]; then "$1" --version 2>/dev/null | head -1; else echo n/a; fi; }
     cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)"
     echo "Machine: $(nproc) cores${cpu:+ ($cpu)}, $(uname -sr); $(git --version);" \
-        "mlmerge at commit $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo '?');" \
+        "mlmerge: ${MLMERGE_BIN:-commit $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo '?')};" \
         "mergiraf: $(version "$mergiraf"); nbdime nbmerge: $(version "$nbmerge");" \
         "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
