@@ -6,9 +6,9 @@ the same run:
   git merge-file -p OURS BASE THEIRS
   mlmerge merge BASE OURS THEIRS --stdout -p <path>
   the peer: mergiraf (Python files) or nbdime's nbmerge (notebooks)
-and reports the median wall time of repeated runs, the exit codes, the peak
-resident memory (from wait4's rusage, like `/usr/bin/time -v`), and a check
-of what mlmerge produced. Standard library only.
+and reports the median wall and CPU time of repeated runs, the exit codes,
+the peak resident memory (one run under GNU time), and a check of what
+mlmerge produced. Standard library only.
 
 A peer that is missing, fails or times out shows as "n/a" with the reason;
 it never stops the table.
@@ -23,8 +23,8 @@ import json
 import os
 import signal
 import statistics
-import tempfile
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -214,7 +214,14 @@ def check_notebook(case, folder, result_path, git_path):
     joined = "\n".join(sources)
     markers = sum(count_markers(s) for s in sources)
     kept = all(edit in joined for edit in ("model.summary()", "model.save('model.keras')"))
+    images = sum(
+        1
+        for c in nb["cells"]
+        for o in (c.get("outputs") or [])
+        if isinstance(o, dict) and "image/png" in (o.get("data") or {})
+    )
     note = "valid JSON, " + (f"{markers} conflict(s) in cells" if markers else "no markers")
+    note += f", {images} images"
     if raw == Path(git_path).read_bytes():
         note += ", same bytes as git"
     return note + ("" if kept else ", LOST a source edit")
