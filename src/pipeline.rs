@@ -5,7 +5,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::detect::{detect, FileKind};
-use crate::merge::lines::{conflict_lines, git_merge, merge_lines};
+use crate::merge::lines::{conflict_lines, git_merge_with, merge_lines};
 use crate::merge::merge3::Merge3;
 use crate::merge::{python, Structured};
 use crate::options::MergeOptions;
@@ -55,23 +55,27 @@ pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
         prefer: None,
         ..markers.clone()
     };
-    let line = line_outcome(versions, kind, &plain);
+    let line = line_outcome(versions, kind, &plain, kind != FileKind::Notebook);
     if line.is_clean() && kind != FileKind::Notebook {
         return line;
     }
     if line.is_clean() && crate::merge::notebook::is_valid(&line.bytes) {
         return confirm_clean_notebook(line, versions, options, &markers);
     }
+    // A notebook's conflicted line merge is tens of megabytes and only a
+    // fallback: rebuilt if needed rather than held during the cell merge.
+    let line = (kind != FileKind::Notebook).then_some(line);
+
     let structured = catch_unwind(AssertUnwindSafe(|| {
         structured(versions, kind, options, &markers)
     }));
     // The fallback honours the preference, like `git merge -X ours`.
-    let fallback = |line: MergeOutcome| match markers.prefer {
-        Some(_) => line_outcome(versions, kind, &markers),
-        None => line,
+    let fallback = |line: Option<MergeOutcome>| match (markers.prefer, line) {
+        (None, Some(line)) => line,
+        _ => line_outcome(versions, kind, &markers, true),
     };
     match structured {
-        Ok(Ok(s)) if s.is_clean() || prefer_structured(&s, &line, kind, &markers) => s,
+        Ok(Ok(s)) if s.is_clean() || prefer_structured(&s, line.as_ref(), &markers) => s,
         Ok(Err(reason)) => with_note(fallback(line), &reason),
         Ok(Ok(_)) => with_note(
             fallback(line),
@@ -107,17 +111,36 @@ fn confirm_clean_notebook(
     }
 }
 
-fn line_outcome(versions: Merge3<&[u8]>, kind: FileKind, markers: &Markers) -> MergeOutcome {
-    let (bytes, clean) = match git_merge(versions.base, versions.ours, versions.theirs, markers) {
-        Ok(m) => (m.bytes, m.clean),
-        // libgit2 could not merge at all: keep ours, report a conflict.
-        Err(_) => (versions.ours.to_vec(), false),
+/// git's line merge. With `keep_conflicted` false a conflicted result is
+/// only counted, not copied (a notebook's is not JSON and only a fallback).
+fn line_outcome(
+    versions: Merge3<&[u8]>,
+    kind: FileKind,
+    markers: &Markers,
+    keep_conflicted: bool,
+) -> MergeOutcome {
+    let visit = |bytes: &[u8], clean: bool| {
+        let conflicts = if clean {
+            0
+        } else {
+            count_conflicts(bytes, markers).max(1)
+        };
+        let bytes = if clean || keep_conflicted {
+            bytes.to_vec()
+        } else {
+            Vec::new()
+        };
+        (bytes, conflicts)
     };
-    let conflicts = if clean {
-        0
-    } else {
-        count_conflicts(&bytes, markers).max(1)
-    };
+    let (bytes, conflicts) = git_merge_with(
+        versions.base,
+        versions.ours,
+        versions.theirs,
+        markers,
+        visit,
+    )
+    // libgit2 could not merge at all: keep ours, report a conflict.
+    .unwrap_or_else(|_| (versions.ours.to_vec(), 1));
     MergeOutcome {
         bytes,
         kind,
@@ -135,16 +158,12 @@ fn count_conflicts(bytes: &[u8], markers: &Markers) -> usize {
 
 /// The structured result wins when it is clean, leaves fewer conflicts,
 /// or draws its clashes around whole layers or cells where git's line
-/// merge would cut through them (notebooks: always, git's is not JSON).
-fn prefer_structured(
-    s: &MergeOutcome,
-    line: &MergeOutcome,
-    kind: FileKind,
-    markers: &Markers,
-) -> bool {
+/// merge would cut through them. For notebooks (`line` is `None`) it always
+/// wins: git's conflicted result is not JSON.
+fn prefer_structured(s: &MergeOutcome, line: Option<&MergeOutcome>, markers: &Markers) -> bool {
+    let Some(line) = line else { return true };
     let structured_clashes = s.report.clashes().count() > 0;
     s.is_clean()
-        || kind == FileKind::Notebook
         || s.conflicts < line.conflicts
         || (structured_clashes && s.conflicts <= line.conflicts)
         || conflict_lines(&s.bytes, markers) < conflict_lines(&line.bytes, markers)

@@ -29,13 +29,25 @@ pub fn git_merge(
     theirs: &[u8],
     markers: &Markers,
 ) -> Result<GitMerge, git2::Error> {
+    git_merge_with(base, ours, theirs, markers, |bytes, clean| GitMerge {
+        bytes: bytes.to_vec(),
+        clean,
+    })
+}
+
+/// Like [`git_merge`], handing libgit2's buffer and whether it is clean to
+/// `visit` instead of copying it (a notebook's can be tens of megabytes).
+pub fn git_merge_with<T>(
+    base: &[u8],
+    ours: &[u8],
+    theirs: &[u8],
+    markers: &Markers,
+    visit: impl FnOnce(&[u8], bool) -> T,
+) -> Result<T, git2::Error> {
     if is_binary(base) || is_binary(ours) || is_binary(theirs) {
         // git keeps ours for binary files and reports a conflict (libgit2
         // would hand back no buffer at all).
-        return Ok(GitMerge {
-            bytes: ours.to_vec(),
-            clean: false,
-        });
+        return Ok(visit(ours, false));
     }
     // git2 initialises libgit2 lazily and `merge_file` does not; making a
     // buffer does, once per process.
@@ -62,10 +74,7 @@ pub fn git_merge(
         input
     };
     let result = git2::merge_file(&input(base), &input(ours), &input(theirs), Some(&mut opts))?;
-    Ok(GitMerge {
-        bytes: result.content().to_vec(),
-        clean: result.is_automergeable(),
-    })
+    Ok(visit(result.content(), result.is_automergeable()))
 }
 
 /// Counts the lines inside conflict regions of a rendered merge.
