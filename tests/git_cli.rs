@@ -9,7 +9,14 @@ use git_support::{assert_snapshot, stdout, text, Sandbox};
 #[test]
 fn help_of_each_command() {
     let sb = Sandbox::new();
-    for command in ["merge", "install", "uninstall", "mergetool", "report", "demo"] {
+    for command in [
+        "merge",
+        "install",
+        "uninstall",
+        "mergetool",
+        "report",
+        "demo",
+    ] {
         let out = sb.mlmerge(&[command, "--help"]);
         assert!(out.status.success(), "{}", text(&out));
         assert_snapshot(&format!("help-{command}.txt"), &stdout(&out));

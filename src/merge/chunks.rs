@@ -201,7 +201,10 @@ pub fn paragraph_starts(text: &str) -> Vec<bool> {
             });
         starts.push(top_level && previous_blank);
         previous_blank = in_triple.is_none() && trimmed.trim().is_empty();
-        in_triple = track_triple_quotes(trimmed, in_triple);
+        // Only a line with a triple quote can open or close such a string.
+        if trimmed.contains("\"\"\"") || trimmed.contains("'''") {
+            in_triple = track_triple_quotes(trimmed, in_triple);
+        }
     }
     starts.push(true);
     starts

@@ -54,15 +54,11 @@ pub const STATEMENT_QUERIES: [(&str, QueryFile); 4] = [
     ),
 ];
 
-/// Call statements merged argument by argument.
-pub const CALL_QUERY: QueryFile = query_file!("calls.scm", |_| true);
-
 /// Every query file, for tests.
 pub fn all_queries() -> impl Iterator<Item = &'static QueryFile> {
     CONTAINER_QUERIES
         .iter()
         .chain(STATEMENT_QUERIES.iter().map(|(_, q)| q))
-        .chain(std::iter::once(&CALL_QUERY))
 }
 
 /// `Sequential(` followed by something other than a list: torch's
@@ -245,13 +241,7 @@ fn find_regions(text: &str, tree: &Tree, facts: &TreeFacts) -> Result<Vec<Region
     let taken = Taken::new(&regions);
     regions.extend(statement_regions(text, tree, &statements, &taken, facts));
     let taken = Taken::new(&regions);
-    regions.extend(call_regions(
-        text,
-        tree,
-        compiled(&CALL_QUERY)?,
-        &taken,
-        facts,
-    ));
+    regions.extend(call_regions(text, &taken, facts));
     regions.sort_by_key(|r| r.span.start);
     number_occurrences(&mut regions);
     Ok(regions)
@@ -299,7 +289,11 @@ fn node_text<'t>(node: Node<'_>, text: &'t str) -> &'t str {
 /// `Node::parent` or sibling searches (each of which rescans from the root
 /// in tree-sitter and would make large files quadratic).
 #[derive(Default)]
-struct TreeFacts {
+struct TreeFacts<'t> {
+    /// Call statements, `f(...)` or `x = f(...)`: (statement, call). Found
+    /// in this walk rather than by a query, which would cost more to
+    /// compile than a small merge takes.
+    call_statements: Vec<(Node<'t>, Node<'t>)>,
     /// Function and class definitions: name and enclosing definition.
     defs: Vec<(String, Option<usize>)>,
     /// For calls and statements: the innermost enclosing definition.
@@ -312,9 +306,10 @@ struct TreeFacts {
     max_width: usize,
 }
 
-impl TreeFacts {
-    fn gather(tree: &Tree, text: &str) -> Self {
-        struct Frame {
+impl<'t> TreeFacts<'t> {
+    fn gather(tree: &'t Tree, text: &str) -> Self {
+        struct Frame<'t> {
+            node: Node<'t>,
             kind: &'static str,
             def: Option<usize>,
             last_statement: Option<usize>,
@@ -323,11 +318,24 @@ impl TreeFacts {
         }
         let mut facts = TreeFacts::default();
         let mut cursor = tree.walk();
-        let mut stack: Vec<Frame> = Vec::new();
+        let mut stack: Vec<Frame<'t>> = Vec::new();
         'walk: loop {
             let node = cursor.node();
             let field = cursor.field_name();
             let def = stack.last().and_then(|f| f.def);
+            if node.kind() == "call" {
+                let grandparent = stack.len().checked_sub(2).and_then(|i| stack.get(i));
+                let statement = match (stack.last(), field) {
+                    (Some(p), _) if p.kind == "expression_statement" => Some(p.node),
+                    (Some(p), Some("right")) if p.kind == "assignment" => grandparent
+                        .filter(|g| g.kind == "expression_statement")
+                        .map(|g| g.node),
+                    _ => None,
+                };
+                if let Some(statement) = statement {
+                    facts.call_statements.push((statement, node));
+                }
+            }
             if let Some(parent) = stack.last_mut() {
                 if node.is_named() && node.kind() != "comment" {
                     if matches!(parent.kind, "block" | "module") {
@@ -376,6 +384,7 @@ impl TreeFacts {
             if cursor.goto_first_child() {
                 facts.max_depth = facts.max_depth.max(stack.len() + 1);
                 stack.push(Frame {
+                    node,
                     children: 0,
                     kind: node.kind(),
                     def: own_def,
@@ -946,29 +955,11 @@ fn statement_region(
 
 // ---------------------------------------------------------------- calls
 
-fn call_regions(
-    text: &str,
-    tree: &Tree,
-    query: &Query,
-    taken: &Taken,
-    facts: &TreeFacts,
-) -> Vec<Region> {
-    let names = query.capture_names();
+/// Call statements (`model.compile(...)`, `opt = Adam(...)`) outside the
+/// layer lists: one region each, merged argument by argument.
+fn call_regions(text: &str, taken: &Taken, facts: &TreeFacts<'_>) -> Vec<Region> {
     let mut regions = Vec::new();
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
-    while let Some(m) = matches.next() {
-        let (mut statement, mut call) = (None, None);
-        for c in m.captures {
-            match names[c.index as usize] {
-                "statement" => statement = Some(c.node),
-                "call" => call = Some(c.node),
-                _ => {}
-            }
-        }
-        let (Some(statement), Some(call)) = (statement, call) else {
-            continue;
-        };
+    for &(statement, call) in &facts.call_statements {
         let callee = call
             .child_by_field_name("function")
             .map_or("", |f| node_text(f, text));
