@@ -12,6 +12,7 @@ use super::write::Out;
 use crate::merge::lines::merge_lines;
 use crate::merge::merge3::{Merge3, Side};
 use crate::merge::python;
+use crate::options::Prefer;
 use crate::options::{MergeOptions, OutputsPolicy};
 use crate::render::{render, Markers, Piece, Rendered};
 use crate::report::{Decision, DecisionKind};
@@ -117,19 +118,15 @@ fn deleted_on_one_side<'a>(
     } else {
         "theirs"
     };
-    let preferred = ctx.options.prefer.map(|p| {
-        if p == crate::options::Prefer::Ours {
-            Side::Ours
-        } else {
-            Side::Theirs
-        }
+    let prefer = ctx.options.prefer;
+    let preferred = prefer.map(|p| match p {
+        Prefer::Ours => Side::Ours,
+        Prefer::Theirs => Side::Theirs,
     });
-    if preferred == Some(kept_side) {
+    if let Some(prefer) = prefer.filter(|_| preferred == Some(kept_side)) {
         // The side preference keeps the changed cell, without markers.
         ctx.report.push(Decision::new(
-            DecisionKind::for_preference(
-                ctx.options.prefer.unwrap_or(crate::options::Prefer::Ours),
-            ),
+            DecisionKind::for_preference(prefer),
             subject,
             format!("{deleter} deleted the cell, the preferred side changed it: kept"),
         ));
