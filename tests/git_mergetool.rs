@@ -182,3 +182,27 @@ fn on_a_terminal_the_editor_settles_a_clash() {
         keras::UNITS_128.replace("Dense(128", "Dense(192")
     );
 }
+
+/// Regression: in a CRLF file the clash walk found no clashes (its marker
+/// lines end in `\r\n`) and wrote the markers back untouched.
+#[test]
+fn on_a_terminal_a_crlf_file_is_walked_and_stays_crlf() {
+    let crlf = |s: &str| s.replace('\n', "\r\n");
+    let sb = Sandbox::new();
+    sb.install();
+    std::fs::remove_file(sb.repo.join(".gitattributes")).unwrap();
+    sb.branches(
+        "model.py",
+        &crlf(keras::BASE),
+        &crlf(keras::UNITS_128),
+        &crlf(keras::UNITS_256),
+    );
+    let out = sb.git_status(&["merge", "--no-edit", "theirs"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let Some(out) = in_terminal(&sb, MERGETOOL, "o\n", None) else {
+        return;
+    };
+    assert!(out.status.success(), "{}", text(&out));
+    let merged = sb.read("model.py");
+    assert_eq!(merged, crlf(keras::UNITS_128));
+}
