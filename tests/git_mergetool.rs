@@ -183,8 +183,8 @@ fn on_a_terminal_the_editor_settles_a_clash() {
     );
 }
 
-/// Regression: in a CRLF file the clash walk found no clashes (its marker
-/// lines end in `\r\n`) and wrote the markers back untouched.
+/// A CRLF file's clashes are walked like any other and the answer keeps
+/// the file CRLF.
 #[test]
 fn on_a_terminal_a_crlf_file_is_walked_and_stays_crlf() {
     let crlf = |s: &str| s.replace('\n', "\r\n");

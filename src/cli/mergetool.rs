@@ -12,7 +12,6 @@ use mlmerge::git::regions::{self, Choice, Region, Segment};
 use mlmerge::merge::merge3::Merge3;
 use mlmerge::render::Markers;
 use mlmerge::report::{Decision, Report};
-use mlmerge::text::{detect_eol, encode, Eol, Layout};
 use mlmerge::{output, pipeline, ConflictStyle, MergeOptions};
 
 use super::{CliError, Status};
@@ -63,23 +62,9 @@ pub fn run(args: MergetoolArgs) -> Result<Status, CliError> {
         }
     };
     let size = Markers::for_inputs(&options, &[inputs.base, inputs.ours, inputs.theirs]).size;
-    // The walk works on LF text; a CRLF file gets its line endings back.
-    let crlf = detect_eol(&text) == Eol::Crlf;
-    let text = if crlf {
-        text.replace("\r\n", "\n")
-    } else {
-        text
-    };
     let mut segments = regions::parse(&text, Some(size));
     walk(&mut segments, &outcome.report, &args.merged)?;
-    let mut merged = regions::join(&segments, style);
-    if crlf {
-        let layout = Layout {
-            bom: false,
-            eol: Eol::Crlf,
-        };
-        merged = String::from_utf8(encode(merged, layout)).unwrap_or_default();
-    }
+    let merged = regions::join(&segments, style);
     write(&args.merged, merged.as_bytes())?;
     Ok(finish(
         &name.to_string(),
