@@ -76,22 +76,24 @@ fn read(path: &Path) -> Result<Vec<u8>, String> {
     fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-/// Runs the binary on one case; `Err` describes the mismatch.
-fn check(case: &Case, scratch: &Path) -> Result<(), String> {
-    let file = |stem: &str| case.dir.join(format!("{stem}.{}", case.ext));
-    let expected = read(&file("expected"))?;
-    let exit_text =
-        String::from_utf8(read(&case.dir.join("exit_code"))?).map_err(|e| e.to_string())?;
-    let expected_code: i32 = exit_text
-        .trim()
-        .parse()
-        .map_err(|_| format!("exit_code holds {exit_text:?}, not a number"))?;
-    let extra = match fs::read_to_string(case.dir.join("args")) {
+/// The case's extra command-line arguments (its `args` file).
+fn extra_args(case: &Case) -> Vec<String> {
+    match fs::read_to_string(case.dir.join("args")) {
         Ok(text) => text.split_whitespace().map(str::to_string).collect(),
         Err(_) => Vec::new(),
-    };
+    }
+}
 
-    let output = Command::new(env!("CARGO_BIN_EXE_mlmerge"))
+/// Runs the real binary on a case, `ours` and `theirs` naming the files
+/// passed as OURS and THEIRS.
+fn run_merge(
+    case: &Case,
+    scratch: &Path,
+    ours: &str,
+    theirs: &str,
+) -> Result<std::process::Output, String> {
+    let file = |stem: &str| case.dir.join(format!("{stem}.{}", case.ext));
+    Command::new(env!("CARGO_BIN_EXE_mlmerge"))
         // Outside any repository, with no user config: the conflict style
         // comes from the case, never from the machine running the tests.
         .current_dir(scratch)
@@ -102,15 +104,28 @@ fn check(case: &Case, scratch: &Path) -> Result<(), String> {
         .env_remove("GIT_DIR")
         .arg("merge")
         .arg(file("base"))
-        .arg(file("ours"))
-        .arg(file("theirs"))
+        .arg(file(ours))
+        .arg(file(theirs))
         .args(["-s", "base", "-x", "ours", "-y", "theirs"])
         .arg("-p")
         .arg(format!("{}/file.{}", case.name, case.ext))
         .arg("--stdout")
-        .args(&extra)
+        .args(extra_args(case))
         .output()
-        .map_err(|e| format!("cannot run mlmerge: {e}"))?;
+        .map_err(|e| format!("cannot run mlmerge: {e}"))
+}
+
+/// Runs the binary on one case; `Err` describes the mismatch.
+fn check(case: &Case, scratch: &Path) -> Result<(), String> {
+    let file = |stem: &str| case.dir.join(format!("{stem}.{}", case.ext));
+    let expected = read(&file("expected"))?;
+    let exit_text =
+        String::from_utf8(read(&case.dir.join("exit_code"))?).map_err(|e| e.to_string())?;
+    let expected_code: i32 = exit_text
+        .trim()
+        .parse()
+        .map_err(|_| format!("exit_code holds {exit_text:?}, not a number"))?;
+    let output = run_merge(case, scratch, "ours", "theirs")?;
 
     let code = output.status.code();
     let mut problems = String::new();
@@ -229,6 +244,66 @@ fn every_fixture_merges_as_expected() {
 
 /// The layout every case needs, so a half-written case fails loudly
 /// instead of being skipped.
+/// merge-rules §1.3 over every realistic case: swapping ours and theirs
+/// gives the same clean/conflict outcome and, when clean, the same tokens
+/// (only the order of same-place insertions, ours first, may differ; and a
+/// notebook cell both sides re-ran keeps ours' outputs, a tie-break like
+/// that order, so outputs are left out of the comparison).
+#[test]
+fn every_fixture_merges_symmetrically() {
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let without_outputs = |bytes: &[u8]| -> Vec<u8> {
+        let Ok(mut nb) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+            return bytes.to_vec();
+        };
+        if let Some(cells) = nb.get_mut("cells").and_then(|c| c.as_array_mut()) {
+            for cell in cells.iter_mut().filter_map(|c| c.as_object_mut()) {
+                cell.remove("outputs");
+                cell.remove("execution_count");
+            }
+        }
+        serde_json::to_vec_pretty(&nb).unwrap_or_default()
+    };
+    let tokens = |bytes: &[u8]| {
+        let bytes = without_outputs(bytes);
+        let text = String::from_utf8_lossy(&bytes);
+        let mut t: Vec<String> = text
+            .split(|c: char| c.is_whitespace() || ",()[]{}:".contains(c))
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect();
+        t.sort();
+        t
+    };
+    let mut asymmetric = Vec::new();
+    for case in find_cases(&fixtures_root()) {
+        if extra_args(&case)
+            .iter()
+            .any(|a| a == "--prefer" || a == "--outputs")
+        {
+            continue; // one-sided by design
+        }
+        let (Ok(a), Ok(b)) = (
+            run_merge(&case, scratch.path(), "ours", "theirs"),
+            run_merge(&case, scratch.path(), "theirs", "ours"),
+        ) else {
+            asymmetric.push(format!("{}: could not run", case.name));
+            continue;
+        };
+        if a.status.code() != b.status.code() {
+            asymmetric.push(format!(
+                "{}: exit {:?} vs {:?} swapped",
+                case.name,
+                a.status.code(),
+                b.status.code()
+            ));
+        } else if a.status.code() == Some(0) && tokens(&a.stdout) != tokens(&b.stdout) {
+            asymmetric.push(format!("{}: clean results differ beyond order", case.name));
+        }
+    }
+    assert!(asymmetric.is_empty(), "{}", asymmetric.join("\n"));
+}
+
 #[test]
 fn every_fixture_case_is_complete() {
     let root = fixtures_root();
