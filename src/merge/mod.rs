@@ -11,6 +11,7 @@ pub mod lines;
 pub mod merge3;
 pub mod notebook;
 pub mod python;
+pub mod reformat;
 pub mod sequence;
 
 use crate::report::Report;

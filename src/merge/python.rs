@@ -9,6 +9,7 @@ use crate::merge::chunks::{paragraph_starts, split, LineRegion, Part, Take};
 use crate::merge::layout::{line_mode, render_region};
 use crate::merge::lines::merge_lines;
 use crate::merge::merge3::Merge3;
+use crate::merge::reformat::{merge_reformatted, tokens_in};
 use crate::merge::sequence::{plan, Inputs};
 use crate::merge::Structured;
 use crate::options::MergeOptions;
@@ -129,11 +130,11 @@ fn merge_chunk(
         };
         let spans = region_spans(&inputs);
         let between = Merge3::new(
-            &texts.base[pos.base..spans.base.start],
-            &texts.ours[pos.ours..spans.ours.start],
-            &texts.theirs[pos.theirs..spans.theirs.start],
+            pos.base..spans.base.start,
+            pos.ours..spans.ours.start,
+            pos.theirs..spans.theirs.start,
         );
-        pieces.extend(merge_lines(between));
+        pieces.extend(merge_between(parsed, between, &mut report));
         let plan = plan(&inputs);
         let rendered = render_region(&inputs, &plan)?;
         pieces.extend(rendered.pieces);
@@ -143,17 +144,58 @@ fn merge_chunk(
         }
         pos = spans.map(|s| s.end);
     }
-    pieces.extend(merge_lines(Merge3::new(
-        &texts.base[pos.base..],
-        &texts.ours[pos.ours..],
-        &texts.theirs[pos.theirs..],
-    )));
+    let tail = Merge3::new(
+        pos.base..texts.base.len(),
+        pos.ours..texts.ours.len(),
+        pos.theirs..texts.theirs.len(),
+    );
+    pieces.extend(merge_between(parsed, tail, &mut report));
     let pieces = join_text(pieces);
     let rendered = render(&pieces, markers);
     if rendered.conflicts == 0 {
         verify(&rendered.text, &expected)?;
     }
     Ok((pieces, report))
+}
+
+/// The code between regions: by lines, or, where one side only
+/// re-formatted it and the lines clash, token by token (merge-rules §4).
+fn merge_between(
+    parsed: Merge3<&Parsed<'_>>,
+    ranges: Merge3<Range<usize>>,
+    report: &mut Report,
+) -> Vec<Piece> {
+    let texts = Merge3::new(
+        &parsed.base.text[ranges.base.clone()],
+        &parsed.ours.text[ranges.ours.clone()],
+        &parsed.theirs.text[ranges.theirs.clone()],
+    );
+    let pieces = merge_lines(texts);
+    if !pieces.iter().any(|p| matches!(p, Piece::Conflict(_))) {
+        return pieces;
+    }
+    let relative = |p: &Parsed<'_>, r: &Range<usize>| -> Vec<Range<usize>> {
+        tokens_in(p, r.clone())
+            .into_iter()
+            .map(|t| t.start - r.start..t.end - r.start)
+            .collect()
+    };
+    let tokens = Merge3::new(
+        relative(parsed.base, &ranges.base),
+        relative(parsed.ours, &ranges.ours),
+        relative(parsed.theirs, &ranges.theirs),
+    );
+    match merge_reformatted(texts, tokens.as_ref().map(|t| t.as_slice())) {
+        Some(text) => {
+            report.push(Decision::new(
+                DecisionKind::FormattingKept,
+                "re-formatted code",
+                "one side only re-formatted this code; the other side's edits were applied token by token",
+            ));
+            vec![Piece::Text(text)]
+        }
+        None => pieces,
+    }
 }
 
 /// Regions present in all three versions, in the same order in each.
