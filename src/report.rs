@@ -16,8 +16,6 @@ pub enum DecisionKind {
     ArgumentsMerged,
     /// Same-place insertions of both sides were ordered by the ML convention.
     OrderedByConvention,
-    /// Same-place insertions kept in a fixed order (ours first).
-    KeptBoth,
     /// A side's formatting change (line endings, re-save, reformat) was kept
     /// and the other side's edits applied to it.
     FormattingKept,
@@ -46,7 +44,6 @@ impl DecisionKind {
             Self::TookBoth => "took-both",
             Self::ArgumentsMerged => "arguments-merged",
             Self::OrderedByConvention => "ordered-by-convention",
-            Self::KeptBoth => "kept-both",
             Self::FormattingKept => "formatting-kept",
             Self::OutputsTaken => "outputs-taken",
             Self::OutputsCleared => "outputs-cleared",

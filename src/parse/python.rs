@@ -213,11 +213,6 @@ pub fn parse(text: &str) -> Result<Parsed<'_>, ParseError> {
     })
 }
 
-/// Whether `text` parses without errors.
-pub fn parses(text: &str) -> bool {
-    parse(text).is_ok()
-}
-
 /// Deeper trees fall back to the line merge.
 const MAX_DEPTH: usize = 400;
 /// Nodes with more children than this (a literal of 100,000 numbers) too.
