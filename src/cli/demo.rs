@@ -28,15 +28,15 @@ struct DemoFile {
 const FILES: [DemoFile; 2] = [
     DemoFile {
         name: "model.py",
-        base: include_str!("../../fixtures/demo/model_base.py"),
-        dropout: include_str!("../../fixtures/demo/model_dropout.py"),
-        batchnorm: include_str!("../../fixtures/demo/model_batchnorm.py"),
+        base: include_str!("../../fixtures/demo/model/base.py"),
+        dropout: include_str!("../../fixtures/demo/model/ours.py"),
+        batchnorm: include_str!("../../fixtures/demo/model/theirs.py"),
     },
     DemoFile {
         name: "train.ipynb",
-        base: include_str!("../../fixtures/demo/notebook_base.ipynb"),
-        dropout: include_str!("../../fixtures/demo/notebook_dropout.ipynb"),
-        batchnorm: include_str!("../../fixtures/demo/notebook_batchnorm.ipynb"),
+        base: include_str!("../../fixtures/demo/notebook/base.ipynb"),
+        dropout: include_str!("../../fixtures/demo/notebook/ours.ipynb"),
+        batchnorm: include_str!("../../fixtures/demo/notebook/theirs.ipynb"),
     },
 ];
 
