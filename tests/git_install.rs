@@ -222,11 +222,11 @@ fn local_install_outside_a_repository_is_a_clear_error() {
 }
 
 /// git runs the driver line through the shell: a program path with
-/// spaces and a quote must survive it.
+/// spaces, a quote and a `%` (which git itself expands) must survive it.
 #[test]
 fn driver_at_a_path_with_spaces_and_quotes_runs() {
     let sb = Sandbox::new();
-    let dir = sb.root.join("my tools/it's $HOME here");
+    let dir = sb.root.join("my tools/it's $HOME 100%O here");
     std::fs::create_dir_all(&dir).unwrap();
     let exe = dir.join("mlmerge");
     std::fs::copy(MLMERGE, &exe).unwrap();

@@ -85,9 +85,11 @@ pub fn shell_quote(text: &str) -> String {
     }
 }
 
-/// `merge.mlmerge.driver` for the program at `exe`.
+/// `merge.mlmerge.driver` for the program at `exe`. git expands `%O`,
+/// `%A`, … in this line (and `%%` to `%`), so a `%` in the path is doubled.
 pub fn driver_command(exe: &Path) -> String {
-    format!("{} {DRIVER_ARGS}", shell_quote(&exe.to_string_lossy()))
+    let program = shell_quote(&exe.to_string_lossy()).replace('%', "%%");
+    format!("{program} {DRIVER_ARGS}")
 }
 
 /// `mergetool.mlmerge.cmd` for the program at `exe`.
@@ -368,6 +370,10 @@ mod tests {
         assert_eq!(
             driver_command(Path::new("/opt/my tools/mlmerge")),
             "'/opt/my tools/mlmerge' merge %O %A %B -s %S -x %X -y %Y -p %P -l %L"
+        );
+        assert_eq!(
+            driver_command(Path::new("/opt/100%O/mlmerge")),
+            "'/opt/100%%O/mlmerge' merge %O %A %B -s %S -x %X -y %Y -p %P -l %L"
         );
     }
 }
