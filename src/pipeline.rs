@@ -55,27 +55,23 @@ pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
         prefer: None,
         ..markers.clone()
     };
-    let line = line_outcome(versions, kind, &plain, kind != FileKind::Notebook);
-    if line.is_clean() && kind != FileKind::Notebook {
+    if kind == FileKind::Notebook {
+        return merge_notebook(versions, options, &markers, &plain);
+    }
+    let line = line_outcome(versions, kind, &plain);
+    if line.is_clean() {
         return line;
     }
-    if line.is_clean() && crate::merge::notebook::is_valid(&line.bytes) {
-        return confirm_clean_notebook(line, versions, options, &markers);
-    }
-    // A notebook's conflicted line merge is tens of megabytes and only a
-    // fallback: rebuilt if needed rather than held during the cell merge.
-    let line = (kind != FileKind::Notebook).then_some(line);
-
     let structured = catch_unwind(AssertUnwindSafe(|| {
         structured(versions, kind, options, &markers)
     }));
     // The fallback honours the preference, like `git merge -X ours`.
-    let fallback = |line: Option<MergeOutcome>| match (markers.prefer, line) {
-        (None, Some(line)) => line,
-        _ => line_outcome(versions, kind, &markers, true),
+    let fallback = |line: MergeOutcome| match markers.prefer {
+        None => line,
+        Some(_) => line_outcome(versions, kind, &markers),
     };
     match structured {
-        Ok(Ok(s)) if s.is_clean() || prefer_structured(&s, line.as_ref(), &markers) => s,
+        Ok(Ok(s)) if prefer_structured(&s, &line, &markers) => s,
         Ok(Err(reason)) => with_note(fallback(line), &reason),
         Ok(Ok(_)) => with_note(
             fallback(line),
@@ -85,52 +81,98 @@ pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
     }
 }
 
-/// git's clean merge of a notebook stands, unless the notebook merge means
-/// something else: git keeps a cell both sides inserted twice, splices two
-/// runs' outputs together, or keeps a cell one side edited and the other
-/// deleted without a word (merge-rules §3 makes that a conflict).
-fn confirm_clean_notebook(
-    line: MergeOutcome,
+/// What git's line merge of a notebook says, without a copy of its result
+/// (tens of megabytes of outputs): whether it is clean and a valid notebook,
+/// and a digest of its bytes.
+struct GitVerdict {
+    clean_and_valid: bool,
+    digest: u64,
+}
+
+/// Notebooks: the cell merge decides, checked against git's verdict. git's
+/// clean merge stands when it is the same notebook (merge-rules §1.5); it
+/// does not when the cell merge means something else: git keeps a cell both
+/// sides inserted twice, splices two runs' outputs, or keeps a cell one side
+/// edited and the other deleted without a word (§3). git's conflicted result
+/// is never used while the cell merge works: it is not JSON.
+fn merge_notebook(
     versions: Merge3<&[u8]>,
     options: &MergeOptions,
     markers: &Markers,
+    plain: &Markers,
 ) -> MergeOutcome {
+    let kind = FileKind::Notebook;
+    let verdict = git_merge_with(
+        versions.base,
+        versions.ours,
+        versions.theirs,
+        plain,
+        |bytes, clean| GitVerdict {
+            clean_and_valid: clean && crate::merge::notebook::is_valid(bytes),
+            digest: digest(bytes),
+        },
+    );
+    let git_stands = verdict.as_ref().is_ok_and(|v| v.clean_and_valid);
     let structured = catch_unwind(AssertUnwindSafe(|| {
-        structured(versions, FileKind::Notebook, options, markers)
+        structured(versions, kind, options, markers)
     }));
-    match structured {
-        Ok(Ok(mut s)) if !crate::merge::notebook::same_notebook(&s.bytes, &line.bytes) => {
-            s.report.push(Decision::new(
-                DecisionKind::TookBoth,
-                "whole file",
-                "git's line merge was clean but its notebook differs from the cell-by-cell merge (merge-rules §3); the cell-by-cell merge is used",
-            ));
-            s
+    let mut s = match structured {
+        Ok(Ok(s)) => s,
+        Ok(Err(reason)) if git_stands => {
+            return with_note(line_outcome(versions, kind, plain), &reason)
         }
-        _ => line,
+        Ok(Err(reason)) => return with_note(line_outcome(versions, kind, markers), &reason),
+        Err(_) => {
+            let why = "internal error in the structured merge";
+            let used = if git_stands { plain } else { markers };
+            return with_note(line_outcome(versions, kind, used), why);
+        }
+    };
+    if !git_stands {
+        return s;
     }
+    if verdict.is_ok_and(|v| v.digest == digest(&s.bytes)) {
+        // The very bytes git would write.
+        s.method = Method::LineMerge;
+        return s;
+    }
+    let line = line_outcome(versions, kind, plain);
+    if crate::merge::notebook::same_notebook(&s.bytes, &line.bytes) {
+        return line;
+    }
+    s.report.push(Decision::new(
+        DecisionKind::TookBoth,
+        "whole file",
+        "git's line merge was clean but its notebook differs from the cell-by-cell merge (merge-rules §3); the cell-by-cell merge is used",
+    ));
+    s
 }
 
-/// git's line merge. With `keep_conflicted` false a conflicted result is
-/// only counted, not copied (a notebook's is not JSON and only a fallback).
-fn line_outcome(
-    versions: Merge3<&[u8]>,
-    kind: FileKind,
-    markers: &Markers,
-    keep_conflicted: bool,
-) -> MergeOutcome {
+/// A fast 64-bit digest of `bytes` (not cryptographic: it tells whether
+/// two merge results of the same inputs are the same bytes).
+fn digest(bytes: &[u8]) -> u64 {
+    let mut h: u64 = bytes.len() as u64 ^ 0x9e37_79b9_7f4a_7c15;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x5163_8e0f_2b1d_a3c7);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x5163_8e0f_2b1d_a3c7);
+    }
+    h
+}
+
+/// git's line merge, as an outcome.
+fn line_outcome(versions: Merge3<&[u8]>, kind: FileKind, markers: &Markers) -> MergeOutcome {
     let visit = |bytes: &[u8], clean: bool| {
         let conflicts = if clean {
             0
         } else {
             count_conflicts(bytes, markers).max(1)
         };
-        let bytes = if clean || keep_conflicted {
-            bytes.to_vec()
-        } else {
-            Vec::new()
-        };
-        (bytes, conflicts)
+        (bytes.to_vec(), conflicts)
     };
     let (bytes, conflicts) = git_merge_with(
         versions.base,
@@ -157,11 +199,9 @@ fn count_conflicts(bytes: &[u8], markers: &Markers) -> usize {
 }
 
 /// The structured result wins when it is clean, leaves fewer conflicts,
-/// or draws its clashes around whole layers or cells where git's line
-/// merge would cut through them. For notebooks (`line` is `None`) it always
-/// wins: git's conflicted result is not JSON.
-fn prefer_structured(s: &MergeOutcome, line: Option<&MergeOutcome>, markers: &Markers) -> bool {
-    let Some(line) = line else { return true };
+/// or draws its clashes around whole layers where git's line merge would
+/// cut through them.
+fn prefer_structured(s: &MergeOutcome, line: &MergeOutcome, markers: &Markers) -> bool {
     let structured_clashes = s.report.clashes().count() > 0;
     s.is_clean()
         || s.conflicts < line.conflicts
