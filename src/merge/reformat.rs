@@ -6,61 +6,20 @@
 use std::ops::Range;
 
 use similar::{capture_diff_slices, Algorithm, DiffOp};
-use tree_sitter::TreeCursor;
 
 use crate::merge::merge3::Merge3;
-use crate::parse::python::Parsed;
+use crate::parse::python::{leaves, Parsed};
 
 /// One token: its bytes in its text.
 type Token = Range<usize>;
 
 /// The tokens of `parsed` inside `range`, comments included (a comment
-/// changed on one side is a change), magic trailing commas left out
-/// (formatters add them).
+/// changed on one side is a change), magic trailing commas left out.
 pub fn tokens_in(parsed: &Parsed<'_>, range: Range<usize>) -> Vec<Token> {
-    let mut out = Vec::new();
-    let mut cursor = parsed.tree.walk();
-    let mut parents: Vec<&'static str> = Vec::new();
-    'walk: loop {
-        let node = cursor.node();
-        let inside = node.start_byte() < range.end && node.end_byte() > range.start;
-        if inside && (node.child_count() == 0 || node.kind() == "string") {
-            let whole = node.start_byte() >= range.start && node.end_byte() <= range.end;
-            if whole && !magic_comma(&cursor, &parents) {
-                out.push(node.byte_range());
-            }
-        } else if inside && cursor.goto_first_child() {
-            parents.push(node.kind());
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                continue 'walk;
-            }
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
-            parents.pop();
-        }
-    }
-    out
-}
-
-/// A comma right before the closing bracket of a list-like node (looked up
-/// through a copy of the cursor: `Node::next_sibling` rescans the parent).
-fn magic_comma(cursor: &TreeCursor<'_>, parents: &[&str]) -> bool {
-    if cursor.node().kind() != ","
-        || !parents.last().is_some_and(|p| {
-            matches!(
-                *p,
-                "argument_list" | "list" | "dictionary" | "set" | "parameters"
-            )
-        })
-    {
-        return false;
-    }
-    let mut next = cursor.clone();
-    next.goto_next_sibling() && matches!(next.node().kind(), ")" | "]" | "}")
+    leaves(parsed.tree.root_node(), range)
+        .iter()
+        .map(|leaf| leaf.byte_range())
+        .collect()
 }
 
 /// Merges a stretch where one side only re-formatted: `None` unless exactly

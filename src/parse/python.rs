@@ -494,35 +494,32 @@ fn layer_identity(node: Node<'_>, text: &str) -> (Option<String>, Option<String>
 /// cannot occur in source.
 pub fn tokens(node: Node<'_>, text: &str) -> String {
     let mut out = String::new();
+    for leaf in leaves(node, node.byte_range()) {
+        if leaf.kind() != "comment" {
+            out.push_str(node_text(leaf, text));
+            out.push('\u{1}');
+        }
+    }
+    out
+}
+
+/// The leaves of `node` lying wholly inside `range`, in order: strings as
+/// one leaf whatever their inner structure, comments included, magic
+/// trailing commas left out (formatters add them; they are layout).
+pub fn leaves(node: Node<'_>, range: Range<usize>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
     let mut cursor = node.walk();
     // Kinds of the nodes above the cursor, to spot magic trailing commas.
     let mut parents: Vec<&'static str> = Vec::new();
-    // Where a comma that may be a magic trailing comma starts in `out`.
-    let mut pending_comma: Option<(usize, usize)> = None;
     'walk: loop {
         let n = cursor.node();
-        // Strings are one token whatever their inner structure.
-        if n.child_count() == 0 || n.kind() == "string" {
-            let kind = n.kind();
-            if kind != "comment" {
-                if let Some((at, depth)) = pending_comma.take() {
-                    if depth == parents.len() && matches!(kind, ")" | "]" | "}") {
-                        out.truncate(at);
-                    }
-                }
-                let in_list = parents.last().is_some_and(|p| {
-                    matches!(
-                        *p,
-                        "argument_list" | "list" | "dictionary" | "set" | "parameters"
-                    )
-                });
-                if kind == "," && in_list {
-                    pending_comma = Some((out.len(), parents.len()));
-                }
-                out.push_str(node_text(n, text));
-                out.push('\u{1}');
+        let overlaps = n.start_byte() < range.end && n.end_byte() > range.start;
+        if overlaps && (n.child_count() == 0 || n.kind() == "string") {
+            let whole = n.start_byte() >= range.start && n.end_byte() <= range.end;
+            if whole && !magic_comma(&cursor, &parents) {
+                out.push(n);
             }
-        } else if cursor.goto_first_child() {
+        } else if overlaps && cursor.goto_first_child() {
             parents.push(n.kind());
             continue;
         }
@@ -540,6 +537,28 @@ pub fn tokens(node: Node<'_>, text: &str) -> String {
         }
     }
     out
+}
+
+/// A comma right before the closing bracket of a list-like node, comments
+/// aside (looked up through a copy of the cursor: `Node::next_sibling`
+/// rescans the parent).
+fn magic_comma(cursor: &tree_sitter::TreeCursor<'_>, parents: &[&str]) -> bool {
+    let in_list = parents.last().is_some_and(|p| {
+        matches!(
+            *p,
+            "argument_list" | "list" | "dictionary" | "set" | "parameters"
+        )
+    });
+    if cursor.node().kind() != "," || !in_list {
+        return false;
+    }
+    let mut next = cursor.clone();
+    while next.goto_next_sibling() {
+        if next.node().kind() != "comment" {
+            return matches!(next.node().kind(), ")" | "]" | "}");
+        }
+    }
+    false
 }
 
 fn line_start(text: &str, pos: usize) -> usize {
