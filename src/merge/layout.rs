@@ -261,20 +261,11 @@ fn pick<T: Clone + PartialEq>(b: Option<T>, o: Option<T>, t: Option<T>) -> Optio
     Merge3::new(b, o.clone(), t).resolve_trivial().unwrap_or(o)
 }
 
-/// Moves every line of `text` from indentation `from` to `to`.
+/// Moves every line of `text`, the first included, from indentation
+/// `from` to `to` ([`reindent`] leaves the first line to its caller).
 fn reindent_all(text: &str, from: &str, to: &str) -> String {
-    if from == to {
-        return text.to_string();
+    match text.strip_prefix(from) {
+        Some(rest) if from != to => format!("{to}{}", reindent(rest, from, to)),
+        _ => reindent(text, from, to),
     }
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        match line.strip_prefix(from) {
-            Some(rest) => {
-                out.push_str(to);
-                out.push_str(rest);
-            }
-            None => out.push_str(line),
-        }
-    }
-    out
 }
