@@ -1,0 +1,3 @@
+//! Generic building blocks shared by every file kind.
+
+pub mod diff3;
