@@ -17,6 +17,7 @@ pub mod options;
 pub mod output;
 pub mod parse;
 pub mod pipeline;
+pub mod python;
 pub mod render;
 pub mod report;
 pub mod text;

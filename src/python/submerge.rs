@@ -1,0 +1,321 @@
+//! Sub-line merge of Python code (issue 10 items 4–6, prose of item 11.5):
+//! a stretch both sides changed, retried at token level.
+//!
+//! Pure functions on snippets, for the resolver chain:
+//! - [`merge_tokens`]`(base, ours, theirs, budget)`: three snippets of
+//!   complete statements (the first line may be indented); `Some` only when
+//!   the token merge is clean and the result parses without errors.
+//! - [`merge_streams`]: the same on token streams already cut from parsed
+//!   files (the caller checks that the result parses).
+//!
+//! The rules, in [`merge_streams`]:
+//! 1. **Token edits** (diff3 over token texts): edits of the two sides that
+//!    neither overlap nor touch both apply; an edit right next to the other
+//!    side's edit (an insertion included) is a clash and the merge declines.
+//! 2. **Layout**: the text between tokens merges as a value: kept where both
+//!    kept it, a side's change where only it changed it (a formatter run on
+//!    one side: its layout stays, the other side's token edits land in it,
+//!    over several lines too). Around an edited stretch, a side that only
+//!    re-laid it out gives its layout to the edges the editing side left as
+//!    they were; where that is not certain, the merge declines.
+//! 3. **The same change twice**: token-identical edits (also when simple
+//!    strings differ only in quote style) are one change, written in ours'
+//!    layout, unless only theirs uses the quote style the base mostly uses.
+//! 4. **Prose by words**: a comment or string both sides changed (one token
+//!    on each side) is merged word by word ([`crate::python::prose`]).
+
+use crate::core::diff3::{diff3, Budget, Hunk, HunkKind};
+use crate::python::prose::merge_words;
+use crate::python::tokens::{parse_snippet, TokenKind, TokenStream};
+
+/// A clean token-level merge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenMerge {
+    pub text: String,
+    /// Which rules it used (each one a decision in the report).
+    pub used: Used,
+}
+
+/// The rules a token merge used.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Used {
+    /// Edits of both sides applied to one stretch.
+    pub both_edited: bool,
+    /// Edits of one side written into the other side's new layout.
+    pub layout_kept: bool,
+    /// The same change made by both sides, counted once.
+    pub same_change: usize,
+    /// Prose tokens merged word by word.
+    pub prose: usize,
+}
+
+/// Merges three snippets of complete statements token by token (see the
+/// module doc); `None` when any of them does not parse, edits clash, or the
+/// result does not parse.
+pub fn merge_tokens(base: &str, ours: &str, theirs: &str, budget: Budget) -> Option<TokenMerge> {
+    let (b, o, t) = (
+        parse_snippet(base)?,
+        parse_snippet(ours)?,
+        parse_snippet(theirs)?,
+    );
+    let merged = merge_streams(&b.tokens()?, &o.tokens()?, &t.tokens()?, budget)?;
+    parse_snippet(&merged.text)?;
+    Some(merged)
+}
+
+/// Whether ours and theirs made the same change to base (token-identical,
+/// layout aside): `Some` with the text to keep (ours' layout unless only
+/// theirs follows the base's quote style).
+pub fn same_change(base: &str, ours: &str, theirs: &str) -> Option<String> {
+    let (o, t) = (parse_snippet(ours)?, parse_snippet(theirs)?);
+    let (os, ts) = (o.tokens()?, t.tokens()?);
+    if os.len() != ts.len() || (0..os.len()).any(|i| os.key(i) != ts.key(i)) {
+        return None;
+    }
+    Some(match prefer_theirs_layout(base, os.text, ts.text) {
+        true => theirs.to_string(),
+        false => ours.to_string(),
+    })
+}
+
+/// Merges three token streams (see the module doc). The result is not
+/// parsed here.
+pub fn merge_streams(
+    base: &TokenStream<'_>,
+    ours: &TokenStream<'_>,
+    theirs: &TokenStream<'_>,
+    budget: Budget,
+) -> Option<TokenMerge> {
+    let hunks = diff3(&base.texts(), &ours.texts(), &theirs.texts(), budget).ok()?;
+    let s = Streams { base, ours, theirs };
+    let mut out = String::with_capacity(ours.text.len().max(theirs.text.len()));
+    let mut used = Used::default();
+    let (mut ours_edited, mut theirs_edited) = (false, false);
+    let last = hunks.len().saturating_sub(1);
+    if hunks.is_empty() {
+        out.push_str(pick(base.text, ours.text, theirs.text)?);
+    }
+    for (n, hunk) in hunks.iter().enumerate() {
+        match hunk.kind {
+            HunkKind::Stable => s.stable(hunk, n == 0, n == last, &mut out)?,
+            HunkKind::Ours => {
+                ours_edited = true;
+                used.layout_kept |= s.edited(hunk, Edited::Ours, &mut out)?;
+            }
+            HunkKind::Theirs => {
+                theirs_edited = true;
+                used.layout_kept |= s.edited(hunk, Edited::Theirs, &mut out)?;
+            }
+            HunkKind::Both => {
+                // Same tokens; the layout inside may differ.
+                let o = ours.region(hunk.ours.clone());
+                let t = theirs.region(hunk.theirs.clone());
+                if o != t {
+                    used.same_change += 1;
+                }
+                out.push_str(s.same_layout(hunk, o, t));
+            }
+            HunkKind::Conflict => {
+                if let Some(text) = s.same_normalised(hunk) {
+                    used.same_change += 1;
+                    out.push_str(text);
+                } else {
+                    out.push_str(&s.prose(hunk, budget)?);
+                    used.prose += 1;
+                    (ours_edited, theirs_edited) = (true, true);
+                }
+            }
+        }
+    }
+    used.both_edited = ours_edited && theirs_edited;
+    Some(TokenMerge { text: out, used })
+}
+
+/// The three-way merge of one piece of layout: `None` when both sides
+/// changed it differently.
+fn pick<'x>(base: &'x str, ours: &'x str, theirs: &'x str) -> Option<&'x str> {
+    if ours == base || ours == theirs {
+        Some(theirs)
+    } else if theirs == base {
+        Some(ours)
+    } else {
+        None
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Edited {
+    Ours,
+    Theirs,
+}
+
+struct Streams<'s, 'a> {
+    base: &'s TokenStream<'a>,
+    ours: &'s TokenStream<'a>,
+    theirs: &'s TokenStream<'a>,
+}
+
+impl Streams<'_, '_> {
+    /// A stretch both kept: its tokens, with every gap between them merged
+    /// as a value (the gaps at its edges too when it starts or ends the
+    /// snippet; otherwise the neighbouring edited stretch writes them).
+    fn stable(&self, h: &Hunk, first: bool, last: bool, out: &mut String) -> Option<()> {
+        let len = h.base.len();
+        for d in 0..=len {
+            let inner = d > 0 && d < len;
+            if inner || (d == 0 && first && h.base.start == 0) || (d == len && last) {
+                let gap = pick(
+                    self.base.gap(h.base.start + d),
+                    self.ours.gap(h.ours.start + d),
+                    self.theirs.gap(h.theirs.start + d),
+                )?;
+                out.push_str(gap);
+            }
+            if d < len {
+                out.push_str(self.ours.token(h.ours.start + d));
+            }
+        }
+        Some(())
+    }
+
+    /// A stretch one side edited, with the gaps around it. Returns whether
+    /// the other side's new layout was kept at its edges.
+    fn edited(&self, h: &Hunk, side: Edited, out: &mut String) -> Option<bool> {
+        let (editor, e_range, other, o_range) = match side {
+            Edited::Ours => (self.ours, &h.ours, self.theirs, &h.theirs),
+            Edited::Theirs => (self.theirs, &h.theirs, self.ours, &h.ours),
+        };
+        let base_region = self.base.region(h.base.clone());
+        if other.region(o_range.clone()) == base_region {
+            out.push_str(editor.region(e_range.clone()));
+            return Some(false);
+        }
+        // The other side re-laid out this stretch (its tokens are base's).
+        let (gb, go) = (
+            (self.base.gap(h.base.start), self.base.gap(h.base.end)),
+            (other.gap(o_range.start), other.gap(o_range.end)),
+        );
+        let (ge_lead, ge_trail) = (editor.gap(e_range.start), editor.gap(e_range.end));
+        match (h.base.is_empty(), e_range.is_empty()) {
+            // A replacement: each edge gap merges as a value.
+            (false, false) => {
+                out.push_str(pick(gb.0, go.0, ge_lead)?);
+                out.push_str(editor.inner(e_range.clone()));
+                out.push_str(pick(gb.1, go.1, ge_trail)?);
+            }
+            // An insertion into one gap the other side re-laid out: the
+            // other side's layout goes to the edge the editor left as base
+            // had it, when exactly one edge is that.
+            (true, false) => {
+                let inner = editor.inner(e_range.clone());
+                match (ge_lead == gb.0, ge_trail == gb.0) {
+                    (true, false) => {
+                        out.push_str(go.0);
+                        out.push_str(inner);
+                        out.push_str(ge_trail);
+                    }
+                    (false, true) => {
+                        out.push_str(ge_lead);
+                        out.push_str(inner);
+                        out.push_str(go.0);
+                    }
+                    _ => return None,
+                }
+            }
+            // A deletion: the gap left is the other side's version of the
+            // edge the editor kept.
+            (false, true) => {
+                if ge_lead == gb.0 {
+                    out.push_str(go.0);
+                } else if ge_lead == gb.1 {
+                    out.push_str(go.1);
+                } else {
+                    return None;
+                }
+            }
+            (true, true) => out.push_str(pick(gb.0, go.0, ge_lead)?),
+        }
+        Some(true)
+    }
+
+    /// The layout of a stretch both sides changed to the same tokens.
+    fn same_layout<'x>(&self, _h: &Hunk, ours: &'x str, theirs: &'x str) -> &'x str {
+        if prefer_theirs_layout(self.base.text, ours, theirs) {
+            theirs
+        } else {
+            ours
+        }
+    }
+
+    /// A clash whose two sides are the same tokens once simple strings'
+    /// quotes are set aside: one change.
+    fn same_normalised(&self, h: &Hunk) -> Option<&str> {
+        if h.ours.len() != h.theirs.len() {
+            return None;
+        }
+        let same = h
+            .ours
+            .clone()
+            .zip(h.theirs.clone())
+            .all(|(i, j)| self.ours.key(i) == self.theirs.key(j));
+        if !same {
+            return None;
+        }
+        let o = self.ours.region(h.ours.clone());
+        let t = self.theirs.region(h.theirs.clone());
+        Some(self.same_layout(h, o, t))
+    }
+
+    /// One prose token (comment or string) on each side, merged by words,
+    /// with the gaps around it merged as values.
+    fn prose(&self, h: &Hunk, budget: Budget) -> Option<String> {
+        if h.base.len() != 1 || h.ours.len() != 1 || h.theirs.len() != 1 {
+            return None;
+        }
+        let kinds = [
+            self.base.tokens.get(h.base.start)?.kind,
+            self.ours.tokens.get(h.ours.start)?.kind,
+            self.theirs.tokens.get(h.theirs.start)?.kind,
+        ];
+        if !(kinds.iter().all(|k| *k == TokenKind::Comment)
+            || kinds.iter().all(|k| *k == TokenKind::String))
+        {
+            return None;
+        }
+        let words = merge_words(
+            self.base.token(h.base.start),
+            self.ours.token(h.ours.start),
+            self.theirs.token(h.theirs.start),
+            budget,
+        )?;
+        let lead = pick(
+            self.base.gap(h.base.start),
+            self.ours.gap(h.ours.start),
+            self.theirs.gap(h.theirs.start),
+        )?;
+        let trail = pick(
+            self.base.gap(h.base.end),
+            self.ours.gap(h.ours.end),
+            self.theirs.gap(h.theirs.end),
+        )?;
+        Some(format!("{lead}{words}{trail}"))
+    }
+}
+
+/// "Formatted like the rest": the quote style of simple strings. Theirs'
+/// layout is taken only when theirs uses only the quote the base uses most
+/// and ours uses the other one.
+fn prefer_theirs_layout(base: &str, ours: &str, theirs: &str) -> bool {
+    let count = |text: &str, q: char| text.matches(q).count();
+    let base_quote = match count(base, '"').cmp(&count(base, '\'')) {
+        std::cmp::Ordering::Greater => '"',
+        std::cmp::Ordering::Less => '\'',
+        std::cmp::Ordering::Equal => return false,
+    };
+    let other = if base_quote == '"' { '\'' } else { '"' };
+    let follows = |text: &str| count(text, other) == 0;
+    !follows(ours) && follows(theirs) && count(theirs, base_quote) > 0
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,97 @@
+use super::*;
+
+fn run(b: &str, o: &str, t: &str) -> Option<String> {
+    let ab = merge_tokens(b, o, t, Budget::default()).map(|m| m.text);
+    let ba = merge_tokens(b, t, o, Budget::default()).map(|m| m.text);
+    assert_eq!(ab.is_some(), ba.is_some(), "asymmetric outcome");
+    ab
+}
+
+#[test]
+fn different_keys_renamed_on_one_line() {
+    let b = "batch = {\"gt_boxes\": boxes, \"gt_classes\": classes}\n";
+    let o = "batch = {\"boxes\": boxes, \"gt_classes\": classes}\n";
+    let t = "batch = {\"gt_boxes\": boxes, \"classes\": classes}\n";
+    assert_eq!(
+        run(b, o, t).as_deref(),
+        Some("batch = {\"boxes\": boxes, \"classes\": classes}\n")
+    );
+}
+
+#[test]
+fn subscript_and_right_hand_side() {
+    let b = "    x[0] = model(batch)\n";
+    let o = "    x[i] = model(batch)\n";
+    let t = "    x[0] = model(batch, training=True)\n";
+    assert_eq!(
+        run(b, o, t).as_deref(),
+        Some("    x[i] = model(batch, training=True)\n")
+    );
+}
+
+#[test]
+fn overlapping_and_touching_edits_decline() {
+    assert_eq!(run("lr = 0.1\n", "lr = 0.01\n", "lr = 0.001\n"), None);
+    // Adjacent tokens: the name and the `=` after it.
+    assert_eq!(run("a = b\n", "c = b\n", "a += b\n"), None);
+    // An insertion right before the other side's edit.
+    assert_eq!(run("f(a)\n", "f(x, a)\n", "f(b)\n"), None);
+}
+
+#[test]
+fn a_snippet_that_does_not_parse_declines() {
+    assert_eq!(run("x = (a\n", "x = (b\n", "y = (a\n"), None);
+    assert_eq!(run("x = a\n", "x = a +\n", "y = a\n"), None);
+}
+
+#[test]
+fn the_same_change_in_two_layouts_is_one() {
+    let b = "y = 1\n";
+    let o = "y = f(a, b)\n";
+    let t = "y = f(\n    a,\n    b,\n)\n";
+    let m = merge_tokens(b, o, t, Budget::default()).unwrap();
+    assert_eq!(m.text, o);
+    assert_eq!(m.used.same_change, 1);
+}
+
+#[test]
+fn the_same_change_with_other_quotes_is_one() {
+    let b = "CFG = {\"lr\": 0.1}\n";
+    let o = "CFG = {\"lr\": 0.1, 'wd': 0.0}\n";
+    let t = "CFG = {\"lr\": 0.1, \"wd\": 0.0}\n";
+    // Theirs follows the base's quote style, ours does not.
+    assert_eq!(run(b, o, t).as_deref(), Some(t));
+}
+
+#[test]
+fn edits_land_in_the_other_sides_new_layout() {
+    let b = "opt = Adam(model.parameters(), lr=0.001, weight_decay=0.0)\n";
+    let o = "opt = Adam(\n    model.parameters(),\n    lr=0.001,\n    weight_decay=0.0,\n)\n";
+    let t = "opt = AdamW(model.parameters(), lr=0.0003, weight_decay=0.0)\n";
+    let want = "opt = AdamW(\n    model.parameters(),\n    lr=0.0003,\n    weight_decay=0.0,\n)\n";
+    assert_eq!(run(b, o, t).as_deref(), Some(want));
+}
+
+#[test]
+fn a_layout_change_on_both_sides_declines() {
+    assert_eq!(run("f(a, b)\n", "f(a,  b)\n", "f(a,   b)\n"), None);
+}
+
+#[test]
+fn comment_words_merge() {
+    let b = "x = 1  # the learning rate for warmup\n";
+    let o = "x = 1  # The learning rate for warmup\n";
+    let t = "x = 1  # the learning rate for linear warmup\n";
+    assert_eq!(
+        run(b, o, t).as_deref(),
+        Some("x = 1  # The learning rate for linear warmup\n")
+    );
+    assert_eq!(
+        run(
+            b,
+            "x = 1  # the rate for warmup\n",
+            "x = 1  # the step for warmup\n"
+        ),
+        None
+    );
+}
