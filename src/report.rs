@@ -26,6 +26,12 @@ pub enum DecisionKind {
     Clash,
     /// The structured merge did not apply; git's line merge was used.
     LineMerge,
+    /// A line both sides changed was merged token by token.
+    TokensMerged,
+    /// Both sides made the same change in different layouts; counted once.
+    SameChange,
+    /// A comment or docstring both sides changed was merged word by word.
+    WordsMerged,
 }
 
 impl DecisionKind {
@@ -49,6 +55,9 @@ impl DecisionKind {
             Self::OutputsCleared => "outputs-cleared",
             Self::Clash => "clash",
             Self::LineMerge => "line-merge",
+            Self::TokensMerged => "tokens-merged",
+            Self::SameChange => "same-change",
+            Self::WordsMerged => "words-merged",
         }
     }
 }

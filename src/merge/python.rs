@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::core::diff3::Budget;
 use crate::merge::chunks::{paragraph_starts, split, LineRegion, Part, Take};
 use crate::merge::layout::{line_mode, render_region};
 use crate::merge::lines::merge_lines;
@@ -14,6 +15,8 @@ use crate::merge::sequence::{plan, Inputs};
 use crate::merge::Structured;
 use crate::options::MergeOptions;
 use crate::parse::python::{parse, Parsed, Region, RegionKind};
+use crate::python::retry::{retry_line_conflicts, Version};
+use crate::python::submerge::describe_token_merges;
 use crate::render::{render, Markers, Piece};
 use crate::report::{Decision, DecisionKind, Report};
 
@@ -194,7 +197,34 @@ fn merge_between(
             ));
             vec![Piece::Text(text)]
         }
-        None => pieces,
+        // Sub-line merge (issue 10 items 4-6): until the resolver chain of
+        // branch `pystruct` lands, each line conflict is retried here.
+        None => match retry_line_conflicts(
+            Merge3::new(
+                Version {
+                    text: parsed.base.text,
+                    root: parsed.base.tree.root_node(),
+                    range: ranges.base,
+                },
+                Version {
+                    text: parsed.ours.text,
+                    root: parsed.ours.tree.root_node(),
+                    range: ranges.ours,
+                },
+                Version {
+                    text: parsed.theirs.text,
+                    root: parsed.theirs.tree.root_node(),
+                    range: ranges.theirs,
+                },
+            ),
+            Budget::default(),
+        ) {
+            Some((pieces, settled)) => {
+                report.extend(describe_token_merges(&settled));
+                pieces
+            }
+            None => pieces,
+        },
     }
 }
 

@@ -2,5 +2,6 @@
 //! the sub-line resolver ([`submerge`]) and prose by words ([`prose`]).
 
 pub mod prose;
+pub mod retry;
 pub mod submerge;
 pub mod tokens;

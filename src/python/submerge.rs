@@ -27,6 +27,7 @@
 use crate::core::diff3::{diff3, Budget, Hunk, HunkKind};
 use crate::python::prose::merge_words;
 use crate::python::tokens::{parse_snippet, TokenKind, TokenStream};
+use crate::report::{Decision, DecisionKind, Report};
 
 /// A clean token-level merge.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,7 +59,7 @@ pub fn merge_tokens(base: &str, ours: &str, theirs: &str, budget: Budget) -> Opt
         parse_snippet(ours)?,
         parse_snippet(theirs)?,
     );
-    let merged = merge_streams(&b.tokens()?, &o.tokens()?, &t.tokens()?, budget)?;
+    let merged = merge_streams(base, &b.tokens()?, &o.tokens()?, &t.tokens()?, budget)?;
     parse_snippet(&merged.text)?;
     Some(merged)
 }
@@ -78,16 +79,23 @@ pub fn same_change(base: &str, ours: &str, theirs: &str) -> Option<String> {
     })
 }
 
-/// Merges three token streams (see the module doc). The result is not
-/// parsed here.
+/// Merges three token streams (see the module doc); `reference` is the
+/// text whose layout "the rest of the file" means (the base file). The
+/// result is not parsed here.
 pub fn merge_streams(
+    reference: &str,
     base: &TokenStream<'_>,
     ours: &TokenStream<'_>,
     theirs: &TokenStream<'_>,
     budget: Budget,
 ) -> Option<TokenMerge> {
     let hunks = diff3(&base.texts(), &ours.texts(), &theirs.texts(), budget).ok()?;
-    let s = Streams { base, ours, theirs };
+    let s = Streams {
+        reference,
+        base,
+        ours,
+        theirs,
+    };
     let mut out = String::with_capacity(ours.text.len().max(theirs.text.len()));
     let mut used = Used::default();
     let (mut ours_edited, mut theirs_edited) = (false, false);
@@ -150,6 +158,8 @@ enum Edited {
 }
 
 struct Streams<'s, 'a> {
+    /// The text whose layout "the rest of the file" means.
+    reference: &'s str,
     base: &'s TokenStream<'a>,
     ours: &'s TokenStream<'a>,
     theirs: &'s TokenStream<'a>,
@@ -240,7 +250,7 @@ impl Streams<'_, '_> {
 
     /// The layout of a stretch both sides changed to the same tokens.
     fn same_layout<'x>(&self, _h: &Hunk, ours: &'x str, theirs: &'x str) -> &'x str {
-        if prefer_theirs_layout(self.base.text, ours, theirs) {
+        if prefer_theirs_layout(self.reference, ours, theirs) {
             theirs
         } else {
             ours
@@ -302,19 +312,67 @@ impl Streams<'_, '_> {
     }
 }
 
-/// "Formatted like the rest": the quote style of simple strings. Theirs'
-/// layout is taken only when theirs uses only the quote the base uses most
-/// and ours uses the other one.
-fn prefer_theirs_layout(base: &str, ours: &str, theirs: &str) -> bool {
+/// "Formatted like the rest" of `reference` (the base file): a layout
+/// follows it when it uses no quote other than the one the reference's
+/// simple strings mostly use, and when none of its lines is longer than the
+/// reference's longest line. Theirs' layout is taken only when it follows
+/// every one of these that ours follows, and one more.
+fn prefer_theirs_layout(reference: &str, ours: &str, theirs: &str) -> bool {
     let count = |text: &str, q: char| text.matches(q).count();
-    let base_quote = match count(base, '"').cmp(&count(base, '\'')) {
-        std::cmp::Ordering::Greater => '"',
-        std::cmp::Ordering::Less => '\'',
-        std::cmp::Ordering::Equal => return false,
+    let other_quote = match count(reference, '"').cmp(&count(reference, '\'')) {
+        std::cmp::Ordering::Greater => Some('\''),
+        std::cmp::Ordering::Less => Some('"'),
+        std::cmp::Ordering::Equal => None,
     };
-    let other = if base_quote == '"' { '\'' } else { '"' };
-    let follows = |text: &str| count(text, other) == 0;
-    !follows(ours) && follows(theirs) && count(theirs, base_quote) > 0
+    let widest = reference
+        .lines()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let follows = |text: &str| {
+        [
+            other_quote.is_none_or(|q| count(text, q) == 0),
+            text.lines().all(|l| l.chars().count() <= widest),
+        ]
+    };
+    let (o, t) = (follows(ours), follows(theirs));
+    o.iter().zip(&t).all(|(o, t)| !o || *t) && o != t
+}
+
+/// The report's decisions for line conflicts the token merge settled.
+pub fn describe_token_merges(settled: &[Used]) -> Report {
+    let mut report = Report::default();
+    for used in settled {
+        if used.both_edited {
+            report.push(Decision::new(
+                DecisionKind::TokensMerged,
+                "a line both sides changed",
+                "the two sides' edits touch different tokens; both applied",
+            ));
+        }
+        if used.layout_kept {
+            report.push(Decision::new(
+                DecisionKind::FormattingKept,
+                "re-formatted code",
+                "one side only re-laid out this code; the other side's edits were applied in that layout",
+            ));
+        }
+        if used.same_change > 0 {
+            report.push(Decision::new(
+                DecisionKind::SameChange,
+                "a change both sides made",
+                "both sides made the same change in different layouts; kept once",
+            ));
+        }
+        if used.prose > 0 {
+            report.push(Decision::new(
+                DecisionKind::WordsMerged,
+                "a comment or docstring both sides changed",
+                "the two sides changed different words; both applied",
+            ));
+        }
+    }
+    report
 }
 
 #[cfg(test)]
