@@ -201,6 +201,12 @@ impl Streams<'_, '_> {
             return Some(false);
         }
         // The other side re-laid out this stretch (its tokens are base's).
+        // Lines it re-indented would leave the editor's own line breaks at
+        // the old indentation (a statement moving out of a block): decline.
+        if editor.inner(e_range.clone()).contains('\n') && self.reindented(&h.base, other, o_range)
+        {
+            return None;
+        }
         let (gb, go) = (
             (self.base.gap(h.base.start), self.base.gap(h.base.end)),
             (other.gap(o_range.start), other.gap(o_range.end)),
@@ -248,6 +254,27 @@ impl Streams<'_, '_> {
         Some(true)
     }
 
+    /// Whether `other` (whose tokens in `range` are base's in `base_range`)
+    /// changed the indentation of a line base already broke there.
+    fn reindented(
+        &self,
+        base_range: &std::ops::Range<usize>,
+        other: &TokenStream<'_>,
+        range: &std::ops::Range<usize>,
+    ) -> bool {
+        let indent = |gap: &str| gap.rfind('\n').map(|i| gap[i..].to_string());
+        (0..=base_range.len()).any(|d| {
+            match (
+                indent(self.base.gap(base_range.start + d)),
+                indent(other.gap(range.start + d)),
+            ) {
+                (Some(b), Some(o)) => b != o,
+                (Some(_), None) => true,
+                _ => false,
+            }
+        })
+    }
+
     /// The layout of a stretch both sides changed to the same tokens.
     fn same_layout<'x>(&self, _h: &Hunk, ours: &'x str, theirs: &'x str) -> &'x str {
         if prefer_theirs_layout(self.reference, ours, theirs) {
@@ -288,7 +315,7 @@ impl Streams<'_, '_> {
             self.theirs.tokens.get(h.theirs.start)?.kind,
         ];
         if !(kinds.iter().all(|k| *k == TokenKind::Comment)
-            || kinds.iter().all(|k| *k == TokenKind::String))
+            || kinds.iter().all(|k| *k == TokenKind::Docstring))
         {
             return None;
         }

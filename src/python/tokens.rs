@@ -20,7 +20,8 @@ use crate::parse::python::leaves;
 pub enum TokenKind {
     Code,
     Comment,
-    String,
+    /// A string that is a statement of its own (a docstring).
+    Docstring,
 }
 
 /// One token: its bytes in the stream's text.
@@ -49,7 +50,7 @@ impl<'a> TokenStream<'a> {
                 span: leaf.start_byte() - range.start..leaf.end_byte() - range.start,
                 kind: match leaf.kind() {
                     "comment" => TokenKind::Comment,
-                    "string" | "concatenated_string" => TokenKind::String,
+                    "string" if is_docstring(leaf) => TokenKind::Docstring,
                     _ => TokenKind::Code,
                 },
             })
@@ -127,6 +128,12 @@ impl<'a> TokenStream<'a> {
     pub fn key(&self, i: usize) -> String {
         normalise(self.token(i))
     }
+}
+
+/// A string that is the whole of an expression statement.
+fn is_docstring(leaf: &Node<'_>) -> bool {
+    leaf.parent()
+        .is_some_and(|p| p.kind() == "expression_statement" && p.named_child_count() == 1)
 }
 
 /// A simple string in `"` quotes whichever quotes it used; anything else
@@ -208,7 +215,9 @@ mod tests {
         assert_eq!(t.gap(6), "  ");
         assert_eq!(t.gap(9), "\n");
         assert_eq!(t.tokens[8].kind, TokenKind::Comment);
-        assert_eq!(t.tokens[6].kind, TokenKind::String);
+        assert_eq!(t.tokens[6].kind, TokenKind::Code);
+        let d = parse_snippet("def f():\n    \"\"\"Doc.\"\"\"\n").unwrap();
+        assert_eq!(d.tokens().unwrap().tokens[5].kind, TokenKind::Docstring);
         assert_eq!(t.region(4..6), "a,  ");
         assert_eq!(t.inner(4..7), "a,  'b'");
     }

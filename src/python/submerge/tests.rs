@@ -95,3 +95,26 @@ fn comment_words_merge() {
         None
     );
 }
+
+#[test]
+fn an_edit_over_lines_the_other_side_re_indented_declines() {
+    let b = "x = f(a)\ny = g(b)\n";
+    let o = "with torch.no_grad():\n    x = f(a)\n    y = g(b)\n";
+    // Separate token edits land in the re-indented lines.
+    let t = "x = f(a2)\nz = g(b)\n";
+    let want = "with torch.no_grad():\n    x = f(a2)\n    z = g(b)\n";
+    assert_eq!(run(b, o, t).as_deref(), Some(want));
+    // One edited stretch over a line break (`print(a)` then `w` for `y`)
+    // would keep theirs' old indentation inside it and move `w = g(b)` out
+    // of the block: declined.
+    let t = "x = f(a)\nprint(a)\nw = g(b)\n";
+    assert_eq!(run(b, o, t), None);
+}
+
+#[test]
+fn only_docstrings_and_comments_merge_by_words() {
+    let b = "PATH = \"data/train images\"\n";
+    let o = "PATH = \"data/Train images\"\n";
+    let t = "PATH = \"data/train pictures\"\n";
+    assert_eq!(run(b, o, t), None);
+}
