@@ -396,4 +396,22 @@ mod tests {
         assert_eq!(run(FLAT, BLACK, &edited), (expected.clone(), 0));
         assert_eq!(run(FLAT, &edited, BLACK), (expected, 0));
     }
+
+    /// A line both sides changed at different tokens is settled by the
+    /// sub-line merge, and the report says so.
+    #[test]
+    fn sub_line_merge_is_a_decision() {
+        let b = "x = 1\nbatch = {\"gt_boxes\": b, \"gt_classes\": c}\n";
+        let o = "x = 1\nbatch = {\"boxes\": b, \"gt_classes\": c}\n";
+        let t = "x = 1\nbatch = {\"gt_boxes\": b, \"classes\": c}\n";
+        let markers = Markers::for_inputs(&MergeOptions::default(), &[]);
+        let s = merge(Merge3::new(b, o, t), &MergeOptions::default(), &markers).unwrap();
+        assert_eq!(s.conflicts, 0);
+        assert_eq!(s.text, "x = 1\nbatch = {\"boxes\": b, \"classes\": c}\n");
+        assert!(s
+            .report
+            .decisions
+            .iter()
+            .any(|d| d.kind == DecisionKind::TokensMerged));
+    }
 }
