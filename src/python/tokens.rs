@@ -22,6 +22,10 @@ pub enum TokenKind {
     Comment,
     /// A string that is a statement of its own (a docstring).
     Docstring,
+    /// The end of a line outside brackets (no text: a zero-width token
+    /// where the line break starts), so that edits at the end of one
+    /// statement and the start of the next do not touch.
+    LineBreak,
 }
 
 /// One token: its bytes in the stream's text.
@@ -44,17 +48,32 @@ impl<'a> TokenStream<'a> {
     /// merged as text).
     pub fn from_tree(full: &'a str, root: Node<'_>, range: Range<usize>) -> Option<Self> {
         let text = full.get(range.clone())?;
-        let tokens = leaves(root, range.clone())
-            .iter()
-            .map(|leaf| Token {
-                span: leaf.start_byte() - range.start..leaf.end_byte() - range.start,
+        let mut tokens: Vec<Token> = Vec::new();
+        let mut depth = 0usize;
+        for leaf in leaves(root, range.clone()) {
+            let span = leaf.start_byte() - range.start..leaf.end_byte() - range.start;
+            let gap_start = tokens.last().map_or(0, |t: &Token| t.span.end);
+            if let Some(at) = line_break(text.get(gap_start..span.start)?, depth) {
+                let at = gap_start + at;
+                tokens.push(Token {
+                    span: at..at,
+                    kind: TokenKind::LineBreak,
+                });
+            }
+            match leaf.kind() {
+                "(" | "[" | "{" => depth += 1,
+                ")" | "]" | "}" => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            tokens.push(Token {
+                span,
                 kind: match leaf.kind() {
                     "comment" => TokenKind::Comment,
-                    "string" if is_docstring(leaf) => TokenKind::Docstring,
+                    "string" if is_docstring(&leaf) => TokenKind::Docstring,
                     _ => TokenKind::Code,
                 },
-            })
-            .collect();
+            });
+        }
         Some(TokenStream { text, tokens })
     }
 
@@ -128,6 +147,15 @@ impl<'a> TokenStream<'a> {
     pub fn key(&self, i: usize) -> String {
         normalise(self.token(i))
     }
+}
+
+/// Where a line break that ends a statement starts in `gap` (outside
+/// brackets, not after a backslash).
+fn line_break(gap: &str, depth: usize) -> Option<usize> {
+    if depth > 0 || gap.contains('\\') {
+        return None;
+    }
+    gap.find('\n')
 }
 
 /// A string that is the whole of an expression statement.
@@ -214,10 +242,21 @@ mod tests {
         assert_eq!(t.gap(0), "");
         assert_eq!(t.gap(6), "  ");
         assert_eq!(t.gap(9), "\n");
+        let two = parse_snippet("a = (1,\n     2)\nb = 3 + \\\n    4\nc = 5\n").unwrap();
+        let breaks: Vec<usize> = two
+            .tokens()
+            .unwrap()
+            .tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::LineBreak)
+            .map(|t| t.span.start)
+            .collect();
+        // After `2)` and after `4`: not inside the brackets, not after `\`.
+        assert_eq!(breaks, [15, 31]);
         assert_eq!(t.tokens[8].kind, TokenKind::Comment);
         assert_eq!(t.tokens[6].kind, TokenKind::Code);
         let d = parse_snippet("def f():\n    \"\"\"Doc.\"\"\"\n").unwrap();
-        assert_eq!(d.tokens().unwrap().tokens[5].kind, TokenKind::Docstring);
+        assert_eq!(d.tokens().unwrap().tokens[6].kind, TokenKind::Docstring);
         assert_eq!(t.region(4..6), "a,  ");
         assert_eq!(t.inner(4..7), "a,  'b'");
     }

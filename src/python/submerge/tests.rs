@@ -118,3 +118,101 @@ fn only_docstrings_and_comments_merge_by_words() {
     let t = "PATH = \"data/train pictures\"\n";
     assert_eq!(run(b, o, t), None);
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    const LINES: [&str; 5] = [
+        "x = f(a, b)",
+        "y[i] = g(x) + 1",
+        "z = {\"k\": v, \"w\": u}",
+        "loss = criterion(model(x), y) * scale",
+        "opt = Adam(params, lr=lr, eps=eps)",
+    ];
+    const WORDS: [&str; 6] = ["p", "q", "images", "labels", "lr2", "n"];
+
+    /// Replaces word `k` (counting runs of letters, digits and `_`) of
+    /// `line` with `word`.
+    fn replace_word(line: &str, k: usize, word: &str) -> String {
+        let spans: Vec<(usize, usize)> = {
+            let mut out = Vec::new();
+            let mut start = None;
+            for (i, c) in line.char_indices().chain([(line.len(), ' ')]) {
+                let w = c.is_alphanumeric() || c == '_';
+                match (start, w) {
+                    (None, true) => start = Some(i),
+                    (Some(s), false) => {
+                        out.push((s, i));
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            out
+        };
+        let (s, e) = spans[k % spans.len()];
+        format!("{}{}{}", &line[..s], word, &line[e..])
+    }
+
+    fn side(base: &[String], edits: &[(usize, usize, usize)]) -> Vec<String> {
+        let mut lines = base.to_vec();
+        for &(l, k, w) in edits {
+            let l = l % lines.len();
+            lines[l] = replace_word(&lines[l], k, WORDS[w % WORDS.len()]);
+        }
+        lines
+    }
+
+    fn text(lines: &[String]) -> String {
+        lines.iter().map(|l| format!("{l}\n")).collect()
+    }
+
+    fn case() -> impl Strategy<Value = (Vec<String>, Vec<String>, Vec<String>)> {
+        let base = proptest::collection::vec(0..LINES.len(), 1..6);
+        let edits = || proptest::collection::vec((0usize..6, 0usize..8, 0usize..6), 0..3);
+        (base, edits(), edits()).prop_map(|(b, eo, et)| {
+            let base: Vec<String> = b.iter().map(|&i| LINES[i].to_string()).collect();
+            let ours = side(&base, &eo);
+            let theirs = side(&base, &et);
+            (base, ours, theirs)
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn trivial_merges_are_exact((b, o, _t) in case()) {
+            let (b, o) = (text(&b), text(&o));
+            let m = |x: &str, y: &str, z: &str| merge_tokens(x, y, z, Budget::default()).map(|m| m.text);
+            prop_assert_eq!(m(&b, &o, &b), Some(o.clone()));
+            prop_assert_eq!(m(&b, &b, &o), Some(o.clone()));
+            prop_assert_eq!(m(&b, &o, &o), Some(o.clone()));
+        }
+
+        #[test]
+        fn clean_merges_are_symmetric_and_keep_both_sides((b, o, t) in case()) {
+            let ab = merge_tokens(&text(&b), &text(&o), &text(&t), Budget::default());
+            let ba = merge_tokens(&text(&b), &text(&t), &text(&o), Budget::default());
+            prop_assert_eq!(ab.as_ref().map(|m| &m.text), ba.as_ref().map(|m| &m.text));
+            if let Some(m) = ab {
+                let lines: Vec<&str> = m.text.lines().collect();
+                prop_assert_eq!(lines.len(), b.len());
+                for i in 0..b.len() {
+                    if o[i] == b[i] {
+                        prop_assert_eq!(lines[i], t[i].as_str());
+                    }
+                    if t[i] == b[i] {
+                        prop_assert_eq!(lines[i], o[i].as_str());
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn lines_edited_by_one_side_each_always_merge((b, o, t) in case()) {
+            let line_disjoint = (0..b.len()).all(|i| o[i] == b[i] || t[i] == b[i]);
+            prop_assume!(line_disjoint);
+            prop_assert!(merge_tokens(&text(&b), &text(&o), &text(&t), Budget::default()).is_some());
+        }
+    }
+}
