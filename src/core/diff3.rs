@@ -8,8 +8,10 @@
 //! edits separated by at least one element both sides kept merge cleanly.
 //!
 //! Work is bounded: sequences longer than [`Budget::max_len`] are refused
-//! ([`TooLarge`]) and each diff has a time deadline as a backstop, after
-//! which `similar` returns a coarser, still correct diff.
+//! ([`TooLarge`]); sequences longer than [`Budget::exact_up_to`] get a time
+//! deadline per diff, after which `similar` returns a coarser, still
+//! correct diff (shorter ones are exact, so the result never depends on
+//! the machine's load).
 
 use std::hash::Hash;
 use std::ops::Range;
@@ -67,7 +69,9 @@ pub enum Taken {
 pub struct Budget {
     /// The longest sequence accepted.
     pub max_len: usize,
-    /// Time allowed for each of the two diffs.
+    /// Sequences up to this long are diffed exactly, without a deadline.
+    pub exact_up_to: usize,
+    /// Time allowed for each of the two diffs of longer sequences.
     pub per_diff: Duration,
 }
 
@@ -75,6 +79,7 @@ impl Default for Budget {
     fn default() -> Self {
         Budget {
             max_len: 20_000,
+            exact_up_to: 2_000,
             per_diff: Duration::from_millis(20),
         }
     }
@@ -94,8 +99,12 @@ pub fn diff3<T: Eq + Hash>(
     if base.len().max(ours.len()).max(theirs.len()) > budget.max_len {
         return Err(TooLarge);
     }
-    let to_ours = matches(base, ours, budget.per_diff);
-    let to_theirs = matches(base, theirs, budget.per_diff);
+    // Short sequences diff without a deadline: the result must not depend
+    // on how busy the machine is.
+    let time = (base.len().max(ours.len()).max(theirs.len()) > budget.exact_up_to)
+        .then_some(budget.per_diff);
+    let to_ours = matches(base, ours, time);
+    let to_theirs = matches(base, theirs, time);
     let mut hunks = Vec::new();
     let (mut i, mut j, mut k) = (0, 0, 0);
     loop {
@@ -158,9 +167,9 @@ fn classify<T: Eq>(base: &[T], ours: &[T], theirs: &[T]) -> HunkKind {
 
 /// For each element of `base`, the index of the element of `side` it is
 /// kept as, if any (monotonic).
-fn matches<T: Eq + Hash>(base: &[T], side: &[T], time: Duration) -> Vec<Option<usize>> {
+fn matches<T: Eq + Hash>(base: &[T], side: &[T], time: Option<Duration>) -> Vec<Option<usize>> {
     let mut out = vec![None; base.len()];
-    let deadline = Instant::now().checked_add(time);
+    let deadline = time.and_then(|t| Instant::now().checked_add(t));
     for op in capture_diff_slices_deadline(Algorithm::Myers, base, side, deadline) {
         if let DiffOp::Equal {
             old_index,

@@ -14,7 +14,7 @@ use tree_sitter::{Node, Parser};
 use crate::core::diff3::Budget;
 use crate::merge::merge3::Merge3;
 use crate::python::submerge::{merge_streams, Used};
-use crate::python::tokens::TokenStream;
+use crate::python::tokens::{well_indented, TokenStream};
 use crate::render::Piece;
 
 /// One version: the parsed file's text, its tree's root, the stretch.
@@ -109,7 +109,8 @@ fn line_starts(text: &str) -> Vec<usize> {
     out
 }
 
-/// Whether ours' file with `span` replaced by `text` parses without errors.
+/// Whether ours' file with `span` replaced by `text` parses without errors
+/// and is well indented.
 fn parses_in_place(ours: &Version<'_>, span: &Range<usize>, text: &str) -> bool {
     let (Some(before), Some(after)) = (ours.text.get(..span.start), ours.text.get(span.end..))
     else {
@@ -125,5 +126,5 @@ fn parses_in_place(ours: &Version<'_>, span: &Range<usize>, text: &str) -> bool 
     }
     parser
         .parse(&candidate, None)
-        .is_some_and(|tree| !tree.root_node().has_error())
+        .is_some_and(|tree| !tree.root_node().has_error() && well_indented(tree.root_node()))
 }

@@ -26,7 +26,7 @@
 
 use crate::core::diff3::{diff3, Budget, Hunk, HunkKind};
 use crate::python::prose::merge_words;
-use crate::python::tokens::{parse_snippet, TokenKind, TokenStream};
+use crate::python::tokens::{parse_snippet, well_indented, TokenKind, TokenStream};
 use crate::report::{Decision, DecisionKind, Report};
 
 /// A clean token-level merge.
@@ -60,8 +60,8 @@ pub fn merge_tokens(base: &str, ours: &str, theirs: &str, budget: Budget) -> Opt
         parse_snippet(theirs)?,
     );
     let merged = merge_streams(base, &b.tokens()?, &o.tokens()?, &t.tokens()?, budget)?;
-    parse_snippet(&merged.text)?;
-    Some(merged)
+    let parsed = parse_snippet(&merged.text)?;
+    well_indented(parsed.tree.root_node()).then_some(merged)
 }
 
 /// Whether ours and theirs made the same change to base (token-identical,
@@ -201,56 +201,44 @@ impl Streams<'_, '_> {
             return Some(false);
         }
         // The other side re-laid out this stretch (its tokens are base's).
-        // Lines it re-indented would leave the editor's own line breaks at
-        // the old indentation (a statement moving out of a block): decline.
-        if editor.inner(e_range.clone()).contains('\n') && self.reindented(&h.base, other, o_range)
-        {
-            return None;
-        }
         let (gb, go) = (
             (self.base.gap(h.base.start), self.base.gap(h.base.end)),
             (other.gap(o_range.start), other.gap(o_range.end)),
         );
         let (ge_lead, ge_trail) = (editor.gap(e_range.start), editor.gap(e_range.end));
-        match (h.base.is_empty(), e_range.is_empty()) {
+        let inner = editor.inner(e_range.clone());
+        let (lead, own, trail): (&str, String, &str) = match (h.base.is_empty(), e_range.is_empty())
+        {
             // A replacement: each edge gap merges as a value.
-            (false, false) => {
-                out.push_str(pick(gb.0, go.0, ge_lead)?);
-                out.push_str(editor.inner(e_range.clone()));
-                out.push_str(pick(gb.1, go.1, ge_trail)?);
-            }
+            (false, false) => (
+                pick(gb.0, go.0, ge_lead)?,
+                inner.to_string(),
+                pick(gb.1, go.1, ge_trail)?,
+            ),
             // An insertion into one gap the other side re-laid out: the
             // other side's layout goes to the edge the editor left as base
             // had it, when exactly one edge is that.
-            (true, false) => {
-                let inner = editor.inner(e_range.clone());
-                match (ge_lead == gb.0, ge_trail == gb.0) {
-                    (true, false) => {
-                        out.push_str(go.0);
-                        out.push_str(inner);
-                        out.push_str(ge_trail);
-                    }
-                    (false, true) => {
-                        out.push_str(ge_lead);
-                        out.push_str(inner);
-                        out.push_str(go.0);
-                    }
-                    _ => return None,
-                }
-            }
+            (true, false) => match (ge_lead == gb.0, ge_trail == gb.0) {
+                (true, false) => (go.0, format!("{inner}{ge_trail}"), ""),
+                (false, true) => ("", format!("{ge_lead}{inner}"), go.0),
+                _ => return None,
+            },
             // A deletion: the gap left is the other side's version of the
             // edge the editor kept.
-            (false, true) => {
-                if ge_lead == gb.0 {
-                    out.push_str(go.0);
-                } else if ge_lead == gb.1 {
-                    out.push_str(go.1);
-                } else {
-                    return None;
-                }
-            }
-            (true, true) => out.push_str(pick(gb.0, go.0, ge_lead)?),
+            (false, true) if ge_lead == gb.0 => (go.0, String::new(), ""),
+            (false, true) if ge_lead == gb.1 => (go.1, String::new(), ""),
+            (false, true) => return None,
+            (true, true) => (pick(gb.0, go.0, ge_lead)?, String::new(), ""),
+        };
+        // Line breaks of the editor's own text keep its old indentation;
+        // where the other side re-indented lines (a block added or removed
+        // around them) that would move statements between blocks: decline.
+        if own.contains('\n') && self.reindented(&h.base, other, o_range) {
+            return None;
         }
+        out.push_str(lead);
+        out.push_str(&own);
+        out.push_str(trail);
         Some(true)
     }
 
@@ -262,12 +250,14 @@ impl Streams<'_, '_> {
         other: &TokenStream<'_>,
         range: &std::ops::Range<usize>,
     ) -> bool {
-        let indent = |gap: &str| gap.rfind('\n').map(|i| gap[i..].to_string());
+        // A snippet starts at the start of a line.
+        let indent = |gap: &str, at: usize| match gap.rfind('\n') {
+            Some(i) => Some(gap[i..].to_string()),
+            None => (at == 0).then(|| gap.to_string()),
+        };
         (0..=base_range.len()).any(|d| {
-            match (
-                indent(self.base.gap(base_range.start + d)),
-                indent(other.gap(range.start + d)),
-            ) {
+            let (b, o) = (base_range.start + d, range.start + d);
+            match (indent(self.base.gap(b), b), indent(other.gap(o), o)) {
                 (Some(b), Some(o)) => b != o,
                 (Some(_), None) => true,
                 _ => false,

@@ -181,6 +181,28 @@ pub fn normalise(token: &str) -> String {
     }
 }
 
+/// Whether every block's statements start at one column (tree-sitter
+/// accepts a dedent to a column no enclosing block uses; Python does not).
+pub fn well_indented(root: Node<'_>) -> bool {
+    let mut cursor = root.walk();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "block" {
+            let mut columns = node
+                .named_children(&mut cursor)
+                .filter(|c| c.kind() != "comment")
+                .map(|c| c.start_position().column);
+            if let Some(first) = columns.next() {
+                if columns.any(|c| c != first) {
+                    return false;
+                }
+            }
+        }
+        stack.extend(node.named_children(&mut cursor));
+    }
+    true
+}
+
 /// A snippet of complete statements, parsed: when its first line is
 /// indented it is parsed inside an `if True:` block.
 pub struct Snippet {
@@ -268,6 +290,16 @@ mod tests {
         assert_eq!(t.token(0), "loss");
         assert_eq!(t.gap(0), "    ");
         assert!(parse_snippet("    x = (1,\n").is_none());
+    }
+
+    #[test]
+    fn a_dedent_to_an_unknown_column_is_not_well_indented() {
+        let good = parse_snippet("def f():\n    if a:\n        b()\n    c()\n").unwrap();
+        assert!(well_indented(good.tree.root_node()));
+        let bad = "def f():\n    if a:\n        b()\n      c()\n";
+        if let Some(bad) = parse_snippet(bad) {
+            assert!(!well_indented(bad.tree.root_node()));
+        }
     }
 
     #[test]
