@@ -331,8 +331,9 @@ impl Streams<'_, '_> {
 
 /// "Formatted like the rest" of `reference` (the base file): a layout
 /// follows it when it uses no quote other than the one the reference's
-/// simple strings mostly use, and when none of its lines is longer than the
-/// reference's longest line. Theirs' layout is taken only when it follows
+/// simple strings mostly use, when none of its lines is longer than the
+/// reference's longest line, and when it has no trailing whitespace unless
+/// the reference has some. Theirs' layout is taken only when it follows
 /// every one of these that ours follows, and one more.
 fn prefer_theirs_layout(reference: &str, ours: &str, theirs: &str) -> bool {
     let count = |text: &str, q: char| text.matches(q).count();
@@ -346,10 +347,13 @@ fn prefer_theirs_layout(reference: &str, ours: &str, theirs: &str) -> bool {
         .map(|l| l.chars().count())
         .max()
         .unwrap_or(0);
+    let trailing_space = |text: &str| text.lines().any(|l| l.ends_with([' ', '\t']));
+    let reference_trailing = trailing_space(reference);
     let follows = |text: &str| {
         [
             other_quote.is_none_or(|q| count(text, q) == 0),
             text.lines().all(|l| l.chars().count() <= widest),
+            reference_trailing || !trailing_space(text),
         ]
     };
     let (o, t) = (follows(ours), follows(theirs));

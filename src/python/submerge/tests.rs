@@ -216,3 +216,11 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn the_same_change_without_stray_trailing_spaces_is_preferred() {
+    let b = "x = 1\n";
+    let o = "x = 1\ntry: \n    run()\nexcept OSError:\n    pass\n";
+    let t = "x = 1\ntry:\n    run()\nexcept OSError:\n    pass\n";
+    assert_eq!(run(b, o, t).as_deref(), Some(t));
+}
