@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use clap::Args;
-use mlmerge::git::regions::{self, Choice, Region, Segment};
-use mlmerge::merge::merge3::Merge3;
-use mlmerge::render::Markers;
-use mlmerge::report::{Decision, Report};
-use mlmerge::{output, pipeline, ConflictStyle, MergeOptions};
+use mlmerge::core::conflicts::{self, Choice, Region, Segment};
+use mlmerge::core::merge3::Merge3;
+use mlmerge::core::output;
+use mlmerge::core::render::Markers;
+use mlmerge::decisions::{Decision, Report};
+use mlmerge::{pipeline, ConflictStyle, MergeOptions};
 
 use super::{CliError, Status};
 
@@ -62,13 +63,13 @@ pub fn run(args: MergetoolArgs) -> Result<Status, CliError> {
         }
     };
     let size = Markers::for_inputs(&options, &[inputs.base, inputs.ours, inputs.theirs]).size;
-    let mut segments = regions::parse(&text, Some(size));
+    let mut segments = conflicts::parse(&text, Some(size));
     walk(&mut segments, &outcome.report, &args.merged)?;
-    let merged = regions::join(&segments, style);
+    let merged = conflicts::join(&segments, style);
     write(&args.merged, merged.as_bytes())?;
     Ok(finish(
         &name.to_string(),
-        regions::regions(&merged, Some(size)).len(),
+        conflicts::regions(&merged, Some(size)).len(),
     ))
 }
 

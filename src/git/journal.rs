@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use git2::{ObjectType, Oid, Repository};
 use serde_json::{json, Value};
 
-use crate::merge::merge3::Merge3;
+use crate::core::merge3::Merge3;
 use crate::pipeline::MergeOutcome;
 
 pub const MAX_BYTES: u64 = 1 << 20;
@@ -169,7 +169,7 @@ pub fn append(journal: &Path, entry: &Entry) -> std::io::Result<()> {
         }
         let mut content: String = kept.iter().rev().map(|l| format!("{l}\n")).collect();
         content.push_str(&line);
-        return crate::output::write_atomic(journal, content.as_bytes());
+        return crate::core::output::write_atomic(journal, content.as_bytes());
     }
     let mut file = std::fs::OpenOptions::new()
         .create(true)

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::merge::merge3::Merge3;
+use crate::core::merge3::Merge3;
 
 /// A version that could not be read.
 #[derive(Debug)]

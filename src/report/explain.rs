@@ -4,11 +4,11 @@
 
 use std::fmt::Write;
 
-use crate::detect::FileKind;
-use crate::merge::merge3::Merge3;
-use crate::parse::python::parse;
+use crate::core::encoding::decode;
+use crate::core::kind::FileKind;
+use crate::core::merge3::Merge3;
 use crate::pipeline::MergeOutcome;
-use crate::text::decode;
+use crate::python::parse::parse;
 
 /// Describes the parsed layer lists of each version and the outcome.
 pub fn explain(versions: Merge3<&[u8]>, outcome: &MergeOutcome) -> String {

@@ -8,10 +8,10 @@ use std::collections::HashMap;
 
 use super::json::{same, same_opt, JsonStr, Node};
 use super::write::{write_compact, Out};
-use crate::merge::merge3::{Merge3, Side};
-use crate::options::MergeOptions;
-use crate::render::Markers;
-use crate::report::{Decision, Report};
+use crate::core::merge3::{Merge3, Side};
+use crate::core::render::Markers;
+use crate::decisions::{Decision, Report};
+use crate::settings::MergeOptions;
 
 /// A key set to different values on both sides. Ours' value stays in the
 /// notebook (or the changed one, when the other side deleted the key).
@@ -113,13 +113,13 @@ impl Ctx<'_> {
             _ => {}
         }
         if let Some(prefer) = self.options.prefer {
-            let side = if prefer == crate::options::Prefer::Ours {
+            let side = if prefer == crate::settings::Prefer::Ours {
                 Side::Ours
             } else {
                 Side::Theirs
             };
             self.report.push(Decision::new(
-                crate::report::DecisionKind::for_preference(prefer),
+                crate::decisions::DecisionKind::for_preference(prefer),
                 path.to_string(),
                 "both sides set this key differently; the preferred side's value is kept",
             ));

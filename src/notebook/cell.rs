@@ -9,13 +9,13 @@ use super::magics;
 use super::model::{Cell, SourceForm};
 use super::values::{Ctx, Fields};
 use super::write::Out;
-use crate::merge::lines::merge_lines;
-use crate::merge::merge3::{Merge3, Side};
-use crate::merge::python;
-use crate::options::Prefer;
-use crate::options::{MergeOptions, OutputsPolicy};
-use crate::render::{render, Markers, Piece, Rendered};
-use crate::report::{Decision, DecisionKind};
+use crate::core::line_merge::merge_lines;
+use crate::core::merge3::{Merge3, Side};
+use crate::core::render::{render, Markers, Piece, Rendered};
+use crate::decisions::{Decision, DecisionKind};
+use crate::python;
+use crate::settings::Prefer;
+use crate::settings::{MergeOptions, OutputsPolicy};
 
 /// A merged cell, ready to write.
 pub struct MergedCell<'a> {

@@ -1,8 +1,8 @@
 //! Turns a merged sequence of text and conflicts into the bytes git expects:
 //! conflict markers on whole lines, of a length no input line already has.
 
-use crate::merge::merge3::Merge3;
-use crate::options::{ConflictStyle, Labels, MergeOptions, Prefer};
+use crate::core::merge3::Merge3;
+use crate::settings::{ConflictStyle, Labels, MergeOptions, Prefer};
 
 /// A piece of merged text: settled text, or a clash between the sides.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -8,9 +8,9 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::merge::merge3::Merge3;
-use crate::parse::python::tokens;
-use crate::render::Piece;
+use crate::core::merge3::Merge3;
+use crate::core::render::Piece;
+use crate::python::parse::tokens;
 
 /// How deep the merge descends before it calls a difference a clash.
 const MAX_DEPTH: usize = 48;
@@ -557,7 +557,7 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::python::parse;
+    use crate::python::parse::parse;
 
     fn merge(b: &str, o: &str, t: &str) -> Result<String, Clash> {
         let (pb, po, pt) = (parse(b).unwrap(), parse(o).unwrap(), parse(t).unwrap());

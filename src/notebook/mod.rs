@@ -28,11 +28,11 @@ use order::{merge_order, Entry};
 use values::{Clash, Ctx};
 use write::{write_document, Format, Out};
 
-use crate::merge::merge3::{Merge3, Side};
-use crate::merge::Structured;
-use crate::options::MergeOptions;
-use crate::render::{render, Markers, Piece};
-use crate::report::{Decision, DecisionKind, Report};
+use crate::core::merge3::{Merge3, Side};
+use crate::core::render::{render, Markers, Piece};
+use crate::decisions::{Decision, DecisionKind, Report};
+use crate::pipeline::Structured;
+use crate::settings::MergeOptions;
 
 /// Whether `bytes` is a notebook Jupyter can open: JSON holding a valid
 /// nbformat 4 structure.

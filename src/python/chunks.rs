@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use crate::merge::merge3::Merge3;
+use crate::core::merge3::Merge3;
 
 /// Which version a settled stretch comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

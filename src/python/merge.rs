@@ -5,17 +5,17 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::merge::chunks::{paragraph_starts, split, LineRegion, Part, Take};
-use crate::merge::layout::{line_mode, render_region};
-use crate::merge::lines::merge_lines;
-use crate::merge::merge3::Merge3;
-use crate::merge::reformat::{merge_reformatted, tokens_in};
-use crate::merge::sequence::{plan, Inputs};
-use crate::merge::Structured;
-use crate::options::MergeOptions;
-use crate::parse::python::{parse, Parsed, Region, RegionKind};
-use crate::render::{render, Markers, Piece};
-use crate::report::{Decision, DecisionKind, Report};
+use crate::core::line_merge::merge_lines;
+use crate::core::merge3::Merge3;
+use crate::core::render::{render, Markers, Piece};
+use crate::decisions::{Decision, DecisionKind, Report};
+use crate::pipeline::Structured;
+use crate::python::chunks::{paragraph_starts, split, LineRegion, Part, Take};
+use crate::python::layout::{line_mode, render_region};
+use crate::python::parse::{parse, Parsed, Region, RegionKind};
+use crate::python::plan::{plan, Inputs};
+use crate::python::reformat::{merge_reformatted, tokens_in};
+use crate::settings::MergeOptions;
 
 /// Merges three Python sources (LF, no BOM): the line merge settles what
 /// it can, and each clash, widened to whole top-level paragraphs, is merged

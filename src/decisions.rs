@@ -30,10 +30,10 @@ pub enum DecisionKind {
 
 impl DecisionKind {
     /// The decision of resolving a clash by the side preference.
-    pub fn for_preference(prefer: crate::options::Prefer) -> Self {
+    pub fn for_preference(prefer: crate::settings::Prefer) -> Self {
         match prefer {
-            crate::options::Prefer::Ours => Self::TookOurs,
-            crate::options::Prefer::Theirs => Self::TookTheirs,
+            crate::settings::Prefer::Ours => Self::TookOurs,
+            crate::settings::Prefer::Theirs => Self::TookTheirs,
         }
     }
 
@@ -91,11 +91,11 @@ impl Decision {
     }
 
     /// Clashes resolved by the side preference instead of drawn.
-    pub fn preferred(count: usize, prefer: Option<crate::options::Prefer>) -> Option<Self> {
+    pub fn preferred(count: usize, prefer: Option<crate::settings::Prefer>) -> Option<Self> {
         let prefer = prefer.filter(|_| count > 0)?;
         let side = match prefer {
-            crate::options::Prefer::Ours => "ours",
-            crate::options::Prefer::Theirs => "theirs",
+            crate::settings::Prefer::Ours => "ours",
+            crate::settings::Prefer::Theirs => "theirs",
         };
         Some(Self::new(
             DecisionKind::for_preference(prefer),

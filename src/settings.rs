@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::merge::convention::Convention;
+use crate::python::convention::Convention;
 
 /// How a conflict is drawn, as git's `merge.conflictStyle`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

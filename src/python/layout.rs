@@ -2,11 +2,11 @@
 //! side it came from, re-indented to where it lands, with commas placed so
 //! the list parses and the layout side's trailing-comma style kept.
 
-use crate::merge::call::{indent_of, plain_text, reindent};
-use crate::merge::merge3::Merge3;
-use crate::merge::sequence::{Inputs, Plan, Step, Which};
-use crate::parse::python::RegionKind;
-use crate::render::Piece;
+use crate::core::merge3::Merge3;
+use crate::core::render::Piece;
+use crate::python::element::{indent_of, plain_text, reindent};
+use crate::python::parse::RegionKind;
+use crate::python::plan::{Inputs, Plan, Step, Which};
 
 /// A region rendered: its pieces, and the tokens its elements must have
 /// when the result is parsed again (`None` where a merged node stands).
@@ -208,7 +208,7 @@ impl<'i, 'a> Renderer<'i, 'a> {
         }
     }
 
-    fn layout_units(&self) -> &[crate::parse::python::Unit] {
+    fn layout_units(&self) -> &[crate::python::parse::Unit] {
         self.inputs.units(self.layout)
     }
 

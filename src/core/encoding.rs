@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use crate::merge::merge3::Merge3;
+use crate::core::merge3::Merge3;
 
 const BOM: &str = "\u{feff}";
 

@@ -2,7 +2,7 @@
 //! line numbers), resolving one region by a person's choice, and drawing
 //! an unresolved region again in the conflict style the user asked for.
 
-use crate::options::ConflictStyle;
+use crate::settings::ConflictStyle;
 
 /// The shortest marker git writes by default; shorter runs are content.
 pub const DEFAULT_MARKER_SIZE: usize = 7;

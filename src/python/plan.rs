@@ -1,17 +1,17 @@
 //! The three-way merge of one region's element list (merge-rules §2):
 //! inserts, deletes, argument changes, moves, and same-place insertions
 //! ordered by the ML convention. Produces a plan of which side's element
-//! goes where; [`crate::merge::layout`] turns the plan into text.
+//! goes where; [`crate::python::layout`] turns the plan into text.
 
 use std::collections::HashSet;
 
-use crate::matching::{align, Alignment, Key};
-use crate::merge::call::{merge_element, Clash, ElementMerge};
-use crate::merge::convention::order_by_convention;
-use crate::merge::merge3::Merge3;
-use crate::parse::python::{Parsed, Region, Unit};
-use crate::render::Piece;
-use crate::report::{Decision, DecisionKind};
+use crate::core::merge3::Merge3;
+use crate::core::render::Piece;
+use crate::decisions::{Decision, DecisionKind};
+use crate::python::align::{align, Alignment, Key};
+use crate::python::convention::order_by_convention;
+use crate::python::element::{merge_element, Clash, ElementMerge};
+use crate::python::parse::{Parsed, Region, Unit};
 
 /// One of the three versions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -82,7 +82,7 @@ pub struct Inputs<'a> {
     pub parsed: Merge3<&'a Parsed<'a>>,
     pub regions: Merge3<&'a Region>,
     pub strict: bool,
-    pub convention: &'a crate::merge::convention::Convention,
+    pub convention: &'a crate::python::convention::Convention,
 }
 
 impl Inputs<'_> {

@@ -10,14 +10,14 @@ use std::path::Path;
 use git2::{Commit, Oid, Repository, RepositoryState};
 use serde_json::{json, Value};
 
-use super::journal::{self, Entry};
-use super::regions;
-use super::stages::{self, ConflictedFile};
-use crate::detect::detect;
-use crate::merge::merge3::Merge3;
-use crate::options::MergeOptions;
+use crate::core::conflicts;
+use crate::core::kind::detect;
+use crate::core::merge3::Merge3;
+use crate::decisions::Report;
+use crate::git::journal::{self, Entry};
+use crate::git::stages::{self, ConflictedFile};
 use crate::pipeline::{self, MergeOutcome};
-use crate::report::Report;
+use crate::settings::MergeOptions;
 
 /// The schema version of [`RepoReport::to_json`].
 pub const SCHEMA_VERSION: u64 = 1;
@@ -430,7 +430,7 @@ fn record_outcome(report: &mut FileReport, outcome: &MergeOutcome, live: bool) {
     report.decisions_omitted = omitted;
     if !live {
         let text = String::from_utf8_lossy(&outcome.bytes);
-        set_markers(report, &regions::regions(&text, None), "merged result");
+        set_markers(report, &conflicts::regions(&text, None), "merged result");
     }
     report.state = match (outcome.is_clean(), live, report.markers.is_empty()) {
         (true, _, _) => FileState::Resolvable,
@@ -463,11 +463,11 @@ fn scan_markers(report: &mut FileReport, path: &Path) {
     }
     if let Ok(bytes) = std::fs::read(path) {
         let text = String::from_utf8_lossy(&bytes);
-        set_markers(report, &regions::regions(&text, None), "work tree");
+        set_markers(report, &conflicts::regions(&text, None), "work tree");
     }
 }
 
-fn set_markers(report: &mut FileReport, found: &[regions::Region], place: &'static str) {
+fn set_markers(report: &mut FileReport, found: &[conflicts::Region], place: &'static str) {
     report.markers_in = Some(place);
     report.markers = found
         .iter()

@@ -2,9 +2,9 @@
 //! `git merge-file`) for whole files, and a piecewise one for the text
 //! between structured regions.
 
-use crate::merge::merge3::Merge3;
-use crate::options::ConflictStyle;
-use crate::render::{Markers, Piece};
+use crate::core::merge3::Merge3;
+use crate::core::render::{Markers, Piece};
+use crate::settings::ConflictStyle;
 
 /// The result of git's line merge of a whole file.
 #[derive(Clone, Debug)]
@@ -59,8 +59,8 @@ pub fn git_merge_with<T>(
         .simplify_alnum(true)
         .marker_size(u16::try_from(markers.size).unwrap_or(u16::MAX));
     match markers.prefer {
-        Some(crate::options::Prefer::Ours) => opts.favor(git2::FileFavor::Ours),
-        Some(crate::options::Prefer::Theirs) => opts.favor(git2::FileFavor::Theirs),
+        Some(crate::settings::Prefer::Ours) => opts.favor(git2::FileFavor::Ours),
+        Some(crate::settings::Prefer::Theirs) => opts.favor(git2::FileFavor::Theirs),
         None => &mut opts,
     };
     match markers.style {
@@ -83,7 +83,7 @@ pub fn conflict_lines(bytes: &[u8], markers: &Markers) -> usize {
     let end: Vec<u8> = vec![b'>'; markers.size];
     let mut inside = false;
     let mut count = 0;
-    for line in crate::render::lines(bytes) {
+    for line in crate::core::render::lines(bytes) {
         if line.starts_with(&start) {
             inside = true;
         } else if line.starts_with(&end) {
@@ -137,7 +137,7 @@ pub fn merge_lines(texts: Merge3<&str>) -> Vec<Piece> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::render;
+    use crate::core::render::render;
     use crate::MergeOptions;
 
     fn markers() -> Markers {

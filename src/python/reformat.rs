@@ -7,8 +7,8 @@ use std::ops::Range;
 
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
-use crate::merge::merge3::Merge3;
-use crate::parse::python::{leaves, Parsed};
+use crate::core::merge3::Merge3;
+use crate::python::parse::{leaves, Parsed};
 
 /// One token: its bytes in its text.
 type Token = Range<usize>;
@@ -115,7 +115,7 @@ fn apply_edits(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::python::parse;
+    use crate::python::parse::parse;
 
     fn run(b: &str, o: &str, t: &str) -> Option<String> {
         let parsed = Merge3::new(parse(b).unwrap(), parse(o).unwrap(), parse(t).unwrap());
