@@ -4,6 +4,8 @@
 
 use serde_json::{json, Value};
 
+use crate::core::merge3::Side;
+
 /// What kind of decision a [`Decision`] records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DecisionKind {
@@ -31,9 +33,16 @@ pub enum DecisionKind {
 impl DecisionKind {
     /// The decision of resolving a clash by the side preference.
     pub fn for_preference(prefer: crate::settings::Prefer) -> Self {
-        match prefer {
-            crate::settings::Prefer::Ours => Self::TookOurs,
-            crate::settings::Prefer::Theirs => Self::TookTheirs,
+        Self::took(prefer.side())
+    }
+
+    /// The decision of taking a piece from `side` (the base counts as ours:
+    /// nothing was taken from theirs).
+    pub fn took(side: Side) -> Self {
+        if side == Side::Theirs {
+            Self::TookTheirs
+        } else {
+            Self::TookOurs
         }
     }
 
@@ -93,10 +102,7 @@ impl Decision {
     /// Clashes resolved by the side preference instead of drawn.
     pub fn preferred(count: usize, prefer: Option<crate::settings::Prefer>) -> Option<Self> {
         let prefer = prefer.filter(|_| count > 0)?;
-        let side = match prefer {
-            crate::settings::Prefer::Ours => "ours",
-            crate::settings::Prefer::Theirs => "theirs",
-        };
+        let side = prefer.side().name();
         Some(Self::new(
             DecisionKind::for_preference(prefer),
             "clashes",

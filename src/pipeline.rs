@@ -4,7 +4,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::core::encoding::{decode, encode, merge_layout};
+use crate::core::encoding::{decode, encode, merge_encoding};
 use crate::core::kind::{detect, FileKind};
 use crate::core::line_merge::{conflict_lines, git_merge_with, merge_lines};
 use crate::core::merge3::Merge3;
@@ -228,7 +228,7 @@ fn with_note(mut outcome: MergeOutcome, reason: &str) -> MergeOutcome {
     outcome
 }
 
-/// Decodes, merges by kind, and encodes back with the merged layout.
+/// Decodes, merges by kind, and encodes back with the merged encoding.
 fn structured(
     versions: Merge3<&[u8]>,
     kind: FileKind,
@@ -243,7 +243,7 @@ fn structured(
         (Some(b), Some(o), Some(t)) => Merge3::new(b, o, t),
         _ => return Err("an input is not UTF-8 text".into()),
     };
-    let layout = merge_layout(&decoded.map_ref(|d| d.layout))
+    let encoding = merge_encoding(&decoded.map_ref(|d| d.encoding))
         .ok_or("the line endings are mixed or were converted differently on each side")?;
     let texts = decoded.as_ref().map(|d| d.text.as_ref());
     let mut merged = match kind {
@@ -265,7 +265,7 @@ fn structured(
             }
         }
     };
-    if layout != decoded.ours.layout {
+    if encoding != decoded.ours.encoding {
         merged.report.push(Decision::new(
             DecisionKind::FormattingKept,
             "line endings",
@@ -273,7 +273,7 @@ fn structured(
         ));
     }
     Ok(MergeOutcome {
-        bytes: encode(merged.text, layout),
+        bytes: encode(merged.text, encoding),
         kind,
         conflicts: merged.conflicts,
         method: Method::Structured,

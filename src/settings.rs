@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::core::merge3::Side;
 use crate::python::convention::Convention;
 
 /// How a conflict is drawn, as git's `merge.conflictStyle`.
@@ -84,6 +85,14 @@ pub enum Prefer {
 }
 
 impl Prefer {
+    /// The version that wins.
+    pub fn side(self) -> Side {
+        match self {
+            Self::Ours => Side::Ours,
+            Self::Theirs => Side::Theirs,
+        }
+    }
+
     pub fn from_name(value: &str) -> Option<Self> {
         match value.trim().to_ascii_lowercase().as_str() {
             "ours" => Some(Self::Ours),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use clap::Args;
-use mlmerge::core::conflicts::{self, Choice, Region, Segment};
+use mlmerge::core::conflicts::{self, Choice, ConflictRegion, Segment};
 use mlmerge::core::merge3::Merge3;
 use mlmerge::core::output;
 use mlmerge::core::render::Markers;
@@ -120,7 +120,12 @@ fn walk(segments: &mut [Segment], report: &Report, merged: &Path) -> Result<(), 
 /// The clash decision describing `region` in model terms: the one whose
 /// texts the region holds, else the one at the same position when the
 /// counts agree.
-fn describe(region: &Region, clashes: &[&Decision], index: usize, total: usize) -> Option<String> {
+fn describe(
+    region: &ConflictRegion,
+    clashes: &[&Decision],
+    index: usize,
+    total: usize,
+) -> Option<String> {
     let holds = |d: &&&Decision| {
         let inside = |side: &Option<String>, text: &str| {
             side.as_deref()
@@ -136,7 +141,13 @@ fn describe(region: &Region, clashes: &[&Decision], index: usize, total: usize) 
     found.map(|d| format!("{}: {}", d.subject, d.detail))
 }
 
-fn show(region: &Region, number: usize, total: usize, merged: &Path, subject: Option<&str>) {
+fn show(
+    region: &ConflictRegion,
+    number: usize,
+    total: usize,
+    merged: &Path,
+    subject: Option<&str>,
+) {
     println!(
         "\nClash {number} of {total} in {}{}",
         merged.display(),
@@ -160,7 +171,7 @@ fn print_side(title: &str, text: &str) {
 /// Reads answers until one is valid; `None` means quit (or end of input).
 fn ask(
     stdin: &mut impl BufRead,
-    region: &Region,
+    region: &ConflictRegion,
     merged: &Path,
 ) -> Result<Option<Choice>, CliError> {
     loop {
@@ -201,7 +212,7 @@ fn ask(
 
 /// Opens the region, markers and all, in `$EDITOR` (then `$VISUAL`, then
 /// `vi`) and returns what the person saved.
-fn edit(region: &Region, merged: &Path) -> Result<String, CliError> {
+fn edit(region: &ConflictRegion, merged: &Path) -> Result<String, CliError> {
     let editor = ["EDITOR", "VISUAL"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))

@@ -9,7 +9,7 @@ pub const DEFAULT_MARKER_SIZE: usize = 7;
 
 /// One conflict region: the sides' texts, their labels, and where it sits.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Region {
+pub struct ConflictRegion {
     /// 1-based line numbers of the opening and closing marker lines.
     pub start_line: usize,
     pub end_line: usize,
@@ -27,7 +27,7 @@ pub struct Region {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Segment {
     Text(String),
-    Conflict(Region),
+    Conflict(ConflictRegion),
 }
 
 /// What a person picked for one region.
@@ -44,7 +44,7 @@ pub enum Choice {
     Skip,
 }
 
-impl Region {
+impl ConflictRegion {
     /// The text replacing the region for `choice`; `None` for a skip or a
     /// base that was not drawn.
     pub fn resolve(&self, choice: &Choice) -> Option<String> {
@@ -124,7 +124,7 @@ pub fn parse(text: &str, size: Option<usize>) -> Vec<Segment> {
 }
 
 /// The regions of `text` only.
-pub fn regions(text: &str, size: Option<usize>) -> Vec<Region> {
+pub fn regions(text: &str, size: Option<usize>) -> Vec<ConflictRegion> {
     parse(text, size)
         .into_iter()
         .filter_map(|s| match s {
@@ -134,7 +134,12 @@ pub fn regions(text: &str, size: Option<usize>) -> Vec<Region> {
         .collect()
 }
 
-fn parse_region(lines: &[&str], open: usize, size: usize, ours_label: &str) -> Option<Region> {
+fn parse_region(
+    lines: &[&str],
+    open: usize,
+    size: usize,
+    ours_label: &str,
+) -> Option<ConflictRegion> {
     #[derive(PartialEq)]
     enum Part {
         Ours,
@@ -156,7 +161,7 @@ fn parse_region(lines: &[&str], open: usize, size: usize, ours_label: &str) -> O
                 part = Part::Base;
             }
             Part::Theirs if is('>').is_some() => {
-                return Some(Region {
+                return Some(ConflictRegion {
                     start_line: open + 1,
                     end_line: k + 1,
                     size,

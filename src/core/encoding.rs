@@ -1,4 +1,4 @@
-//! Byte-level layout of a text file: UTF-8 BOM and line endings.
+//! The encoding of a text file around its lines: UTF-8, BOM and line endings.
 //!
 //! The structured merge works on LF text without a BOM; this module strips
 //! both on the way in and puts the merged choice back on the way out, so
@@ -24,17 +24,17 @@ pub enum Eol {
 
 /// How a file is laid out on disk around its text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Layout {
+pub struct Encoding {
     pub bom: bool,
     pub eol: Eol,
 }
 
 /// A decoded file: its text with LF line endings and no BOM (borrowed from
-/// the input when nothing had to change), and its layout.
+/// the input when nothing had to change), and its encoding.
 #[derive(Clone, Debug)]
 pub struct Decoded<'a> {
     pub text: Cow<'a, str>,
-    pub layout: Layout,
+    pub encoding: Encoding,
 }
 
 /// Finds the line-ending convention of `text`.
@@ -74,16 +74,16 @@ pub fn decode(bytes: &[u8]) -> Option<Decoded<'_>> {
     };
     Some(Decoded {
         text,
-        layout: Layout { bom, eol },
+        encoding: Encoding { bom, eol },
     })
 }
 
-/// Chooses the layout of the merged file: a side that changed the BOM or
+/// Chooses the encoding of the merged file: a side that changed the BOM or
 /// the line endings wins; `None` when the line endings cannot be decided
 /// (a mixed file, or both sides converted differently).
-pub fn merge_layout(layouts: &Merge3<Layout>) -> Option<Layout> {
-    let bom = layouts.map_ref(|l| l.bom).resolve_trivial()?;
-    let eols = layouts.map_ref(|l| l.eol);
+pub fn merge_encoding(encodings: &Merge3<Encoding>) -> Option<Encoding> {
+    let bom = encodings.map_ref(|l| l.bom).resolve_trivial()?;
+    let eols = encodings.map_ref(|l| l.eol);
     if [eols.base, eols.ours, eols.theirs].contains(&Eol::Mixed) {
         return None;
     }
@@ -91,19 +91,19 @@ pub fn merge_layout(layouts: &Merge3<Layout>) -> Option<Layout> {
     let base = known(eols.base, known(eols.ours, known(eols.theirs, Eol::Lf)));
     let eol =
         Merge3::new(base, known(eols.ours, base), known(eols.theirs, base)).resolve_trivial()?;
-    Some(Layout { bom, eol })
+    Some(Encoding { bom, eol })
 }
 
-/// Puts `layout` back onto LF text (no copy when there is nothing to add).
-pub fn encode(text: String, layout: Layout) -> Vec<u8> {
-    if !layout.bom && layout.eol != Eol::Crlf {
+/// Puts `encoding` back onto LF text (no copy when there is nothing to add).
+pub fn encode(text: String, encoding: Encoding) -> Vec<u8> {
+    if !encoding.bom && encoding.eol != Eol::Crlf {
         return text.into_bytes();
     }
     let mut out = String::with_capacity(text.len() + text.len() / 16 + 3);
-    if layout.bom {
+    if encoding.bom {
         out.push_str(BOM);
     }
-    if layout.eol == Eol::Crlf {
+    if encoding.eol == Eol::Crlf {
         let mut rest = text.as_str();
         while let Some(pos) = rest.find('\n') {
             out.push_str(&rest[..pos]);
@@ -126,35 +126,35 @@ mod tests {
         let d = decode(b"\xef\xbb\xbfa\r\nb\r\n").unwrap();
         assert_eq!(d.text, "a\nb\n");
         assert_eq!(
-            d.layout,
-            Layout {
+            d.encoding,
+            Encoding {
                 bom: true,
                 eol: Eol::Crlf
             }
         );
         assert_eq!(
-            encode(d.text.into_owned(), d.layout),
+            encode(d.text.into_owned(), d.encoding),
             b"\xef\xbb\xbfa\r\nb\r\n"
         );
     }
 
     #[test]
     fn one_side_converting_wins() {
-        let lf = Layout {
+        let lf = Encoding {
             bom: false,
             eol: Eol::Lf,
         };
-        let crlf = Layout {
+        let crlf = Encoding {
             bom: false,
             eol: Eol::Crlf,
         };
-        assert_eq!(merge_layout(&Merge3::new(lf, crlf, lf)), Some(crlf));
-        assert_eq!(merge_layout(&Merge3::new(lf, lf, crlf)), Some(crlf));
-        let mixed = Layout {
+        assert_eq!(merge_encoding(&Merge3::new(lf, crlf, lf)), Some(crlf));
+        assert_eq!(merge_encoding(&Merge3::new(lf, lf, crlf)), Some(crlf));
+        let mixed = Encoding {
             bom: false,
             eol: Eol::Mixed,
         };
-        assert_eq!(merge_layout(&Merge3::new(lf, mixed, lf)), None);
+        assert_eq!(merge_encoding(&Merge3::new(lf, mixed, lf)), None);
     }
 
     #[test]

@@ -161,11 +161,7 @@ fn write_conflict(out: &mut Rendered, sides: Merge3<String>, markers: &Markers) 
     }
     if let Some(prefer) = markers.prefer {
         out.preferred += 1;
-        out.text.push_str(if prefer == Prefer::Ours {
-            &sides.ours
-        } else {
-            &sides.theirs
-        });
+        out.text.push_str(sides.get(prefer.side()));
         return;
     }
     let (lead, sides, tail) = if markers.style == ConflictStyle::Diff3 {

@@ -350,8 +350,7 @@ fn merge_source<'a>(
         .unwrap_or(SourceForm::Lines);
     if let Some(side) = texts.trivial_side() {
         let side = match side {
-            Side::Both if ctx.layout_side == Side::Theirs => Side::Theirs,
-            Side::Both => Side::Ours,
+            _ if texts.same_change() => ctx.layout_side,
             other => other,
         };
         let cell = match side {

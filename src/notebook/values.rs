@@ -55,7 +55,7 @@ impl Ctx<'_> {
     ) -> Out<'a> {
         let verbatim = match side {
             Side::Base => self.verbatim.base,
-            Side::Ours | Side::Both => self.verbatim.ours,
+            Side::Ours => self.verbatim.ours,
             Side::Theirs => self.verbatim.theirs,
         };
         Out::Raw {

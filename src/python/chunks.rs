@@ -5,21 +5,13 @@
 
 use std::ops::Range;
 
-use crate::core::merge3::Merge3;
-
-/// Which version a settled stretch comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Take {
-    Base,
-    Ours,
-    Theirs,
-}
+use crate::core::merge3::{Merge3, Side};
 
 /// One region of the line merge, with its line ranges in each version.
 #[derive(Clone, Debug)]
 pub struct LineRegion {
     /// `None` when the sides clash here.
-    pub take: Option<Take>,
+    pub take: Option<Side>,
     pub lines: Merge3<Range<usize>>,
 }
 
@@ -27,7 +19,7 @@ pub struct LineRegion {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Part {
     /// Settled by the line merge: these lines of one version.
-    Settled(Take, Range<usize>),
+    Settled(Side, Range<usize>),
     /// For the structured merge: the same stretch in each version.
     Chunk(Merge3<Range<usize>>),
 }
@@ -96,7 +88,7 @@ impl Splitter<'_> {
     fn unchanged(&self, r: usize) -> bool {
         self.regions
             .get(r)
-            .is_some_and(|x| x.take == Some(Take::Base))
+            .is_some_and(|x| x.take == Some(Side::Base))
     }
 
     fn len(&self, r: usize) -> usize {
@@ -164,13 +156,13 @@ impl Splitter<'_> {
             let region = &self.regions[r];
             let Some(take) = region.take else { continue };
             let lines = match take {
-                Take::Base => {
+                Side::Base => {
                     let lo = if r == a.r { a.d } else { 0 };
                     let hi = if r == b.r { b.d } else { self.len(r) };
                     region.lines.base.start + lo..region.lines.base.start + hi
                 }
-                Take::Ours => region.lines.ours.clone(),
-                Take::Theirs => region.lines.theirs.clone(),
+                Side::Ours => region.lines.ours.clone(),
+                Side::Theirs => region.lines.theirs.clone(),
             };
             if !lines.is_empty() {
                 parts.push(Part::Settled(take, lines));
@@ -285,7 +277,7 @@ mod tests {
         let lines = |b: Range<usize>, o: Range<usize>, t: Range<usize>| Merge3::new(b, o, t);
         let regions = vec![
             LineRegion {
-                take: Some(Take::Base),
+                take: Some(Side::Base),
                 lines: lines(0..5, 0..5, 0..5),
             },
             LineRegion {
@@ -293,7 +285,7 @@ mod tests {
                 lines: lines(5..6, 5..6, 5..6),
             },
             LineRegion {
-                take: Some(Take::Base),
+                take: Some(Side::Base),
                 lines: lines(6..10, 6..10, 6..10),
             },
         ];
@@ -307,9 +299,9 @@ mod tests {
         assert_eq!(
             parts,
             vec![
-                Part::Settled(Take::Base, 0..3),
+                Part::Settled(Side::Base, 0..3),
                 Part::Chunk(lines(3..8, 3..8, 3..8)),
-                Part::Settled(Take::Base, 8..10),
+                Part::Settled(Side::Base, 8..10),
             ]
         );
     }

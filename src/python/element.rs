@@ -17,7 +17,7 @@ const MAX_DEPTH: usize = 48;
 
 /// Two changes that cannot both be kept.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Clash {
+pub struct ElementClash {
     /// What clashes, for people: "argument `learning_rate`".
     pub what: String,
 }
@@ -54,7 +54,10 @@ pub struct ElementMerge {
 
 /// Merges three versions of one element. `nodes.ours` is the layout side:
 /// its text is kept wherever the other side changed nothing.
-pub fn merge_element(nodes: Merge3<Node<'_>>, texts: Merge3<&str>) -> Result<ElementMerge, Clash> {
+pub fn merge_element(
+    nodes: Merge3<Node<'_>>,
+    texts: Merge3<&str>,
+) -> Result<ElementMerge, ElementClash> {
     let mut m = Merger {
         texts,
         edits: Vec::new(),
@@ -143,7 +146,7 @@ impl<'t> Merger<'t> {
         side.get(node.byte_range()).unwrap_or("")
     }
 
-    fn node(&mut self, n: Merge3<Node<'_>>, depth: usize) -> Result<(), Clash> {
+    fn node(&mut self, n: Merge3<Node<'_>>, depth: usize) -> Result<(), ElementClash> {
         let tb = tokens(n.base, self.texts.base);
         let to = tokens(n.ours, self.texts.ours);
         let tt = tokens(n.theirs, self.texts.theirs);
@@ -172,12 +175,12 @@ impl<'t> Merger<'t> {
         Err(self.clash(n.ours))
     }
 
-    fn clash(&self, ours: Node<'_>) -> Clash {
+    fn clash(&self, ours: Node<'_>) -> ElementClash {
         let mut what = ours.kind().replace('_', " ");
         if let Some(name) = ours.child_by_field_name("name") {
             what = format!("`{}`", self.text(name, self.texts.ours));
         }
-        Clash { what }
+        ElementClash { what }
     }
 
     fn replace(&mut self, ours: Node<'_>, theirs: Node<'_>) {
@@ -222,7 +225,7 @@ impl<'t> Merger<'t> {
         named(&b) == named(&o) && named(&o) == named(&t) && (t == b || t == o) && !b.is_empty()
     }
 
-    fn children(&mut self, n: Merge3<Node<'_>>, depth: usize) -> Result<(), Clash> {
+    fn children(&mut self, n: Merge3<Node<'_>>, depth: usize) -> Result<(), ElementClash> {
         let (b, o, t) = (
             named_children(n.base),
             named_children(n.ours),
@@ -234,7 +237,7 @@ impl<'t> Merger<'t> {
         Ok(())
     }
 
-    fn call(&mut self, n: Merge3<Node<'_>>, depth: usize) -> Result<(), Clash> {
+    fn call(&mut self, n: Merge3<Node<'_>>, depth: usize) -> Result<(), ElementClash> {
         let field = |f: &str| {
             (
                 n.base.child_by_field_name(f),
@@ -266,13 +269,13 @@ impl<'t> Merger<'t> {
             if (new_ctor.0 && new_args.1 && !new_ctor.1)
                 || (new_ctor.1 && new_args.0 && !new_ctor.0)
             {
-                return Err(Clash {
+                return Err(ElementClash {
                     what: "the layer's constructor".into(),
                 });
             }
         }
         self.node(Merge3::new(fb, fo, ft), depth + 1)
-            .map_err(|_| Clash {
+            .map_err(|_| ElementClash {
                 what: "the layer's constructor".into(),
             })?;
         let (Some(ab), Some(ao), Some(at)) = field("arguments") else {
@@ -287,7 +290,7 @@ impl<'t> Merger<'t> {
         self.arguments(Merge3::new(ab, ao, at), depth)
     }
 
-    fn arguments(&mut self, lists: Merge3<Node<'_>>, depth: usize) -> Result<(), Clash> {
+    fn arguments(&mut self, lists: Merge3<Node<'_>>, depth: usize) -> Result<(), ElementClash> {
         let args = lists.map_ref(|l| collect_args(*l));
         let texts = self.texts;
         let keys = Merge3::new(
@@ -308,7 +311,7 @@ impl<'t> Merger<'t> {
             let o = find(&keys.ours, key).map(|i| args.ours[i]);
             let t = find(&keys.theirs, key).map(|i| args.theirs[i]);
             let tok = |a: Arg<'_>, text: &str| tokens(a.node, text);
-            let clash = || Clash {
+            let clash = || ElementClash {
                 what: key.describe(),
             };
             match (b, o, t) {
@@ -559,7 +562,7 @@ mod tests {
     use super::*;
     use crate::python::parse::parse;
 
-    fn merge(b: &str, o: &str, t: &str) -> Result<String, Clash> {
+    fn merge(b: &str, o: &str, t: &str) -> Result<String, ElementClash> {
         let (pb, po, pt) = (parse(b).unwrap(), parse(o).unwrap(), parse(t).unwrap());
         let nodes = Merge3::new(&pb, &po, &pt).map(|p| p.tree.root_node().named_child(0).unwrap());
         merge_element(nodes, Merge3::new(b, o, t))

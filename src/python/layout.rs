@@ -2,11 +2,11 @@
 //! side it came from, re-indented to where it lands, with commas placed so
 //! the list parses and the layout side's trailing-comma style kept.
 
-use crate::core::merge3::Merge3;
+use crate::core::merge3::{Merge3, Side};
 use crate::core::render::Piece;
 use crate::python::element::{indent_of, plain_text, reindent};
-use crate::python::parse::RegionKind;
-use crate::python::plan::{Inputs, Plan, Step, Which};
+use crate::python::plan::{Inputs, Plan, Step};
+use crate::python::regions::RegionKind;
 
 /// A region rendered: its pieces, and the tokens its elements must have
 /// when the result is parsed again (`None` where a merged node stands).
@@ -30,7 +30,7 @@ pub fn render_region(inputs: &Inputs<'_>, plan: &Plan) -> Result<RenderedRegion,
     };
     let mut text = String::new();
     let mut position = 0;
-    let is_element = |side: Which, j: usize| !inputs.units(side)[j].comment;
+    let is_element = |side: Side, j: usize| !inputs.units(side)[j].comment;
     // The last step holding an element (not a comment): commas stop there.
     let last = plan
         .steps
@@ -38,8 +38,8 @@ pub fn render_region(inputs: &Inputs<'_>, plan: &Plan) -> Result<RenderedRegion,
         .rposition(|step| match step {
             Step::Unit { side, index, .. } => is_element(*side, *index),
             Step::Conflict { ours, theirs, .. } => {
-                ours.iter().any(|&j| is_element(Which::Ours, j))
-                    || theirs.iter().any(|&j| is_element(Which::Theirs, j))
+                ours.iter().any(|&j| is_element(Side::Ours, j))
+                    || theirs.iter().any(|&j| is_element(Side::Theirs, j))
             }
         })
         .unwrap_or(0);
@@ -60,7 +60,7 @@ pub fn render_region(inputs: &Inputs<'_>, plan: &Plan) -> Result<RenderedRegion,
                 position += 1;
             }
             Step::Conflict { base, ours, theirs } => {
-                let side = |which: Which, js: &[usize]| -> Result<String, String> {
+                let side = |which: Side, js: &[usize]| -> Result<String, String> {
                     let mut s = String::new();
                     let last_element = js.iter().rposition(|&j| is_element(which, j));
                     for (n, &j) in js.iter().enumerate() {
@@ -71,9 +71,9 @@ pub fn render_region(inputs: &Inputs<'_>, plan: &Plan) -> Result<RenderedRegion,
                     Ok(s)
                 };
                 let sides = Merge3::new(
-                    side(Which::Base, base)?,
-                    side(Which::Ours, ours)?,
-                    side(Which::Theirs, theirs)?,
+                    side(Side::Base, base)?,
+                    side(Side::Ours, ours)?,
+                    side(Side::Theirs, theirs)?,
                 );
                 out.pieces.push(Piece::Text(std::mem::take(&mut text)));
                 out.pieces.push(Piece::Conflict(sides));
@@ -90,7 +90,7 @@ struct Renderer<'i, 'a> {
     inputs: &'i Inputs<'a>,
     lines: bool,
     /// The side whose frame (indentation, leads, trailing comma) is kept.
-    layout: Which,
+    frame_side: Side,
     indent: String,
     trailing_comma: bool,
     commas: bool,
@@ -102,14 +102,14 @@ impl<'i, 'a> Renderer<'i, 'a> {
         let lines = line_mode(inputs);
         let reformatted_theirs = r.ours.lines.is_some() == r.base.lines.is_some()
             && r.theirs.lines.is_some() != r.base.lines.is_some();
-        let layout = if !lines && reformatted_theirs {
-            Which::Theirs
+        let frame_side = if !lines && reformatted_theirs {
+            Side::Theirs
         } else {
-            Which::Ours
+            Side::Ours
         };
         // Indentation and trailing comma merge as values: a side that
         // changed them (a formatter) wins; with no change, ours.
-        let frame = |side: Which| {
+        let frame = |side: Side| {
             let units = inputs.units(side);
             let text = inputs.text(side);
             let indent = units
@@ -118,13 +118,13 @@ impl<'i, 'a> Renderer<'i, 'a> {
             let last_element = units.iter().rev().find(|u| !u.comment);
             (indent, last_element.map(|u| u.comma.is_some()))
         };
-        let (b, o, t) = (frame(Which::Base), frame(Which::Ours), frame(Which::Theirs));
+        let (b, o, t) = (frame(Side::Base), frame(Side::Ours), frame(Side::Theirs));
         let indent = pick(b.0, o.0, t.0).unwrap_or_default();
         let trailing_comma = pick(b.1, o.1, t.1).unwrap_or(false);
         Renderer {
             inputs,
             lines,
-            layout,
+            frame_side,
             indent,
             trailing_comma,
             commas: r.ours.kind == RegionKind::List,
@@ -133,7 +133,7 @@ impl<'i, 'a> Renderer<'i, 'a> {
 
     fn unit(
         &self,
-        side: Which,
+        side: Side,
         index: usize,
         body: Option<&[Piece]>,
         position: usize,
@@ -194,27 +194,27 @@ impl<'i, 'a> Renderer<'i, 'a> {
     /// start, the element's own where it keeps its place, else the usual one.
     fn lead<'s>(
         &'s self,
-        side: Which,
+        side: Side,
         index: usize,
         position: usize,
         own_lead: &'s str,
     ) -> std::borrow::Cow<'s, str> {
         if position == 0 {
             self.first_lead().into()
-        } else if (side == self.layout && index > 0) || own_lead.contains('#') {
+        } else if (side == self.frame_side && index > 0) || own_lead.contains('#') {
             own_lead.into()
         } else {
             self.typical_lead().into()
         }
     }
 
-    fn layout_units(&self) -> &[crate::python::parse::Unit] {
-        self.inputs.units(self.layout)
+    fn layout_units(&self) -> &[crate::python::regions::Unit] {
+        self.inputs.units(self.frame_side)
     }
 
     fn lead_of(&self, k: usize) -> Option<String> {
         let u = self.layout_units().get(k)?;
-        Some(self.inputs.text(self.layout)[u.span.start..u.body.start].to_string())
+        Some(self.inputs.text(self.frame_side)[u.span.start..u.body.start].to_string())
     }
 
     fn first_lead(&self) -> String {
@@ -237,11 +237,11 @@ impl<'i, 'a> Renderer<'i, 'a> {
         if self.lines {
             return String::new();
         }
-        let region = match self.layout {
-            Which::Theirs => self.inputs.regions.theirs,
+        let region = match self.frame_side {
+            Side::Theirs => self.inputs.regions.theirs,
             _ => self.inputs.regions.ours,
         };
-        let text = self.inputs.text(self.layout);
+        let text = self.inputs.text(self.frame_side);
         let from = region
             .units
             .last()

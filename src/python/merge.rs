@@ -6,15 +6,16 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::core::line_merge::merge_lines;
-use crate::core::merge3::Merge3;
+use crate::core::merge3::{Merge3, Side};
 use crate::core::render::{render, Markers, Piece};
 use crate::decisions::{Decision, DecisionKind, Report};
 use crate::pipeline::Structured;
-use crate::python::chunks::{paragraph_starts, split, LineRegion, Part, Take};
+use crate::python::chunks::{paragraph_starts, split, LineRegion, Part};
 use crate::python::layout::{line_mode, render_region};
-use crate::python::parse::{parse, Parsed, Region, RegionKind};
+use crate::python::parse::{parse, Parsed};
 use crate::python::plan::{plan, Inputs};
 use crate::python::reformat::{merge_reformatted, tokens_in};
+use crate::python::regions::{Region, RegionKind};
 use crate::settings::MergeOptions;
 
 /// Merges three Python sources (LF, no BOM): the line merge settles what
@@ -42,9 +43,9 @@ pub fn merge(
             use similar::MergeResolution::*;
             let take = match r.resolution() {
                 Conflict => None,
-                Ours | Both => Some(Take::Ours),
-                Theirs => Some(Take::Theirs),
-                _ => Some(Take::Base),
+                Ours | Both => Some(Side::Ours),
+                Theirs => Some(Side::Theirs),
+                _ => Some(Side::Base),
             };
             LineRegion {
                 take,
@@ -60,12 +61,7 @@ pub fn merge(
     for part in parts {
         match part {
             Part::Settled(take, range) => {
-                let source = match take {
-                    Take::Base => &lines.base,
-                    Take::Ours => &lines.ours,
-                    Take::Theirs => &lines.theirs,
-                };
-                pieces.push(Piece::Text(source[range].concat()));
+                pieces.push(Piece::Text(lines.get(take)[range].concat()));
             }
             Part::Chunk(ranges) => {
                 let chunk = Merge3::new(

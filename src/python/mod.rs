@@ -14,5 +14,6 @@ pub mod merge;
 pub mod parse;
 pub mod plan;
 pub mod reformat;
+pub mod regions;
 
 pub use merge::merge;

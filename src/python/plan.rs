@@ -5,21 +5,14 @@
 
 use std::collections::HashSet;
 
-use crate::core::merge3::Merge3;
+use crate::core::merge3::{Merge3, Side};
 use crate::core::render::Piece;
 use crate::decisions::{Decision, DecisionKind};
 use crate::python::align::{align, Alignment, Key};
 use crate::python::convention::order_by_convention;
-use crate::python::element::{merge_element, Clash, ElementMerge};
-use crate::python::parse::{Parsed, Region, Unit};
-
-/// One of the three versions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Which {
-    Base,
-    Ours,
-    Theirs,
-}
+use crate::python::element::{merge_element, ElementClash, ElementMerge};
+use crate::python::parse::Parsed;
+use crate::python::regions::{Region, Unit};
 
 /// One step of the merged list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,7 +20,7 @@ pub enum Step {
     /// A side's element, with a merged text for its node when both sides
     /// changed it (holding a conflict piece where one argument clashes).
     Unit {
-        side: Which,
+        side: Side,
         index: usize,
         body: Option<Vec<Piece>>,
     },
@@ -86,24 +79,16 @@ pub struct Inputs<'a> {
 }
 
 impl Inputs<'_> {
-    pub fn units(&self, side: Which) -> &[Unit] {
-        match side {
-            Which::Base => &self.regions.base.units,
-            Which::Ours => &self.regions.ours.units,
-            Which::Theirs => &self.regions.theirs.units,
-        }
+    pub fn units(&self, side: Side) -> &[Unit] {
+        &self.regions.get(side).units
     }
 
-    pub fn text(&self, side: Which) -> &str {
-        match side {
-            Which::Base => self.parsed.base.text,
-            Which::Ours => self.parsed.ours.text,
-            Which::Theirs => self.parsed.theirs.text,
-        }
+    pub fn text(&self, side: Side) -> &str {
+        self.parsed.get(side).text
     }
 
     /// The element's text, its separating comma left out.
-    fn unit_text(&self, side: Which, i: usize) -> String {
+    fn unit_text(&self, side: Side, i: usize) -> String {
         let unit = &self.units(side)[i];
         let text = self.text(side);
         let body = &text[unit.body.clone()];
@@ -122,7 +107,7 @@ impl Inputs<'_> {
         )
     }
 
-    fn name(&self, side: Which, i: usize) -> String {
+    fn name(&self, side: Side, i: usize) -> String {
         let unit = &self.units(side)[i];
         if unit.comment {
             return format!("comment `{}`", &self.text(side)[unit.body.clone()]);
@@ -150,7 +135,7 @@ impl Inputs<'_> {
 
 /// Plans the merge of one region.
 pub fn plan(inputs: &Inputs<'_>) -> Plan {
-    let keys = |side: Which| -> Vec<Key<'_>> {
+    let keys = |side: Side| -> Vec<Key<'_>> {
         inputs
             .units(side)
             .iter()
@@ -160,13 +145,9 @@ pub fn plan(inputs: &Inputs<'_>) -> Plan {
             })
             .collect()
     };
-    let base_keys = keys(Which::Base);
-    let ours = side_view(inputs, Which::Ours, align(&base_keys, &keys(Which::Ours)));
-    let theirs = side_view(
-        inputs,
-        Which::Theirs,
-        align(&base_keys, &keys(Which::Theirs)),
-    );
+    let base_keys = keys(Side::Base);
+    let ours = side_view(inputs, Side::Ours, align(&base_keys, &keys(Side::Ours)));
+    let theirs = side_view(inputs, Side::Theirs, align(&base_keys, &keys(Side::Theirs)));
     Planner {
         inputs,
         ours,
@@ -177,8 +158,8 @@ pub fn plan(inputs: &Inputs<'_>) -> Plan {
     .run()
 }
 
-fn side_view(inputs: &Inputs<'_>, side: Which, alignment: Alignment) -> SideView {
-    let n = inputs.units(Which::Base).len();
+fn side_view(inputs: &Inputs<'_>, side: Side, alignment: Alignment) -> SideView {
+    let n = inputs.units(Side::Base).len();
     let m = inputs.units(side).len();
     let mut base_of = vec![None; m];
     for (i, p) in alignment.partner.iter().enumerate() {
@@ -204,14 +185,14 @@ fn side_view(inputs: &Inputs<'_>, side: Which, alignment: Alignment) -> SideView
             // The same constructor under a new name= is a change, not a replacement.
             Some(j)
                 if alignment.replaced[i]
-                    && inputs.units(Which::Base)[i].ctor != inputs.units(side)[j].ctor =>
+                    && inputs.units(Side::Base)[i].ctor != inputs.units(side)[j].ctor =>
             {
                 State::Replaced(j)
             }
-            Some(j) if inputs.unit_text(Which::Base, i) == inputs.unit_text(side, j) => {
+            Some(j) if inputs.unit_text(Side::Base, i) == inputs.unit_text(side, j) => {
                 State::Same(j)
             }
-            Some(j) if inputs.units(Which::Base)[i].tokens == inputs.units(side)[j].tokens => {
+            Some(j) if inputs.units(Side::Base)[i].tokens == inputs.units(side)[j].tokens => {
                 State::Format(j)
             }
             Some(j) => State::Changed(j),
@@ -251,12 +232,12 @@ struct Planner<'a, 'i> {
     ours: SideView,
     theirs: SideView,
     plan: Plan,
-    emitted: HashSet<(Which, usize)>,
+    emitted: HashSet<(Side, usize)>,
 }
 
 impl Planner<'_, '_> {
-    fn view(&self, side: Which) -> &SideView {
-        if side == Which::Ours {
+    fn view(&self, side: Side) -> &SideView {
+        if side == Side::Ours {
             &self.ours
         } else {
             &self.theirs
@@ -264,7 +245,7 @@ impl Planner<'_, '_> {
     }
 
     fn run(mut self) -> Plan {
-        let n = self.inputs.units(Which::Base).len();
+        let n = self.inputs.units(Side::Base).len();
         let blocks = self.blocks();
         let mut g = 0;
         while g <= n {
@@ -284,16 +265,16 @@ impl Planner<'_, '_> {
     }
 
     /// Reordered spans: (lo, hi, owner); owner `None` when both reordered.
-    fn blocks(&self) -> Vec<(usize, usize, Option<Which>)> {
-        let mut all: Vec<(usize, usize, Option<Which>)> = Vec::new();
-        for (side, view) in [(Which::Ours, &self.ours), (Which::Theirs, &self.theirs)] {
+    fn blocks(&self) -> Vec<(usize, usize, Option<Side>)> {
+        let mut all: Vec<(usize, usize, Option<Side>)> = Vec::new();
+        for (side, view) in [(Side::Ours, &self.ours), (Side::Theirs, &self.theirs)] {
             for &(lo, hi) in &view.blocks {
                 let (lo, hi) = self.close_block(lo, hi);
                 all.push((lo, hi, Some(side)));
             }
         }
         all.sort_by_key(|b| (b.0, b.1));
-        let mut out: Vec<(usize, usize, Option<Which>)> = Vec::new();
+        let mut out: Vec<(usize, usize, Option<Side>)> = Vec::new();
         for (lo, hi, owner) in all {
             match out.last_mut() {
                 Some(last) if lo < last.1 => {
@@ -312,7 +293,7 @@ impl Planner<'_, '_> {
     fn close_block(&self, mut lo: usize, mut hi: usize) -> (usize, usize) {
         for _ in 0..64 {
             let (mut new_lo, mut new_hi) = (lo, hi);
-            for side in [Which::Ours, Which::Theirs] {
+            for side in [Side::Ours, Side::Theirs] {
                 let range = self.side_range(side, lo, hi);
                 for (i, state) in self.view(side).states.iter().enumerate() {
                     if let Some(j) = state.index().or_else(|| self.moved_to(side, i)) {
@@ -331,7 +312,7 @@ impl Planner<'_, '_> {
         (lo, hi)
     }
 
-    fn moved_to(&self, side: Which, i: usize) -> Option<usize> {
+    fn moved_to(&self, side: Side, i: usize) -> Option<usize> {
         self.view(side)
             .alignment
             .moves
@@ -341,7 +322,7 @@ impl Planner<'_, '_> {
     }
 
     /// The side's elements that stand for base elements lo..hi.
-    fn side_range(&self, side: Which, lo: usize, hi: usize) -> std::ops::Range<usize> {
+    fn side_range(&self, side: Side, lo: usize, hi: usize) -> std::ops::Range<usize> {
         let view = self.view(side);
         let mut members: Vec<usize> = (lo..hi)
             .filter_map(|i| view.states[i].index().or_else(|| self.moved_to(side, i)))
@@ -355,8 +336,8 @@ impl Planner<'_, '_> {
         }
     }
 
-    fn block(&mut self, lo: usize, hi: usize, owner: Option<Which>) {
-        let other_untouched = |other: Which| {
+    fn block(&mut self, lo: usize, hi: usize, owner: Option<Side>) {
+        let other_untouched = |other: Side| {
             let view = self.view(other);
             (lo..hi).all(|i| matches!(view.states[i], State::Same(_)))
                 && (lo + 1..hi).all(|g| view.inserted[g].is_empty())
@@ -368,14 +349,14 @@ impl Planner<'_, '_> {
                     self.push_unit(side, j, None);
                 }
                 self.decide(
-                    DecisionKind::for_side(side),
+                    DecisionKind::took(side),
                     &subject,
-                    format!("reordered by {}", side_name(side)),
+                    format!("reordered by {}", side.name()),
                 );
             }
             _ => {
-                let ours: Vec<usize> = self.side_range(Which::Ours, lo, hi).collect();
-                let theirs: Vec<usize> = self.side_range(Which::Theirs, lo, hi).collect();
+                let ours: Vec<usize> = self.side_range(Side::Ours, lo, hi).collect();
+                let theirs: Vec<usize> = self.side_range(Side::Theirs, lo, hi).collect();
                 self.clash(&subject, "one side reordered these layers while the other changed them or inserted between them", lo..hi, ours, theirs);
             }
         }
@@ -385,39 +366,39 @@ impl Planner<'_, '_> {
         let ours: Vec<usize> = self.ours.inserted[g]
             .iter()
             .copied()
-            .filter(|&j| !self.emitted.contains(&(Which::Ours, j)))
+            .filter(|&j| !self.emitted.contains(&(Side::Ours, j)))
             .collect();
         let theirs: Vec<usize> = self.theirs.inserted[g]
             .iter()
             .copied()
-            .filter(|&j| !self.emitted.contains(&(Which::Theirs, j)))
+            .filter(|&j| !self.emitted.contains(&(Side::Theirs, j)))
             .collect();
         let place = self.place(g);
         if theirs.is_empty() || ours.is_empty() {
             let (side, units) = if theirs.is_empty() {
-                (Which::Ours, ours)
+                (Side::Ours, ours)
             } else {
-                (Which::Theirs, theirs)
+                (Side::Theirs, theirs)
             };
             for j in units {
                 let name = self.inputs.name(side, j);
                 self.push_unit(side, j, None);
                 self.decide(
-                    DecisionKind::for_side(side),
+                    DecisionKind::took(side),
                     &format!("layer {name}"),
-                    format!("inserted by {} {place}", side_name(side)),
+                    format!("inserted by {} {place}", side.name()),
                 );
             }
             return;
         }
-        let tokens = |side: Which, js: &[usize]| {
+        let tokens = |side: Side, js: &[usize]| {
             js.iter()
                 .map(|&j| self.inputs.units(side)[j].tokens.clone())
                 .collect::<Vec<_>>()
         };
-        if tokens(Which::Ours, &ours) == tokens(Which::Theirs, &theirs) {
+        if tokens(Side::Ours, &ours) == tokens(Side::Theirs, &theirs) {
             for j in ours {
-                self.push_unit(Which::Ours, j, None);
+                self.push_unit(Side::Ours, j, None);
             }
             self.decide(
                 DecisionKind::TookBoth,
@@ -426,7 +407,7 @@ impl Planner<'_, '_> {
             );
             return;
         }
-        let ctors = |side: Which, js: &[usize]| {
+        let ctors = |side: Side, js: &[usize]| {
             js.iter()
                 .map(|&j| self.inputs.units(side)[j].ctor.clone())
                 .collect::<Vec<_>>()
@@ -436,8 +417,8 @@ impl Planner<'_, '_> {
         } else {
             order_by_convention(
                 self.inputs.convention,
-                &ctors(Which::Ours, &ours),
-                &ctors(Which::Theirs, &theirs),
+                &ctors(Side::Ours, &ours),
+                &ctors(Side::Theirs, &theirs),
             )
         };
         match order {
@@ -446,9 +427,9 @@ impl Planner<'_, '_> {
                     .iter()
                     .map(|&(from_ours, k)| {
                         let (side, j) = if from_ours {
-                            (Which::Ours, ours[k])
+                            (Side::Ours, ours[k])
                         } else {
-                            (Which::Theirs, theirs[k])
+                            (Side::Theirs, theirs[k])
                         };
                         self.push_unit(side, j, None);
                         self.inputs.name(side, j)
@@ -478,16 +459,16 @@ impl Planner<'_, '_> {
         if g == 0 {
             "at the start".into()
         } else {
-            format!("after layer {} {}", g, self.inputs.name(Which::Base, g - 1))
+            format!("after layer {} {}", g, self.inputs.name(Side::Base, g - 1))
         }
     }
 
     fn element(&mut self, i: usize) {
         let (o, t) = (self.ours.states[i], self.theirs.states[i]);
-        let name = self.inputs.name(Which::Base, i);
+        let name = self.inputs.name(Side::Base, i);
         let subject = format!("layer {} {name}", i + 1);
         if let Some(jo) = self.same_change(o, t) {
-            self.push_unit(Which::Ours, jo, None);
+            self.push_unit(Side::Ours, jo, None);
             self.decide(
                 DecisionKind::TookBoth,
                 &subject,
@@ -497,11 +478,11 @@ impl Planner<'_, '_> {
         }
         use State::*;
         match (o, t) {
-            (Same(j), Same(_)) | (Format(j), Format(_)) => self.push_unit(Which::Ours, j, None),
-            (Same(_), Format(j)) => self.push_unit(Which::Theirs, j, None),
-            (Format(j), Same(_)) => self.push_unit(Which::Ours, j, None),
+            (Same(j), Same(_)) | (Format(j), Format(_)) => self.push_unit(Side::Ours, j, None),
+            (Same(_), Format(j)) => self.push_unit(Side::Theirs, j, None),
+            (Format(j), Same(_)) => self.push_unit(Side::Ours, j, None),
             (Same(_), Changed(j)) => {
-                self.push_unit(Which::Theirs, j, None);
+                self.push_unit(Side::Theirs, j, None);
                 self.decide(
                     DecisionKind::TookTheirs,
                     &subject,
@@ -509,7 +490,7 @@ impl Planner<'_, '_> {
                 );
             }
             (Changed(j), Same(_)) => {
-                self.push_unit(Which::Ours, j, None);
+                self.push_unit(Side::Ours, j, None);
                 self.decide(DecisionKind::TookOurs, &subject, "changed by ours".into());
             }
             (Deleted, Deleted) => {
@@ -538,15 +519,15 @@ impl Planner<'_, '_> {
                 vec![],
             ),
             (Replaced(j), Same(_) | Format(_) | Deleted) => {
-                self.push_unit(Which::Ours, j, None);
-                let detail = format!("replaced by ours with {}", self.inputs.name(Which::Ours, j));
+                self.push_unit(Side::Ours, j, None);
+                let detail = format!("replaced by ours with {}", self.inputs.name(Side::Ours, j));
                 self.decide(DecisionKind::TookOurs, &subject, detail);
             }
             (Same(_) | Format(_) | Deleted, Replaced(j)) => {
-                self.push_unit(Which::Theirs, j, None);
+                self.push_unit(Side::Theirs, j, None);
                 let detail = format!(
                     "replaced by theirs with {}",
-                    self.inputs.name(Which::Theirs, j)
+                    self.inputs.name(Side::Theirs, j)
                 );
                 self.decide(DecisionKind::TookTheirs, &subject, detail);
             }
@@ -555,9 +536,9 @@ impl Planner<'_, '_> {
                     "one side replaced the layer, the other changed or replaced it differently";
                 self.clash(&subject, detail, i..i + 1, vec![jo], vec![jt]);
             }
-            (Format(jo), Changed(jt)) => self.merge_both(i, jo, jt, Which::Ours, &subject),
-            (Changed(jo), Format(jt)) => self.merge_both(i, jo, jt, Which::Theirs, &subject),
-            (Changed(jo), Changed(jt)) => self.merge_both(i, jo, jt, Which::Ours, &subject),
+            (Format(jo), Changed(jt)) => self.merge_both(i, jo, jt, Side::Ours, &subject),
+            (Changed(jo), Format(jt)) => self.merge_both(i, jo, jt, Side::Theirs, &subject),
+            (Changed(jo), Changed(jt)) => self.merge_both(i, jo, jt, Side::Ours, &subject),
         }
     }
 
@@ -566,8 +547,8 @@ impl Planner<'_, '_> {
         use State::*;
         match (ours, theirs) {
             (Changed(jo) | Replaced(jo), Changed(jt) | Replaced(jt))
-                if self.inputs.units(Which::Ours)[jo].tokens
-                    == self.inputs.units(Which::Theirs)[jt].tokens =>
+                if self.inputs.units(Side::Ours)[jo].tokens
+                    == self.inputs.units(Side::Theirs)[jt].tokens =>
             {
                 Some(jo)
             }
@@ -576,14 +557,14 @@ impl Planner<'_, '_> {
     }
 
     /// Both sides changed base element i: merge argument by argument into
-    /// the `layout` side's text.
-    fn merge_both(&mut self, i: usize, jo: usize, jt: usize, layout: Which, subject: &str) {
-        match self.merge_nodes(i, jo, jt, layout) {
+    /// the `kept` side's text.
+    fn merge_both(&mut self, i: usize, jo: usize, jt: usize, kept: Side, subject: &str) {
+        match self.merge_nodes(i, jo, jt, kept) {
             Ok(merged) => {
-                let (index, other_side) = if layout == Which::Ours {
-                    (jo, Which::Theirs)
+                let (index, other_side) = if kept == Side::Ours {
+                    (jo, Side::Theirs)
                 } else {
-                    (jt, Which::Ours)
+                    (jt, Side::Ours)
                 };
                 let ElementMerge {
                     pieces,
@@ -593,23 +574,23 @@ impl Planner<'_, '_> {
                 if !clashes.is_empty() {
                     let detail = format!("both changed {}", clashes.join(", "));
                     let (ours, theirs) = (
-                        self.inputs.unit_text(Which::Ours, jo),
-                        self.inputs.unit_text(Which::Theirs, jt),
+                        self.inputs.unit_text(Side::Ours, jo),
+                        self.inputs.unit_text(Side::Theirs, jt),
                     );
                     self.plan
                         .decisions
                         .push(Decision::clash(subject, detail, &ours, &theirs));
                 }
-                self.push_unit(layout, index, Some(pieces));
+                self.push_unit(kept, index, Some(pieces));
                 if taken.is_empty() && !clashes.is_empty() {
                     return;
                 }
                 let detail = if taken.is_empty() {
-                    format!("kept the layout of {}", side_name(layout))
+                    format!("kept the layout of {}", kept.name())
                 } else {
                     format!(
                         "combined with {}' changes: {}",
-                        side_name(other_side),
+                        other_side.name(),
                         taken.join(", ")
                     )
                 };
@@ -630,31 +611,24 @@ impl Planner<'_, '_> {
         i: usize,
         jo: usize,
         jt: usize,
-        layout: Which,
-    ) -> Result<ElementMerge, Clash> {
+        kept: Side,
+    ) -> Result<ElementMerge, ElementClash> {
         let inputs = self.inputs;
-        let node = |side: Which, j: usize| {
-            let parsed = match side {
-                Which::Base => inputs.parsed.base,
-                Which::Ours => inputs.parsed.ours,
-                Which::Theirs => inputs.parsed.theirs,
-            };
-            parsed.node(&inputs.units(side)[j].body)
-        };
-        let missing = || Clash {
+        let node = |side: Side, j: usize| inputs.parsed.get(side).node(&inputs.units(side)[j].body);
+        let missing = || ElementClash {
             what: "the layer".into(),
         };
         let (b, o, t) = (
-            node(Which::Base, i).ok_or_else(missing)?,
-            node(Which::Ours, jo).ok_or_else(missing)?,
-            node(Which::Theirs, jt).ok_or_else(missing)?,
+            node(Side::Base, i).ok_or_else(missing)?,
+            node(Side::Ours, jo).ok_or_else(missing)?,
+            node(Side::Theirs, jt).ok_or_else(missing)?,
         );
         let texts = Merge3::new(
-            inputs.text(Which::Base),
-            inputs.text(Which::Ours),
-            inputs.text(Which::Theirs),
+            inputs.text(Side::Base),
+            inputs.text(Side::Ours),
+            inputs.text(Side::Theirs),
         );
-        if layout == Which::Ours {
+        if kept == Side::Ours {
             return merge_element(Merge3::new(b, o, t), texts);
         }
         // Merged into theirs' layout: conflict sides come back swapped.
@@ -675,7 +649,7 @@ impl Planner<'_, '_> {
         ours: Vec<usize>,
         theirs: Vec<usize>,
     ) {
-        let show = |side: Which, js: &[usize]| {
+        let show = |side: Side, js: &[usize]| {
             js.iter()
                 .map(|&j| self.inputs.unit_text(side, j))
                 .collect::<Vec<_>>()
@@ -684,15 +658,15 @@ impl Planner<'_, '_> {
         let decision = Decision::clash(
             subject,
             detail,
-            &show(Which::Ours, &ours),
-            &show(Which::Theirs, &theirs),
+            &show(Side::Ours, &ours),
+            &show(Side::Theirs, &theirs),
         );
         self.plan.decisions.push(decision);
         for &j in &ours {
-            self.emitted.insert((Which::Ours, j));
+            self.emitted.insert((Side::Ours, j));
         }
         for &j in &theirs {
-            self.emitted.insert((Which::Theirs, j));
+            self.emitted.insert((Side::Theirs, j));
         }
         self.plan.steps.push(Step::Conflict {
             base: base.collect(),
@@ -701,7 +675,7 @@ impl Planner<'_, '_> {
         });
     }
 
-    fn push_unit(&mut self, side: Which, index: usize, body: Option<Vec<Piece>>) {
+    fn push_unit(&mut self, side: Side, index: usize, body: Option<Vec<Piece>>) {
         self.emitted.insert((side, index));
         self.plan.steps.push(Step::Unit { side, index, body });
     }
@@ -713,28 +687,10 @@ impl Planner<'_, '_> {
     }
 }
 
-fn other(side: Which) -> Which {
-    if side == Which::Ours {
-        Which::Theirs
+fn other(side: Side) -> Side {
+    if side == Side::Ours {
+        Side::Theirs
     } else {
-        Which::Ours
-    }
-}
-
-fn side_name(side: Which) -> &'static str {
-    match side {
-        Which::Base => "base",
-        Which::Ours => "ours",
-        Which::Theirs => "theirs",
-    }
-}
-
-impl DecisionKind {
-    fn for_side(side: Which) -> Self {
-        if side == Which::Theirs {
-            Self::TookTheirs
-        } else {
-            Self::TookOurs
-        }
+        Side::Ours
     }
 }

@@ -14,7 +14,7 @@ use crate::core::conflicts;
 use crate::core::kind::detect;
 use crate::core::merge3::Merge3;
 use crate::decisions::Report;
-use crate::git::journal::{self, Entry};
+use crate::git::journal::{self, JournalEntry};
 use crate::git::stages::{self, ConflictedFile};
 use crate::pipeline::{self, MergeOutcome};
 use crate::settings::MergeOptions;
@@ -87,7 +87,7 @@ impl FileState {
 
 /// One side of the merge.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Side {
+pub struct SideCommit {
     /// What the user calls it: a branch, `MERGE_HEAD`, a revision.
     pub label: String,
     pub commit: String,
@@ -135,8 +135,8 @@ pub struct ResolvedFile {
 #[derive(Clone, Debug, PartialEq)]
 pub struct RepoReport {
     pub operation: Operation,
-    pub ours: Option<Side>,
-    pub theirs: Option<Side>,
+    pub ours: Option<SideCommit>,
+    pub theirs: Option<SideCommit>,
     pub base: Option<String>,
     pub conflicted: Vec<FileReport>,
     pub resolved: Vec<ResolvedFile>,
@@ -148,7 +148,7 @@ impl RepoReport {
     }
 
     pub fn to_json(&self) -> Value {
-        let side = |s: &Option<Side>| {
+        let side = |s: &Option<SideCommit>| {
             s.as_ref()
                 .map(|s| json!({"label": s.label, "commit": s.commit, "summary": s.summary}))
         };
@@ -288,7 +288,7 @@ fn last_merge(repo: &Repository, head: Option<&Commit>) -> RepoReport {
         return report;
     };
     let first_id = Some(first.id().to_string());
-    let in_head = |e: &Entry| {
+    let in_head = |e: &JournalEntry| {
         tree.get_path(Path::new(&e.path))
             .is_ok_and(|t| t.id().to_string() == e.result)
     };
@@ -306,7 +306,7 @@ fn last_merge(repo: &Repository, head: Option<&Commit>) -> RepoReport {
     report
 }
 
-fn resolved_from_entry(e: Entry) -> ResolvedFile {
+fn resolved_from_entry(e: JournalEntry) -> ResolvedFile {
     ResolvedFile {
         path: e.path,
         kind: e.kind,
@@ -323,7 +323,7 @@ fn index_holds(index: &git2::Index, path: &str, blob: &str) -> bool {
         .is_some_and(|e| e.id.to_string() == blob)
 }
 
-fn side(repo: &Repository, commit: &Commit, label: Option<&str>) -> Side {
+fn side(repo: &Repository, commit: &Commit, label: Option<&str>) -> SideCommit {
     let label = label.map(str::to_string).unwrap_or_else(|| {
         repo.head()
             .ok()
@@ -331,7 +331,7 @@ fn side(repo: &Repository, commit: &Commit, label: Option<&str>) -> Side {
             .map(|h| String::from_utf8_lossy(h.shorthand_bytes()).into_owned())
             .unwrap_or_else(|| "HEAD".into())
     });
-    Side {
+    SideCommit {
         label,
         commit: commit.id().to_string(),
         summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned(),
@@ -467,7 +467,7 @@ fn scan_markers(report: &mut FileReport, path: &Path) {
     }
 }
 
-fn set_markers(report: &mut FileReport, found: &[conflicts::Region], place: &'static str) {
+fn set_markers(report: &mut FileReport, found: &[conflicts::ConflictRegion], place: &'static str) {
     report.markers_in = Some(place);
     report.markers = found
         .iter()

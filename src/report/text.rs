@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use super::analysis::{FileReport, Operation, RepoReport, ResolvedFile, Side};
+use super::analysis::{FileReport, Operation, RepoReport, ResolvedFile, SideCommit};
 
 /// At most this many lines of a clash side are quoted.
 const QUOTED_LINES: usize = 3;
@@ -78,7 +78,7 @@ pub fn render(report: &RepoReport, color: bool) -> String {
 }
 
 fn heading(out: &mut String, report: &RepoReport, paint: &Paint) {
-    let side = |s: &Option<Side>| match s {
+    let side = |s: &Option<SideCommit>| match s {
         Some(s) => format!("{} ({} \"{}\")", s.label, short(&s.commit), s.summary),
         None => "?".into(),
     };
