@@ -4,7 +4,8 @@
 
 use crate::core::merge3::{Merge3, Side};
 use crate::core::render::Piece;
-use crate::python::element::{indent_of, plain_text, reindent};
+use crate::python::element::plain_text;
+use crate::python::indent::{indent_of, reindent};
 use crate::python::plan::{Inputs, Plan, Step};
 use crate::python::regions::RegionKind;
 

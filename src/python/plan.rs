@@ -1,18 +1,24 @@
 //! The three-way merge of one region's element list (merge-rules §2):
 //! inserts, deletes, argument changes, moves, and same-place insertions
 //! ordered by the ML convention. Produces a plan of which side's element
-//! goes where; [`crate::python::layout`] turns the plan into text.
+//! goes where; [`crate::python::layout`] turns the plan into text. How each
+//! side fared is in [`view`]; an element both sides changed merges in
+//! [`both`]; what the plan reads is [`Inputs`].
+
+mod both;
+mod inputs;
+mod view;
 
 use std::collections::HashSet;
 
-use crate::core::merge3::{Merge3, Side};
+use self::view::{side_view, SideView, State};
+use crate::core::merge3::Side;
 use crate::core::render::Piece;
 use crate::decisions::{Decision, DecisionKind};
-use crate::python::align::{align, Alignment, Key};
+use crate::python::align::{align, Key};
 use crate::python::convention::order_by_convention;
-use crate::python::element::{merge_element, ElementClash, ElementMerge};
-use crate::python::parse::Parsed;
-use crate::python::regions::{Region, Unit};
+
+pub use self::inputs::Inputs;
 
 /// One step of the merged list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,100 +45,6 @@ pub struct Plan {
     pub decisions: Vec<Decision>,
 }
 
-/// How an element of the base fared on one side.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum State {
-    Same(usize),
-    /// Same tokens, other layout.
-    Format(usize),
-    Changed(usize),
-    /// Another layer in its place (other constructor or `name=`).
-    Replaced(usize),
-    Deleted,
-}
-
-impl State {
-    fn index(self) -> Option<usize> {
-        match self {
-            Self::Same(j) | Self::Format(j) | Self::Changed(j) | Self::Replaced(j) => Some(j),
-            Self::Deleted => None,
-        }
-    }
-}
-
-/// A side's view of the base: states of base elements, insertions per gap.
-struct SideView {
-    states: Vec<State>,
-    /// Side elements inserted before base element g (g = n: at the end).
-    inserted: Vec<Vec<usize>>,
-    /// Base ranges a side reordered.
-    blocks: Vec<(usize, usize)>,
-    alignment: Alignment,
-}
-
-/// Everything a region merge reads.
-pub struct Inputs<'a> {
-    pub parsed: Merge3<&'a Parsed<'a>>,
-    pub regions: Merge3<&'a Region>,
-    pub strict: bool,
-    pub convention: &'a crate::python::convention::Convention,
-}
-
-impl Inputs<'_> {
-    pub fn units(&self, side: Side) -> &[Unit] {
-        &self.regions.get(side).units
-    }
-
-    pub fn text(&self, side: Side) -> &str {
-        self.parsed.get(side).text
-    }
-
-    /// The element's text, its separating comma left out.
-    fn unit_text(&self, side: Side, i: usize) -> String {
-        let unit = &self.units(side)[i];
-        let text = self.text(side);
-        let body = &text[unit.body.clone()];
-        // Compare the element with its comments, not with its separator.
-        let lead = &text[unit.span.start..unit.body.start];
-        let trail = unit
-            .comma
-            .as_ref()
-            .map_or(&text[unit.body.end..unit.span.end], |c| {
-                &text[c.end..unit.span.end]
-            });
-        format!(
-            "{}{body}{}",
-            lead.trim_start_matches([' ', '\t', '\n']),
-            trail
-        )
-    }
-
-    fn name(&self, side: Side, i: usize) -> String {
-        let unit = &self.units(side)[i];
-        if unit.comment {
-            return format!("comment `{}`", &self.text(side)[unit.body.clone()]);
-        }
-        match (&unit.ctor, &unit.identity) {
-            (_, Some(id)) if id.starts_with("self.") || id.starts_with("item ") => {
-                format!("`{id}`")
-            }
-            (Some(ctor), _) => format!("`{ctor}`"),
-            _ => {
-                let t = &self.text(side)[unit.body.clone()];
-                format!(
-                    "`{}`",
-                    t.split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                        .chars()
-                        .take(40)
-                        .collect::<String>()
-                )
-            }
-        }
-    }
-}
-
 /// Plans the merge of one region.
 pub fn plan(inputs: &Inputs<'_>) -> Plan {
     let keys = |side: Side| -> Vec<Key<'_>> {
@@ -156,75 +68,6 @@ pub fn plan(inputs: &Inputs<'_>) -> Plan {
         emitted: HashSet::new(),
     }
     .run()
-}
-
-fn side_view(inputs: &Inputs<'_>, side: Side, alignment: Alignment) -> SideView {
-    let n = inputs.units(Side::Base).len();
-    let m = inputs.units(side).len();
-    let mut base_of = vec![None; m];
-    for (i, p) in alignment.partner.iter().enumerate() {
-        if let Some(j) = *p {
-            base_of[j] = Some(i);
-        }
-    }
-    let moved: HashSet<usize> = alignment.moves.iter().map(|&(_, j)| j).collect();
-    // The gap of side element j: before the next element paired in order.
-    let mut gap_of = vec![n; m + 1];
-    for j in (0..m).rev() {
-        gap_of[j] = base_of[j].unwrap_or(gap_of[j + 1]);
-    }
-    let mut inserted = vec![Vec::new(); n + 1];
-    for j in 0..m {
-        if base_of[j].is_none() && !moved.contains(&j) {
-            inserted[gap_of[j + 1]].push(j);
-        }
-    }
-    let states = (0..n)
-        .map(|i| match alignment.partner[i] {
-            None => State::Deleted,
-            // The same constructor under a new name= is a change, not a replacement.
-            Some(j)
-                if alignment.replaced[i]
-                    && inputs.units(Side::Base)[i].ctor != inputs.units(side)[j].ctor =>
-            {
-                State::Replaced(j)
-            }
-            Some(j) if inputs.unit_text(Side::Base, i) == inputs.unit_text(side, j) => {
-                State::Same(j)
-            }
-            Some(j) if inputs.units(Side::Base)[i].tokens == inputs.units(side)[j].tokens => {
-                State::Format(j)
-            }
-            Some(j) => State::Changed(j),
-        })
-        .collect();
-    let mut blocks: Vec<(usize, usize)> = alignment
-        .moves
-        .iter()
-        .map(|&(i, j)| {
-            let g = gap_of[j + 1];
-            (i.min(g), (i + 1).max(g))
-        })
-        .collect();
-    blocks.sort_unstable();
-    SideView {
-        states,
-        inserted,
-        blocks: union_ranges(blocks),
-        alignment,
-    }
-}
-
-/// Joins overlapping or touching ranges.
-fn union_ranges(sorted: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
-    let mut out: Vec<(usize, usize)> = Vec::new();
-    for (lo, hi) in sorted {
-        match out.last_mut() {
-            Some(last) if lo < last.1 => last.1 = last.1.max(hi),
-            _ => out.push((lo, hi)),
-        }
-    }
-    out
 }
 
 struct Planner<'a, 'i> {
@@ -554,91 +397,6 @@ impl Planner<'_, '_> {
             }
             _ => None,
         }
-    }
-
-    /// Both sides changed base element i: merge argument by argument into
-    /// the `kept` side's text.
-    fn merge_both(&mut self, i: usize, jo: usize, jt: usize, kept: Side, subject: &str) {
-        match self.merge_nodes(i, jo, jt, kept) {
-            Ok(merged) => {
-                let (index, other_side) = if kept == Side::Ours {
-                    (jo, Side::Theirs)
-                } else {
-                    (jt, Side::Ours)
-                };
-                let ElementMerge {
-                    pieces,
-                    taken,
-                    clashes,
-                } = merged;
-                if !clashes.is_empty() {
-                    let detail = format!("both changed {}", clashes.join(", "));
-                    let (ours, theirs) = (
-                        self.inputs.unit_text(Side::Ours, jo),
-                        self.inputs.unit_text(Side::Theirs, jt),
-                    );
-                    self.plan
-                        .decisions
-                        .push(Decision::clash(subject, detail, &ours, &theirs));
-                }
-                self.push_unit(kept, index, Some(pieces));
-                if taken.is_empty() && !clashes.is_empty() {
-                    return;
-                }
-                let detail = if taken.is_empty() {
-                    format!("kept the layout of {}", kept.name())
-                } else {
-                    format!(
-                        "combined with {}' changes: {}",
-                        other_side.name(),
-                        taken.join(", ")
-                    )
-                };
-                self.decide(DecisionKind::ArgumentsMerged, subject, detail);
-            }
-            Err(clash) => self.clash(
-                subject,
-                &format!("both changed {}", clash.what),
-                i..i + 1,
-                vec![jo],
-                vec![jt],
-            ),
-        }
-    }
-
-    fn merge_nodes(
-        &self,
-        i: usize,
-        jo: usize,
-        jt: usize,
-        kept: Side,
-    ) -> Result<ElementMerge, ElementClash> {
-        let inputs = self.inputs;
-        let node = |side: Side, j: usize| inputs.parsed.get(side).node(&inputs.units(side)[j].body);
-        let missing = || ElementClash {
-            what: "the layer".into(),
-        };
-        let (b, o, t) = (
-            node(Side::Base, i).ok_or_else(missing)?,
-            node(Side::Ours, jo).ok_or_else(missing)?,
-            node(Side::Theirs, jt).ok_or_else(missing)?,
-        );
-        let texts = Merge3::new(
-            inputs.text(Side::Base),
-            inputs.text(Side::Ours),
-            inputs.text(Side::Theirs),
-        );
-        if kept == Side::Ours {
-            return merge_element(Merge3::new(b, o, t), texts);
-        }
-        // Merged into theirs' layout: conflict sides come back swapped.
-        let mut merged = merge_element(Merge3::new(b, t, o), texts.swapped())?;
-        for piece in &mut merged.pieces {
-            if let Piece::Conflict(sides) = piece {
-                *sides = sides.clone().swapped();
-            }
-        }
-        Ok(merged)
     }
 
     fn clash(
