@@ -12,10 +12,10 @@ use std::ops::Range;
 use tree_sitter::{Node, Parser};
 
 use crate::core::diff3::Budget;
-use crate::merge::merge3::Merge3;
+use crate::core::merge3::Merge3;
+use crate::core::render::Piece;
+use crate::python::stream::{well_indented, TokenStream};
 use crate::python::submerge::{merge_streams, Used};
-use crate::python::tokens::{well_indented, TokenStream};
-use crate::render::Piece;
 
 /// One version: the parsed file's text, its tree's root, the stretch.
 pub struct Version<'a> {

@@ -25,9 +25,9 @@
 //!    on each side) is merged word by word ([`crate::python::prose`]).
 
 use crate::core::diff3::{diff3, Budget, Hunk, HunkKind};
+use crate::decisions::{Decision, DecisionKind, Report};
 use crate::python::prose::merge_words;
-use crate::python::tokens::{parse_snippet, well_indented, TokenKind, TokenStream};
-use crate::report::{Decision, DecisionKind, Report};
+use crate::python::stream::{parse_snippet, well_indented, TokenKind, TokenStream};
 
 /// A clean token-level merge.
 #[derive(Clone, Debug, PartialEq, Eq)]

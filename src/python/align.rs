@@ -1,0 +1,289 @@
+//! Aligning a side's elements with the base's: by content first, then by
+//! identity (constructor and `name=`, or attribute name) within each gap,
+//! then moves (the same element found elsewhere).
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use similar::{capture_diff_slices, Algorithm, DiffOp};
+
+/// What aligning needs to know of one element.
+#[derive(Clone, Copy, Debug)]
+pub struct Key<'a, I: ?Sized = str> {
+    /// Tokens: equal tokens are the same element, whatever the layout.
+    pub content: &'a str,
+    /// The element's name across versions, when it has one.
+    pub identity: Option<&'a I>,
+}
+
+/// How a side's elements relate to the base's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Alignment {
+    /// For each base element, its partner in the side, in order (the
+    /// partners of consecutive base elements increase).
+    pub partner: Vec<Option<usize>>,
+    /// Base elements found at another place in the side: (base, side).
+    pub moves: Vec<(usize, usize)>,
+    /// Partners that are replacements: a different layer put in the same
+    /// place (another constructor, or a new `name=`).
+    pub replaced: Vec<bool>,
+}
+
+/// Aligns `side` with `base`.
+pub fn align<I: Eq + Hash + ?Sized>(base: &[Key<'_, I>], side: &[Key<'_, I>]) -> Alignment {
+    let mut partner = vec![None; base.len()];
+    let mut replaced = vec![false; base.len()];
+    let contents_b: Vec<&str> = base.iter().map(|k| k.content).collect();
+    let contents_s: Vec<&str> = side.iter().map(|k| k.content).collect();
+    let ops = capture_diff_slices(Algorithm::Myers, &contents_b, &contents_s);
+    let mut gap: Option<(usize, usize, usize, usize)> = None;
+    for op in &ops {
+        if let DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = *op
+        {
+            if let Some(g) = gap.take() {
+                align_gap(base, side, g, &mut partner, &mut replaced);
+            }
+            for k in 0..len {
+                partner[old_index + k] = Some(new_index + k);
+            }
+        } else {
+            let (o, n) = (op.old_range(), op.new_range());
+            gap = Some(match gap {
+                Some((os, _, ns, _)) => (os, o.end, ns, n.end),
+                None => (o.start, o.end, n.start, n.end),
+            });
+        }
+    }
+    if let Some(g) = gap {
+        align_gap(base, side, g, &mut partner, &mut replaced);
+    }
+    let moves = find_moves(base, side, &partner);
+    Alignment {
+        partner,
+        moves,
+        replaced,
+    }
+}
+
+/// Gaps larger than this (base × side elements) pair by identity alone.
+const MAX_WEIGHTED_GAP: usize = 40_000;
+
+/// Pairs the elements of one gap: same identity first, preferring the most
+/// similar when several share it; then a single leftover on each side
+/// between two pairs is a replacement of one by the other.
+fn align_gap<I: Eq + Hash + ?Sized>(
+    base: &[Key<'_, I>],
+    side: &[Key<'_, I>],
+    (b0, b1, s0, s1): (usize, usize, usize, usize),
+    partner: &mut [Option<usize>],
+    replaced: &mut [bool],
+) {
+    let (n, m) = (b1 - b0, s1 - s0);
+    if n == 0 || m == 0 {
+        return;
+    }
+    let pairs = if n * m <= MAX_WEIGHTED_GAP {
+        weighted_pairs(&base[b0..b1], &side[s0..s1])
+    } else {
+        identity_pairs(&base[b0..b1], &side[s0..s1])
+    };
+    let mut last = (0, 0);
+    for &(i, j) in pairs.iter().chain(std::iter::once(&(n, m))) {
+        if i - last.0 == 1 && j - last.1 == 1 {
+            partner[b0 + last.0] = Some(s0 + last.1);
+            replaced[b0 + last.0] = true;
+        }
+        if i < n {
+            partner[b0 + i] = Some(s0 + j);
+        }
+        last = (i + 1, j + 1);
+    }
+}
+
+/// Same-identity pairs in order (a longest common subsequence of identities).
+fn identity_pairs<I: Eq + Hash + ?Sized>(
+    base: &[Key<'_, I>],
+    side: &[Key<'_, I>],
+) -> Vec<(usize, usize)> {
+    // Elements without identity never pair: give each a unique key.
+    fn key<'k, I: ?Sized>(k: &Key<'k, I>, i: usize, tag: u8) -> (u8, Option<&'k I>, usize) {
+        match k.identity {
+            Some(id) => (0, Some(id), 0),
+            None => (tag, None, i),
+        }
+    }
+    let ids_b: Vec<_> = base.iter().enumerate().map(|(i, k)| key(k, i, 1)).collect();
+    let ids_s: Vec<_> = side.iter().enumerate().map(|(i, k)| key(k, i, 2)).collect();
+    let mut pairs = Vec::new();
+    for op in capture_diff_slices(Algorithm::Myers, &ids_b, &ids_s) {
+        if let DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = op
+        {
+            pairs.extend((0..len).map(|k| (old_index + k, new_index + k)));
+        }
+    }
+    pairs
+}
+
+/// Same-identity pairs in order, maximising the number of pairs and then
+/// their similarity.
+fn weighted_pairs<I: Eq + Hash + ?Sized>(
+    base: &[Key<'_, I>],
+    side: &[Key<'_, I>],
+) -> Vec<(usize, usize)> {
+    let (n, m) = (base.len(), side.len());
+    let weight = |i: usize, j: usize| match (base[i].identity, side[j].identity) {
+        (Some(a), Some(b)) if a == b => Some(1.0 + similarity(base[i].content, side[j].content)),
+        _ => None,
+    };
+    let mut best = vec![0.0f64; (n + 1) * (m + 1)];
+    let at = |i: usize, j: usize| i * (m + 1) + j;
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            let mut v = best[at(i + 1, j)].max(best[at(i, j + 1)]);
+            if let Some(w) = weight(i, j) {
+                v = v.max(w + best[at(i + 1, j + 1)]);
+            }
+            best[at(i, j)] = v;
+        }
+    }
+    let (mut i, mut j, mut pairs) = (0, 0, Vec::new());
+    while i < n && j < m {
+        match weight(i, j) {
+            Some(w) if (best[at(i, j)] - (w + best[at(i + 1, j + 1)])).abs() < 1e-9 => {
+                pairs.push((i, j));
+                i += 1;
+                j += 1;
+            }
+            _ if best[at(i + 1, j)] >= best[at(i, j + 1)] => i += 1,
+            _ => j += 1,
+        }
+    }
+    pairs
+}
+
+/// How alike two token strings are: shared leading and trailing tokens
+/// over the longer length, in 0..=1.
+fn similarity(a: &str, b: &str) -> f64 {
+    let (ta, tb): (Vec<&str>, Vec<&str>) = (a.split('\u{1}').collect(), b.split('\u{1}').collect());
+    let prefix = ta.iter().zip(&tb).take_while(|(x, y)| x == y).count();
+    let rest = ta.len().min(tb.len()) - prefix;
+    let suffix = ta
+        .iter()
+        .rev()
+        .zip(tb.iter().rev())
+        .take(rest)
+        .take_while(|(x, y)| x == y)
+        .count();
+    (prefix + suffix) as f64 / ta.len().max(tb.len()).max(1) as f64
+}
+
+/// Unpaired base elements whose content, or unique identity, appears
+/// unpaired elsewhere in the side.
+fn find_moves<I: Eq + Hash + ?Sized>(
+    base: &[Key<'_, I>],
+    side: &[Key<'_, I>],
+    partner: &[Option<usize>],
+) -> Vec<(usize, usize)> {
+    let mut paired = vec![false; side.len()];
+    for &s in partner.iter().flatten() {
+        paired[s] = true;
+    }
+    let mut by_content: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_identity: HashMap<&I, Vec<usize>> = HashMap::new();
+    for (j, k) in side.iter().enumerate().filter(|(j, _)| !paired[*j]) {
+        by_content.entry(k.content).or_default().push(j);
+        if let Some(id) = k.identity {
+            by_identity.entry(id).or_default().push(j);
+        }
+    }
+    let identity_count = |id: &I| base.iter().filter(|k| k.identity == Some(id)).count();
+    let mut moves = Vec::new();
+    for (i, k) in base
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| partner[*i].is_none())
+    {
+        let found = match by_content.get_mut(k.content).filter(|v| !v.is_empty()) {
+            Some(candidates) => Some(candidates.remove(0)),
+            None => k
+                .identity
+                .filter(|id| identity_count(id) == 1)
+                .and_then(|id| by_identity.get(id))
+                .filter(|v| v.len() == 1)
+                .map(|v| v[0]),
+        };
+        if let Some(j) = found.filter(|j| !paired[*j]) {
+            paired[j] = true;
+            moves.push((i, j));
+        }
+    }
+    moves
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys<'a>(items: &'a [(&'a str, Option<&'a str>)]) -> Vec<Key<'a>> {
+        items
+            .iter()
+            .map(|&(content, identity)| Key { content, identity })
+            .collect()
+    }
+
+    #[test]
+    fn content_then_identity() {
+        let base = keys(&[
+            ("Dense(64)", Some("Dense")),
+            ("Dropout(0.5)", Some("Dropout")),
+        ]);
+        let side = keys(&[
+            ("Dense(128)", Some("Dense")),
+            ("BN()", Some("BN")),
+            ("Dropout(0.5)", Some("Dropout")),
+        ]);
+        let a = align(&base, &side);
+        assert_eq!(a.partner, vec![Some(0), Some(2)]);
+        assert!(a.moves.is_empty());
+    }
+
+    #[test]
+    fn finds_moves() {
+        let base = keys(&[("A", None), ("B", None), ("C", None)]);
+        let side = keys(&[("B", None), ("C", None), ("A", None)]);
+        let a = align(&base, &side);
+        assert_eq!(a.partner, vec![None, Some(0), Some(1)]);
+        assert_eq!(a.moves, vec![(0, 2)]);
+    }
+
+    #[test]
+    fn the_most_similar_of_two_same_kind_layers_pairs() {
+        let base = keys(&[("D\u{1}(\u{1}1\u{1})", Some("Dense"))]);
+        let side = keys(&[
+            ("D\u{1}(\u{1}32\u{1},\u{1}a\u{1})", Some("Dense")),
+            ("D\u{1}(\u{1}1\u{1},\u{1}s\u{1})", Some("Dense")),
+        ]);
+        assert_eq!(align(&base, &side).partner, vec![Some(1)]);
+    }
+
+    #[test]
+    fn a_lone_different_layer_in_the_same_place_replaces() {
+        let base = keys(&[
+            ("A", Some("A")),
+            ("LSTM(8)", Some("LSTM")),
+            ("C", Some("C")),
+        ]);
+        let side = keys(&[("A", Some("A")), ("GRU(8)", Some("GRU")), ("C", Some("C"))]);
+        let a = align(&base, &side);
+        assert_eq!(a.partner, vec![Some(0), Some(1), Some(2)]);
+        assert_eq!(a.replaced, vec![false, true, false]);
+    }
+}
