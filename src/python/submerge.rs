@@ -7,6 +7,11 @@
 //!   the token merge is clean and the result parses without errors.
 //! - [`merge_streams`]: the same on token streams already cut from parsed
 //!   files (the caller checks that the result parses).
+//! - [`same_change`]`(base, ours, theirs)`: the text to keep when both
+//!   sides made the same change in different layouts.
+//! - [`token_resolver`], [`same_change_resolver`]: the two above as
+//!   `fn(Merge3<&str>) -> Option<String>`, the text-resolver shape of the
+//!   structured merge's chains (branch `pystruct`).
 //!
 //! The rules, in [`merge_streams`]:
 //! 1. **Token edits** (diff3 over token texts): edits of the two sides that
@@ -25,6 +30,7 @@
 //!    on each side) is merged word by word ([`crate::python::prose`]).
 
 use crate::core::diff3::{diff3, Budget, Hunk, HunkKind};
+use crate::core::merge3::Merge3;
 use crate::decisions::{Decision, DecisionKind, Report};
 use crate::python::prose::merge_words;
 use crate::python::stream::{parse_snippet, well_indented, TokenKind, TokenStream};
@@ -62,6 +68,17 @@ pub fn merge_tokens(base: &str, ours: &str, theirs: &str, budget: Budget) -> Opt
     let merged = merge_streams(base, &b.tokens()?, &o.tokens()?, &t.tokens()?, budget)?;
     let parsed = parse_snippet(&merged.text)?;
     well_indented(parsed.tree.root_node()).then_some(merged)
+}
+
+/// [`merge_tokens`] in the shape of a text resolver of the structured
+/// merge's element chain (`fn(Merge3<&str>) -> Option<String>`).
+pub fn token_resolver(texts: Merge3<&str>) -> Option<String> {
+    merge_tokens(texts.base, texts.ours, texts.theirs, Budget::default()).map(|m| m.text)
+}
+
+/// [`same_change`] in the shape of a text resolver.
+pub fn same_change_resolver(texts: Merge3<&str>) -> Option<String> {
+    same_change(texts.base, texts.ours, texts.theirs)
 }
 
 /// Whether ours and theirs made the same change to base (token-identical,

@@ -224,3 +224,12 @@ fn the_same_change_without_stray_trailing_spaces_is_preferred() {
     let t = "x = 1\ntry:\n    run()\nexcept OSError:\n    pass\n";
     assert_eq!(run(b, o, t).as_deref(), Some(t));
 }
+
+#[test]
+fn the_resolver_shapes_answer_like_the_functions() {
+    let texts = Merge3::new("x = f(a)\n", "x = f(b)\n", "y = f(a)\n");
+    assert_eq!(token_resolver(texts).as_deref(), Some("y = f(b)\n"));
+    let same = Merge3::new("x = 1\n", "x = f(a, b)\n", "x = f(a,b)\n");
+    assert_eq!(same_change_resolver(same).as_deref(), Some("x = f(a, b)\n"));
+    assert_eq!(same_change_resolver(texts), None);
+}
