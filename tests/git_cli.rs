@@ -16,6 +16,7 @@ fn help_of_each_command() {
         "mergetool",
         "report",
         "demo",
+        "check",
     ] {
         let out = sb.mlmerge(&[command, "--help"]);
         assert!(out.status.success(), "{}", text(&out));

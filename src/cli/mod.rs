@@ -1,5 +1,6 @@
 //! Command-line definitions and dispatch, one file per subcommand.
 
+mod check;
 mod demo;
 mod install;
 mod merge;
@@ -42,6 +43,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Show mlmerge on a real git merge in a temporary repository.
     Demo(demo::DemoArgs),
+    /// Fail on staged (or given) .py/.ipynb files holding conflict markers or a broken notebook (a pre-commit hook).
+    Check(check::CheckArgs),
 }
 
 pub fn run(cli: Cli) -> Result<Status, CliError> {
@@ -52,6 +55,7 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
         Command::Mergetool(args) => mergetool::run(args),
         Command::Report(args) => report::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Check(args) => check::run(args),
     }
 }
 

@@ -178,7 +178,7 @@ fn parse_region(lines: &[&str], open: usize, size: usize, ours_label: &str) -> O
 
 /// A marker line of `ch`: its length and label, when the run is followed
 /// by nothing, a space or the line end.
-fn marker(line: &str, ch: char) -> Option<(usize, &str)> {
+pub fn marker(line: &str, ch: char) -> Option<(usize, &str)> {
     let body = line.trim_end_matches(['\n', '\r']);
     let run = body.len() - body.trim_start_matches(ch).len();
     if run == 0 {
