@@ -95,7 +95,11 @@ fn a_notebook_that_is_not_nbformat_4_fails_and_a_still_unmerged_path_too() {
     assert!(!sb.git_status(&["merge", "-q", "theirs"]).status.success());
     let out = sb.mlmerge(&["check"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(stdout(&out).contains("model.py: still unmerged"), "{}", text(&out));
+    assert!(
+        stdout(&out).contains("model.py: still unmerged"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -103,5 +107,9 @@ fn a_missing_path_is_named() {
     let sb = Sandbox::new();
     let out = sb.mlmerge(&["check", "gone.py"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(stdout(&out).starts_with("gone.py: cannot read"), "{}", text(&out));
+    assert!(
+        stdout(&out).starts_with("gone.py: cannot read"),
+        "{}",
+        text(&out)
+    );
 }

@@ -18,6 +18,9 @@ pub struct CheckArgs {
     paths: Vec<PathBuf>,
 }
 
+/// A file's name and its content, or why it could not be read.
+type FileToCheck = (String, Result<Vec<u8>, String>);
+
 /// One thing wrong with a file, at a 1-based line.
 #[derive(Debug, PartialEq, Eq)]
 struct Problem {
@@ -154,7 +157,10 @@ fn notebook_problems(bytes: &[u8], text: &str) -> Vec<Problem> {
         message,
     };
     let Some(top) = value.as_object() else {
-        return vec![problem("", "not a notebook: the JSON is not an object".into())];
+        return vec![problem(
+            "",
+            "not a notebook: the JSON is not an object".into(),
+        )];
     };
     match top.get("nbformat").and_then(Value::as_u64) {
         Some(4) => {}
@@ -167,7 +173,10 @@ fn notebook_problems(bytes: &[u8], text: &str) -> Vec<Problem> {
         None => return vec![problem("", "not a notebook: no integer `nbformat`".into())],
     }
     let Some(cells) = top.get("cells").and_then(Value::as_array) else {
-        return vec![problem("\"cells\"", "not a notebook: `cells` is not a list".into())];
+        return vec![problem(
+            "\"cells\"",
+            "not a notebook: `cells` is not a list".into(),
+        )];
     };
     let mut problems = Vec::new();
     for (index, cell) in cells.iter().enumerate() {
@@ -193,7 +202,7 @@ fn notebook_problems(bytes: &[u8], text: &str) -> Vec<Problem> {
 /// The staged `.py` and `.ipynb` files that differ from HEAD (all of them
 /// before the first commit), read from the index; a path still in
 /// conflict is a problem of its own.
-fn staged_files() -> Result<Vec<(String, Result<Vec<u8>, String>)>, CliError> {
+fn staged_files() -> Result<Vec<FileToCheck>, CliError> {
     let repo = git2::Repository::open_from_env()
         .map_err(|e| format!("not inside a git repository ({})", e.message()))?;
     let index = repo.index()?;
@@ -291,10 +300,13 @@ mod tests {
         assert!(check("a.ipynb", v3.as_bytes())[0]
             .message
             .contains("nbformat 3"));
-        let bad_cell = "{\"nbformat\": 4, \"metadata\": {},\n\"cells\": [{\"cell_type\": \"code\"}]}";
+        let bad_cell =
+            "{\"nbformat\": 4, \"metadata\": {},\n\"cells\": [{\"cell_type\": \"code\"}]}";
         let found = check("a.ipynb", bad_cell.as_bytes());
         assert_eq!(lines(&found), vec![2]);
         assert!(found[0].message.contains("cell 0"), "{found:?}");
-        assert!(check("a.ipynb", b"[1, 2")[0].message.contains("not valid JSON"));
+        assert!(check("a.ipynb", b"[1, 2")[0]
+            .message
+            .contains("not valid JSON"));
     }
 }
