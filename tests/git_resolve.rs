@@ -40,6 +40,8 @@ fn merge_conflicted_under_git_is_resolved_in_the_work_tree() {
     assert!(shown.contains("Merged cleanly by mlmerge:"), "{shown}");
     assert!(shown.contains("ordered-by-convention"), "{shown}");
     assert!(shown.contains("No clashes left."), "{shown}");
+    // No progress line off a terminal.
+    assert!(out.stderr.is_empty(), "{}", text(&out));
     // Without --add the conflict stays in the index for git.
     assert_eq!(unmerged(&sb), "model.py\n");
     // Running it again finds the work tree already holding its result.

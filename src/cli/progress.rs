@@ -11,40 +11,28 @@ const QUIET_FOR: Duration = Duration::from_secs(1);
 
 pub struct Progress {
     what: &'static str,
-    total: usize,
-    done: usize,
     started: Instant,
     terminal: bool,
     shown: bool,
 }
 
 impl Progress {
-    pub fn new(what: &'static str, total: usize) -> Self {
+    pub fn new(what: &'static str) -> Self {
         Progress {
             what,
-            total,
-            done: 0,
             started: Instant::now(),
             terminal: std::io::stderr().is_terminal(),
             shown: false,
         }
     }
 
-    /// Starting on the next item, `name`.
-    pub fn tick(&mut self, name: impl AsRef<str>) {
-        self.done += 1;
+    /// Starting on item `number` (1-based) of `total`, called `name`.
+    pub fn tick(&mut self, number: usize, total: usize, name: &str) {
         if !self.terminal || self.started.elapsed() < QUIET_FOR {
             return;
         }
         let mut err = std::io::stderr().lock();
-        let _ = write!(
-            err,
-            "\r\x1b[K{} {}/{} {}",
-            self.what,
-            self.done,
-            self.total,
-            name.as_ref()
-        );
+        let _ = write!(err, "\r\x1b[K{} {}/{} {}", self.what, number, total, name);
         let _ = err.flush();
         self.shown = true;
     }

@@ -77,9 +77,9 @@ pub fn run(args: ResolveArgs) -> Result<Status, CliError> {
     }
     let mut errors = Vec::new();
     let mut staged = Vec::new();
-    let mut progress = Progress::new("resolving", targets.len());
-    for target in &targets {
-        progress.tick(target.shown());
+    let mut progress = Progress::new("resolving");
+    for (number, target) in targets.iter().enumerate() {
+        progress.tick(number + 1, targets.len(), &target.shown());
         let done = match target {
             Target::Stages(file, on_disk) => resolve_stages(file, on_disk, &options, &args),
             Target::Markers(path) => resolve_markers(path, &options, &args),

@@ -293,13 +293,27 @@ pub fn preview(
     theirs: &str,
     options: &MergeOptions,
 ) -> Result<RepoReport, git2::Error> {
+    preview_with_progress(repo, ours, theirs, options, &mut |_, _, _| {})
+}
+
+/// Like [`preview`], calling `on_file(number, total, path)` before each
+/// conflicted file is analysed (1-based), for a progress display.
+pub fn preview_with_progress(
+    repo: &Repository,
+    ours: &str,
+    theirs: &str,
+    options: &MergeOptions,
+    on_file: &mut dyn FnMut(usize, usize, &str),
+) -> Result<RepoReport, git2::Error> {
     let ours_commit = repo.revparse_single(ours)?.peel_to_commit()?;
     let theirs_commit = repo.revparse_single(theirs)?.peel_to_commit()?;
     let index = repo.merge_commits(&ours_commit, &theirs_commit, None)?;
     let mut conflicted = Vec::new();
     let mut resolved = Vec::new();
-    for file in stages::conflicted_files(repo, &index, MAX_ANALYSED_BYTES)? {
-        let report = analyse(&file, options, None);
+    let files = stages::conflicted_files(repo, &index, MAX_ANALYSED_BYTES)?;
+    for (number, file) in files.iter().enumerate() {
+        on_file(number + 1, files.len(), &file.path);
+        let report = analyse(file, options, None);
         if report.state == FileState::Resolvable {
             resolved.push(ResolvedFile {
                 path: report.path,
