@@ -34,7 +34,8 @@ pub fn value_clash(region: &Region) -> Option<ValueClash> {
     let line_end = ours[after_start..]
         .find('\n')
         .map_or(ours.len(), |i| after_start + i);
-    let value = |text: &str, end_from_back: usize| text[start..text.len() - end_from_back].to_string();
+    let value =
+        |text: &str, end_from_back: usize| text[start..text.len() - end_from_back].to_string();
     let values: Vec<String> = sides
         .iter()
         .zip(&ends)
@@ -96,11 +97,7 @@ fn differing_span(texts: &[&str]) -> Option<(usize, Vec<usize>)> {
     }
     // Clamp to char boundaries shared by every text, then forward to the
     // end of the token the difference falls in.
-    while suffix > 0
-        && texts
-            .iter()
-            .any(|t| !t.is_char_boundary(t.len() - suffix))
-    {
+    while suffix > 0 && texts.iter().any(|t| !t.is_char_boundary(t.len() - suffix)) {
         suffix -= 1;
     }
     while suffix > 0 {
@@ -208,7 +205,11 @@ mod tests {
         assert_eq!(clash.before, "opt = Adam(learning_rate=");
         assert_eq!(clash.after, ", beta_1=0.8)");
         assert_eq!(
-            (clash.ours.as_str(), clash.base.as_deref(), clash.theirs.as_str()),
+            (
+                clash.ours.as_str(),
+                clash.base.as_deref(),
+                clash.theirs.as_str()
+            ),
             ("0.0001", Some("0.001"), "0.01")
         );
     }
@@ -241,7 +242,10 @@ mod tests {
         let clash = value_clash(&r).unwrap();
         assert_eq!(clash.before, "    learning_rate=");
         assert_eq!(clash.after, ",");
-        assert_eq!((clash.ours.as_str(), clash.theirs.as_str()), ("1e-4", "1e-2"));
+        assert_eq!(
+            (clash.ours.as_str(), clash.theirs.as_str()),
+            ("1e-4", "1e-2")
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Command-line definitions and dispatch, one file per subcommand.
 
 mod check;
+mod clash_view;
 mod color;
 mod completions;
 mod demo;
