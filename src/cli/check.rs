@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use mlmerge::git::regions::{self, DEFAULT_MARKER_SIZE};
+use mlmerge::core::conflicts::{self, DEFAULT_MARKER_SIZE};
 use serde_json::Value;
 
 use super::{CliError, Status};
@@ -95,7 +95,7 @@ fn is_notebook(name: &str) -> bool {
 fn markers(text: &str, notebook: bool) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut covered = Vec::new();
-    for region in regions::regions(text, None) {
+    for region in conflicts::regions(text, None) {
         problems.push(Problem {
             line: region.start_line,
             message: format!(
@@ -117,7 +117,7 @@ fn markers(text: &str, notebook: bool) -> Vec<Problem> {
         };
         let stray = ['<', '>', '|']
             .into_iter()
-            .find(|&ch| regions::marker(body, ch).is_some_and(|(n, _)| n >= DEFAULT_MARKER_SIZE));
+            .find(|&ch| conflicts::marker(body, ch).is_some_and(|(n, _)| n >= DEFAULT_MARKER_SIZE));
         if let Some(ch) = stray {
             let marker: String = std::iter::repeat_n(ch, DEFAULT_MARKER_SIZE).collect();
             let place = if in_string {

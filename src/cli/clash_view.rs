@@ -4,7 +4,7 @@
 //! from; otherwise each side whole. The differing tokens are highlighted
 //! when colour is on (ANSI codes by hand).
 
-use mlmerge::git::regions::Region;
+use mlmerge::core::conflicts::ConflictRegion;
 
 /// Values longer than this are shown as whole sides.
 const MAX_VALUE_CHARS: usize = 60;
@@ -22,7 +22,7 @@ pub struct ValueClash {
 
 /// The value-level view of `region`, when its sides (and base) are one
 /// text with one short single-line value differing.
-pub fn value_clash(region: &Region) -> Option<ValueClash> {
+pub fn value_clash(region: &ConflictRegion) -> Option<ValueClash> {
     let sides: Vec<&str> = std::iter::once(region.ours.as_str())
         .chain(region.base.as_deref())
         .chain(std::iter::once(region.theirs.as_str()))
@@ -180,8 +180,8 @@ pub fn show_side(title: &str, text: &str, other: &str, paint: Paint) -> String {
 mod tests {
     use super::*;
 
-    fn region(ours: &str, base: Option<&str>, theirs: &str) -> Region {
-        Region {
+    fn region(ours: &str, base: Option<&str>, theirs: &str) -> ConflictRegion {
+        ConflictRegion {
             start_line: 1,
             end_line: 5,
             size: 7,

@@ -76,7 +76,7 @@ fn page(command: clap::Command) -> Result<Vec<u8>, CliError> {
 
 fn write_page(dir: &Path, name: &str, page: Vec<u8>) -> Result<PathBuf, CliError> {
     let path = dir.join(format!("{name}.1"));
-    mlmerge::output::write_atomic(&path, &page)
+    mlmerge::core::output::write_atomic(&path, &page)
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(path)
 }

@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use clap::Args;
-use mlmerge::detect::FileKind;
-use mlmerge::git::regions::{self, Choice, Region, Segment};
-use mlmerge::merge::merge3::Merge3;
-use mlmerge::render::Markers;
-use mlmerge::report::{Decision, Report};
-use mlmerge::{output, pipeline, ConflictStyle, MergeOptions};
+use mlmerge::core::conflicts::{self, Choice, ConflictRegion, Segment};
+use mlmerge::core::kind::FileKind;
+use mlmerge::core::merge3::Merge3;
+use mlmerge::core::output;
+use mlmerge::core::render::Markers;
+use mlmerge::decisions::{Decision, Report};
+use mlmerge::{pipeline, ConflictStyle, MergeOptions};
 
 use super::clash_view::{self, Paint};
 use super::color::ColorArg;
@@ -79,13 +80,13 @@ pub fn run(args: MergetoolArgs) -> Result<Status, CliError> {
         }
     };
     let size = Markers::for_inputs(&options, &[inputs.base, inputs.ours, inputs.theirs]).size;
-    let mut segments = regions::parse(&text, Some(size));
+    let mut segments = conflicts::parse(&text, Some(size));
     walk(&mut segments, &outcome.report, &args.merged, paint(&args))?;
-    let merged = regions::join(&segments, style);
+    let merged = conflicts::join(&segments, style);
     write(&args.merged, merged.as_bytes())?;
     Ok(finish(
         &name.to_string(),
-        regions::regions(&merged, Some(size)).len(),
+        conflicts::regions(&merged, Some(size)).len(),
     ))
 }
 
@@ -111,7 +112,7 @@ fn show_notebook_clashes(report: &Report, merged: &Path, paint: Paint) {
             merged,
             Some(&format!("{}: {}", clash.subject, clash.detail)),
         );
-        let region = Region {
+        let region = ConflictRegion {
             start_line: 0,
             end_line: 0,
             size: 0,
@@ -194,7 +195,12 @@ fn walk(
 /// The clash decision describing `region` in model terms: the one whose
 /// texts the region holds, else the one at the same position when the
 /// counts agree.
-fn describe(region: &Region, clashes: &[&Decision], index: usize, total: usize) -> Option<String> {
+fn describe(
+    region: &ConflictRegion,
+    clashes: &[&Decision],
+    index: usize,
+    total: usize,
+) -> Option<String> {
     let holds = |d: &&&Decision| {
         let inside = |side: &Option<String>, text: &str| {
             side.as_deref()
@@ -219,7 +225,7 @@ fn show(number: usize, total: usize, merged: &Path, subject: Option<&str>) {
 }
 
 /// Each side whole, the tokens that differ from the other side highlighted.
-fn show_sides(region: &Region, paint: Paint) {
+fn show_sides(region: &ConflictRegion, paint: Paint) {
     print!(
         "{}",
         clash_view::show_side("ours", &region.ours, &region.theirs, paint)
@@ -253,7 +259,7 @@ fn value_prompt(values: &clash_view::ValueClash, paint: Paint) -> String {
 /// Reads answers until one is valid; `None` means quit (or end of input).
 fn ask(
     stdin: &mut impl BufRead,
-    region: &Region,
+    region: &ConflictRegion,
     merged: &Path,
     prompt: &str,
 ) -> Result<Option<Choice>, CliError> {
@@ -295,7 +301,7 @@ fn ask(
 
 /// Opens the region, markers and all, in `$EDITOR` (then `$VISUAL`, then
 /// `vi`) and returns what the person saved.
-fn edit(region: &Region, merged: &Path) -> Result<String, CliError> {
+fn edit(region: &ConflictRegion, merged: &Path) -> Result<String, CliError> {
     let editor = ["EDITOR", "VISUAL"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))

@@ -3,7 +3,7 @@
 //! has not happened; as text or as JSON (docs/report-schema.md).
 
 use clap::{Args, ValueEnum};
-use mlmerge::git::{analysis, summary};
+use mlmerge::report::{analysis, text as summary};
 
 use super::color::ColorArg;
 use super::progress::Progress;

@@ -12,13 +12,14 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use git2::Repository;
-use mlmerge::git::analysis::{self, FileReport, FileState, MarkerSpan, ResolvedFile};
-use mlmerge::git::regions::{self, Region, Segment};
+use mlmerge::core::conflicts::{self, ConflictRegion, Segment};
+use mlmerge::core::line_merge as lines;
+use mlmerge::core::merge3::Merge3;
+use mlmerge::core::output;
+use mlmerge::core::render::Markers;
 use mlmerge::git::stages::{self, ConflictedFile};
-use mlmerge::merge::lines;
-use mlmerge::merge::merge3::Merge3;
-use mlmerge::render::Markers;
-use mlmerge::{output, pipeline, ConflictStyle, Labels, MergeOptions, MergeOutcome, Method};
+use mlmerge::report::analysis::{self, FileReport, FileState, MarkerSpan, ResolvedFile};
+use mlmerge::{pipeline, ConflictStyle, Labels, MergeOptions, MergeOutcome, Method};
 
 use super::color::ColorArg;
 use super::progress::Progress;
@@ -117,7 +118,7 @@ pub fn run(args: ResolveArgs) -> Result<Status, CliError> {
     }
     print!(
         "\n{}",
-        mlmerge::git::summary::render(&report, args.color.enabled_for_stdout())
+        mlmerge::report::text::render(&report, args.color.enabled_for_stdout())
     );
     if !errors.is_empty() {
         return Err(errors.join("\nmlmerge: ").into());
@@ -222,7 +223,7 @@ fn resolve_stages(
     let work_text = work.as_deref().map(String::from_utf8_lossy);
     let labels = work_text
         .as_deref()
-        .and_then(|text| regions::regions(text, None).into_iter().next())
+        .and_then(|text| conflicts::regions(text, None).into_iter().next())
         .map(|region| labels_of(&region))
         .unwrap_or_else(|| options.labels.clone());
     let options = MergeOptions {
@@ -260,7 +261,7 @@ fn finish(report: &mut FileReport, outcome: &MergeOutcome) -> Done {
         });
     }
     let text = String::from_utf8_lossy(&outcome.bytes);
-    let found = regions::regions(&text, None);
+    let found = conflicts::regions(&text, None);
     report.state = FileState::Clash;
     report.markers_in = Some("work tree");
     report.markers = found
@@ -313,7 +314,7 @@ fn untouched(
         return Ok(());
     }
     let text = String::from_utf8_lossy(work);
-    let found = regions::regions(&text, None);
+    let found = conflicts::regions(&text, None);
     let size = found.first().map_or(options.marker_size, |r| r.size);
     for style in [
         ConflictStyle::Merge,
@@ -343,7 +344,7 @@ fn untouched(
 }
 
 /// The labels of a region's markers, to draw new markers the same way.
-fn labels_of(region: &Region) -> Labels {
+fn labels_of(region: &ConflictRegion) -> Labels {
     Labels {
         base: region.base_label.clone(),
         ours: region.ours_label.clone(),
@@ -361,8 +362,8 @@ fn resolve_markers(
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| "not UTF-8 text: its markers cannot be read back into versions")?;
-    let segments = regions::parse(text, None);
-    let found: Vec<&Region> = segments
+    let segments = conflicts::parse(text, None);
+    let found: Vec<&ConflictRegion> = segments
         .iter()
         .filter_map(|s| match s {
             Segment::Conflict(r) => Some(r),
@@ -447,7 +448,7 @@ mod tests {
     #[test]
     fn versions_come_back_from_diff3_markers() {
         let text = "a\n<<<<<<< HEAD\nB\n||||||| base\nb\n=======\nX\n>>>>>>> feature\nc\n";
-        let v = rebuild(&regions::parse(text, None));
+        let v = rebuild(&conflicts::parse(text, None));
         assert_eq!(
             (v.base.as_str(), v.ours.as_str(), v.theirs.as_str()),
             ("a\nb\nc\n", "a\nB\nc\n", "a\nX\nc\n")
