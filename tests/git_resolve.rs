@@ -231,6 +231,68 @@ fn markers_without_a_base_section_are_a_clear_error() {
     assert_eq!(std::fs::read_to_string(&lone).unwrap(), conflicted);
 }
 
+/// A notebook whose cells both sides inserted is merged; a Python file
+/// deleted on one side is left alone with what to do.
+#[test]
+fn a_notebook_is_merged_and_a_modify_delete_is_left_alone() {
+    let notebook = |cells: &[(&str, &str)]| {
+        let cells: Vec<serde_json::Value> = cells
+            .iter()
+            .map(|(id, source)| {
+                serde_json::json!({"cell_type": "code", "execution_count": null, "id": id,
+                    "metadata": {}, "outputs": [], "source": [source]})
+            })
+            .collect();
+        let nb =
+            serde_json::json!({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5});
+        serde_json::to_string_pretty(&nb).unwrap() + "\n"
+    };
+    let base = notebook(&[("a", "import keras\n"), ("b", "model.fit(x)\n")]);
+    let ours = notebook(&[
+        ("a", "import keras\n"),
+        ("c", "print('ours')\n"),
+        ("b", "model.fit(x)\n"),
+    ]);
+    let theirs = notebook(&[
+        ("a", "import keras\n"),
+        ("d", "print('theirs')\n"),
+        ("b", "model.fit(x)\n"),
+    ]);
+    let sb = Sandbox::new();
+    sb.branches_many(&[
+        (
+            "train.ipynb",
+            Some(base.as_bytes()),
+            Some(ours.as_bytes()),
+            Some(theirs.as_bytes()),
+        ),
+        ("gone.py", Some(b"x = 1\n"), None, Some(b"x = 2\n")),
+    ]);
+    assert!(!sb.git_status(&["merge", "-q", "theirs"]).status.success());
+    let out = sb.mlmerge(&["resolve", "--add"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let shown = stdout(&out);
+    assert!(
+        shown.starts_with(
+            "gone.py: modify-delete, left as it is\ntrain.ipynb: merged cleanly, written\n"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("keep it (`git add`) or delete it (`git rm`)"),
+        "{shown}"
+    );
+    let merged: serde_json::Value = serde_json::from_str(&sb.read("train.ipynb")).unwrap();
+    let ids: Vec<&str> = merged["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["a", "c", "d", "b"]);
+    assert_eq!(unmerged(&sb), "gone.py\n");
+}
+
 #[test]
 fn nothing_in_conflict_says_so() {
     let sb = Sandbox::new();

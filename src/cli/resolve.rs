@@ -50,6 +50,9 @@ enum Done {
     Left(FileReport),
     /// Not overwritten: the reason, and the file as it stands.
     Refused(String, FileReport),
+    /// Not merged at all (modify/delete, binary, too large): the report
+    /// says why and what to do.
+    NotMerged(FileReport),
 }
 
 pub fn run(args: ResolveArgs) -> Result<Status, CliError> {
@@ -98,6 +101,10 @@ pub fn run(args: ResolveArgs) -> Result<Status, CliError> {
             Ok(Done::Left(file)) => {
                 let what = format!("{} left", clashes(file.clashes));
                 action(&args, &file.path, &what);
+                report.conflicted.push(file);
+            }
+            Ok(Done::NotMerged(file)) => {
+                println!("{}: {}, left as it is", file.path, file.state.as_str());
                 report.conflicted.push(file);
             }
             Ok(Done::Refused(reason, file)) => {
@@ -233,7 +240,7 @@ fn resolve_stages(
     let (mut report, outcome) = analysis::analyse_outcome(file, &options, Some(on_disk));
     let Some(outcome) = outcome else {
         // Deleted on one side, binary or too large: the report says why.
-        return Ok(Done::Left(report));
+        return Ok(Done::NotMerged(report));
     };
     if work.as_deref() != Some(outcome.bytes.as_slice()) && !args.force {
         if let Err(reason) = untouched(work.as_deref(), file, &options) {
