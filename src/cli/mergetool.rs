@@ -66,11 +66,15 @@ pub fn run(args: MergetoolArgs) -> Result<Status, CliError> {
         // The markers sit inside the cells' JSON source strings, where a
         // line-based walk cannot settle them: list the clashes, leave the
         // markers for Jupyter or an editor.
-        write(&args.merged, &outcome.bytes)?;
-        if interactive {
-            show_notebook_clashes(&outcome.report, &args.merged, paint(&args));
+        if !interactive {
+            write(&args.merged, &outcome.bytes)?;
+            return Ok(finish(&name.to_string(), outcome.conflicts.max(1)));
         }
-        return Ok(finish(&name.to_string(), outcome.conflicts.max(1)));
+        show_notebook_clashes(&outcome.report, &args.merged, paint(&args));
+        // Written in the user's conflict style, not the walk's diff3.
+        let written = pipeline::merge(inputs, &MergeOptions { style, ..options });
+        write(&args.merged, &written.bytes)?;
+        return Ok(finish(&name.to_string(), written.conflicts.max(1)));
     }
     let text = match String::from_utf8(outcome.bytes.clone()) {
         Ok(text) if interactive && !outcome.is_clean() => text,
