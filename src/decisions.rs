@@ -5,6 +5,7 @@
 use serde_json::{json, Value};
 
 use crate::core::merge3::Side;
+use crate::fallback::Fallback;
 
 /// What kind of decision a [`Decision`] records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +74,8 @@ pub struct Decision {
     /// The clashing texts, for clashes.
     pub ours: Option<String>,
     pub theirs: Option<String>,
+    /// Why git's line merge was used, for line-merge decisions.
+    pub fallback: Option<Fallback>,
 }
 
 impl Decision {
@@ -83,6 +86,19 @@ impl Decision {
             detail: detail.into(),
             ours: None,
             theirs: None,
+            fallback: None,
+        }
+    }
+
+    /// The decision of merging `subject` by lines, and why.
+    pub fn line_merge(
+        subject: impl Into<String>,
+        detail: impl Into<String>,
+        fallback: Fallback,
+    ) -> Self {
+        Self {
+            fallback: Some(fallback),
+            ..Self::new(DecisionKind::LineMerge, subject, detail)
         }
     }
 
@@ -111,13 +127,17 @@ impl Decision {
     }
 
     pub fn to_json(&self) -> Value {
-        json!({
+        let mut value = json!({
             "kind": self.kind.as_str(),
             "subject": self.subject,
             "detail": self.detail,
             "ours": self.ours,
             "theirs": self.theirs,
-        })
+        });
+        if let (Some(fallback), Some(map)) = (&self.fallback, value.as_object_mut()) {
+            map.insert("fallback".into(), fallback.code().into());
+        }
+        value
     }
 }
 

@@ -115,11 +115,12 @@ fn markers(text: &str, notebook: bool) -> Vec<Problem> {
             Some(string) if notebook => (string.split("\\n\"").next().unwrap_or(string), true),
             _ => (line, false),
         };
-        let stray = ['<', '>', '|']
-            .into_iter()
-            .find(|&ch| conflicts::marker(body, ch).is_some_and(|(n, _)| n >= DEFAULT_MARKER_SIZE));
+        let stray = [b'<', b'>', b'|'].into_iter().find(|&ch| {
+            conflicts::marker_run(body.as_bytes(), ch)
+                .is_some_and(|(n, _)| n >= DEFAULT_MARKER_SIZE)
+        });
         if let Some(ch) = stray {
-            let marker: String = std::iter::repeat_n(ch, DEFAULT_MARKER_SIZE).collect();
+            let marker: String = std::iter::repeat_n(char::from(ch), DEFAULT_MARKER_SIZE).collect();
             let place = if in_string {
                 " inside a notebook string"
             } else {

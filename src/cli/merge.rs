@@ -94,6 +94,8 @@ fn parse_outputs(value: &str) -> Result<OutputsPolicy, String> {
 pub fn run(args: MergeArgs) -> Result<Status, CliError> {
     let versions = input::read_versions(
         Merge3::new(&args.base, &args.ours, &args.theirs).map_ref(|p| p.as_path()),
+        Merge3::new("base", "ours", "theirs"),
+        input::MissingBase::Error,
     )?;
     let options = options(&args)?;
     let outcome = pipeline::merge(versions.as_ref().map_ref(|v| v.as_slice()), &options);

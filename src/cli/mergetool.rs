@@ -11,8 +11,8 @@ use clap::Args;
 use mlmerge::core::conflicts::{self, Choice, ConflictRegion, Segment};
 use mlmerge::core::kind::FileKind;
 use mlmerge::core::merge3::Merge3;
-use mlmerge::core::output;
 use mlmerge::core::render::Markers;
+use mlmerge::core::{input, output};
 use mlmerge::decisions::{Decision, Report};
 use mlmerge::{pipeline, ConflictStyle, MergeOptions};
 
@@ -39,16 +39,11 @@ const PROMPT: &str = "[o]urs, [t]heirs, [ot] both ours first, [to] both theirs f
 const VALUE_PROMPT_END: &str = "[ot]/[to] both, [e]dit, [s]kip, [q]uit? ";
 
 pub fn run(args: MergetoolArgs) -> Result<Status, CliError> {
-    let read = |role: &str, path: &Path| {
-        std::fs::read(path)
-            .map_err(|e| format!("cannot read the {role} version {}: {e}", path.display()))
-    };
-    let base = std::fs::read(&args.base).unwrap_or_default();
-    let versions = Merge3::new(
-        base,
-        read("local", &args.local)?,
-        read("remote", &args.remote)?,
-    );
+    let versions = input::read_versions(
+        Merge3::new(&args.base, &args.local, &args.remote).map_ref(|p| p.as_path()),
+        Merge3::new("base", "local", "remote"),
+        input::MissingBase::Empty,
+    )?;
     let inputs = versions.as_ref().map_ref(|v| v.as_slice());
     let mut options = MergeOptions {
         path: Some(args.merged.clone()),

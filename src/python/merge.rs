@@ -9,6 +9,7 @@ use crate::core::line_merge::merge_lines;
 use crate::core::merge3::{Merge3, Side};
 use crate::core::render::{render, Markers, Piece};
 use crate::decisions::{Decision, DecisionKind, Report};
+use crate::fallback::Fallback;
 use crate::pipeline::Structured;
 use crate::python::chunks::{paragraph_starts, split, LineRegion, Part};
 use crate::python::layout::{line_mode, render_region};
@@ -26,7 +27,7 @@ pub fn merge(
     texts: Merge3<&str>,
     options: &MergeOptions,
     markers: &Markers,
-) -> Result<Structured, String> {
+) -> Result<Structured, Fallback> {
     let lines = texts.map(|t| t.split_inclusive('\n').collect::<Vec<&str>>());
     let line_merge = similar::TextMerge::from_lines(texts.base, texts.ours, texts.theirs);
     if (
@@ -35,7 +36,7 @@ pub fn merge(
         line_merge.theirs_len(),
     ) != (lines.base.len(), lines.ours.len(), lines.theirs.len())
     {
-        return Err("a version has line breaks other than LF".into());
+        return Err(Fallback::LineBreaks);
     }
     let regions: Vec<LineRegion> = line_merge
         .regions()
@@ -78,10 +79,10 @@ pub fn merge(
                     }
                     Err(why) => {
                         pieces.extend(merge_lines(chunk));
-                        report.push(Decision::new(
-                            DecisionKind::LineMerge,
+                        report.push(Decision::line_merge(
                             "a stretch of the file",
                             format!("merged by lines: {why}"),
+                            why,
                         ));
                     }
                 }
@@ -108,11 +109,9 @@ fn merge_chunk(
     texts: Merge3<&str>,
     options: &MergeOptions,
     markers: &Markers,
-) -> Result<(Vec<Piece>, Report), String> {
+) -> Result<(Vec<Piece>, Report), Fallback> {
     let parsed = Merge3::new(parse(texts.base), parse(texts.ours), parse(texts.theirs));
-    let (Ok(base), Ok(ours), Ok(theirs)) = (parsed.base, parsed.ours, parsed.theirs) else {
-        return Err("a version does not parse as Python".into());
-    };
+    let Merge3 { base, ours, theirs } = parsed.try_map(|p| p)?;
     let parsed = Merge3::new(&base, &ours, &theirs);
     let mut pieces = Vec::new();
     let mut report = Report::default();

@@ -15,7 +15,6 @@ use tree_sitter::{Node, Tree};
 
 use crate::python::parse::facts::TreeFacts;
 use crate::python::parse::queries::{compiled, CONTAINER_QUERIES, STATEMENT_QUERIES};
-use crate::python::parse::PythonParseError;
 
 pub use self::identity::ctor_name;
 
@@ -72,23 +71,19 @@ pub struct Region {
 }
 
 /// Every region of a parsed text, in text order, keys made unique.
-pub(crate) fn find_regions(
-    text: &str,
-    tree: &Tree,
-    facts: &TreeFacts,
-) -> Result<Vec<Region>, PythonParseError> {
+pub(crate) fn find_regions(text: &str, tree: &Tree, facts: &TreeFacts) -> Vec<Region> {
     // A query runs only where its shape can occur at all.
     let mut containers = Vec::new();
     for (rank, file) in CONTAINER_QUERIES.iter().enumerate() {
         if file.may_match(text) {
-            containers.push((rank, compiled(file)?));
+            containers.push((rank, compiled(file)));
         }
     }
     let mut regions = lists::list_regions(text, tree, &containers, facts);
     let mut statements = Vec::new();
     for (shape, file) in &STATEMENT_QUERIES {
         if file.may_match(text) {
-            statements.push((*shape, compiled(file)?));
+            statements.push((*shape, compiled(file)));
         }
     }
     let taken = Taken::new(&regions);
@@ -103,7 +98,7 @@ pub(crate) fn find_regions(
     regions.extend(calls::call_regions(text, &taken, facts));
     regions.sort_by_key(|r| r.span.start);
     number_occurrences(&mut regions);
-    Ok(regions)
+    regions
 }
 
 /// Byte ranges already claimed by regions, sorted and disjoint, for
