@@ -298,27 +298,29 @@ fn ask(
     }
 }
 
-/// Opens the region, markers and all, in `$EDITOR` (then `$VISUAL`, then
-/// `vi`) and returns what the person saved.
+/// Opens the region, markers and all, in the editor git would use, in a
+/// fresh temporary file, and returns what the person saved.
 fn edit(region: &ConflictRegion, merged: &Path) -> Result<String, CliError> {
-    let editor = ["EDITOR", "VISUAL"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
-        .unwrap_or_else(|| "vi".into());
+    let editor = editor();
     let ext = merged
         .extension()
         .map(|e| format!(".{}", e.to_string_lossy()))
         .unwrap_or_default();
-    let file = tempfile_path(&ext);
-    std::fs::write(&file, region.render(ConflictStyle::Diff3))?;
+    // A new file of our own (never a path someone could have put a
+    // symlink at), removed when `file` is dropped.
+    let mut file = tempfile::Builder::new()
+        .prefix("mlmerge-clash-")
+        .suffix(&ext)
+        .tempfile()?;
+    file.write_all(region.render(ConflictStyle::Diff3).as_bytes())?;
+    file.flush()?;
     let status = Command::new("sh")
         .arg("-c")
         .arg(format!("{editor} \"$@\""))
         .arg("sh")
-        .arg(&file)
+        .arg(file.path())
         .status();
-    let text = std::fs::read_to_string(&file);
-    let _ = std::fs::remove_file(&file);
+    let text = std::fs::read_to_string(file.path());
     match status {
         Ok(s) if s.success() => Ok(text?),
         Ok(s) => Err(format!("`{editor}` exited with {s}").into()),
@@ -326,9 +328,22 @@ fn edit(region: &ConflictRegion, merged: &Path) -> Result<String, CliError> {
     }
 }
 
-fn tempfile_path(ext: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    std::env::temp_dir().join(format!("mlmerge-clash-{}-{nanos}{ext}", std::process::id()))
+/// The editor as git chooses it (`git var GIT_EDITOR`: `GIT_EDITOR`,
+/// `core.editor`, `VISUAL`, `EDITOR`, then its default); without git,
+/// `EDITOR`, then `VISUAL`, then `vi`.
+fn editor() -> String {
+    let from_git = Command::new("git")
+        .args(["var", "GIT_EDITOR"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        .filter(|e| !e.is_empty());
+    from_git.unwrap_or_else(|| {
+        ["EDITOR", "VISUAL"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
+            .unwrap_or_else(|| "vi".into())
+    })
 }

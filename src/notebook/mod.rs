@@ -9,7 +9,7 @@
 //! ([`write`]) and re-check the result before handing it back.
 
 mod cell;
-mod json;
+pub mod json;
 mod magics;
 mod matching;
 mod model;
