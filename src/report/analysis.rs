@@ -70,18 +70,8 @@ fn operation(repo: &Repository) -> Option<(Operation, &'static str)> {
 /// The report of whatever `repo` is in the middle of.
 pub fn current(repo: &Repository, options: &MergeOptions) -> Result<RepoReport, git2::Error> {
     let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-    let (operation, theirs_ref) = match repo.state() {
-        RepositoryState::Merge => (Operation::Merge, "MERGE_HEAD"),
-        RepositoryState::Rebase
-        | RepositoryState::RebaseInteractive
-        | RepositoryState::RebaseMerge => (Operation::Rebase, "REBASE_HEAD"),
-        RepositoryState::CherryPick | RepositoryState::CherryPickSequence => {
-            (Operation::CherryPick, "CHERRY_PICK_HEAD")
-        }
-        RepositoryState::Revert | RepositoryState::RevertSequence => {
-            (Operation::Revert, "REVERT_HEAD")
-        }
-        _ => return Ok(last_merge(repo, head.as_ref())),
+    let Some((operation, theirs_ref)) = operation(repo) else {
+        return Ok(last_merge(repo, head.as_ref()));
     };
     let theirs = repo
         .revparse_single(theirs_ref)
@@ -165,14 +155,7 @@ pub fn preview_with_progress(
 /// With nothing in progress: what the driver decided in HEAD, when HEAD
 /// is a merge whose files still hold the driver's results.
 fn last_merge(repo: &Repository, head: Option<&Commit>) -> RepoReport {
-    let mut report = RepoReport {
-        operation: Operation::None,
-        ours: None,
-        theirs: None,
-        base: None,
-        conflicted: Vec::new(),
-        resolved: Vec::new(),
-    };
+    let mut report = RepoReport::empty();
     let Some(head) = head.filter(|h| h.parent_count() == 2) else {
         return report;
     };
