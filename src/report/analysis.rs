@@ -2,14 +2,16 @@
 //! the engine's decisions (run again on the index's stages, or on two
 //! commits in memory for `--preview`) and the markers still in it; and,
 //! from the driver's journal, what it decided on files that merged
-//! cleanly. The same model is printed as text ([`super::summary`]) or as
-//! JSON (schema in docs/report-schema.md).
+//! cleanly. The model is in [`super::model`], printed as text
+//! ([`super::text`]) or as JSON ([`super::json`]).
 
 use std::path::Path;
 
 use git2::{Commit, Oid, Repository, RepositoryState};
-use serde_json::{json, Value};
+use serde_json::Value;
 
+pub use super::json::SCHEMA_VERSION;
+pub use super::model::*;
 use crate::core::conflicts;
 use crate::core::encoding::is_binary;
 use crate::core::kind::detect;
@@ -20,189 +22,12 @@ use crate::git::stages::{self, ConflictedFile};
 use crate::pipeline::{self, MergeOutcome};
 use crate::settings::MergeOptions;
 
-/// The schema version of [`RepoReport::to_json`].
-pub const SCHEMA_VERSION: u64 = 1;
 /// Versions larger than this are not analysed, only scanned for markers.
 pub const MAX_ANALYSED_BYTES: usize = 4 << 20;
 /// Work-tree files larger than this are not scanned for markers.
 pub const MAX_SCANNED_BYTES: u64 = 64 << 20;
 /// At most this many decisions and markers are listed per file.
 pub const MAX_LISTED: usize = 50;
-
-/// What the repository is in the middle of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Operation {
-    Merge,
-    Rebase,
-    CherryPick,
-    Revert,
-    /// `--preview`: a merge that has not happened.
-    Preview,
-    /// Nothing in progress; HEAD is a merge the driver took part in.
-    LastMerge,
-    None,
-}
-
-impl Operation {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Merge => "merge",
-            Self::Rebase => "rebase",
-            Self::CherryPick => "cherry-pick",
-            Self::Revert => "revert",
-            Self::Preview => "preview",
-            Self::LastMerge => "last-merge",
-            Self::None => "none",
-        }
-    }
-}
-
-/// Where a conflicted file stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileState {
-    /// Clashes remain for a person.
-    Clash,
-    /// mlmerge merges it cleanly; git's conflict came from its line merge.
-    Resolvable,
-    /// The work tree holds no markers any more; it waits for `git add`.
-    NoMarkersLeft,
-    /// Deleted on one side, changed on the other.
-    ModifyDelete,
-    Binary,
-    /// Too large to analyse.
-    TooLarge,
-}
-
-impl FileState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Clash => "clash",
-            Self::Resolvable => "resolvable",
-            Self::NoMarkersLeft => "no-markers-left",
-            Self::ModifyDelete => "modify-delete",
-            Self::Binary => "binary",
-            Self::TooLarge => "too-large",
-        }
-    }
-}
-
-/// One side of the merge.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SideCommit {
-    /// What the user calls it: a branch, `MERGE_HEAD`, a revision.
-    pub label: String,
-    pub commit: String,
-    pub summary: String,
-}
-
-/// A conflict region's place: 1-based lines of its opening and closing
-/// markers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MarkerSpan {
-    pub start: usize,
-    pub end: usize,
-}
-
-/// A conflicted file.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FileReport {
-    pub path: String,
-    pub kind: String,
-    pub state: FileState,
-    /// "structured" or "line-merge"; `None` when not analysed.
-    pub method: Option<String>,
-    pub decisions: Vec<Value>,
-    pub decisions_omitted: usize,
-    /// "work tree" or "merged result".
-    pub markers_in: Option<&'static str>,
-    pub markers: Vec<MarkerSpan>,
-    pub markers_omitted: usize,
-    /// Clashes a person still has to settle in this file.
-    pub clashes: usize,
-    pub note: Option<String>,
-}
-
-/// A file the driver (or, for a preview, the engine) merged cleanly.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ResolvedFile {
-    pub path: String,
-    pub kind: String,
-    pub method: String,
-    pub decisions: Vec<Value>,
-    pub decisions_omitted: usize,
-}
-
-/// Everything `mlmerge report` shows.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RepoReport {
-    pub operation: Operation,
-    pub ours: Option<SideCommit>,
-    pub theirs: Option<SideCommit>,
-    pub base: Option<String>,
-    pub conflicted: Vec<FileReport>,
-    pub resolved: Vec<ResolvedFile>,
-}
-
-impl RepoReport {
-    pub fn clashes(&self) -> usize {
-        self.conflicted.iter().map(|f| f.clashes).sum()
-    }
-
-    pub fn to_json(&self) -> Value {
-        let side = |s: &Option<SideCommit>| {
-            s.as_ref()
-                .map(|s| json!({"label": s.label, "commit": s.commit, "summary": s.summary}))
-        };
-        json!({
-            "schema_version": SCHEMA_VERSION,
-            "operation": self.operation.as_str(),
-            "ours": side(&self.ours),
-            "theirs": side(&self.theirs),
-            "base": self.base,
-            "clashes": self.clashes(),
-            "conflicted": self.conflicted.iter().map(FileReport::to_json).collect::<Vec<_>>(),
-            "resolved": self.resolved.iter().map(|r| json!({
-                "path": r.path,
-                "kind": r.kind,
-                "method": r.method,
-                "decisions": r.decisions,
-                "decisions_omitted": r.decisions_omitted,
-            })).collect::<Vec<_>>(),
-        })
-    }
-}
-
-impl FileReport {
-    fn to_json(&self) -> Value {
-        json!({
-            "path": self.path,
-            "kind": self.kind,
-            "state": self.state.as_str(),
-            "method": self.method,
-            "clashes": self.clashes,
-            "decisions": self.decisions,
-            "decisions_omitted": self.decisions_omitted,
-            "markers_in": self.markers_in,
-            "markers": self.markers.iter().map(|m| json!({"start": m.start, "end": m.end})).collect::<Vec<_>>(),
-            "markers_omitted": self.markers_omitted,
-            "note": self.note,
-        })
-    }
-}
-
-impl RepoReport {
-    /// A report of nothing: no operation, no files.
-    pub fn empty() -> Self {
-        RepoReport {
-            operation: Operation::None,
-            ours: None,
-            theirs: None,
-            base: None,
-            conflicted: Vec::new(),
-            resolved: Vec::new(),
-        }
-    }
-}
 
 /// What `repo` is in the middle of, its sides and merge base, with no
 /// files yet (for a command that fills them in itself).
@@ -245,18 +70,8 @@ fn operation(repo: &Repository) -> Option<(Operation, &'static str)> {
 /// The report of whatever `repo` is in the middle of.
 pub fn current(repo: &Repository, options: &MergeOptions) -> Result<RepoReport, git2::Error> {
     let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-    let (operation, theirs_ref) = match repo.state() {
-        RepositoryState::Merge => (Operation::Merge, "MERGE_HEAD"),
-        RepositoryState::Rebase
-        | RepositoryState::RebaseInteractive
-        | RepositoryState::RebaseMerge => (Operation::Rebase, "REBASE_HEAD"),
-        RepositoryState::CherryPick | RepositoryState::CherryPickSequence => {
-            (Operation::CherryPick, "CHERRY_PICK_HEAD")
-        }
-        RepositoryState::Revert | RepositoryState::RevertSequence => {
-            (Operation::Revert, "REVERT_HEAD")
-        }
-        _ => return Ok(last_merge(repo, head.as_ref())),
+    let Some((operation, theirs_ref)) = operation(repo) else {
+        return Ok(last_merge(repo, head.as_ref()));
     };
     let theirs = repo
         .revparse_single(theirs_ref)
@@ -340,14 +155,7 @@ pub fn preview_with_progress(
 /// With nothing in progress: what the driver decided in HEAD, when HEAD
 /// is a merge whose files still hold the driver's results.
 fn last_merge(repo: &Repository, head: Option<&Commit>) -> RepoReport {
-    let mut report = RepoReport {
-        operation: Operation::None,
-        ours: None,
-        theirs: None,
-        base: None,
-        conflicted: Vec::new(),
-        resolved: Vec::new(),
-    };
+    let mut report = RepoReport::empty();
     let Some(head) = head.filter(|h| h.parent_count() == 2) else {
         return report;
     };
