@@ -6,6 +6,7 @@
 //! render ([`render`]) → write ([`output`]). Every decision is recorded in
 //! a [`report::Report`]. The library never touches the terminal.
 
+pub mod core;
 pub mod detect;
 pub mod explain;
 pub mod git;

@@ -110,6 +110,10 @@ pub struct MergeOptions {
     pub outputs: OutputsPolicy,
     /// Resolve every clash to this side instead of writing markers.
     pub prefer: Option<Prefer>,
+    /// Tests only: make the notebook merge fail (panic), to show the
+    /// conservative notebook merge that replaces it
+    /// (`--debug-fail-notebook-merge`, hidden).
+    pub fail_notebook_merge: bool,
 }
 
 impl Default for MergeOptions {
@@ -123,6 +127,7 @@ impl Default for MergeOptions {
             path: None,
             outputs: OutputsPolicy::Auto,
             prefer: None,
+            fail_notebook_merge: false,
         }
     }
 }

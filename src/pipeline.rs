@@ -72,7 +72,9 @@ pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
     };
     match structured {
         Ok(Ok(s)) if prefer_structured(&s, &line, &markers) => s,
-        Ok(Err(reason)) => with_note(fallback(line), &reason),
+        Ok(Err(Declined::NotStructured(reason) | Declined::Failed(reason))) => {
+            with_note(fallback(line), &reason)
+        }
         Ok(Ok(_)) => with_note(
             fallback(line),
             "the structured merge left as much in conflict",
@@ -116,17 +118,22 @@ fn merge_notebook(
     let structured = catch_unwind(AssertUnwindSafe(|| {
         structured(versions, kind, options, markers)
     }));
-    let mut s = match structured {
-        Ok(Ok(s)) => s,
-        Ok(Err(reason)) if git_stands => {
-            return with_note(line_outcome(versions, kind, plain), &reason)
-        }
-        Ok(Err(reason)) => return with_note(line_outcome(versions, kind, markers), &reason),
-        Err(_) => {
-            let why = "internal error in the structured merge";
+    let failure = match structured {
+        Ok(Ok(s)) => Ok(s),
+        Ok(Err(Declined::NotStructured(reason))) => {
+            // Not a notebook this merge reads: git's line merge, as git.
             let used = if git_stands { plain } else { markers };
-            return with_note(line_outcome(versions, kind, used), why);
+            return with_note(line_outcome(versions, kind, used), &reason);
         }
+        Ok(Err(Declined::Failed(reason))) => Err(reason),
+        Err(_) => Err("internal error in the notebook merge".to_string()),
+    };
+    let mut s = match failure {
+        Ok(s) => s,
+        Err(reason) if git_stands => {
+            return with_note(line_outcome(versions, kind, plain), &reason);
+        }
+        Err(reason) => return conservative_notebook(versions, options, markers, &reason),
     };
     if !git_stands {
         return s;
@@ -146,6 +153,67 @@ fn merge_notebook(
         "git's line merge was clean but its notebook differs from the cell-by-cell merge (merge-rules §3); the cell-by-cell merge is used",
     ));
     s
+}
+
+/// The notebook merge failed on notebooks: the conservative notebook merge
+/// (valid notebooks in, a valid notebook out); git's line merge only if
+/// even that cannot read the inputs.
+fn conservative_notebook(
+    versions: Merge3<&[u8]>,
+    options: &MergeOptions,
+    markers: &Markers,
+    reason: &str,
+) -> MergeOutcome {
+    let merged = catch_unwind(AssertUnwindSafe(|| {
+        crate::merge::notebook::fallback::merge(versions, options, markers)
+    }));
+    match merged {
+        Ok(Some(c)) => {
+            let mut report = c.report;
+            report.push(Decision::new(
+                DecisionKind::NotebookFallback,
+                "whole file",
+                format!("why the cell-by-cell merge failed: {reason}"),
+            ));
+            MergeOutcome {
+                bytes: c.bytes,
+                kind: FileKind::Notebook,
+                conflicts: c.conflicts,
+                method: Method::Structured,
+                report,
+            }
+        }
+        _ => with_note(line_outcome(versions, FileKind::Notebook, markers), reason),
+    }
+}
+
+/// Why a structured merge gave no result.
+enum Declined {
+    /// The inputs are not of a kind the structured merge reads: lines.
+    NotStructured(String),
+    /// The structured merge failed on inputs it reads.
+    Failed(String),
+}
+
+impl From<String> for Declined {
+    fn from(reason: String) -> Self {
+        Self::NotStructured(reason)
+    }
+}
+
+impl From<&str> for Declined {
+    fn from(reason: &str) -> Self {
+        Self::NotStructured(reason.to_string())
+    }
+}
+
+impl From<crate::merge::notebook::NotebookError> for Declined {
+    fn from(e: crate::merge::notebook::NotebookError) -> Self {
+        match e {
+            crate::merge::notebook::NotebookError::NotANotebook(why) => Self::NotStructured(why),
+            crate::merge::notebook::NotebookError::Failed(why) => Self::Failed(why),
+        }
+    }
 }
 
 /// A fast 64-bit digest of `bytes` (not cryptographic: it tells whether
@@ -224,7 +292,7 @@ fn structured(
     kind: FileKind,
     options: &MergeOptions,
     markers: &Markers,
-) -> Result<MergeOutcome, String> {
+) -> Result<MergeOutcome, Declined> {
     let decoded = match (
         decode(versions.base),
         decode(versions.ours),
@@ -233,14 +301,23 @@ fn structured(
         (Some(b), Some(o), Some(t)) => Merge3::new(b, o, t),
         _ => return Err("an input is not UTF-8 text".into()),
     };
-    let layout = merge_layout(&decoded.map_ref(|d| d.layout))
-        .ok_or("the line endings are mixed or were converted differently on each side")?;
+    let layouts = decoded.map_ref(|d| d.layout);
+    let layout = match merge_layout(&layouts) {
+        Some(layout) => layout,
+        // JSON reads a stray CR as whitespace: a notebook keeps what it has.
+        None if kind == FileKind::Notebook => notebook_layout(&layouts),
+        None => {
+            return Err(
+                "the line endings are mixed or were converted differently on each side".into(),
+            )
+        }
+    };
     let texts = decoded.as_ref().map(|d| d.text.as_ref());
     let mut merged = match kind {
         FileKind::Python if versions.ours.len().max(versions.theirs.len()) > MAX_STRUCTURED_PY => {
             return Err("the file is too large for the structured merge".into())
         }
-        FileKind::Python => python::merge(texts, options, markers)?,
+        FileKind::Python => python::merge(texts, options, markers).map_err(Declined::from)?,
         FileKind::Notebook => crate::merge::notebook::merge(texts, options, markers)?,
         FileKind::Text => {
             let r = render(&merge_lines(texts), markers);
@@ -269,4 +346,20 @@ fn structured(
         method: Method::Structured,
         report: merged.report,
     })
+}
+
+/// A notebook's layout when the line endings cannot be decided (a file with
+/// both kinds, or converted differently on each side): ours' BOM, and ours'
+/// line endings when they are all CRLF; otherwise the text is written as
+/// merged, a stray CR kept where its bytes were copied.
+fn notebook_layout(layouts: &Merge3<crate::text::Layout>) -> crate::text::Layout {
+    use crate::text::{Eol, Layout};
+    Layout {
+        bom: layouts.map_ref(|l| l.bom).resolve_trivial().unwrap_or(layouts.ours.bom),
+        eol: if layouts.ours.eol == Eol::Crlf {
+            Eol::Crlf
+        } else {
+            Eol::Lf
+        },
+    }
 }

@@ -26,6 +26,13 @@ pub enum DecisionKind {
     Clash,
     /// The structured merge did not apply; git's line merge was used.
     LineMerge,
+    /// Notebook environment metadata (kernel version, Colab and editor
+    /// state) changed by both sides: one side's value taken, no conflict.
+    EnvironmentMetadata,
+    /// An input repeated a JSON key; read as Python's `json` reads it.
+    RepeatedKey,
+    /// The notebook merge failed; the conservative notebook merge was used.
+    NotebookFallback,
 }
 
 impl DecisionKind {
@@ -49,6 +56,9 @@ impl DecisionKind {
             Self::OutputsCleared => "outputs-cleared",
             Self::Clash => "clash",
             Self::LineMerge => "line-merge",
+            Self::EnvironmentMetadata => "environment-metadata",
+            Self::RepeatedKey => "repeated-key",
+            Self::NotebookFallback => "notebook-fallback",
         }
     }
 }

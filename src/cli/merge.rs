@@ -76,6 +76,9 @@ pub struct MergeArgs {
     /// Print the result instead of writing it into OURS.
     #[arg(long)]
     stdout: bool,
+    /// Tests only: make the notebook merge fail, to show its fallback.
+    #[arg(long, hide = true)]
+    debug_fail_notebook_merge: bool,
 }
 
 fn parse_style(value: &str) -> Result<ConflictStyle, String> {
@@ -145,6 +148,7 @@ fn options(args: &MergeArgs) -> Result<MergeOptions, CliError> {
         path: args.path.clone(),
         outputs: args.outputs.unwrap_or(configured.outputs),
         prefer: args.prefer.or(configured.prefer),
+        fail_notebook_merge: args.debug_fail_notebook_merge,
         ..configured
     })
 }

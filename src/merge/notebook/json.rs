@@ -119,7 +119,8 @@ impl<'a> Node<'a> {
     }
 }
 
-/// The value of `key` among an object's fields (the first, if repeated).
+/// The value of `key` among an object's fields (keys are unique: the
+/// reader keeps the last of a repeated key).
 pub fn field<'n, 'a>(fields: &'n [(JsonStr<'a>, Node<'a>)], key: &str) -> Option<&'n Node<'a>> {
     fields.iter().find(|(k, _)| k.is(key)).map(|(_, v)| v)
 }
@@ -218,14 +219,59 @@ fn hex4(chars: &mut std::str::Chars) -> u32 {
 
 /// Reads a whole JSON text (surrounding whitespace allowed).
 pub fn parse(text: &str) -> Result<Node<'_>, ParseError> {
-    let mut reader = Reader { text, pos: 0 };
+    parse_counting(text).map(|(node, _)| node)
+}
+
+/// [`parse`], also counting the keys an object repeated. A repeated key
+/// is read as Python's `json` (and so Jupyter and nbformat) reads it: the
+/// last value counts, at the place of the key's first occurrence.
+pub fn parse_counting(text: &str) -> Result<(Node<'_>, usize), ParseError> {
+    let mut reader = Reader {
+        text,
+        pos: 0,
+        repeated: 0,
+    };
     reader.skip_ws();
     let node = reader.value(0)?;
     reader.skip_ws();
     if reader.pos != text.len() {
         return Err(reader.error("unexpected text after the JSON value"));
     }
-    Ok(node)
+    Ok((node, reader.repeated))
+}
+
+/// Drops the earlier values of repeated keys, keeping the last value at
+/// the first key's place (Python's `dict` built from `json`). Returns how
+/// many were dropped.
+fn last_key_wins(fields: &mut Vec<(JsonStr, Node)>) -> usize {
+    if fields.len() < 2 {
+        return 0;
+    }
+    let mut first_at: std::collections::HashMap<Cow<str>, usize> =
+        std::collections::HashMap::with_capacity(fields.len());
+    let mut moves = Vec::new();
+    for (i, (key, _)) in fields.iter().enumerate() {
+        match first_at.entry(key.text()) {
+            std::collections::hash_map::Entry::Occupied(first) => moves.push((*first.get(), i)),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
+        }
+    }
+    if moves.is_empty() {
+        return 0;
+    }
+    let mut drop = vec![false; fields.len()];
+    for &(first, later) in &moves {
+        fields.swap(first, later);
+        drop[later] = true;
+    }
+    let mut i = 0;
+    fields.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
+    moves.len()
 }
 
 /// The first position at or after `from` holding a quote, a backslash or
@@ -245,6 +291,8 @@ fn plain_run_end(bytes: &[u8], from: usize) -> usize {
 struct Reader<'a> {
     text: &'a str,
     pos: usize,
+    /// Repeated object keys dropped so far.
+    repeated: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -433,6 +481,7 @@ impl<'a> Reader<'a> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
+                    self.repeated += last_key_wins(&mut fields);
                     return Ok(Value::Object(fields));
                 }
                 _ => return Err(self.error("expected `,` or `}`")),

@@ -1,0 +1,3 @@
+//! Building blocks shared by every file kind.
+
+pub mod diff3;
