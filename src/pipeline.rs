@@ -355,7 +355,10 @@ fn structured(
 fn notebook_layout(layouts: &Merge3<crate::text::Layout>) -> crate::text::Layout {
     use crate::text::{Eol, Layout};
     Layout {
-        bom: layouts.map_ref(|l| l.bom).resolve_trivial().unwrap_or(layouts.ours.bom),
+        bom: layouts
+            .map_ref(|l| l.bom)
+            .resolve_trivial()
+            .unwrap_or(layouts.ours.bom),
         eol: if layouts.ours.eol == Eol::Crlf {
             Eol::Crlf
         } else {

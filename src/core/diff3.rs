@@ -94,9 +94,8 @@ pub fn diff3<'a, T: Eq + Hash>(base: &'a [T], ours: &'a [T], theirs: &'a [T]) ->
             return hunks;
         }
         // The next base item both sides kept closes the changed stretch.
-        let next = (i..base.len()).find(|&b| {
-            in_ours[b].is_some_and(|o| o >= j) && in_theirs[b].is_some_and(|t| t >= k)
-        });
+        let next = (i..base.len())
+            .find(|&b| in_ours[b].is_some_and(|o| o >= j) && in_theirs[b].is_some_and(|t| t >= k));
         let (b_end, o_end, t_end) = match next {
             Some(b) => (b, in_ours[b].unwrap_or(j), in_theirs[b].unwrap_or(k)),
             None => (base.len(), ours.len(), theirs.len()),
@@ -150,10 +149,7 @@ mod tests {
             merged("a b c d e", "A b c d e", "a b c d e f").as_deref(),
             Some("A b c d e f")
         );
-        assert_eq!(
-            merged("a b c", "a x c", "a x c").as_deref(),
-            Some("a x c")
-        );
+        assert_eq!(merged("a b c", "a x c", "a x c").as_deref(), Some("a x c"));
         assert_eq!(merged("a b c", "a b c", "a b c").as_deref(), Some("a b c"));
         assert_eq!(merged("", "x", "").as_deref(), Some("x"));
     }

@@ -66,7 +66,10 @@ pub fn merge(
     };
     let cells = state.merge_cells(&docs);
     let mut root = state.merge_metadata(&docs);
-    let minor = root.get("nbformat_minor").and_then(Value::as_u64).unwrap_or(0);
+    let minor = root
+        .get("nbformat_minor")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
     let mut cells = with_ids(cells, minor);
     if !state.clashes.is_empty() {
         cells.insert(0, state.clash_cell(minor));
@@ -247,12 +250,19 @@ impl State {
     /// Every key but `cells`, key by key.
     fn merge_metadata(&mut self, docs: &Merge3<Map<String, Value>>) -> Map<String, Value> {
         let mut out = Map::new();
-        let keys = docs.ours.keys().chain(docs.theirs.keys().filter(|k| !docs.ours.contains_key(*k)));
+        let keys = docs
+            .ours
+            .keys()
+            .chain(docs.theirs.keys().filter(|k| !docs.ours.contains_key(*k)));
         for name in keys {
             if name == "cells" {
                 continue;
             }
-            let v = Merge3::new(docs.base.get(name), docs.ours.get(name), docs.theirs.get(name));
+            let v = Merge3::new(
+                docs.base.get(name),
+                docs.ours.get(name),
+                docs.theirs.get(name),
+            );
             let merged = if name == "nbformat_minor" {
                 let minor = |x: Option<&Value>| x.and_then(Value::as_u64);
                 let m = v.map_ref(|x| minor(*x));
@@ -302,7 +312,8 @@ impl State {
             None => {}
         }
         let compact = |x: Option<&Value>| x.map(|x| x.to_string());
-        self.clashes.push((path.to_string(), v.map_ref(|x| compact(*x))));
+        self.clashes
+            .push((path.to_string(), v.map_ref(|x| compact(*x))));
         v.ours.or(v.theirs).cloned()
     }
 
