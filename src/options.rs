@@ -114,6 +114,10 @@ pub struct MergeOptions {
     /// conservative notebook merge that replaces it
     /// (`--debug-fail-notebook-merge`, hidden).
     pub fail_notebook_merge: bool,
+    /// Notebook and cell metadata keys that never conflict (environment
+    /// state: kernel version, Colab, editors); see
+    /// [`crate::merge::notebook::metadata::DEFAULT_VOLATILE`].
+    pub volatile_metadata: Vec<String>,
 }
 
 impl Default for MergeOptions {
@@ -128,6 +132,7 @@ impl Default for MergeOptions {
             outputs: OutputsPolicy::Auto,
             prefer: None,
             fail_notebook_merge: false,
+            volatile_metadata: crate::merge::notebook::metadata::default_volatile(),
         }
     }
 }

@@ -73,6 +73,11 @@ pub struct MergeArgs {
     /// theirs (git's -X never reaches a merge driver).
     #[arg(long, value_name = "SIDE", value_parser = parse_prefer)]
     prefer: Option<Prefer>,
+    /// Notebook metadata keys that never conflict (environment state),
+    /// separated by commas; `default` stands for the default list, `none`
+    /// for none. Default: git config mlmerge.notebookVolatileMetadata.
+    #[arg(long, value_name = "KEYS", value_parser = parse_volatile)]
+    notebook_volatile_metadata: Option<String>,
     /// Print the result instead of writing it into OURS.
     #[arg(long)]
     stdout: bool,
@@ -88,6 +93,15 @@ fn parse_style(value: &str) -> Result<ConflictStyle, String> {
 
 fn parse_prefer(value: &str) -> Result<Prefer, String> {
     Prefer::from_name(value).ok_or_else(|| format!("unknown side `{value}` (ours, theirs)"))
+}
+
+fn parse_volatile(value: &str) -> Result<String, String> {
+    match mlmerge::merge::notebook::metadata::parse_volatile(value) {
+        Some(_) => Ok(value.to_string()),
+        None => Err(format!(
+            "unknown metadata key list `{value}` (keys separated by commas)"
+        )),
+    }
 }
 
 fn parse_outputs(value: &str) -> Result<OutputsPolicy, String> {
@@ -149,6 +163,11 @@ fn options(args: &MergeArgs) -> Result<MergeOptions, CliError> {
         outputs: args.outputs.unwrap_or(configured.outputs),
         prefer: args.prefer.or(configured.prefer),
         fail_notebook_merge: args.debug_fail_notebook_merge,
+        volatile_metadata: args
+            .notebook_volatile_metadata
+            .as_deref()
+            .and_then(mlmerge::merge::notebook::metadata::parse_volatile)
+            .unwrap_or(configured.volatile_metadata.clone()),
         ..configured
     })
 }

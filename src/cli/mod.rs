@@ -87,6 +87,14 @@ pub fn configured_options() -> Result<mlmerge::MergeOptions, CliError> {
             "side (ours, theirs)",
             mlmerge::Prefer::from_name,
         )?,
+        volatile_metadata: setting(
+            config,
+            "MLMERGE_NOTEBOOK_VOLATILE_METADATA",
+            "mlmerge.notebookVolatileMetadata",
+            "metadata key list (keys separated by commas; `default`, `none`)",
+            mlmerge::merge::notebook::metadata::parse_volatile,
+        )?
+        .unwrap_or_else(mlmerge::merge::notebook::metadata::default_volatile),
         ..mlmerge::MergeOptions::default()
     };
     options.strict = std::env::var("MLMERGE_STRICT").is_ok_and(|v| !v.is_empty() && v != "0")

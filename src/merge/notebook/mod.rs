@@ -13,6 +13,7 @@ pub mod fallback;
 mod json;
 mod magics;
 mod matching;
+pub mod metadata;
 mod model;
 mod order;
 mod values;
