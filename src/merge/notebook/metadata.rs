@@ -80,8 +80,11 @@ pub fn is_tags(path: &str) -> bool {
 }
 
 /// Cell tags merged as a set: ours' tags that no side removed, then the
-/// tags theirs added. `None` when a version is not a list of strings.
+/// tags theirs added. `None` when a side deleted the key (that stays a
+/// clash) or a version is not a list of strings.
 pub fn merge_tags<'a>(tags: Merge3<Option<&'a Node<'a>>>) -> Option<Out<'a>> {
+    tags.ours?;
+    tags.theirs?;
     let texts = |node: Option<&Node>| -> Option<Vec<String>> {
         match node {
             None => Some(Vec::new()),

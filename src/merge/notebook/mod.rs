@@ -16,6 +16,7 @@ mod matching;
 pub mod metadata;
 mod model;
 mod order;
+mod prose;
 mod values;
 mod write;
 
