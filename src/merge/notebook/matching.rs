@@ -19,6 +19,8 @@ const SIMILAR_CHARS: f32 = 0.6;
 const MAX_GAP_PAIRS: usize = 400;
 /// With at most this many candidate pairs left, all are compared.
 const MAX_GLOBAL_PAIRS: usize = 4096;
+/// Character trigrams kept per cell (a bottom-k sketch of the set).
+const SKETCH: usize = 128;
 /// Sources longer than this are compared by lines, not characters.
 const MAX_CHAR_DIFF: usize = 2_000;
 
@@ -266,6 +268,9 @@ impl Signature {
                 .collect();
             trigrams = chars.windows(3).map(hash_of).collect();
             trigrams.sort_unstable();
+            trigrams.dedup();
+            // A bottom-k sketch: the smallest hashes stand for the set.
+            trigrams.truncate(SKETCH);
         }
         Signature {
             cell_type: cell.cell_type.clone(),
@@ -316,6 +321,31 @@ fn dice(a: &[u64], b: &[u64]) -> f32 {
     2.0 * common(a, b) as f32 / (a.len() + b.len()) as f32
 }
 
+/// Jaccard's index of two sets from their bottom-k sketches, as Dice's
+/// coefficient: among the `SKETCH` smallest hashes of the union, the share
+/// found in both (exact when both sets are smaller than the sketch).
+fn sketch_dice(a: &[u64], b: &[u64]) -> f32 {
+    let (mut i, mut j, mut seen, mut both) = (0, 0, 0usize, 0usize);
+    while seen < SKETCH && (i < a.len() || j < b.len()) {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x == y => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x < y => i += 1,
+            (Some(_), None) => i += 1,
+            _ => j += 1,
+        }
+        seen += 1;
+    }
+    if seen == 0 {
+        return 0.0;
+    }
+    let jaccard = both as f32 / seen as f32;
+    2.0 * jaccard / (1.0 + jaccard)
+}
+
 /// Whether two cells of one type have a non-blank line in common.
 fn shares_a_line(a: Option<&Signature>, b: Option<&Signature>) -> bool {
     match (a, b) {
@@ -340,7 +370,7 @@ fn similarity(a: Option<&Signature>, b: Option<&Signature>) -> Option<f32> {
     let by_chars = if a.trigrams.is_empty() || b.trigrams.is_empty() {
         0.0
     } else {
-        dice(&a.trigrams, &b.trigrams)
+        sketch_dice(&a.trigrams, &b.trigrams)
     };
     (by_lines >= SIMILAR || by_chars >= SIMILAR_CHARS).then_some(by_lines + by_chars / 100.0)
 }

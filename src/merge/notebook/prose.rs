@@ -47,6 +47,25 @@ pub fn tokens(text: &str) -> Vec<&str> {
     out
 }
 
+/// Whether a side rewrote most of the text (fewer than half its tokens
+/// kept, as a multiset): no small edits to combine, and the word diff of
+/// two unrelated texts is the costly case.
+fn rewritten(base: &[&str], side: &[&str]) -> bool {
+    fn count<'t>(tokens: &[&'t str]) -> std::collections::HashMap<&'t str, usize> {
+        let mut counts = std::collections::HashMap::new();
+        for t in tokens {
+            *counts.entry(*t).or_default() += 1;
+        }
+        counts
+    }
+    let (b, s) = (count(base), count(side));
+    let kept: usize = b
+        .iter()
+        .map(|(t, n)| (*n).min(s.get(t).copied().unwrap_or(0)))
+        .sum();
+    2 * kept * 2 < base.len() + side.len()
+}
+
 /// One clash merged word by word, when no two edits touch the same words.
 pub fn merge_words(texts: &Merge3<String>) -> Option<String> {
     let (base, ours, theirs) = (
@@ -54,7 +73,10 @@ pub fn merge_words(texts: &Merge3<String>) -> Option<String> {
         tokens(&texts.ours),
         tokens(&texts.theirs),
     );
-    if base.len().max(ours.len()).max(theirs.len()) > MAX_TOKENS {
+    if base.len().max(ours.len()).max(theirs.len()) > MAX_TOKENS
+        || rewritten(&base, &ours)
+        || rewritten(&base, &theirs)
+    {
         return None;
     }
     let mut merged = String::with_capacity(texts.ours.len() + texts.theirs.len());
