@@ -4,14 +4,16 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::detect::{detect, FileKind};
-use crate::merge::lines::{conflict_lines, git_merge_with, merge_lines};
-use crate::merge::merge3::Merge3;
-use crate::merge::{python, Structured};
-use crate::options::MergeOptions;
-use crate::render::{render, Markers};
-use crate::report::{Decision, DecisionKind, Report};
-use crate::text::{decode, encode, merge_layout};
+use crate::core::conflicts::{count_regions, lines_inside};
+use crate::core::encoding::{decode, encode, merge_encoding, Encoding, Eol};
+use crate::core::kind::{detect, FileKind};
+use crate::core::line_merge::{git_merge_with, merge_lines};
+use crate::core::merge3::Merge3;
+use crate::core::render::{render, Markers};
+use crate::decisions::{Decision, DecisionKind, Report};
+use crate::fallback::Fallback;
+use crate::python;
+use crate::settings::MergeOptions;
 
 /// Python sources larger than this are merged by lines only.
 const MAX_STRUCTURED_PY: usize = 32 << 20;
@@ -40,6 +42,16 @@ impl MergeOutcome {
     pub fn is_clean(&self) -> bool {
         self.conflicts == 0
     }
+}
+
+/// A structured merge's result, whatever the file kind: LF text without
+/// a BOM.
+#[derive(Clone, Debug)]
+pub struct Structured {
+    pub text: String,
+    /// Conflict regions left in `text`.
+    pub conflicts: usize,
+    pub report: Report,
 }
 
 /// Merges three versions of one file.
@@ -72,14 +84,9 @@ pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
     };
     match structured {
         Ok(Ok(s)) if prefer_structured(&s, &line, &markers) => s,
-        Ok(Err(Declined::NotStructured(reason) | Declined::Failed(reason))) => {
-            with_note(fallback(line), &reason)
-        }
-        Ok(Ok(_)) => with_note(
-            fallback(line),
-            "the structured merge left as much in conflict",
-        ),
-        Err(_) => with_note(fallback(line), "internal error in the structured merge"),
+        Ok(Err(reason)) => with_note(fallback(line), reason),
+        Ok(Ok(_)) => with_note(fallback(line), Fallback::NoFewerConflicts),
+        Err(_) => with_note(fallback(line), Fallback::Internal),
     }
 }
 
@@ -110,7 +117,7 @@ fn merge_notebook(
         versions.theirs,
         plain,
         |bytes, clean| GitVerdict {
-            clean_and_valid: clean && crate::merge::notebook::is_valid(bytes),
+            clean_and_valid: clean && crate::notebook::is_valid(bytes),
             digest: digest(bytes),
         },
     );
@@ -120,20 +127,20 @@ fn merge_notebook(
     }));
     let failure = match structured {
         Ok(Ok(s)) => Ok(s),
-        Ok(Err(Declined::NotStructured(reason))) => {
-            // Not a notebook this merge reads: git's line merge, as git.
+        Ok(Err(Fallback::NotebookFailed(why))) => Err(Fallback::NotebookFailed(why)),
+        Ok(Err(reason)) => {
+            // Not a notebook the cell merge reads: git's line merge, as git.
             let used = if git_stands { plain } else { markers };
-            return with_note(line_outcome(versions, kind, used), &reason);
+            return with_note(line_outcome(versions, kind, used), reason);
         }
-        Ok(Err(Declined::Failed(reason))) => Err(reason),
-        Err(_) => Err("internal error in the notebook merge".to_string()),
+        Err(_) => Err(Fallback::Internal),
     };
     let mut s = match failure {
         Ok(s) => s,
         Err(reason) if git_stands => {
-            return with_note(line_outcome(versions, kind, plain), &reason);
+            return with_note(line_outcome(versions, kind, plain), reason);
         }
-        Err(reason) => return conservative_notebook(versions, options, markers, &reason),
+        Err(reason) => return conservative_notebook(versions, options, markers, reason),
     };
     if !git_stands {
         return s;
@@ -144,7 +151,7 @@ fn merge_notebook(
         return s;
     }
     let line = line_outcome(versions, kind, plain);
-    if crate::merge::notebook::same_notebook(&s.bytes, &line.bytes) {
+    if crate::notebook::same_notebook(&s.bytes, &line.bytes) {
         return line;
     }
     s.report.push(Decision::new(
@@ -155,17 +162,17 @@ fn merge_notebook(
     s
 }
 
-/// The notebook merge failed on notebooks: the conservative notebook merge
+/// The cell merge failed on notebooks: the conservative notebook merge
 /// (valid notebooks in, a valid notebook out); git's line merge only if
 /// even that cannot read the inputs.
 fn conservative_notebook(
     versions: Merge3<&[u8]>,
     options: &MergeOptions,
     markers: &Markers,
-    reason: &str,
+    reason: Fallback,
 ) -> MergeOutcome {
     let merged = catch_unwind(AssertUnwindSafe(|| {
-        crate::merge::notebook::fallback::merge(versions, options, markers)
+        crate::notebook::fallback::merge(versions, options, markers)
     }));
     match merged {
         Ok(Some(c)) => {
@@ -184,35 +191,6 @@ fn conservative_notebook(
             }
         }
         _ => with_note(line_outcome(versions, FileKind::Notebook, markers), reason),
-    }
-}
-
-/// Why a structured merge gave no result.
-enum Declined {
-    /// The inputs are not of a kind the structured merge reads: lines.
-    NotStructured(String),
-    /// The structured merge failed on inputs it reads.
-    Failed(String),
-}
-
-impl From<String> for Declined {
-    fn from(reason: String) -> Self {
-        Self::NotStructured(reason)
-    }
-}
-
-impl From<&str> for Declined {
-    fn from(reason: &str) -> Self {
-        Self::NotStructured(reason.to_string())
-    }
-}
-
-impl From<crate::merge::notebook::NotebookError> for Declined {
-    fn from(e: crate::merge::notebook::NotebookError) -> Self {
-        match e {
-            crate::merge::notebook::NotebookError::NotANotebook(why) => Self::NotStructured(why),
-            crate::merge::notebook::NotebookError::Failed(why) => Self::Failed(why),
-        }
     }
 }
 
@@ -238,7 +216,7 @@ fn line_outcome(versions: Merge3<&[u8]>, kind: FileKind, markers: &Markers) -> M
         let conflicts = if clean {
             0
         } else {
-            count_conflicts(bytes, markers).max(1)
+            count_regions(bytes, markers.size).max(1)
         };
         (bytes.to_vec(), conflicts)
     };
@@ -260,12 +238,6 @@ fn line_outcome(versions: Merge3<&[u8]>, kind: FileKind, markers: &Markers) -> M
     }
 }
 
-fn count_conflicts(bytes: &[u8], markers: &Markers) -> usize {
-    crate::render::lines(bytes)
-        .filter(|l| markers.is_start(l))
-        .count()
-}
-
 /// The structured result wins when it is clean, leaves fewer conflicts,
 /// or draws its clashes around whole layers where git's line merge would
 /// cut through them.
@@ -274,51 +246,47 @@ fn prefer_structured(s: &MergeOutcome, line: &MergeOutcome, markers: &Markers) -
     s.is_clean()
         || s.conflicts < line.conflicts
         || (structured_clashes && s.conflicts <= line.conflicts)
-        || conflict_lines(&s.bytes, markers) < conflict_lines(&line.bytes, markers)
+        || lines_inside(&s.bytes, markers.size) < lines_inside(&line.bytes, markers.size)
 }
 
-fn with_note(mut outcome: MergeOutcome, reason: &str) -> MergeOutcome {
-    outcome.report.push(Decision::new(
-        DecisionKind::LineMerge,
+fn with_note(mut outcome: MergeOutcome, reason: Fallback) -> MergeOutcome {
+    outcome.report.push(Decision::line_merge(
         "whole file",
         format!("merged by lines like git merge-file: {reason}"),
+        reason,
     ));
     outcome
 }
 
-/// Decodes, merges by kind, and encodes back with the merged layout.
+/// Decodes, merges by kind, and encodes back with the merged encoding.
 fn structured(
     versions: Merge3<&[u8]>,
     kind: FileKind,
     options: &MergeOptions,
     markers: &Markers,
-) -> Result<MergeOutcome, Declined> {
+) -> Result<MergeOutcome, Fallback> {
     let decoded = match (
         decode(versions.base),
         decode(versions.ours),
         decode(versions.theirs),
     ) {
         (Some(b), Some(o), Some(t)) => Merge3::new(b, o, t),
-        _ => return Err("an input is not UTF-8 text".into()),
+        _ => return Err(Fallback::NotText),
     };
-    let layouts = decoded.map_ref(|d| d.layout);
-    let layout = match merge_layout(&layouts) {
-        Some(layout) => layout,
+    let encodings = decoded.map_ref(|d| d.encoding);
+    let encoding = match merge_encoding(&encodings) {
+        Some(encoding) => encoding,
         // JSON reads a stray CR as whitespace: a notebook keeps what it has.
-        None if kind == FileKind::Notebook => notebook_layout(&layouts),
-        None => {
-            return Err(
-                "the line endings are mixed or were converted differently on each side".into(),
-            )
-        }
+        None if kind == FileKind::Notebook => notebook_encoding(&encodings),
+        None => return Err(Fallback::LineEndings),
     };
     let texts = decoded.as_ref().map(|d| d.text.as_ref());
     let mut merged = match kind {
         FileKind::Python if versions.ours.len().max(versions.theirs.len()) > MAX_STRUCTURED_PY => {
-            return Err("the file is too large for the structured merge".into())
+            return Err(Fallback::TooLarge)
         }
-        FileKind::Python => python::merge(texts, options, markers).map_err(Declined::from)?,
-        FileKind::Notebook => crate::merge::notebook::merge(texts, options, markers)?,
+        FileKind::Python => python::merge(texts, options, markers)?,
+        FileKind::Notebook => crate::notebook::merge(texts, options, markers)?,
         FileKind::Text => {
             let r = render(&merge_lines(texts), markers);
             Structured {
@@ -332,7 +300,7 @@ fn structured(
             }
         }
     };
-    if layout != decoded.ours.layout {
+    if encoding != decoded.ours.encoding {
         merged.report.push(Decision::new(
             DecisionKind::FormattingKept,
             "line endings",
@@ -340,7 +308,7 @@ fn structured(
         ));
     }
     Ok(MergeOutcome {
-        bytes: encode(merged.text, layout),
+        bytes: encode(merged.text, encoding),
         kind,
         conflicts: merged.conflicts,
         method: Method::Structured,
@@ -348,21 +316,47 @@ fn structured(
     })
 }
 
-/// A notebook's layout when the line endings cannot be decided (a file with
-/// both kinds, or converted differently on each side): ours' BOM, and ours'
-/// line endings when they are all CRLF; otherwise the text is written as
-/// merged, a stray CR kept where its bytes were copied.
-fn notebook_layout(layouts: &Merge3<crate::text::Layout>) -> crate::text::Layout {
-    use crate::text::{Eol, Layout};
-    Layout {
-        bom: layouts
-            .map_ref(|l| l.bom)
+/// A notebook's encoding when the line endings cannot be decided (a file
+/// with both kinds, or converted differently on each side): ours' BOM, and
+/// ours' line endings when they are all CRLF; otherwise the text is written
+/// as merged, a stray CR kept where its bytes were copied.
+fn notebook_encoding(encodings: &Merge3<Encoding>) -> Encoding {
+    Encoding {
+        bom: encodings
+            .map_ref(|e| e.bom)
             .resolve_trivial()
-            .unwrap_or(layouts.ours.bom),
-        eol: if layouts.ours.eol == Eol::Crlf {
+            .unwrap_or(encodings.ours.bom),
+        eol: if encodings.ours.eol == Eol::Crlf {
             Eol::Crlf
         } else {
             Eol::Lf
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A version that is not UTF-8: the line merge, with the reason's
+    /// stable code in the report JSON.
+    #[test]
+    fn a_fallback_shows_its_code() {
+        let options = MergeOptions {
+            path: Some("model.py".into()),
+            ..MergeOptions::default()
+        };
+        let outcome = merge(
+            Merge3::new(&b"x = 1\n"[..], b"x = 2 # \xff\n", b"x = 3\n"),
+            &options,
+        );
+        let json = outcome.report.to_json();
+        let codes: Vec<&str> = json
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d.get("fallback")?.as_str())
+            .collect();
+        assert_eq!(codes, ["not-text"], "{json}");
     }
 }

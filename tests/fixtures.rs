@@ -257,7 +257,7 @@ fn every_fixture_merges_symmetrically() {
         let Ok(mut nb) = serde_json::from_slice::<serde_json::Value>(bytes) else {
             return bytes.to_vec();
         };
-        let volatile = mlmerge::merge::notebook::metadata::DEFAULT_VOLATILE;
+        let volatile = mlmerge::notebook::metadata::DEFAULT_VOLATILE;
         let strip = |meta: Option<&mut serde_json::Value>| {
             if let Some(meta) = meta.and_then(|m| m.as_object_mut()) {
                 meta.retain(|k, _| !volatile.contains(&k.as_str()));

@@ -238,7 +238,7 @@ proptest! {
         let t = jupyter(&apply(&base, &theirs_ops, "t", ids));
         let options = mlmerge::MergeOptions { fail_notebook_merge: true, ..options() };
         let run = |x: &str, y: &str| mlmerge::merge(
-            mlmerge::merge::merge3::Merge3::new(b.as_bytes(), x.as_bytes(), y.as_bytes()),
+            mlmerge::core::merge3::Merge3::new(b.as_bytes(), x.as_bytes(), y.as_bytes()),
             &options,
         );
         let outcome = run(&o, &t);

@@ -5,10 +5,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use mlmerge::merge::merge3::Merge3;
-use mlmerge::{
-    input, output, pipeline, ConflictStyle, Labels, MergeOptions, OutputsPolicy, Prefer,
-};
+use mlmerge::core::merge3::Merge3;
+use mlmerge::core::{input, output};
+use mlmerge::{pipeline, settings, ConflictStyle, Labels, MergeOptions, OutputsPolicy, Prefer};
 
 use super::{CliError, Status};
 
@@ -60,23 +59,20 @@ pub struct MergeArgs {
         default_value_t = 7
     )]
     marker_size: usize,
-    /// merge, diff3 or zdiff3; default: git's merge.conflictStyle.
-    #[arg(long, value_name = "STYLE", value_parser = parse_style)]
+    #[arg(long = flag(&settings::CONFLICT_STYLE), help = settings::CONFLICT_STYLE.doc,
+          value_name = "STYLE", value_parser = parse_style)]
     conflict_style: Option<ConflictStyle>,
-    /// Never order same-place insertions by the ML convention.
-    #[arg(long)]
+    #[arg(long = flag(&settings::STRICT), help = settings::STRICT.doc)]
     strict: bool,
-    /// Notebook outputs when both sides re-ran a cell: auto, ours, theirs, clear.
-    #[arg(long, value_name = "POLICY", value_parser = parse_outputs)]
+    #[arg(long = flag(&settings::OUTPUTS), help = settings::OUTPUTS.doc,
+          value_name = "POLICY", value_parser = parse_outputs)]
     outputs: Option<OutputsPolicy>,
-    /// Resolve every clash to this side instead of writing markers: ours,
-    /// theirs (git's -X never reaches a merge driver).
-    #[arg(long, value_name = "SIDE", value_parser = parse_prefer)]
+    #[arg(long = flag(&settings::PREFER), help = settings::PREFER.doc,
+          value_name = "SIDE", value_parser = parse_prefer)]
     prefer: Option<Prefer>,
-    /// Notebook metadata keys that never conflict (environment state),
-    /// separated by commas; `default` stands for the default list, `none`
-    /// for none. Default: git config mlmerge.notebookVolatileMetadata.
-    #[arg(long, value_name = "KEYS", value_parser = parse_volatile)]
+    #[arg(long = flag(&settings::NOTEBOOK_VOLATILE_METADATA),
+          help = settings::NOTEBOOK_VOLATILE_METADATA.doc,
+          value_name = "KEYS", value_parser = parse_volatile)]
     notebook_volatile_metadata: Option<String>,
     /// Print the result instead of writing it into OURS.
     #[arg(long)]
@@ -84,6 +80,11 @@ pub struct MergeArgs {
     /// Tests only: make the notebook merge fail, to show its fallback.
     #[arg(long, hide = true)]
     debug_fail_notebook_merge: bool,
+}
+
+/// The flag of a setting of the table (every one used here has one).
+fn flag(setting: &settings::Setting) -> &'static str {
+    setting.flag.unwrap_or_default()
 }
 
 fn parse_style(value: &str) -> Result<ConflictStyle, String> {
@@ -96,7 +97,7 @@ fn parse_prefer(value: &str) -> Result<Prefer, String> {
 }
 
 fn parse_volatile(value: &str) -> Result<String, String> {
-    match mlmerge::merge::notebook::metadata::parse_volatile(value) {
+    match mlmerge::notebook::metadata::parse_volatile(value) {
         Some(_) => Ok(value.to_string()),
         None => Err(format!(
             "unknown metadata key list `{value}` (keys separated by commas)"
@@ -112,6 +113,8 @@ fn parse_outputs(value: &str) -> Result<OutputsPolicy, String> {
 pub fn run(args: MergeArgs) -> Result<Status, CliError> {
     let versions = input::read_versions(
         Merge3::new(&args.base, &args.ours, &args.theirs).map_ref(|p| p.as_path()),
+        Merge3::new("base", "ours", "theirs"),
+        input::MissingBase::Error,
     )?;
     let options = options(&args)?;
     let outcome = pipeline::merge(versions.as_ref().map_ref(|v| v.as_slice()), &options);
@@ -132,7 +135,7 @@ pub fn run(args: MergeArgs) -> Result<Status, CliError> {
             &outcome,
         );
     }
-    if let Some(dir) = std::env::var_os("MLMERGE_DEBUG_DIR") {
+    if let Some(dir) = settings::DEBUG_DIR.env.and_then(std::env::var_os) {
         dump_debug(
             std::path::Path::new(&dir),
             &args,
@@ -166,7 +169,7 @@ fn options(args: &MergeArgs) -> Result<MergeOptions, CliError> {
         volatile_metadata: args
             .notebook_volatile_metadata
             .as_deref()
-            .and_then(mlmerge::merge::notebook::metadata::parse_volatile)
+            .and_then(mlmerge::notebook::metadata::parse_volatile)
             .unwrap_or(configured.volatile_metadata.clone()),
         ..configured
     })
@@ -192,6 +195,6 @@ fn dump_debug(
     let _ = std::fs::create_dir_all(dir);
     let _ = std::fs::write(
         dir.join(format!("{stamp}-{name}.txt")),
-        mlmerge::explain::explain(versions, outcome),
+        mlmerge::report::explain::explain(versions, outcome),
     );
 }

@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use clap::Args;
-use mlmerge::git::regions::{self, Choice, Region, Segment};
-use mlmerge::merge::merge3::Merge3;
-use mlmerge::render::Markers;
-use mlmerge::report::{Decision, Report};
-use mlmerge::{output, pipeline, ConflictStyle, MergeOptions};
+use mlmerge::core::conflicts::{self, Choice, ConflictRegion, Segment};
+use mlmerge::core::merge3::Merge3;
+use mlmerge::core::render::Markers;
+use mlmerge::core::{input, output};
+use mlmerge::decisions::{Decision, Report};
+use mlmerge::{pipeline, ConflictStyle, MergeOptions};
 
 use super::{CliError, Status};
 
@@ -31,16 +32,11 @@ pub struct MergetoolArgs {
 const PROMPT: &str = "[o]urs, [t]heirs, [ot] both ours first, [to] both theirs first, [b]ase, [e]dit, [s]kip, [q]uit? ";
 
 pub fn run(args: MergetoolArgs) -> Result<Status, CliError> {
-    let read = |role: &str, path: &Path| {
-        std::fs::read(path)
-            .map_err(|e| format!("cannot read the {role} version {}: {e}", path.display()))
-    };
-    let base = std::fs::read(&args.base).unwrap_or_default();
-    let versions = Merge3::new(
-        base,
-        read("local", &args.local)?,
-        read("remote", &args.remote)?,
-    );
+    let versions = input::read_versions(
+        Merge3::new(&args.base, &args.local, &args.remote).map_ref(|p| p.as_path()),
+        Merge3::new("base", "local", "remote"),
+        input::MissingBase::Empty,
+    )?;
     let inputs = versions.as_ref().map_ref(|v| v.as_slice());
     let mut options = MergeOptions {
         path: Some(args.merged.clone()),
@@ -62,13 +58,13 @@ pub fn run(args: MergetoolArgs) -> Result<Status, CliError> {
         }
     };
     let size = Markers::for_inputs(&options, &[inputs.base, inputs.ours, inputs.theirs]).size;
-    let mut segments = regions::parse(&text, Some(size));
+    let mut segments = conflicts::parse(&text, Some(size));
     walk(&mut segments, &outcome.report, &args.merged)?;
-    let merged = regions::join(&segments, style);
+    let merged = conflicts::join(&segments, style);
     write(&args.merged, merged.as_bytes())?;
     Ok(finish(
         &name.to_string(),
-        regions::regions(&merged, Some(size)).len(),
+        conflicts::regions(&merged, Some(size)).len(),
     ))
 }
 
@@ -119,7 +115,12 @@ fn walk(segments: &mut [Segment], report: &Report, merged: &Path) -> Result<(), 
 /// The clash decision describing `region` in model terms: the one whose
 /// texts the region holds, else the one at the same position when the
 /// counts agree.
-fn describe(region: &Region, clashes: &[&Decision], index: usize, total: usize) -> Option<String> {
+fn describe(
+    region: &ConflictRegion,
+    clashes: &[&Decision],
+    index: usize,
+    total: usize,
+) -> Option<String> {
     let holds = |d: &&&Decision| {
         let inside = |side: &Option<String>, text: &str| {
             side.as_deref()
@@ -135,7 +136,13 @@ fn describe(region: &Region, clashes: &[&Decision], index: usize, total: usize) 
     found.map(|d| format!("{}: {}", d.subject, d.detail))
 }
 
-fn show(region: &Region, number: usize, total: usize, merged: &Path, subject: Option<&str>) {
+fn show(
+    region: &ConflictRegion,
+    number: usize,
+    total: usize,
+    merged: &Path,
+    subject: Option<&str>,
+) {
     println!(
         "\nClash {number} of {total} in {}{}",
         merged.display(),
@@ -159,7 +166,7 @@ fn print_side(title: &str, text: &str) {
 /// Reads answers until one is valid; `None` means quit (or end of input).
 fn ask(
     stdin: &mut impl BufRead,
-    region: &Region,
+    region: &ConflictRegion,
     merged: &Path,
 ) -> Result<Option<Choice>, CliError> {
     loop {
@@ -198,27 +205,29 @@ fn ask(
     }
 }
 
-/// Opens the region, markers and all, in `$EDITOR` (then `$VISUAL`, then
-/// `vi`) and returns what the person saved.
-fn edit(region: &Region, merged: &Path) -> Result<String, CliError> {
-    let editor = ["EDITOR", "VISUAL"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
-        .unwrap_or_else(|| "vi".into());
+/// Opens the region, markers and all, in the editor git would use, in a
+/// fresh temporary file, and returns what the person saved.
+fn edit(region: &ConflictRegion, merged: &Path) -> Result<String, CliError> {
+    let editor = editor();
     let ext = merged
         .extension()
         .map(|e| format!(".{}", e.to_string_lossy()))
         .unwrap_or_default();
-    let file = tempfile_path(&ext);
-    std::fs::write(&file, region.render(ConflictStyle::Diff3))?;
+    // A new file of our own (never a path someone could have put a
+    // symlink at), removed when `file` is dropped.
+    let mut file = tempfile::Builder::new()
+        .prefix("mlmerge-clash-")
+        .suffix(&ext)
+        .tempfile()?;
+    file.write_all(region.render(ConflictStyle::Diff3).as_bytes())?;
+    file.flush()?;
     let status = Command::new("sh")
         .arg("-c")
         .arg(format!("{editor} \"$@\""))
         .arg("sh")
-        .arg(&file)
+        .arg(file.path())
         .status();
-    let text = std::fs::read_to_string(&file);
-    let _ = std::fs::remove_file(&file);
+    let text = std::fs::read_to_string(file.path());
     match status {
         Ok(s) if s.success() => Ok(text?),
         Ok(s) => Err(format!("`{editor}` exited with {s}").into()),
@@ -226,9 +235,22 @@ fn edit(region: &Region, merged: &Path) -> Result<String, CliError> {
     }
 }
 
-fn tempfile_path(ext: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    std::env::temp_dir().join(format!("mlmerge-clash-{}-{nanos}{ext}", std::process::id()))
+/// The editor as git chooses it (`git var GIT_EDITOR`: `GIT_EDITOR`,
+/// `core.editor`, `VISUAL`, `EDITOR`, then its default); without git,
+/// `EDITOR`, then `VISUAL`, then `vi`.
+fn editor() -> String {
+    let from_git = Command::new("git")
+        .args(["var", "GIT_EDITOR"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        .filter(|e| !e.is_empty());
+    from_git.unwrap_or_else(|| {
+        ["EDITOR", "VISUAL"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
+            .unwrap_or_else(|| "vi".into())
+    })
 }

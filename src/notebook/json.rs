@@ -1,0 +1,678 @@
+//! A JSON reader that keeps every value's place in the text.
+//!
+//! A notebook is mostly unchanged bytes: cells nobody touched and outputs
+//! holding megabytes of base64. Values are kept as slices of the input
+//! (strings stay escaped until a caller asks for their text), so they can be
+//! compared, copied verbatim and re-indented without being decoded or
+//! re-encoded. Objects keep their keys in the order read.
+
+use std::borrow::Cow;
+
+/// Deeper nesting than this is refused (the caller falls back to lines).
+pub const MAX_DEPTH: usize = 256;
+
+/// One JSON value and the text it was read from.
+#[derive(Debug)]
+pub struct Node<'a> {
+    /// The value's text, from its first to its last byte.
+    pub raw: &'a str,
+    pub value: Value<'a>,
+}
+
+/// The shape of a [`Node`].
+#[derive(Debug)]
+pub enum Value<'a> {
+    Object(Vec<(JsonStr<'a>, Node<'a>)>),
+    Array(Vec<Node<'a>>),
+    Str(JsonStr<'a>),
+    /// A number (or Python's `NaN`/`Infinity`), kept as written.
+    Number,
+    Bool(bool),
+    Null,
+}
+
+/// A string as written between its quotes, escapes included.
+#[derive(Clone, Copy, Debug)]
+pub struct JsonStr<'a> {
+    pub raw: &'a str,
+    escaped: bool,
+}
+
+/// Why a text is not JSON, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub offset: usize,
+    pub message: &'static str,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at byte {}", self.message, self.offset)
+    }
+}
+
+impl<'a> JsonStr<'a> {
+    /// The string's text, unescaped.
+    pub fn text(&self) -> Cow<'a, str> {
+        if self.escaped {
+            Cow::Owned(unescape(self.raw))
+        } else {
+            Cow::Borrowed(self.raw)
+        }
+    }
+
+    /// Whether the string's text is `text`.
+    pub fn is(&self, text: &str) -> bool {
+        if self.escaped {
+            unescape(self.raw) == text
+        } else {
+            self.raw == text
+        }
+    }
+
+    fn same(&self, other: &JsonStr) -> bool {
+        if !self.escaped && !other.escaped {
+            self.raw == other.raw
+        } else {
+            self.text() == other.text()
+        }
+    }
+}
+
+impl<'a> Node<'a> {
+    pub fn as_object(&self) -> Option<&[(JsonStr<'a>, Node<'a>)]> {
+        match &self.value {
+            Value::Object(fields) => Some(fields),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&[Node<'a>]> {
+        match &self.value {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<JsonStr<'a>> {
+        match &self.value {
+            Value::Str(s) => Some(*s),
+            _ => None,
+        }
+    }
+
+    /// The value of `key` when this is an object holding it.
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
+        field(self.as_object()?, key)
+    }
+
+    /// A non-negative integer, as nbformat's version numbers are.
+    pub fn as_u64(&self) -> Option<u64> {
+        match self.value {
+            Value::Number => self.raw.parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+}
+
+/// The value of `key` among an object's fields (keys are unique: the
+/// reader keeps the last of a repeated key).
+pub fn field<'n, 'a>(fields: &'n [(JsonStr<'a>, Node<'a>)], key: &str) -> Option<&'n Node<'a>> {
+    fields.iter().find(|(k, _)| k.is(key)).map(|(_, v)| v)
+}
+
+/// Whether two values mean the same: strings by their text, objects as
+/// maps (key order ignored), numbers by value.
+pub fn same(a: &Node, b: &Node) -> bool {
+    if a.raw == b.raw {
+        return true;
+    }
+    match (&a.value, &b.value) {
+        (Value::Str(x), Value::Str(y)) => x.same(y),
+        (Value::Number, Value::Number) => same_number(a.raw, b.raw),
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Null, Value::Null) => true,
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => same_fields(x, y),
+        _ => false,
+    }
+}
+
+/// [`same`] for optional values: two absent values are the same.
+pub fn same_opt(a: Option<&Node>, b: Option<&Node>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => same(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+fn same_number(a: &str, b: &str) -> bool {
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn same_fields(x: &[(JsonStr, Node)], y: &[(JsonStr, Node)]) -> bool {
+    if x.len() != y.len() {
+        return false;
+    }
+    x.iter().all(|(key, value)| {
+        let text = key.text();
+        field(y, &text).is_some_and(|other| same(value, other))
+    })
+}
+
+/// Unescapes a string's raw text; lone surrogates become U+FFFD.
+pub fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('b') => out.push('\u{8}'),
+            Some('f') => out.push('\u{c}'),
+            Some('u') => {
+                let unit = hex4(&mut chars);
+                let code = if (0xD800..0xDC00).contains(&unit) && chars.as_str().starts_with("\\u")
+                {
+                    let mut ahead = chars.clone();
+                    ahead.next();
+                    ahead.next();
+                    let low = hex4(&mut ahead);
+                    if (0xDC00..0xE000).contains(&low) {
+                        chars = ahead;
+                        0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        unit
+                    }
+                } else {
+                    unit
+                };
+                out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+fn hex4(chars: &mut std::str::Chars) -> u32 {
+    (0..4).fold(0, |acc, _| {
+        acc * 16 + chars.next().and_then(|c| c.to_digit(16)).unwrap_or(0)
+    })
+}
+
+/// Reads a whole JSON text (surrounding whitespace allowed).
+pub fn parse(text: &str) -> Result<Node<'_>, ParseError> {
+    parse_counting(text).map(|(node, _)| node)
+}
+
+/// [`parse`], also counting the keys an object repeated. A repeated key
+/// is read as Python's `json` (and so Jupyter and nbformat) reads it: the
+/// last value counts, at the place of the key's first occurrence.
+pub fn parse_counting(text: &str) -> Result<(Node<'_>, usize), ParseError> {
+    let mut reader = Reader {
+        text,
+        pos: 0,
+        repeated: 0,
+    };
+    reader.skip_ws();
+    let node = reader.value(0)?;
+    reader.skip_ws();
+    if reader.pos != text.len() {
+        return Err(reader.error("unexpected text after the JSON value"));
+    }
+    Ok((node, reader.repeated))
+}
+
+/// Drops the earlier values of repeated keys, keeping the last value at
+/// the first key's place (Python's `dict` built from `json`). Returns how
+/// many were dropped.
+fn last_key_wins(fields: &mut Vec<(JsonStr, Node)>) -> usize {
+    if fields.len() < 2 {
+        return 0;
+    }
+    // Pairs (first place, later place) of repeated keys. Small objects
+    // (nearly all of a notebook) compare keys directly, without hashing.
+    let mut moves = Vec::new();
+    if fields.len() <= 16 && fields.iter().all(|(k, _)| !k.escaped) {
+        for later in 1..fields.len() {
+            let key = fields[later].0.raw;
+            if let Some(first) = fields[..later].iter().position(|(k, _)| k.raw == key) {
+                moves.push((first, later));
+            }
+        }
+    } else {
+        let mut first_at: std::collections::HashMap<Cow<str>, usize> =
+            std::collections::HashMap::with_capacity(fields.len());
+        for (i, (key, _)) in fields.iter().enumerate() {
+            match first_at.entry(key.text()) {
+                std::collections::hash_map::Entry::Occupied(first) => moves.push((*first.get(), i)),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(i);
+                }
+            }
+        }
+    }
+    if moves.is_empty() {
+        return 0;
+    }
+    let mut drop = vec![false; fields.len()];
+    for &(first, later) in &moves {
+        // The later value moves to the first key's place.
+        fields.swap(first, later);
+        drop[later] = true;
+    }
+    let mut i = 0;
+    fields.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
+    moves.len()
+}
+
+/// The first position at or after `from` holding a quote, a backslash or
+/// a control character (or the end). Outputs are mostly long base64
+/// strings: `memchr` finds the quote or backslash, then one branch-free
+/// pass over the run looks for control characters.
+fn plain_run_end(bytes: &[u8], from: usize) -> usize {
+    let rest = bytes.get(from..).unwrap_or(&[]);
+    let run = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
+    let has_control = rest[..run].iter().fold(false, |seen, &b| seen | (b < 0x20));
+    if has_control {
+        return from + rest[..run].iter().position(|&b| b < 0x20).unwrap_or(run);
+    }
+    from + run
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    pos: usize,
+    /// Repeated object keys dropped so far.
+    repeated: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes().get(self.pos).copied()
+    }
+
+    fn error(&self, message: &'static str) -> ParseError {
+        ParseError {
+            offset: self.pos,
+            message,
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn expect(&mut self, byte: u8, message: &'static str) -> Result<(), ParseError> {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.error(message))
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, ParseError> {
+        if depth > MAX_DEPTH {
+            return Err(self.error("JSON nested too deeply"));
+        }
+        let start = self.pos;
+        let value = match self.peek() {
+            Some(b'{') => self.object(depth)?,
+            Some(b'[') => self.array(depth)?,
+            Some(b'"') => Value::Str(self.string()?),
+            Some(b't') => self.word("true", Value::Bool(true))?,
+            Some(b'f') => self.word("false", Value::Bool(false))?,
+            Some(b'n') => self.word("null", Value::Null)?,
+            Some(b'N') => self.word("NaN", Value::Number)?,
+            Some(b'I') => self.word("Infinity", Value::Number)?,
+            Some(b'-') if self.bytes()[self.pos..].starts_with(b"-Infinity") => {
+                self.word("-Infinity", Value::Number)?
+            }
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            Some(_) => return Err(self.error("expected a JSON value")),
+            None => return Err(self.error("the JSON text ends early")),
+        };
+        Ok(Node {
+            raw: &self.text[start..self.pos],
+            value,
+        })
+    }
+
+    fn word(&mut self, word: &'static str, value: Value<'a>) -> Result<Value<'a>, ParseError> {
+        if self.bytes()[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(value)
+        } else {
+            Err(self.error("expected a JSON value"))
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Result<Value<'a>, ParseError> {
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        let lead = self.peek();
+        let int = self.digits();
+        if int == 0 || (lead == Some(b'0') && int > 1) {
+            return Err(self.error("malformed number"));
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(self.error("malformed number"));
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.error("malformed number"));
+            }
+        }
+        Ok(Value::Number)
+    }
+
+    fn string(&mut self) -> Result<JsonStr<'a>, ParseError> {
+        self.pos += 1;
+        let start = self.pos;
+        let mut escaped = false;
+        loop {
+            let Some(&byte) = self.bytes().get(self.pos) else {
+                return Err(self.error("unterminated string"));
+            };
+            match byte {
+                b'"' => break,
+                b'\\' => {
+                    escaped = true;
+                    self.escape()?;
+                }
+                0..=0x1f => return Err(self.error("control character in a string")),
+                _ => self.pos = plain_run_end(self.bytes(), self.pos + 1),
+            }
+        }
+        let raw = &self.text[start..self.pos];
+        self.pos += 1;
+        Ok(JsonStr { raw, escaped })
+    }
+
+    fn escape(&mut self) -> Result<(), ParseError> {
+        match self.bytes().get(self.pos + 1) {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.pos += 2,
+            Some(b'u') => {
+                let hex = self.bytes().get(self.pos + 2..self.pos + 6);
+                if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+                    return Err(self.error("malformed \\u escape"));
+                }
+                self.pos += 6;
+            }
+            _ => return Err(self.error("unknown escape in a string")),
+        }
+        Ok(())
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.skip_ws();
+            items.push(self.value(depth + 1)?);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                _ => return Err(self.error("expected `,` or `]`")),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+        self.pos += 1;
+        let mut fields = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(fields));
+        }
+        loop {
+            self.skip_ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.error("expected a key"));
+            }
+            let key = self.string()?;
+            self.skip_ws();
+            self.expect(b':', "expected `:`")?;
+            self.skip_ws();
+            fields.push((key, self.value(depth + 1)?));
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.repeated += last_key_wins(&mut fields);
+                    return Ok(Value::Object(fields));
+                }
+                _ => return Err(self.error("expected `,` or `}`")),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_raw_text_and_order() {
+        let doc = parse(" {\"b\": [1, \"x\\n\"], \"a\": null}\n").unwrap();
+        let fields = doc.as_object().unwrap();
+        assert_eq!(fields[0].0.raw, "b");
+        assert_eq!(fields[0].1.raw, "[1, \"x\\n\"]");
+        assert_eq!(
+            fields[0].1.as_array().unwrap()[1].as_str().unwrap().text(),
+            "x\n"
+        );
+        assert!(doc.get("a").unwrap().is_null());
+    }
+
+    #[test]
+    fn compares_by_meaning() {
+        let a = parse(r#"{"a": "\u00e9", "b": 1.0}"#).unwrap();
+        let b = parse("{\"b\":1, \"a\":\"é\"}").unwrap();
+        assert!(same(&a, &b));
+        let c = parse(r#"{"a": "e", "b": 1}"#).unwrap();
+        assert!(!same(&a, &c));
+    }
+
+    #[test]
+    fn refuses_broken_json() {
+        for text in [
+            "{",
+            "[1,]",
+            "{\"a\" 1}",
+            "01",
+            "\"\\x\"",
+            "[1] x",
+            "\"a\nb\"",
+        ] {
+            assert!(parse(text).is_err(), "{text}");
+        }
+        let deep = "[".repeat(MAX_DEPTH + 2) + &"]".repeat(MAX_DEPTH + 2);
+        assert!(parse(&deep).is_err());
+    }
+
+    #[test]
+    fn finds_string_ends_past_long_runs() {
+        let long = "A".repeat(37);
+        for tail in ["\"", "\\n\"", "\u{1}\""] {
+            let text = format!("{long}{tail}");
+            assert_eq!(plain_run_end(text.as_bytes(), 0), 37, "{tail:?}");
+        }
+        assert_eq!(plain_run_end("é€😀abc".as_bytes(), 0), "é€😀abc".len());
+        let text = format!("[\"{long}\\\"{long}\"]");
+        let doc = parse(&text).unwrap();
+        assert_eq!(
+            doc.as_array().unwrap()[0].as_str().unwrap().text(),
+            format!("{long}\"{long}")
+        );
+    }
+
+    #[test]
+    fn unescapes_surrogate_pairs() {
+        assert_eq!(unescape(r"\ud83d\ude00 \u00e9\/"), "😀 é/");
+        assert_eq!(unescape(r"\ud83d"), "\u{fffd}");
+    }
+
+    /// A value as compact JSON in its read order (what Python's
+    /// `json.dumps(..., separators=(",", ":"), ensure_ascii=False)` writes).
+    fn canonical(node: &Node) -> String {
+        match &node.value {
+            Value::Object(fields) => {
+                let items: Vec<String> = fields
+                    .iter()
+                    .map(|(k, v)| {
+                        format!(
+                            "{}:{}",
+                            serde_json::Value::from(k.text().as_ref()),
+                            canonical(v)
+                        )
+                    })
+                    .collect();
+                format!("{{{}}}", items.join(","))
+            }
+            Value::Array(items) => {
+                format!(
+                    "[{}]",
+                    items.iter().map(canonical).collect::<Vec<_>>().join(",")
+                )
+            }
+            Value::Str(s) => serde_json::Value::from(s.text().as_ref()).to_string(),
+            _ => node.raw.to_string(),
+        }
+    }
+
+    /// A document with repeated keys, from a seed: small objects whose keys
+    /// come from a tiny alphabet (so they repeat), some escaped.
+    fn next(seed: &mut u64, n: u64) -> u64 {
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (*seed >> 33) % n
+    }
+
+    fn repeating_document(seed: &mut u64, depth: usize) -> String {
+        let keys = ["a", "b", "cells", "\\u0063ells", "source", "\\u00e9"];
+        let pick = next(seed, 6);
+        if depth > 3 || pick < 2 {
+            return match next(seed, 3) {
+                0 => format!("{}", next(seed, 100)),
+                1 => format!("\"v{}\\n\"", next(seed, 10)),
+                _ => "null".to_string(),
+            };
+        }
+        let count = next(seed, 6) as usize;
+        let mut parts = Vec::new();
+        for _ in 0..count {
+            let key = keys[next(seed, keys.len() as u64) as usize];
+            let value = repeating_document(seed, depth + 1);
+            parts.push(if pick == 2 {
+                value
+            } else {
+                format!("\"{key}\": {value}")
+            });
+        }
+        if pick == 2 {
+            format!("[{}]", parts.join(", "))
+        } else {
+            format!("{{{}}}", parts.join(", "))
+        }
+    }
+
+    /// Differential test: repeated keys read as Python's `json` reads them
+    /// (the last value, at the first key's place), on generated documents.
+    /// Skipped when python3 is not installed.
+    #[test]
+    fn repeated_keys_read_as_python_json_reads_them() {
+        use std::io::Write;
+        let mut seed = 11u64;
+        let docs: Vec<String> = (0..400)
+            .map(|_| {
+                let (a, b) = (
+                    repeating_document(&mut seed, 0),
+                    repeating_document(&mut seed, 0),
+                );
+                format!("{{\"cells\": [], \"source\": {a}, \"\\u0063ells\": {b}}}")
+            })
+            .filter(|d| parse(d).is_ok())
+            .collect();
+        assert!(docs.len() > 300, "{} documents", docs.len());
+        let script = "import json,sys\nfor line in sys.stdin:\n    print(json.dumps(json.loads(line), separators=(',', ':'), ensure_ascii=False))\n";
+        let child = std::process::Command::new("python3")
+            .args(["-c", script])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn();
+        let Ok(mut child) = child else {
+            eprintln!("python3 not found: skipped");
+            return;
+        };
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin.write_all(docs.join("\n").as_bytes()).unwrap();
+            stdin.write_all(b"\n").unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        let python: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+        assert_eq!(python.len(), docs.len());
+        let mut repeated = 0;
+        for (doc, expected) in docs.iter().zip(python) {
+            let (node, count) = parse_counting(doc).unwrap();
+            repeated += count;
+            assert_eq!(canonical(&node), expected, "{doc}");
+        }
+        assert!(repeated > 100, "only {repeated} repeated keys generated");
+    }
+}

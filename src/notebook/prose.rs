@@ -1,0 +1,140 @@
+//! Prose merged by words: where both sides changed the same lines of a
+//! markdown or raw cell (a markdown paragraph is one line), the clash is
+//! merged again word by word; edits that touch different words both
+//! apply, the rest stays a conflict.
+
+use crate::core::diff3::diff3;
+use crate::core::merge3::Merge3;
+use crate::core::render::Piece;
+
+/// Clashes longer than this (in tokens, on any side) stay line clashes:
+/// the word diff is bounded work.
+const MAX_TOKENS: usize = 20_000;
+
+/// Splits text into words, runs of whitespace (line ends included) and
+/// single punctuation characters; the tokens joined give the text back.
+pub fn tokens(text: &str) -> Vec<&str> {
+    #[derive(PartialEq, Clone, Copy)]
+    enum Class {
+        Space,
+        Word,
+        Other,
+    }
+    let class = |c: char| {
+        if c.is_whitespace() {
+            Class::Space
+        } else if c.is_alphanumeric() || c == '_' {
+            Class::Word
+        } else {
+            Class::Other
+        }
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut previous: Option<Class> = None;
+    for (at, c) in text.char_indices() {
+        let now = class(c);
+        let joins = previous == Some(now) && now != Class::Other;
+        if !joins && at > start {
+            out.push(&text[start..at]);
+            start = at;
+        }
+        previous = Some(now);
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// Whether a side rewrote most of the text (fewer than half its tokens
+/// kept, as a multiset): no small edits to combine, and the word diff of
+/// two unrelated texts is the costly case.
+fn rewritten(base: &[&str], side: &[&str]) -> bool {
+    fn count<'t>(tokens: &[&'t str]) -> std::collections::HashMap<&'t str, usize> {
+        let mut counts = std::collections::HashMap::new();
+        for t in tokens {
+            *counts.entry(*t).or_default() += 1;
+        }
+        counts
+    }
+    let (b, s) = (count(base), count(side));
+    let kept: usize = b
+        .iter()
+        .map(|(t, n)| (*n).min(s.get(t).copied().unwrap_or(0)))
+        .sum();
+    2 * kept * 2 < base.len() + side.len()
+}
+
+/// One clash merged word by word, when no two edits touch the same words.
+pub fn merge_words(texts: &Merge3<String>) -> Option<String> {
+    let (base, ours, theirs) = (
+        tokens(&texts.base),
+        tokens(&texts.ours),
+        tokens(&texts.theirs),
+    );
+    if base.len().max(ours.len()).max(theirs.len()) > MAX_TOKENS
+        || rewritten(&base, &ours)
+        || rewritten(&base, &theirs)
+    {
+        return None;
+    }
+    let mut merged = String::with_capacity(texts.ours.len() + texts.theirs.len());
+    for hunk in diff3(&base, &ours, &theirs) {
+        for token in hunk.resolved()? {
+            merged.push_str(token);
+        }
+    }
+    Some(merged)
+}
+
+/// Replaces each clash of a line merge that merges word by word by its
+/// merged text; returns how many were.
+pub fn refine(pieces: &mut [Piece]) -> usize {
+    let mut merged = 0;
+    for piece in pieces.iter_mut() {
+        if let Piece::Conflict(texts) = piece {
+            if let Some(text) = merge_words(texts) {
+                *piece = Piece::Text(text);
+                merged += 1;
+            }
+        }
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(base: &str, ours: &str, theirs: &str) -> Option<String> {
+        merge_words(&Merge3::new(base.into(), ours.into(), theirs.into()))
+    }
+
+    #[test]
+    fn tokens_give_the_text_back() {
+        for text in ["", "a", "Hello, wörld 🤗 日本語!\n\n  x_y = 1.5", "  \n"] {
+            assert_eq!(tokens(text).concat(), text);
+        }
+        assert_eq!(tokens("a, b"), ["a", ",", " ", "b"]);
+    }
+
+    #[test]
+    fn edits_at_both_ends_of_a_paragraph_both_apply() {
+        assert_eq!(
+            words(
+                "Teh model is trained on MNIST.\n",
+                "The model is trained on MNIST.\n",
+                "Teh model is trained on MNIST. It reaches 99% accuracy.\n",
+            )
+            .as_deref(),
+            Some("The model is trained on MNIST. It reaches 99% accuracy.\n")
+        );
+    }
+
+    #[test]
+    fn the_same_word_changed_twice_is_a_conflict() {
+        assert_eq!(words("lr is 0.1\n", "lr is 0.01\n", "lr is 0.5\n"), None);
+        assert_eq!(words("a b\n", "a x b\n", "a y b\n"), None);
+    }
+}
