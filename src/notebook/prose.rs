@@ -1,7 +1,7 @@
 //! Prose merged by words: where both sides changed the same lines of a
 //! markdown or raw cell (a markdown paragraph is one line), the clash is
-//! merged again word by word; edits that touch different words both
-//! apply, the rest stays a conflict.
+//! merged again word by word (words are separated by whitespace); edits
+//! that touch different words both apply, the rest stays a conflict.
 
 use crate::core::diff3::diff3;
 use crate::core::merge3::Merge3;
@@ -11,35 +11,21 @@ use crate::core::render::Piece;
 /// the word diff is bounded work.
 const MAX_TOKENS: usize = 20_000;
 
-/// Splits text into words, runs of whitespace (line ends included) and
-/// single punctuation characters; the tokens joined give the text back.
+/// Splits text into words (runs of anything but whitespace) and runs of
+/// whitespace (line ends included); the tokens joined give the text back.
+/// A word is the unit: two edits of one word (`./imgs/nn.png` made
+/// `imgs/nn.png` and `./imgs/flow2.png`) are a conflict, not combined.
 pub fn tokens(text: &str) -> Vec<&str> {
-    #[derive(PartialEq, Clone, Copy)]
-    enum Class {
-        Space,
-        Word,
-        Other,
-    }
-    let class = |c: char| {
-        if c.is_whitespace() {
-            Class::Space
-        } else if c.is_alphanumeric() || c == '_' {
-            Class::Word
-        } else {
-            Class::Other
-        }
-    };
     let mut out = Vec::new();
     let mut start = 0;
-    let mut previous: Option<Class> = None;
+    let mut previous: Option<bool> = None;
     for (at, c) in text.char_indices() {
-        let now = class(c);
-        let joins = previous == Some(now) && now != Class::Other;
-        if !joins && at > start {
+        let space = c.is_whitespace();
+        if previous.is_some_and(|p| p != space) {
             out.push(&text[start..at]);
             start = at;
         }
-        previous = Some(now);
+        previous = Some(space);
     }
     if start < text.len() {
         out.push(&text[start..]);
@@ -116,7 +102,7 @@ mod tests {
         for text in ["", "a", "Hello, wörld 🤗 日本語!\n\n  x_y = 1.5", "  \n"] {
             assert_eq!(tokens(text).concat(), text);
         }
-        assert_eq!(tokens("a, b"), ["a", ",", " ", "b"]);
+        assert_eq!(tokens("a, b"), ["a,", " ", "b"]);
     }
 
     #[test]
@@ -136,5 +122,14 @@ mod tests {
     fn the_same_word_changed_twice_is_a_conflict() {
         assert_eq!(words("lr is 0.1\n", "lr is 0.01\n", "lr is 0.5\n"), None);
         assert_eq!(words("a b\n", "a x b\n", "a y b\n"), None);
+        // Two edits inside one word.
+        assert_eq!(
+            words(
+                "(./imgs/nn.png)\n",
+                "(./imgs/flow2.png)\n",
+                "(imgs/nn.png)\n"
+            ),
+            None
+        );
     }
 }
