@@ -13,13 +13,14 @@ use super::model::Cell;
 
 /// Cells at least this similar by lines (0 to 1) are one cell, edited.
 const SIMILAR: f32 = 0.5;
-/// Short cells at least this similar by characters are one cell, edited.
-const SIMILAR_CHARS: f32 = 0.6;
+/// Short cells at least this similar by character bigrams (Dice's
+/// coefficient of the sets) are one cell, edited.
+const SIMILAR_CHARS: f32 = 0.55;
 /// Gaps with more candidate pairs than this pair cells by position only.
 const MAX_GAP_PAIRS: usize = 400;
 /// With at most this many candidate pairs left, all are compared.
 const MAX_GLOBAL_PAIRS: usize = 4096;
-/// Character trigrams kept per cell (a bottom-k sketch of the set).
+/// Character bigrams kept per cell (a bottom-k sketch of the set).
 const SKETCH: usize = 128;
 /// Sources longer than this are compared by lines, not characters.
 const MAX_CHAR_DIFF: usize = 2_000;
@@ -228,15 +229,16 @@ impl Pairs {
 
 /// What comparing two cells needs, computed once per cell: sorted hashes
 /// of its lines, of its trimmed non-blank lines, and of its character
-/// trigrams (short cells only). Comparing two signatures is linear in
+/// bigrams (short cells only). Comparing two signatures is linear in
 /// their sizes, never a diff: the work stays bounded on any notebook.
 struct Signature {
     cell_type: String,
     blank: bool,
     lines: Vec<u64>,
     trimmed: Vec<u64>,
-    /// Empty for cells too long for a character comparison.
-    trigrams: Vec<u64>,
+    /// Character bigrams; empty for cells too long for a character
+    /// comparison.
+    bigrams: Vec<u64>,
 }
 
 fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
@@ -259,25 +261,25 @@ impl Signature {
         trimmed.sort_unstable();
         trimmed.dedup();
         let short = source.len() <= MAX_CHAR_DIFF && source.lines().count() <= 3;
-        let mut trigrams = Vec::new();
+        let mut bigrams = Vec::new();
         if short {
-            // Padded, so one- and two-character cells have trigrams too.
+            // Padded, so a one-character cell has bigrams too.
             let chars: Vec<char> = std::iter::once('\u{2}')
                 .chain(source.chars())
                 .chain(std::iter::once('\u{3}'))
                 .collect();
-            trigrams = chars.windows(3).map(hash_of).collect();
-            trigrams.sort_unstable();
-            trigrams.dedup();
+            bigrams = chars.windows(2).map(hash_of).collect();
+            bigrams.sort_unstable();
+            bigrams.dedup();
             // A bottom-k sketch: the smallest hashes stand for the set.
-            trigrams.truncate(SKETCH);
+            bigrams.truncate(SKETCH);
         }
         Signature {
             cell_type: cell.cell_type.clone(),
             blank: source.trim().is_empty(),
             lines,
             trimmed,
-            trigrams,
+            bigrams,
         }
     }
 }
@@ -355,7 +357,7 @@ fn shares_a_line(a: Option<&Signature>, b: Option<&Signature>) -> bool {
 }
 
 /// How alike two cells are, when alike enough to be one cell edited: a
-/// score ranking shared lines first, then shared character trigrams (for
+/// score ranking shared lines first, then shared character bigrams (for
 /// short cells edited inside a line). `None` for cells of different types
 /// or too different.
 fn similarity(a: Option<&Signature>, b: Option<&Signature>) -> Option<f32> {
@@ -367,10 +369,10 @@ fn similarity(a: Option<&Signature>, b: Option<&Signature>) -> Option<f32> {
         return Some(2.0);
     }
     let by_lines = dice(&a.lines, &b.lines);
-    let by_chars = if a.trigrams.is_empty() || b.trigrams.is_empty() {
+    let by_chars = if a.bigrams.is_empty() || b.bigrams.is_empty() {
         0.0
     } else {
-        sketch_dice(&a.trigrams, &b.trigrams)
+        sketch_dice(&a.bigrams, &b.bigrams)
     };
     (by_lines >= SIMILAR || by_chars >= SIMILAR_CHARS).then_some(by_lines + by_chars / 100.0)
 }
