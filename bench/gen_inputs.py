@@ -23,6 +23,13 @@ file's real extension (`.py` or `.ipynb`), plus `case.json` describing it:
     the outputs of the same cells and git's line merge conflicts inside the
     JSON.
 
+* Notebooks of 1,000 small cells without ids (no images) where each side
+  makes many small edits: about 60 in-line source edits, 10 inserted and
+  5 deleted cells each, some of them in the same cells (git conflicts),
+  on cells that look alike (the hard case for matching cells by content):
+  - `many-edits`: edits spread over the whole notebook;
+  - `many-edits-rerun`: the same, and both sides re-ran every code cell.
+
 The same seed always gives the same bytes.
 
 Usage: gen_inputs.py OUT_DIR [--quick]
@@ -380,6 +387,44 @@ def notebook_cases(image_megabytes, cell_count=200):
     return cases
 
 
+def many_edit_cases(cell_count=1000):
+    cases = []
+    for scenario in ("many-edits", "many-edits-rerun"):
+        rng = random.Random(f"{SEED}-many-{scenario}")
+        cells = []
+        for i in range(cell_count):
+            cells.append(markdown_cell(i, rng) if i % 3 == 0 else code_cell(i, rng, 0, i + 1))
+        base = notebook(cells)
+        sides = []
+        for side in ("ours", "theirs"):
+            nb = copy.deepcopy(base)
+            side_rng = random.Random(f"{SEED}-many-{scenario}-{side}")
+            cs = nb["cells"]
+            for n in side_rng.sample(range(cell_count), 60):
+                src = cs[n]["source"]
+                k = side_rng.randrange(len(src))
+                src[k] = src[k].replace("Dense(", "Dense(2 * ", 1) if "Dense(" in src[k] else src[k].rstrip("\n") + f" # {side}" + ("\n" if src[k].endswith("\n") else "")
+            for n in sorted(side_rng.sample(range(cell_count), 5), reverse=True):
+                del cs[n]
+            for _ in range(10):
+                at = side_rng.randrange(len(cs))
+                cs.insert(at, code_cell(at, side_rng, 0, None) if side_rng.random() < 0.5 else markdown_cell(at, side_rng))
+            if scenario == "many-edits-rerun":
+                rerun(cs, side_rng, 0, len(cs), 0, 1 if side == "ours" else 7)
+            sides.append(nb)
+        cases.append(
+            {
+                "name": f"nb-1000cells-{scenario}",
+                "kind": "notebook",
+                "scenario": scenario,
+                "ext": "ipynb",
+                "sites": 60,
+                "texts": (dump(base), dump(sides[0]), dump(sides[1])),
+            }
+        )
+    return cases
+
+
 def main(argv):
     if not argv or argv[0].startswith("-"):
         print(__doc__.strip().splitlines()[-1], file=sys.stderr)
@@ -388,7 +433,7 @@ def main(argv):
     quick = "--quick" in argv
     sizes = [100, 3_000] if quick else [100, 3_000, 50_000]
     images = [1] if quick else [5, 20]
-    for case in python_cases(sizes) + notebook_cases(images):
+    for case in python_cases(sizes) + notebook_cases(images) + many_edit_cases():
         folder = out / case["name"]
         folder.mkdir(parents=True, exist_ok=True)
         for role, text in zip(("base", "ours", "theirs"), case["texts"]):

@@ -35,6 +35,13 @@ pub enum DecisionKind {
     SameChange,
     /// A comment or docstring both sides changed was merged word by word.
     WordsMerged,
+    /// Notebook environment metadata (kernel version, Colab and editor
+    /// state) changed by both sides: one side's value taken, no conflict.
+    EnvironmentMetadata,
+    /// An input repeated a JSON key; read as Python's `json` reads it.
+    RepeatedKey,
+    /// The notebook merge failed; the conservative notebook merge was used.
+    NotebookFallback,
 }
 
 impl DecisionKind {
@@ -68,6 +75,9 @@ impl DecisionKind {
             Self::TokensMerged => "tokens-merged",
             Self::SameChange => "same-change",
             Self::WordsMerged => "words-merged",
+            Self::EnvironmentMetadata => "environment-metadata",
+            Self::RepeatedKey => "repeated-key",
+            Self::NotebookFallback => "notebook-fallback",
         }
     }
 }

@@ -29,6 +29,9 @@ pub enum Fallback {
     /// A notebook input (or the merged notebook) is not one the cell merge
     /// takes: the reason, in words.
     Notebook(String),
+    /// The cell merge failed on notebooks it reads (its result did not
+    /// check out): git's clean result, else the conservative notebook merge.
+    NotebookFailed(String),
     /// The structured merge left as much in conflict as git's.
     NoFewerConflicts,
     /// The structured merge failed inside (a bug): git's result is used.
@@ -37,7 +40,7 @@ pub enum Fallback {
 
 impl Fallback {
     /// Every stable code, for the report schema and its test.
-    pub const CODES: [&'static str; 11] = [
+    pub const CODES: [&'static str; 12] = [
         "not-text",
         "line-endings",
         "too-large",
@@ -47,6 +50,7 @@ impl Fallback {
         "layout-uncertain",
         "unverified",
         "notebook",
+        "notebook-failed",
         "no-fewer-conflicts",
         "internal-error",
     ];
@@ -63,6 +67,7 @@ impl Fallback {
             Self::Layout(_) => "layout-uncertain",
             Self::Unverified(_) => "unverified",
             Self::Notebook(_) => "notebook",
+            Self::NotebookFailed(_) => "notebook-failed",
             Self::NoFewerConflicts => "no-fewer-conflicts",
             Self::Internal => "internal-error",
         }
@@ -81,7 +86,7 @@ impl fmt::Display for Fallback {
             Self::Python(_) => f.write_str("a version does not parse as Python"),
             Self::Layout(e) => e.fmt(f),
             Self::Unverified(e) => e.fmt(f),
-            Self::Notebook(why) => f.write_str(why),
+            Self::Notebook(why) | Self::NotebookFailed(why) => f.write_str(why),
             Self::NoFewerConflicts => f.write_str("the structured merge left as much in conflict"),
             Self::Internal => f.write_str("internal error in the structured merge"),
         }
@@ -89,6 +94,15 @@ impl fmt::Display for Fallback {
 }
 
 impl std::error::Error for Fallback {}
+
+impl From<crate::notebook::NotebookError> for Fallback {
+    fn from(e: crate::notebook::NotebookError) -> Self {
+        match e {
+            crate::notebook::NotebookError::NotANotebook(why) => Self::Notebook(why),
+            crate::notebook::NotebookError::Failed(why) => Self::NotebookFailed(why),
+        }
+    }
+}
 
 impl From<PythonParseError> for Fallback {
     fn from(e: PythonParseError) -> Self {
@@ -124,6 +138,7 @@ mod tests {
             Fallback::Layout(LayoutError::ClashNeedsReindent),
             Fallback::Unverified(VerifyError::DoesNotParse),
             Fallback::Notebook("x".into()),
+            Fallback::NotebookFailed("x".into()),
             Fallback::NoFewerConflicts,
             Fallback::Internal,
         ];

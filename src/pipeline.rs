@@ -5,7 +5,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::core::conflicts::{count_regions, lines_inside};
-use crate::core::encoding::{decode, encode, merge_encoding};
+use crate::core::encoding::{decode, encode, merge_encoding, Encoding, Eol};
 use crate::core::kind::{detect, FileKind};
 use crate::core::line_merge::{git_merge_with, merge_lines};
 use crate::core::merge3::Merge3;
@@ -125,16 +125,22 @@ fn merge_notebook(
     let structured = catch_unwind(AssertUnwindSafe(|| {
         structured(versions, kind, options, markers)
     }));
-    let mut s = match structured {
-        Ok(Ok(s)) => s,
-        Ok(Err(reason)) if git_stands => {
-            return with_note(line_outcome(versions, kind, plain), reason)
-        }
-        Ok(Err(reason)) => return with_note(line_outcome(versions, kind, markers), reason),
-        Err(_) => {
+    let failure = match structured {
+        Ok(Ok(s)) => Ok(s),
+        Ok(Err(Fallback::NotebookFailed(why))) => Err(Fallback::NotebookFailed(why)),
+        Ok(Err(reason)) => {
+            // Not a notebook the cell merge reads: git's line merge, as git.
             let used = if git_stands { plain } else { markers };
-            return with_note(line_outcome(versions, kind, used), Fallback::Internal);
+            return with_note(line_outcome(versions, kind, used), reason);
         }
+        Err(_) => Err(Fallback::Internal),
+    };
+    let mut s = match failure {
+        Ok(s) => s,
+        Err(reason) if git_stands => {
+            return with_note(line_outcome(versions, kind, plain), reason);
+        }
+        Err(reason) => return conservative_notebook(versions, options, markers, reason),
     };
     if !git_stands {
         return s;
@@ -154,6 +160,38 @@ fn merge_notebook(
         "git's line merge was clean but its notebook differs from the cell-by-cell merge (merge-rules §3); the cell-by-cell merge is used",
     ));
     s
+}
+
+/// The cell merge failed on notebooks: the conservative notebook merge
+/// (valid notebooks in, a valid notebook out); git's line merge only if
+/// even that cannot read the inputs.
+fn conservative_notebook(
+    versions: Merge3<&[u8]>,
+    options: &MergeOptions,
+    markers: &Markers,
+    reason: Fallback,
+) -> MergeOutcome {
+    let merged = catch_unwind(AssertUnwindSafe(|| {
+        crate::notebook::fallback::merge(versions, options, markers)
+    }));
+    match merged {
+        Ok(Some(c)) => {
+            let mut report = c.report;
+            report.push(Decision::new(
+                DecisionKind::NotebookFallback,
+                "whole file",
+                format!("why the cell-by-cell merge failed: {reason}"),
+            ));
+            MergeOutcome {
+                bytes: c.bytes,
+                kind: FileKind::Notebook,
+                conflicts: c.conflicts,
+                method: Method::Structured,
+                report,
+            }
+        }
+        _ => with_note(line_outcome(versions, FileKind::Notebook, markers), reason),
+    }
 }
 
 /// A fast 64-bit digest of `bytes` (not cryptographic: it tells whether
@@ -235,16 +273,20 @@ fn structured(
         (Some(b), Some(o), Some(t)) => Merge3::new(b, o, t),
         _ => return Err(Fallback::NotText),
     };
-    let encoding = merge_encoding(&decoded.map_ref(|d| d.encoding)).ok_or(Fallback::LineEndings)?;
+    let encodings = decoded.map_ref(|d| d.encoding);
+    let encoding = match merge_encoding(&encodings) {
+        Some(encoding) => encoding,
+        // JSON reads a stray CR as whitespace: a notebook keeps what it has.
+        None if kind == FileKind::Notebook => notebook_encoding(&encodings),
+        None => return Err(Fallback::LineEndings),
+    };
     let texts = decoded.as_ref().map(|d| d.text.as_ref());
     let mut merged = match kind {
         FileKind::Python if versions.ours.len().max(versions.theirs.len()) > MAX_STRUCTURED_PY => {
             return Err(Fallback::TooLarge)
         }
         FileKind::Python => python::merge(texts, options, markers)?,
-        FileKind::Notebook => {
-            crate::notebook::merge(texts, options, markers).map_err(Fallback::Notebook)?
-        }
+        FileKind::Notebook => crate::notebook::merge(texts, options, markers)?,
         FileKind::Text => {
             let r = render(&merge_lines(texts), markers);
             Structured {
@@ -272,6 +314,24 @@ fn structured(
         method: Method::Structured,
         report: merged.report,
     })
+}
+
+/// A notebook's encoding when the line endings cannot be decided (a file
+/// with both kinds, or converted differently on each side): ours' BOM, and
+/// ours' line endings when they are all CRLF; otherwise the text is written
+/// as merged, a stray CR kept where its bytes were copied.
+fn notebook_encoding(encodings: &Merge3<Encoding>) -> Encoding {
+    Encoding {
+        bom: encodings
+            .map_ref(|e| e.bom)
+            .resolve_trivial()
+            .unwrap_or(encodings.ours.bom),
+        eol: if encodings.ours.eol == Eol::Crlf {
+            Eol::Crlf
+        } else {
+            Eol::Lf
+        },
+    }
 }
 
 #[cfg(test)]

@@ -124,6 +124,14 @@ pub struct MergeOptions {
     pub outputs: OutputsPolicy,
     /// Resolve every clash to this side instead of writing markers.
     pub prefer: Option<Prefer>,
+    /// Notebook and cell metadata keys that never conflict (environment
+    /// state: kernel version, Colab, editors); see
+    /// [`crate::notebook::metadata::DEFAULT_VOLATILE`].
+    pub volatile_metadata: Vec<String>,
+    /// Tests only: make the notebook merge fail (panic), to show the
+    /// conservative notebook merge that replaces it
+    /// (`--debug-fail-notebook-merge`, hidden).
+    pub fail_notebook_merge: bool,
 }
 
 impl Default for MergeOptions {
@@ -137,6 +145,8 @@ impl Default for MergeOptions {
             path: None,
             outputs: OutputsPolicy::Auto,
             prefer: None,
+            volatile_metadata: crate::notebook::metadata::default_volatile(),
+            fail_notebook_merge: false,
         }
     }
 }
@@ -249,6 +259,24 @@ pub const PREFER: Setting = Setting {
     },
 };
 
+pub const NOTEBOOK_VOLATILE_METADATA: Setting = Setting {
+    flag: Some("notebook-volatile-metadata"),
+    env: Some("MLMERGE_NOTEBOOK_VOLATILE_METADATA"),
+    git_key: Some("mlmerge.notebookVolatileMetadata"),
+    doc: "Notebook metadata keys that never conflict (environment state), separated by commas; `default` stands for the default list, `none` for none",
+    read: |o, l| {
+        if let Some(keys) = env_or_git(
+            l,
+            &NOTEBOOK_VOLATILE_METADATA,
+            "metadata key list (keys separated by commas; `default`, `none`)",
+            crate::notebook::metadata::parse_volatile,
+        )? {
+            o.volatile_metadata = keys;
+        }
+        Ok(())
+    },
+};
+
 pub const DEBUG_DIR: Setting = Setting {
     flag: None,
     env: Some("MLMERGE_DEBUG_DIR"),
@@ -260,9 +288,10 @@ pub const DEBUG_DIR: Setting = Setting {
 
 /// Every setting, in the order they are read (the first bad one is the
 /// error shown).
-pub const SETTINGS: [&Setting; 6] = [
+pub const SETTINGS: [&Setting; 7] = [
     &OUTPUTS,
     &PREFER,
+    &NOTEBOOK_VOLATILE_METADATA,
     &STRICT,
     &CONFLICT_STYLE,
     &LAYER_KINDS,
@@ -342,6 +371,13 @@ mod tests {
         assert_eq!(o.prefer, Some(Prefer::Theirs));
         assert_eq!(o.style, ConflictStyle::Zdiff3);
         assert!(o.strict);
+        map.git
+            .insert("mlmerge.notebookVolatileMetadata", "default,papermill");
+        let o = configured(&map).unwrap();
+        assert!(o.volatile_metadata.iter().any(|k| k == "papermill"));
+        assert!(o.volatile_metadata.iter().any(|k| k == "language_info"));
+        map.env.insert("MLMERGE_NOTEBOOK_VOLATILE_METADATA", "none");
+        assert!(configured(&map).unwrap().volatile_metadata.is_empty());
     }
 
     #[test]

@@ -248,7 +248,8 @@ fn every_fixture_merges_as_expected() {
 /// gives the same clean/conflict outcome and, when clean, the same tokens
 /// (only the order of same-place insertions, ours first, may differ; and a
 /// notebook cell both sides re-ran keeps ours' outputs, a tie-break like
-/// that order, so outputs are left out of the comparison).
+/// that order, so outputs are left out of the comparison; so is the
+/// environment metadata both sides changed, where ours is kept by design).
 #[test]
 fn every_fixture_merges_symmetrically() {
     let scratch = tempfile::tempdir().expect("temp dir");
@@ -256,10 +257,18 @@ fn every_fixture_merges_symmetrically() {
         let Ok(mut nb) = serde_json::from_slice::<serde_json::Value>(bytes) else {
             return bytes.to_vec();
         };
+        let volatile = mlmerge::notebook::metadata::DEFAULT_VOLATILE;
+        let strip = |meta: Option<&mut serde_json::Value>| {
+            if let Some(meta) = meta.and_then(|m| m.as_object_mut()) {
+                meta.retain(|k, _| !volatile.contains(&k.as_str()));
+            }
+        };
+        strip(nb.get_mut("metadata"));
         if let Some(cells) = nb.get_mut("cells").and_then(|c| c.as_array_mut()) {
             for cell in cells.iter_mut().filter_map(|c| c.as_object_mut()) {
                 cell.remove("outputs");
                 cell.remove("execution_count");
+                strip(cell.get_mut("metadata"));
             }
         }
         serde_json::to_vec_pretty(&nb).unwrap_or_default()

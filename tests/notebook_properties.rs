@@ -201,3 +201,74 @@ proptest! {
         }
     }
 }
+
+/// A layout or encoding change a real tool makes to a valid notebook
+/// (it stays valid): the source of a cell as one string, an indent of 2,
+/// one CRLF line, a repeated key (Python's json reads the last one).
+fn mutate(text: &str, value: &Value, how: u8, at: usize) -> String {
+    match how % 4 {
+        0 => {
+            let mut v = value.clone();
+            if let Some(cells) = v["cells"].as_array_mut() {
+                let n = cells.len();
+                if n > 0 {
+                    let cell = &mut cells[at % n];
+                    let joined = source_of(cell);
+                    cell["source"] = Value::String(joined);
+                }
+            }
+            jupyter(&v)
+        }
+        1 => serde_json::to_string_pretty(value).unwrap_or_default() + "\n",
+        2 => text.replacen(",\n", ",\r\n", 1 + at % 3),
+        _ => text.replacen("{\n", "{\n \"metadata\": {\"stale\": true},\n", 1),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// The notebook merge forced to fail: the conservative notebook merge
+    /// still gives a valid notebook, with the same exit code both ways.
+    #[test]
+    fn forced_failure_gives_a_valid_notebook((kinds, ids, ours_ops, theirs_ops) in sides()) {
+        let base = base_notebook(&kinds, ids);
+        let b = jupyter(&base);
+        let o = jupyter(&apply(&base, &ours_ops, "o", ids));
+        let t = jupyter(&apply(&base, &theirs_ops, "t", ids));
+        let options = mlmerge::MergeOptions { fail_notebook_merge: true, ..options() };
+        let run = |x: &str, y: &str| mlmerge::merge(
+            mlmerge::core::merge3::Merge3::new(b.as_bytes(), x.as_bytes(), y.as_bytes()),
+            &options,
+        );
+        let outcome = run(&o, &t);
+        if let Err(e) = check_nbformat(&outcome.bytes) {
+            prop_assert!(false, "invalid result ({e}):\n{}", String::from_utf8_lossy(&outcome.bytes));
+        }
+        prop_assert_eq!(outcome.is_clean(), run(&t, &o).is_clean());
+    }
+
+    /// Inputs re-saved by other tools (still valid notebooks) give valid
+    /// notebooks.
+    #[test]
+    fn mutated_valid_notebooks_give_valid_notebooks(
+        (kinds, ids, ours_ops, theirs_ops) in sides(),
+        how in prop::collection::vec(any::<u8>(), 3),
+        at in any::<usize>(),
+    ) {
+        let base = base_notebook(&kinds, ids);
+        let sides = [base.clone(), apply(&base, &ours_ops, "o", ids), apply(&base, &theirs_ops, "t", ids)];
+        let texts: Vec<String> = sides
+            .iter()
+            .zip(&how)
+            .map(|(v, &h)| mutate(&jupyter(v), v, h, at))
+            .collect();
+        for text in &texts {
+            prop_assume!(check_nbformat(text.as_bytes()).is_ok());
+        }
+        let outcome = merge(texts[0].as_bytes(), texts[1].as_bytes(), texts[2].as_bytes());
+        if let Err(e) = check_nbformat(&outcome.bytes) {
+            prop_assert!(false, "invalid result ({e}):\n{}", String::from_utf8_lossy(&outcome.bytes));
+        }
+    }
+}

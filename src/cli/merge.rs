@@ -70,9 +70,16 @@ pub struct MergeArgs {
     #[arg(long = flag(&settings::PREFER), help = settings::PREFER.doc,
           value_name = "SIDE", value_parser = parse_prefer)]
     prefer: Option<Prefer>,
+    #[arg(long = flag(&settings::NOTEBOOK_VOLATILE_METADATA),
+          help = settings::NOTEBOOK_VOLATILE_METADATA.doc,
+          value_name = "KEYS", value_parser = parse_volatile)]
+    notebook_volatile_metadata: Option<String>,
     /// Print the result instead of writing it into OURS.
     #[arg(long)]
     stdout: bool,
+    /// Tests only: make the notebook merge fail, to show its fallback.
+    #[arg(long, hide = true)]
+    debug_fail_notebook_merge: bool,
 }
 
 /// The flag of a setting of the table (every one used here has one).
@@ -87,6 +94,15 @@ fn parse_style(value: &str) -> Result<ConflictStyle, String> {
 
 fn parse_prefer(value: &str) -> Result<Prefer, String> {
     Prefer::from_name(value).ok_or_else(|| format!("unknown side `{value}` (ours, theirs)"))
+}
+
+fn parse_volatile(value: &str) -> Result<String, String> {
+    match mlmerge::notebook::metadata::parse_volatile(value) {
+        Some(_) => Ok(value.to_string()),
+        None => Err(format!(
+            "unknown metadata key list `{value}` (keys separated by commas)"
+        )),
+    }
 }
 
 fn parse_outputs(value: &str) -> Result<OutputsPolicy, String> {
@@ -149,6 +165,12 @@ fn options(args: &MergeArgs) -> Result<MergeOptions, CliError> {
         path: args.path.clone(),
         outputs: args.outputs.unwrap_or(configured.outputs),
         prefer: args.prefer.or(configured.prefer),
+        fail_notebook_merge: args.debug_fail_notebook_merge,
+        volatile_metadata: args
+            .notebook_volatile_metadata
+            .as_deref()
+            .and_then(mlmerge::notebook::metadata::parse_volatile)
+            .unwrap_or(configured.volatile_metadata.clone()),
         ..configured
     })
 }

@@ -1,9 +1,10 @@
 //! What every file kind shares: the three-way value ([`merge3`]), the
+//! three-way merge of any sequence ([`diff3`]), the
 //! file kind ([`kind`]), the text encoding around a file's lines
 //! ([`encoding`]: UTF-8, BOM, line endings), git's line merge
 //! ([`line_merge`]), the conflict-marker writer ([`render`]) and scanner
 //! ([`conflicts`]), reading and writing the files ([`input`],
-//! [`output`]), and a generic diff3 over sequences ([`diff3`]).
+//! [`output`]), and prose merged by words ([`words`]).
 
 pub mod conflicts;
 pub mod diff3;
@@ -14,5 +15,6 @@ pub mod line_merge;
 pub mod merge3;
 pub mod output;
 pub mod render;
+pub mod words;
 
 pub use merge3::{Merge3, Side};

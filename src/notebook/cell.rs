@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use super::json::{same, same_opt, Node};
 use super::magics;
 use super::model::{Cell, SourceForm};
+use super::prose;
 use super::values::{Ctx, Fields};
 use super::write::Out;
 use crate::core::line_merge::merge_lines;
@@ -371,7 +372,7 @@ fn merge_source<'a>(
     let rendered = if cell_type == "code" {
         merge_code(ctx, texts)
     } else {
-        merge_text(ctx, texts)
+        merge_text(ctx, subject, texts)
     };
     ctx.conflicts += rendered.conflicts;
     if rendered.conflicts > 0 {
@@ -425,11 +426,18 @@ fn cell_markers(options: &MergeOptions, markers: &Markers, texts: &Merge3<&str>)
     )
 }
 
-fn merge_text(ctx: &Ctx, texts: Merge3<&str>) -> Rendered {
-    render(
-        &merge_lines(texts),
-        &cell_markers(ctx.options, ctx.markers, &texts),
-    )
+/// Markdown and raw cells: by lines, and where both sides changed the same
+/// lines, again by words ([`prose`]).
+fn merge_text(ctx: &mut Ctx, subject: &str, texts: Merge3<&str>) -> Rendered {
+    let mut pieces = merge_lines(texts);
+    if prose::refine(&mut pieces) > 0 {
+        ctx.report.push(Decision::new(
+            DecisionKind::TookBoth,
+            subject,
+            "both sides changed the same lines; their edits touch different words and were merged word by word",
+        ));
+    }
+    render(&pieces, &cell_markers(ctx.options, ctx.markers, &texts))
 }
 
 /// Code through the Python merge, IPython lines masked; by lines when the

@@ -119,7 +119,8 @@ impl<'a> Node<'a> {
     }
 }
 
-/// The value of `key` among an object's fields (the first, if repeated).
+/// The value of `key` among an object's fields (keys are unique: the
+/// reader keeps the last of a repeated key).
 pub fn field<'n, 'a>(fields: &'n [(JsonStr<'a>, Node<'a>)], key: &str) -> Option<&'n Node<'a>> {
     fields.iter().find(|(k, _)| k.is(key)).map(|(_, v)| v)
 }
@@ -218,14 +219,71 @@ fn hex4(chars: &mut std::str::Chars) -> u32 {
 
 /// Reads a whole JSON text (surrounding whitespace allowed).
 pub fn parse(text: &str) -> Result<Node<'_>, ParseError> {
-    let mut reader = Reader { text, pos: 0 };
+    parse_counting(text).map(|(node, _)| node)
+}
+
+/// [`parse`], also counting the keys an object repeated. A repeated key
+/// is read as Python's `json` (and so Jupyter and nbformat) reads it: the
+/// last value counts, at the place of the key's first occurrence.
+pub fn parse_counting(text: &str) -> Result<(Node<'_>, usize), ParseError> {
+    let mut reader = Reader {
+        text,
+        pos: 0,
+        repeated: 0,
+    };
     reader.skip_ws();
     let node = reader.value(0)?;
     reader.skip_ws();
     if reader.pos != text.len() {
         return Err(reader.error("unexpected text after the JSON value"));
     }
-    Ok(node)
+    Ok((node, reader.repeated))
+}
+
+/// Drops the earlier values of repeated keys, keeping the last value at
+/// the first key's place (Python's `dict` built from `json`). Returns how
+/// many were dropped.
+fn last_key_wins(fields: &mut Vec<(JsonStr, Node)>) -> usize {
+    if fields.len() < 2 {
+        return 0;
+    }
+    // Pairs (first place, later place) of repeated keys. Small objects
+    // (nearly all of a notebook) compare keys directly, without hashing.
+    let mut moves = Vec::new();
+    if fields.len() <= 16 && fields.iter().all(|(k, _)| !k.escaped) {
+        for later in 1..fields.len() {
+            let key = fields[later].0.raw;
+            if let Some(first) = fields[..later].iter().position(|(k, _)| k.raw == key) {
+                moves.push((first, later));
+            }
+        }
+    } else {
+        let mut first_at: std::collections::HashMap<Cow<str>, usize> =
+            std::collections::HashMap::with_capacity(fields.len());
+        for (i, (key, _)) in fields.iter().enumerate() {
+            match first_at.entry(key.text()) {
+                std::collections::hash_map::Entry::Occupied(first) => moves.push((*first.get(), i)),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(i);
+                }
+            }
+        }
+    }
+    if moves.is_empty() {
+        return 0;
+    }
+    let mut drop = vec![false; fields.len()];
+    for &(first, later) in &moves {
+        // The later value moves to the first key's place.
+        fields.swap(first, later);
+        drop[later] = true;
+    }
+    let mut i = 0;
+    fields.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
+    moves.len()
 }
 
 /// The first position at or after `from` holding a quote, a backslash or
@@ -245,6 +303,8 @@ fn plain_run_end(bytes: &[u8], from: usize) -> usize {
 struct Reader<'a> {
     text: &'a str,
     pos: usize,
+    /// Repeated object keys dropped so far.
+    repeated: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -433,6 +493,7 @@ impl<'a> Reader<'a> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
+                    self.repeated += last_key_wins(&mut fields);
                     return Ok(Value::Object(fields));
                 }
                 _ => return Err(self.error("expected `,` or `}`")),
@@ -504,5 +565,114 @@ mod tests {
     fn unescapes_surrogate_pairs() {
         assert_eq!(unescape(r"\ud83d\ude00 \u00e9\/"), "😀 é/");
         assert_eq!(unescape(r"\ud83d"), "\u{fffd}");
+    }
+
+    /// A value as compact JSON in its read order (what Python's
+    /// `json.dumps(..., separators=(",", ":"), ensure_ascii=False)` writes).
+    fn canonical(node: &Node) -> String {
+        match &node.value {
+            Value::Object(fields) => {
+                let items: Vec<String> = fields
+                    .iter()
+                    .map(|(k, v)| {
+                        format!(
+                            "{}:{}",
+                            serde_json::Value::from(k.text().as_ref()),
+                            canonical(v)
+                        )
+                    })
+                    .collect();
+                format!("{{{}}}", items.join(","))
+            }
+            Value::Array(items) => {
+                format!(
+                    "[{}]",
+                    items.iter().map(canonical).collect::<Vec<_>>().join(",")
+                )
+            }
+            Value::Str(s) => serde_json::Value::from(s.text().as_ref()).to_string(),
+            _ => node.raw.to_string(),
+        }
+    }
+
+    /// A document with repeated keys, from a seed: small objects whose keys
+    /// come from a tiny alphabet (so they repeat), some escaped.
+    fn next(seed: &mut u64, n: u64) -> u64 {
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (*seed >> 33) % n
+    }
+
+    fn repeating_document(seed: &mut u64, depth: usize) -> String {
+        let keys = ["a", "b", "cells", "\\u0063ells", "source", "\\u00e9"];
+        let pick = next(seed, 6);
+        if depth > 3 || pick < 2 {
+            return match next(seed, 3) {
+                0 => format!("{}", next(seed, 100)),
+                1 => format!("\"v{}\\n\"", next(seed, 10)),
+                _ => "null".to_string(),
+            };
+        }
+        let count = next(seed, 6) as usize;
+        let mut parts = Vec::new();
+        for _ in 0..count {
+            let key = keys[next(seed, keys.len() as u64) as usize];
+            let value = repeating_document(seed, depth + 1);
+            parts.push(if pick == 2 {
+                value
+            } else {
+                format!("\"{key}\": {value}")
+            });
+        }
+        if pick == 2 {
+            format!("[{}]", parts.join(", "))
+        } else {
+            format!("{{{}}}", parts.join(", "))
+        }
+    }
+
+    /// Differential test: repeated keys read as Python's `json` reads them
+    /// (the last value, at the first key's place), on generated documents.
+    /// Skipped when python3 is not installed.
+    #[test]
+    fn repeated_keys_read_as_python_json_reads_them() {
+        use std::io::Write;
+        let mut seed = 11u64;
+        let docs: Vec<String> = (0..400)
+            .map(|_| {
+                let (a, b) = (
+                    repeating_document(&mut seed, 0),
+                    repeating_document(&mut seed, 0),
+                );
+                format!("{{\"cells\": [], \"source\": {a}, \"\\u0063ells\": {b}}}")
+            })
+            .filter(|d| parse(d).is_ok())
+            .collect();
+        assert!(docs.len() > 300, "{} documents", docs.len());
+        let script = "import json,sys\nfor line in sys.stdin:\n    print(json.dumps(json.loads(line), separators=(',', ':'), ensure_ascii=False))\n";
+        let child = std::process::Command::new("python3")
+            .args(["-c", script])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn();
+        let Ok(mut child) = child else {
+            eprintln!("python3 not found: skipped");
+            return;
+        };
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin.write_all(docs.join("\n").as_bytes()).unwrap();
+            stdin.write_all(b"\n").unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        let python: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+        assert_eq!(python.len(), docs.len());
+        let mut repeated = 0;
+        for (doc, expected) in docs.iter().zip(python) {
+            let (node, count) = parse_counting(doc).unwrap();
+            repeated += count;
+            assert_eq!(canonical(&node), expected, "{doc}");
+        }
+        assert!(repeated > 100, "only {repeated} repeated keys generated");
     }
 }

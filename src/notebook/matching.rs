@@ -13,12 +13,15 @@ use super::model::Cell;
 
 /// Cells at least this similar by lines (0 to 1) are one cell, edited.
 const SIMILAR: f32 = 0.5;
-/// Short cells at least this similar by characters are one cell, edited.
-const SIMILAR_CHARS: f32 = 0.6;
+/// Short cells at least this similar by character bigrams (Dice's
+/// coefficient of the sets) are one cell, edited.
+const SIMILAR_CHARS: f32 = 0.55;
 /// Gaps with more candidate pairs than this pair cells by position only.
 const MAX_GAP_PAIRS: usize = 400;
 /// With at most this many candidate pairs left, all are compared.
 const MAX_GLOBAL_PAIRS: usize = 4096;
+/// Character bigrams kept per cell (a bottom-k sketch of the set).
+const SKETCH: usize = 128;
 /// Sources longer than this are compared by lines, not characters.
 const MAX_CHAR_DIFF: usize = 2_000;
 
@@ -127,6 +130,18 @@ impl Pairs {
         let left_side: Vec<usize> = (0..side.len())
             .filter(|&s| self.of_side[s].is_none())
             .collect();
+        // Only cells left unmatched are compared: their signatures, once.
+        let signatures = |cells: &[Cell], left: &[usize]| {
+            let mut sigs: Vec<Option<Signature>> = Vec::new();
+            sigs.resize_with(cells.len(), || None);
+            for &i in left {
+                sigs[i] = Some(Signature::of(&cells[i]));
+            }
+            sigs
+        };
+        let (sig_base, sig_side) = (signatures(base, &left_base), signatures(side, &left_side));
+        let base = Sigs(&sig_base);
+        let side = Sigs(&sig_side);
         if left_base.len() * left_side.len() <= MAX_GLOBAL_PAIRS {
             self.pair_alike(&left_base, &left_side, base, side, true);
             return;
@@ -145,13 +160,13 @@ impl Pairs {
         }
     }
 
-    fn pair_gap(&mut self, gap_base: &[usize], gap_side: &[usize], base: &[Cell], side: &[Cell]) {
+    fn pair_gap(&mut self, gap_base: &[usize], gap_side: &[usize], base: Sigs, side: Sigs) {
         if gap_base.is_empty() || gap_side.is_empty() {
             return;
         }
         if gap_base.len() * gap_side.len() > MAX_GAP_PAIRS {
             for (&b, &s) in gap_base.iter().zip(gap_side) {
-                if similarity(&base[b], &side[s]).is_some() {
+                if similarity(base.get(b), side.get(s)).is_some() {
                     self.pair(b, s);
                 }
             }
@@ -167,15 +182,15 @@ impl Pairs {
         &mut self,
         left_base: &[usize],
         left_side: &[usize],
-        base: &[Cell],
-        side: &[Cell],
+        base: Sigs,
+        side: Sigs,
         cross: bool,
     ) {
         self.pair_best_first(left_base, left_side, cross, |b, s| {
-            similarity(&base[b], &side[s])
+            similarity(base.get(b), side.get(s))
         });
         self.pair_best_first(left_base, left_side, cross, |b, s| {
-            shares_a_line(&base[b], &side[s]).then_some(0.0)
+            shares_a_line(base.get(b), side.get(s)).then_some(0.0)
         });
     }
 
@@ -212,49 +227,152 @@ impl Pairs {
     }
 }
 
-/// Whether two cells of one type have a non-blank line in common.
-fn shares_a_line(a: &Cell, b: &Cell) -> bool {
-    if a.cell_type != b.cell_type {
-        return false;
+/// What comparing two cells needs, computed once per cell: sorted hashes
+/// of its lines, of its trimmed non-blank lines, and of its character
+/// bigrams (short cells only). Comparing two signatures is linear in
+/// their sizes, never a diff: the work stays bounded on any notebook.
+struct Signature {
+    cell_type: String,
+    blank: bool,
+    lines: Vec<u64>,
+    trimmed: Vec<u64>,
+    /// Character bigrams; empty for cells too long for a character
+    /// comparison.
+    bigrams: Vec<u64>,
+}
+
+fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+impl Signature {
+    fn of(cell: &Cell) -> Self {
+        let source = cell.source.as_str();
+        let mut lines: Vec<u64> = source.lines().map(hash_of).collect();
+        lines.sort_unstable();
+        let mut trimmed: Vec<u64> = source
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(hash_of)
+            .collect();
+        trimmed.sort_unstable();
+        trimmed.dedup();
+        let short = source.len() <= MAX_CHAR_DIFF && source.lines().count() <= 3;
+        let mut bigrams = Vec::new();
+        if short {
+            // Padded, so a one-character cell has bigrams too.
+            let chars: Vec<char> = std::iter::once('\u{2}')
+                .chain(source.chars())
+                .chain(std::iter::once('\u{3}'))
+                .collect();
+            bigrams = chars.windows(2).map(hash_of).collect();
+            bigrams.sort_unstable();
+            bigrams.dedup();
+            // A bottom-k sketch: the smallest hashes stand for the set.
+            bigrams.truncate(SKETCH);
+        }
+        Signature {
+            cell_type: cell.cell_type.clone(),
+            blank: source.trim().is_empty(),
+            lines,
+            trimmed,
+            bigrams,
+        }
     }
-    let lines: std::collections::HashSet<&str> = a
-        .source
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    b.source
-        .lines()
-        .map(str::trim)
-        .any(|l| !l.is_empty() && lines.contains(l))
+}
+
+/// The signatures of one version's cells (`None`: already matched).
+#[derive(Clone, Copy)]
+struct Sigs<'s>(&'s [Option<Signature>]);
+
+impl<'s> Sigs<'s> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn get(&self, i: usize) -> Option<&'s Signature> {
+        self.0.get(i).and_then(Option::as_ref)
+    }
+}
+
+/// How many items two sorted lists have in common (as multisets).
+fn common(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Dice's coefficient of two sorted multisets (0 to 1).
+fn dice(a: &[u64], b: &[u64]) -> f32 {
+    if a.is_empty() && b.is_empty() {
+        return 0.0;
+    }
+    2.0 * common(a, b) as f32 / (a.len() + b.len()) as f32
+}
+
+/// Jaccard's index of two sets from their bottom-k sketches, as Dice's
+/// coefficient: among the `SKETCH` smallest hashes of the union, the share
+/// found in both (exact when both sets are smaller than the sketch).
+fn sketch_dice(a: &[u64], b: &[u64]) -> f32 {
+    let (mut i, mut j, mut seen, mut both) = (0, 0, 0usize, 0usize);
+    while seen < SKETCH && (i < a.len() || j < b.len()) {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x == y => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x < y => i += 1,
+            (Some(_), None) => i += 1,
+            _ => j += 1,
+        }
+        seen += 1;
+    }
+    if seen == 0 {
+        return 0.0;
+    }
+    let jaccard = both as f32 / seen as f32;
+    2.0 * jaccard / (1.0 + jaccard)
+}
+
+/// Whether two cells of one type have a non-blank line in common.
+fn shares_a_line(a: Option<&Signature>, b: Option<&Signature>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.cell_type == b.cell_type && common(&a.trimmed, &b.trimmed) > 0,
+        _ => false,
+    }
 }
 
 /// How alike two cells are, when alike enough to be one cell edited: a
-/// score ranking whole equal lines first, then characters (for short
-/// cells edited inside a line). `None` for cells of different types or
-/// too different.
-fn similarity(a: &Cell, b: &Cell) -> Option<f32> {
+/// score ranking shared lines first, then shared character bigrams (for
+/// short cells edited inside a line). `None` for cells of different types
+/// or too different.
+fn similarity(a: Option<&Signature>, b: Option<&Signature>) -> Option<f32> {
+    let (a, b) = (a?, b?);
     if a.cell_type != b.cell_type {
         return None;
     }
-    if a.source.trim().is_empty() && b.source.trim().is_empty() {
+    if a.blank && b.blank {
         return Some(2.0);
     }
-    // A last line without its newline still equals the same line with one.
-    let ended = |s: &str| {
-        if s.ends_with('\n') {
-            s.to_string()
-        } else {
-            format!("{s}\n")
-        }
-    };
-    let (x, y) = (ended(&a.source), ended(&b.source));
-    let by_lines = similar::TextDiff::from_lines(x.as_str(), y.as_str()).ratio();
-    let short = |s: &str| s.len() <= MAX_CHAR_DIFF && s.lines().count() <= 3;
-    let by_chars = if short(&a.source) && short(&b.source) {
-        similar::TextDiff::from_chars(a.source.as_str(), b.source.as_str()).ratio()
-    } else {
+    let by_lines = dice(&a.lines, &b.lines);
+    let by_chars = if a.bigrams.is_empty() || b.bigrams.is_empty() {
         0.0
+    } else {
+        sketch_dice(&a.bigrams, &b.bigrams)
     };
     (by_lines >= SIMILAR || by_chars >= SIMILAR_CHARS).then_some(by_lines + by_chars / 100.0)
 }

@@ -9,11 +9,14 @@
 //! ([`write`]) and re-check the result before handing it back.
 
 mod cell;
+pub mod fallback;
 pub mod json;
 mod magics;
 mod matching;
+pub mod metadata;
 mod model;
 mod order;
+mod prose;
 mod values;
 mod write;
 
@@ -23,7 +26,7 @@ use std::hash::{Hash, Hasher};
 
 use cell::{merge_cell, source_out, MergedCell};
 use json::Node;
-use model::{Cell, Notebook, SourceForm};
+use model::{Cell, Check, Notebook, SourceForm};
 use order::{merge_order, Entry};
 use values::{Clash, Ctx};
 use write::{write_document, Format, Out};
@@ -34,14 +37,33 @@ use crate::decisions::{Decision, DecisionKind, Report};
 use crate::pipeline::Structured;
 use crate::settings::MergeOptions;
 
-/// Whether `bytes` is a notebook Jupyter can open: JSON holding a valid
-/// nbformat 4 structure.
+/// Why the notebook merge gave no result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotebookError {
+    /// An input is not a notebook this merge reads (not JSON, not nbformat
+    /// 4): the file is merged by lines, as git would.
+    NotANotebook(String),
+    /// The inputs are notebooks but the merge failed (its result did not
+    /// check out): the conservative notebook merge ([`fallback`]) is used.
+    Failed(String),
+}
+
+impl std::fmt::Display for NotebookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotANotebook(why) | Self::Failed(why) => f.write_str(why),
+        }
+    }
+}
+
+/// Whether `bytes` is a notebook Jupyter opens: JSON holding an nbformat 4
+/// structure the merge can read ([`Check::Readable`]).
 pub fn is_valid(bytes: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return false;
     };
     let text = crate::core::encoding::strip_bom(text);
-    json::parse(text).is_ok_and(|root| model::check_notebook(&root).is_ok())
+    json::parse(text).is_ok_and(|root| model::check_notebook(&root, Check::Readable).is_ok())
 }
 
 /// Whether two files hold the same notebook, layout and key order aside.
@@ -61,12 +83,12 @@ pub fn same_notebook(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Merges three notebook texts (LF, no BOM). `Err` when an input is not
-/// an nbformat 4.0–4.5 notebook, so the caller merges by lines.
+/// an nbformat 4.0–4.5 notebook, or the merge failed ([`NotebookError`]).
 pub fn merge(
     texts: Merge3<&str>,
     options: &MergeOptions,
     markers: &Markers,
-) -> Result<Structured, String> {
+) -> Result<Structured, NotebookError> {
     if let Some(text) = texts.resolve_trivial() {
         return Ok(Structured {
             text: text.to_string(),
@@ -74,8 +96,11 @@ pub fn merge(
             report: Report::default(),
         });
     }
-    let roots = parse_all(texts)?;
+    let (roots, repeated) = parse_all(texts)?;
     let notebooks = read_all(texts, &roots)?;
+    if options.fail_notebook_merge {
+        panic!("forced failure of the notebook merge (--debug-fail-notebook-merge)");
+    }
     let (format, layout_side) = output_layout(&notebooks);
     let mut ctx = Ctx {
         verbatim: notebooks.map_ref(|nb| nb.format.same_layout(&format)),
@@ -86,11 +111,17 @@ pub fn merge(
         clashes: Vec::new(),
         conflicts: 0,
     };
+    report_repeated_keys(&mut ctx, repeated);
     let cells = merge_cells(&mut ctx, &notebooks);
     let (minor, minor_side) = merged_minor(&mut ctx, &notebooks);
     let root = merge_document(&mut ctx, &notebooks, cells, (minor, minor_side));
     let text = write_document(&root, &format, texts.ours.len().max(texts.theirs.len()));
-    verify(&text)?;
+    let check = if notebooks.base.valid && notebooks.ours.valid && notebooks.theirs.valid {
+        Check::Valid
+    } else {
+        Check::Readable
+    };
+    verify(&text, check).map_err(NotebookError::Failed)?;
     Ok(Structured {
         text,
         conflicts: ctx.conflicts,
@@ -98,22 +129,49 @@ pub fn merge(
     })
 }
 
-fn parse_all(texts: Merge3<&str>) -> Result<Merge3<Node<'_>>, String> {
-    let parse =
-        |name: &str, text| json::parse(text).map_err(|e| format!("{name} is not valid JSON ({e})"));
-    Ok(Merge3::new(
+/// The three parsed documents, and how many repeated keys each had.
+fn parse_all(texts: Merge3<&str>) -> Result<(Merge3<Node<'_>>, Merge3<usize>), NotebookError> {
+    let parse = |name: &str, text| {
+        json::parse_counting(text)
+            .map_err(|e| NotebookError::NotANotebook(format!("{name} is not valid JSON ({e})")))
+    };
+    let (base, ours, theirs) = (
         parse("base", texts.base)?,
         parse("ours", texts.ours)?,
         parse("theirs", texts.theirs)?,
+    );
+    Ok((
+        Merge3::new(base.0, ours.0, theirs.0),
+        Merge3::new(base.1, ours.1, theirs.1),
     ))
+}
+
+/// A repeated key is read as Python's `json` reads it (the last value
+/// counts); the report says so, once per input that had any.
+fn report_repeated_keys(ctx: &mut Ctx, repeated: Merge3<usize>) {
+    for (name, count) in [
+        ("base", repeated.base),
+        ("ours", repeated.ours),
+        ("theirs", repeated.theirs),
+    ] {
+        if count > 0 {
+            ctx.report.push(Decision::new(
+                DecisionKind::RepeatedKey,
+                format!("{name} notebook"),
+                format!("{count} repeated JSON key(s); read as Python's json and Jupyter read them: the last value of each counts"),
+            ));
+        }
+    }
 }
 
 fn read_all<'a>(
     texts: Merge3<&str>,
     roots: &'a Merge3<Node<'a>>,
-) -> Result<Merge3<Notebook<'a>>, String> {
+) -> Result<Merge3<Notebook<'a>>, NotebookError> {
     let read = |name: &str, text, root| {
-        Notebook::read(text, root).map_err(|e| format!("{name} is not an nbformat 4 notebook: {e}"))
+        Notebook::read(text, root).map_err(|e| {
+            NotebookError::NotANotebook(format!("{name} is not an nbformat 4 notebook: {e}"))
+        })
     };
     Ok(Merge3::new(
         read("base", texts.base, &roots.base)?,
@@ -448,10 +506,11 @@ fn clash_cell<'a>(ctx: &mut Ctx, minor: u64, cells: &[MergedCell]) -> MergedCell
     }
 }
 
-/// The merged text must itself be a valid notebook, or it is not used.
-fn verify(text: &str) -> Result<(), String> {
+/// The merged text must itself be a notebook (a valid one when the inputs
+/// were), or it is not used.
+fn verify(text: &str, check: Check) -> Result<(), String> {
     let root =
         json::parse(text).map_err(|e| format!("the merged notebook is not valid JSON ({e})"))?;
-    model::check_notebook(&root)
+    model::check_notebook(&root, check)
         .map_err(|e| format!("the merged notebook is not valid nbformat ({e})"))
 }

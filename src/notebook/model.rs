@@ -15,6 +15,8 @@ pub struct Notebook<'a> {
     pub cells: Vec<Cell<'a>>,
     pub minor: u64,
     pub format: Format,
+    /// Valid nbformat 4, not only readable ([`Check`]).
+    pub valid: bool,
 }
 
 /// How a cell's `source` is written.
@@ -62,7 +64,8 @@ impl<'a> Cell<'a> {
 impl<'a> Notebook<'a> {
     /// Reads the nbformat 4 structure of `root`, parsed from `text`.
     pub fn read(text: &str, root: &'a Node<'a>) -> Result<Self, String> {
-        check_notebook(root)?;
+        check_notebook(root, Check::Readable)?;
+        let valid = check_notebook(root, Check::Valid).is_ok();
         let fields = root.as_object().unwrap_or(&[]);
         let minor = field(fields, "nbformat_minor")
             .and_then(Node::as_u64)
@@ -81,6 +84,7 @@ impl<'a> Notebook<'a> {
             cells,
             minor,
             format,
+            valid,
         })
     }
 
@@ -127,9 +131,22 @@ pub fn source_text(node: Option<&Node>) -> (String, SourceForm) {
     }
 }
 
-/// Checks the nbformat 4 structure: required keys and their types for the
-/// document, every cell and every output.
-pub fn check_notebook(root: &Node) -> Result<(), String> {
+/// How closely a notebook must follow nbformat 4.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Check {
+    /// What Jupyter and nbformat's reader open (they warn about the rest):
+    /// a JSON object with `nbformat` 4, minor 0–5 (or absent), `cells` a
+    /// list of objects of a known `cell_type` whose `source` (if present)
+    /// is a string or a list of strings. Missing `metadata`,
+    /// `execution_count` or `outputs` and unknown keys are fine.
+    Readable,
+    /// Valid nbformat 4: required keys and their types for the document,
+    /// every cell and every output.
+    Valid,
+}
+
+/// Checks the nbformat 4 structure at the level `check` asks.
+pub fn check_notebook(root: &Node, check: Check) -> Result<(), String> {
     let fields = root
         .as_object()
         .ok_or("the notebook is not a JSON object")?;
@@ -137,18 +154,53 @@ pub fn check_notebook(root: &Node) -> Result<(), String> {
     if major != Some(4) {
         return Err("not an nbformat 4 notebook".into());
     }
-    let minor = field(fields, "nbformat_minor").and_then(Node::as_u64);
-    if !minor.is_some_and(|m| KNOWN_MINORS.contains(&m)) {
+    let minor = field(fields, "nbformat_minor");
+    let minor_known = minor
+        .and_then(Node::as_u64)
+        .is_some_and(|m| KNOWN_MINORS.contains(&m));
+    if !minor_known && (check == Check::Valid || minor.is_some()) {
         return Err("unknown nbformat minor version".into());
     }
-    require(fields, "metadata", is_object)?;
+    if check == Check::Valid {
+        require(fields, "metadata", is_object)?;
+    } else {
+        optional(fields, "metadata", is_object)?;
+    }
     let cells = field(fields, "cells")
         .and_then(Node::as_array)
         .ok_or("`cells` is not a list")?;
-    cells
-        .iter()
-        .enumerate()
-        .try_for_each(|(i, cell)| check_cell(cell).map_err(|e| format!("cell {i}: {e}")))
+    cells.iter().enumerate().try_for_each(|(i, cell)| {
+        let checked = match check {
+            Check::Valid => check_cell(cell),
+            Check::Readable => check_readable_cell(cell),
+        };
+        checked.map_err(|e| format!("cell {i}: {e}"))
+    })
+}
+
+/// A cell the merge can read: an object of a known type with a readable
+/// source (or none).
+fn check_readable_cell(cell: &Node) -> Result<(), String> {
+    let fields = cell.as_object().ok_or("not an object")?;
+    let cell_type = field(fields, "cell_type")
+        .and_then(Node::as_str)
+        .ok_or("`cell_type` is missing")?;
+    if !(cell_type.is("code") || cell_type.is("markdown") || cell_type.is("raw")) {
+        return Err("unknown `cell_type`".into());
+    }
+    optional(fields, "source", is_multiline)?;
+    optional(fields, "id", is_string)
+}
+
+fn optional(
+    fields: &[(JsonStr, Node)],
+    key: &'static str,
+    check: fn(&Node) -> bool,
+) -> Result<(), String> {
+    match field(fields, key) {
+        Some(value) if !check(value) => Err(format!("`{key}` has the wrong type")),
+        _ => Ok(()),
+    }
 }
 
 fn is_object(node: &Node) -> bool {
@@ -276,7 +328,7 @@ mod tests {
                 },
             );
             let root = parse(&text).unwrap();
-            assert!(check_notebook(&root).is_err(), "{text}");
+            assert!(check_notebook(&root, Check::Valid).is_err(), "{text}");
         }
     }
 }

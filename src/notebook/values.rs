@@ -7,10 +7,11 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::json::{same, same_opt, JsonStr, Node};
+use super::metadata;
 use super::write::{write_compact, Out};
 use crate::core::merge3::{Merge3, Side};
 use crate::core::render::Markers;
-use crate::decisions::{Decision, Report};
+use crate::decisions::{Decision, DecisionKind, Report};
 use crate::settings::MergeOptions;
 
 /// A key set to different values on both sides. Ours' value stays in the
@@ -112,6 +113,31 @@ impl Ctx<'_> {
             }
             _ => {}
         }
+        if metadata::is_tags(path) {
+            if let Some(tags) = metadata::merge_tags(v) {
+                self.report.push(Decision::new(
+                    DecisionKind::TookBoth,
+                    path.to_string(),
+                    "both sides changed the cell's tags; merged as a set",
+                ));
+                return Some(tags);
+            }
+        }
+        if metadata::is_volatile(path, &self.options.volatile_metadata) {
+            let shown = v.map(|n| n.map_or_else(|| "(deleted)".to_string(), write_compact));
+            let mut decision = Decision::new(
+                DecisionKind::EnvironmentMetadata,
+                path.to_string(),
+                "environment metadata (written by whichever kernel or editor saved last) changed by both sides; ours kept (or the changed value, where ours deleted it), no conflict",
+            );
+            decision.ours = Some(shown.ours);
+            decision.theirs = Some(shown.theirs);
+            self.report.push(decision);
+            return match v.ours {
+                Some(_) => self.pick(Side::Ours, v),
+                None => self.pick(Side::Theirs, v),
+            };
+        }
         if let Some(prefer) = self.options.prefer {
             let side = if prefer == crate::settings::Prefer::Ours {
                 Side::Ours
@@ -119,7 +145,7 @@ impl Ctx<'_> {
                 Side::Theirs
             };
             self.report.push(Decision::new(
-                crate::decisions::DecisionKind::for_preference(prefer),
+                DecisionKind::for_preference(prefer),
                 path.to_string(),
                 "both sides set this key differently; the preferred side's value is kept",
             ));

@@ -208,14 +208,16 @@ fn track_triple_quotes<'q>(line: &str, mut open: Option<&'q str>) -> Option<&'q 
     let mut i = 0;
     let mut single: Option<u8> = None;
     while i < bytes.len() {
-        let rest = &line[i..];
+        // Bytes, not `&str`: `i` may step into a multi-byte character
+        // (after a backslash), where a `&str` slice would panic.
+        let rest = &bytes[i..];
         match (open, single) {
             (Some(q), _) => {
                 if bytes[i] == b'\\' {
                     i += 2;
                     continue;
                 }
-                if rest.starts_with(q) {
+                if rest.starts_with(q.as_bytes()) {
                     open = None;
                     i += 3;
                     continue;
@@ -234,12 +236,12 @@ fn track_triple_quotes<'q>(line: &str, mut open: Option<&'q str>) -> Option<&'q 
                 if bytes[i] == b'#' {
                     break;
                 }
-                if rest.starts_with("\"\"\"") {
+                if rest.starts_with(b"\"\"\"") {
                     open = Some("\"\"\"");
                     i += 3;
                     continue;
                 }
-                if rest.starts_with("'''") {
+                if rest.starts_with(b"'''") {
                     open = Some("'''");
                     i += 3;
                     continue;

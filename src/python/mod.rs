@@ -7,8 +7,8 @@
 //! argument ([`element`]); lay the plan out as text ([`layout`], with
 //! [`indent`]); merge code one side only re-formatted ([`reformat`]); and
 //! check a clean result ([`verify`]). Below the line: token streams of
-//! snippets ([`stream`]), the sub-line resolver ([`submerge`]), prose by
-//! words ([`prose`]) and its call site on line conflicts ([`retry`]).
+//! snippets ([`stream`]), the sub-line resolver ([`submerge`], prose by
+//! words through `core::words`) and its call site on line conflicts ([`retry`]).
 
 pub mod align;
 pub mod chunks;
@@ -19,7 +19,7 @@ pub mod layout;
 pub mod merge;
 pub mod parse;
 pub mod plan;
-pub mod prose;
+
 pub mod reformat;
 pub mod regions;
 pub mod retry;

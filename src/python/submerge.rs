@@ -27,12 +27,12 @@
 //!    strings differ only in quote style) are one change, written in ours'
 //!    layout, unless only theirs uses the quote style the base mostly uses.
 //! 4. **Prose by words**: a comment or string both sides changed (one token
-//!    on each side) is merged word by word ([`crate::python::prose`]).
+//!    on each side) is merged word by word ([`crate::core::words`]).
 
 use crate::core::diff3::{diff3, Budget, Hunk, HunkKind};
 use crate::core::merge3::Merge3;
+use crate::core::words::merge_words;
 use crate::decisions::{Decision, DecisionKind, Report};
-use crate::python::prose::merge_words;
 use crate::python::stream::{parse_snippet, well_indented, TokenKind, TokenStream};
 
 /// A clean token-level merge.
