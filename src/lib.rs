@@ -16,6 +16,7 @@ pub mod options;
 pub mod output;
 pub mod parse;
 pub mod pipeline;
+pub mod python;
 pub mod render;
 pub mod report;
 pub mod text;

@@ -110,7 +110,14 @@ pub struct MergeOptions {
     pub outputs: OutputsPolicy,
     /// Resolve every clash to this side instead of writing markers.
     pub prefer: Option<Prefer>,
+    /// Keyword arguments whose list values merge as sets: Keras'
+    /// `metrics` and `weighted_metrics`, plus `git config
+    /// mlmerge.setArguments`.
+    pub set_arguments: Vec<String>,
 }
+
+/// The keyword arguments that merge as sets unless configured otherwise.
+pub const DEFAULT_SET_ARGUMENTS: [&str; 2] = ["metrics", "weighted_metrics"];
 
 impl Default for MergeOptions {
     fn default() -> Self {
@@ -123,6 +130,7 @@ impl Default for MergeOptions {
             path: None,
             outputs: OutputsPolicy::Auto,
             prefer: None,
+            set_arguments: DEFAULT_SET_ARGUMENTS.iter().map(|s| s.to_string()).collect(),
         }
     }
 }

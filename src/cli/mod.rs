@@ -66,7 +66,7 @@ pub fn git_config() -> Option<git2::Config> {
 
 /// The options git configuration and the environment set for every
 /// command: `merge.conflictStyle`, `mlmerge.strict` (or `MLMERGE_STRICT`),
-/// `mlmerge.layerKinds` and `mlmerge.outputs` (or `MLMERGE_OUTPUTS`, which
+/// `mlmerge.layerKinds`, `mlmerge.setArguments` and `mlmerge.outputs` (or `MLMERGE_OUTPUTS`, which
 /// wins). Command-line flags override them.
 pub fn configured_options() -> Result<mlmerge::MergeOptions, CliError> {
     let config = git_config();
@@ -100,6 +100,14 @@ pub fn configured_options() -> Result<mlmerge::MergeOptions, CliError> {
     if let Ok(kinds) = config.get_string("mlmerge.layerKinds") {
         options.convention = mlmerge::merge::convention::Convention::parse(&kinds)
             .map_err(|e| format!("git config mlmerge.layerKinds: {e}"))?;
+    }
+    if let Ok(names) = config.get_string("mlmerge.setArguments") {
+        options.set_arguments.extend(
+            names
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|n| !n.is_empty())
+                .map(str::to_string),
+        );
     }
     Ok(options)
 }

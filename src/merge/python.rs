@@ -74,20 +74,22 @@ pub fn merge(
                     lines.theirs[ranges.theirs].concat(),
                 );
                 let chunk = chunk.as_ref().map(|s| s.as_str());
-                match merge_chunk(chunk, options, markers) {
-                    Ok((chunk_pieces, chunk_report)) => {
-                        pieces.extend(chunk_pieces);
-                        report.extend(chunk_report);
-                    }
+                let (chunk_pieces, chunk_report) = match merge_chunk(chunk, options, markers) {
+                    Ok(done) => done,
                     Err(why) => {
-                        pieces.extend(merge_lines(chunk));
-                        report.push(Decision::new(
+                        let mut r = Report::default();
+                        r.push(Decision::new(
                             DecisionKind::LineMerge,
                             "a stretch of the file",
                             format!("merged by lines: {why}"),
                         ));
+                        (merge_lines(chunk), r)
                     }
-                }
+                };
+                let (chunk_pieces, chunk_report) =
+                    retry_whole_file(chunk, options, markers, chunk_pieces, chunk_report);
+                pieces.extend(chunk_pieces);
+                report.extend(chunk_report);
             }
         }
     }
@@ -102,6 +104,51 @@ pub fn merge(
         conflicts: rendered.conflicts,
         report,
     })
+}
+
+/// Where the region merge left conflicts in a chunk, the structured merge
+/// of whole files (imports, named members, entries; `crate::python`) tries
+/// again, with the region merge as its most specific rule for each
+/// top-level element; its result is kept when it leaves fewer conflicts,
+/// or as many in fewer lines.
+fn retry_whole_file(
+    chunk: Merge3<&str>,
+    options: &MergeOptions,
+    markers: &Markers,
+    pieces: Vec<Piece>,
+    report: Report,
+) -> (Vec<Piece>, Report) {
+    let plain = Markers {
+        prefer: None,
+        ..markers.clone()
+    };
+    let measure = |p: &[Piece]| {
+        let r = render(p, &plain);
+        (r.conflicts, r.conflict_lines)
+    };
+    let before = measure(&pieces);
+    if before.0 == 0 {
+        return (pieces, report);
+    }
+    let region_merge = |texts: Merge3<&str>| -> Option<String> {
+        let (p, _) = merge_chunk(texts, options, markers).ok()?;
+        let r = render(&p, &plain);
+        (r.conflicts == 0).then_some(r.text)
+    };
+    let ctx = crate::python::resolve::Context::new(&options.set_arguments, Some(&region_merge));
+    let Some(merged) = crate::python::resolve::merge_module(chunk, ctx) else {
+        return (pieces, report);
+    };
+    let merged_pieces = join_text(merged.pieces);
+    let after = measure(&merged_pieces);
+    // Clashes the region merge drew around whole layers stand unless the
+    // retry leaves fewer.
+    let layered = report.clashes().count() > 0;
+    if after.0 < before.0 || (after.0 == before.0 && !layered && after.1 < before.1) {
+        (merged_pieces, merged.report)
+    } else {
+        (pieces, report)
+    }
 }
 
 /// The structured merge of one chunk: regions found in all three versions
