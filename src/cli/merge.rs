@@ -52,6 +52,11 @@ pub struct MergeArgs {
         allow_hyphen_values = true
     )]
     path: Option<PathBuf>,
+    /// Keyword arguments whose list values merge as sets, comma-separated
+    /// (added to `metrics`, `weighted_metrics` and git config
+    /// `mlmerge.setArguments`).
+    #[arg(long = "set-arguments", value_name = "NAMES")]
+    set_arguments: Option<String>,
     /// Conflict marker length (%L).
     #[arg(
         short = 'l',
@@ -133,7 +138,17 @@ pub fn run(args: MergeArgs) -> Result<Status, CliError> {
 fn options(args: &MergeArgs) -> Result<MergeOptions, CliError> {
     let configured = super::configured_options()?;
     let defaults = Labels::default();
+    let mut set_arguments = configured.set_arguments.clone();
+    set_arguments.extend(
+        args.set_arguments
+            .iter()
+            .flat_map(|names| names.split(','))
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string),
+    );
     Ok(MergeOptions {
+        set_arguments,
         labels: Labels {
             base: args.base_label.clone().unwrap_or(defaults.base),
             ours: args.ours_label.clone().unwrap_or(defaults.ours),

@@ -260,6 +260,15 @@ fn resolve_hunk<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Option<Ve
             return Some(items);
         }
     }
+    // One element each, changed on both sides: the same element, whatever
+    // its key.
+    if hunk.ranges.map_ref(|r| r.len()) == Merge3::new(1, 1, 1)
+        && e.base[0].node.kind() == e.ours[0].node.kind()
+        && e.base[0].node.kind() == e.theirs[0].node.kind()
+    {
+        let at = hunk.ranges.map_ref(|r| r.start);
+        return Some(vec![merge_element(hunk, at, ctx)]);
+    }
     if !hunk.kind().is_block() {
         // Lines inside a literal or a call could cut an element in half:
         // the element around it is merged as a whole instead.
@@ -470,6 +479,25 @@ mod tests {
         assert_eq!(
             run(b, &o, &t),
             "def a():\n    pass\n\n\ndef b():\n    pass\n\n\ndef c():\n    pass\n\n\ndef z():\n    pass\n"
+        );
+    }
+}
+
+#[cfg(test)]
+mod set_argument_tests {
+    use super::*;
+
+    #[test]
+    fn metrics_merge_as_a_set() {
+        let sets = vec!["metrics".to_string()];
+        let b = "model.compile(\n    optimizer=\"adam\",\n    metrics=[\"accuracy\"],\n)\n";
+        let o = b.replace("[\"accuracy\"]", "[\"accuracy\", AUC()]");
+        let t = b.replace("[\"accuracy\"]", "[\"accuracy\", Precision()]");
+        let m = merge_module(Merge3::new(b, &o, &t), Context::new(&sets, None)).expect("merged");
+        let markers = crate::render::Markers::for_inputs(&crate::MergeOptions::default(), &[]);
+        assert_eq!(
+            crate::render::render(&m.pieces, &markers).text,
+            b.replace("[\"accuracy\"]", "[\"accuracy\", AUC(), Precision()]")
         );
     }
 }
