@@ -222,7 +222,14 @@ pub fn merge_container(
     let head = c.map_ref(|x| x.slice(&x.head)).resolve_trivial()?;
     let tail = c.map_ref(|x| x.slice(&x.tail)).resolve_trivial()?;
     let separator = c.map_ref(|x| x.separator.as_str()).resolve_trivial()?;
-    let trailing = c.map_ref(|x| x.trailing_comma).resolve_trivial()?;
+    // An empty version has no trailing-comma style of its own.
+    let style = [c.base, c.ours, c.theirs]
+        .iter()
+        .find(|x| !x.elements.is_empty())
+        .is_some_and(|x| x.trailing_comma);
+    let trailing = c
+        .map_ref(|x| if x.elements.is_empty() { style } else { x.trailing_comma })
+        .resolve_trivial()?;
     let same = c.map_ref(|x| x.elements.iter().map(|e| e.same.as_str()).collect::<Vec<_>>());
     let mut items: Vec<Item<'_, '_>> = Vec::new();
     for step in diff3(same.as_ref().map(|s| s.as_slice())) {

@@ -148,7 +148,9 @@ fn block_container<'t>(
         elements.push(Element {
             node,
             key: statement_key(node, text),
-            same: text.get(span.clone())?.to_string(),
+            // Blank lines before a statement are layout: a side that only
+            // changed them did not change the statement.
+            same: without_leading_blank_lines(text.get(span.clone())?).to_string(),
             span,
             comma: None,
         });
@@ -166,6 +168,17 @@ fn block_container<'t>(
         trailing_comma: false,
         owner: None,
     })
+}
+
+fn without_leading_blank_lines(s: &str) -> &str {
+    let mut rest = s;
+    while let Some(nl) = rest.find('\n') {
+        if !rest[..nl].trim().is_empty() {
+            break;
+        }
+        rest = &rest[nl + 1..];
+    }
+    rest
 }
 
 /// The key of a module or class statement: the name a definition or a
