@@ -8,7 +8,7 @@
 //! it deleted, no old value of a changed element), while a key both sides
 //! set differently is never clean.
 
-use mlmerge::merge::merge3::Merge3;
+use mlmerge::core::merge3::Merge3;
 use mlmerge::{pipeline, MergeOptions};
 use proptest::prelude::*;
 

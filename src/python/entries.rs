@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 use super::keyed::{by_bytes, by_lowercase, by_type, common_order, merge_keyed, Compare, Order, Twice};
 use super::resolve::{Context, Hunk, Resolution};
 use super::siblings::ContainerKind;
-use crate::report::{Decision, DecisionKind};
+use crate::decisions::{Decision, DecisionKind};
 
 pub fn resolve<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Resolution<'a, 't> {
     let kind = hunk.kind();

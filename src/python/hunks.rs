@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
-use crate::merge::merge3::Merge3;
+use crate::core::merge3::Merge3;
 
 /// One step of a three-way diff of element sequences.
 #[derive(Clone, Debug, PartialEq, Eq)]

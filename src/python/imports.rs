@@ -17,7 +17,7 @@ use std::cmp::Ordering;
 use super::keyed::{by_lowercase, common_order, merge_keyed, Compare, Order, Twice};
 use super::resolve::{Context, Hunk, Resolution};
 use super::siblings::{is_import, Container};
-use crate::report::{Decision, DecisionKind};
+use crate::decisions::{Decision, DecisionKind};
 
 pub fn resolve<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Resolution<'a, 't> {
     if !hunk.kind().is_block() {

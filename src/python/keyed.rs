@@ -13,9 +13,9 @@ use std::collections::HashMap;
 
 use super::resolve::{merge_element, Context, Hunk, Item};
 use super::siblings::{Container, Element};
-use crate::merge::merge3::Merge3;
-use crate::render::Piece;
-use crate::report::Decision;
+use crate::core::merge3::Merge3;
+use crate::core::render::Piece;
+use crate::decisions::Decision;
 
 /// A sort order a block may follow.
 pub type Compare = fn(&str, &str) -> Ordering;

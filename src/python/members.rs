@@ -10,7 +10,7 @@
 
 use super::keyed::{merge_keyed, Order, Twice};
 use super::resolve::{Context, Hunk, Resolution};
-use crate::report::{Decision, DecisionKind};
+use crate::decisions::{Decision, DecisionKind};
 
 pub fn resolve<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Resolution<'a, 't> {
     if !hunk.kind().is_block() {

@@ -1,11 +1,37 @@
-//! Python: the structured merge of whole files (issue 10): sibling
-//! sequences, their three-way diff into hunks, and the resolvers tried on
-//! each hunk (see [`resolve`]).
+//! Python model code. [`merge`] runs the stages in order: the chunks the
+//! line merge leaves in conflict ([`chunks`]); parse with tree-sitter
+//! ([`parse`]) and find the regions that merge structurally ([`regions`]:
+//! layer lists, statement runs, call statements); align each region's
+//! elements ([`align`]); plan the region's merge ([`plan`], same-place
+//! insertions ordered by the [`convention`]); merge one element argument by
+//! argument ([`element`]); lay the plan out as text ([`layout`], with
+//! [`indent`]); merge code one side only re-formatted ([`reformat`]); and
+//! check a clean result ([`verify`]).
+//!
+//! Where conflicts remain, the structured merge of whole files (issue 10)
+//! retries: sibling sequences ([`siblings`]), their three-way diff into
+//! hunks ([`hunks`]), and the resolvers tried on each hunk ([`resolve`]:
+//! [`imports`], [`members`], [`entries`], over the keyed merge of
+//! [`keyed`]).
 
+pub mod align;
+pub mod chunks;
+pub mod convention;
+pub mod element;
 pub mod entries;
 pub mod hunks;
 pub mod imports;
+pub mod indent;
 pub mod keyed;
+pub mod layout;
 pub mod members;
+pub mod merge;
+pub mod parse;
+pub mod plan;
+pub mod reformat;
+pub mod regions;
 pub mod resolve;
 pub mod siblings;
+pub mod verify;
+
+pub use merge::merge;

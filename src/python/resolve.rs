@@ -37,10 +37,10 @@ use std::ops::Range;
 
 use super::hunks::{diff3, Step};
 use super::siblings::{inner, module, parse_tree, Container, ContainerKind, Element, Layout};
-use crate::merge::lines::merge_lines;
-use crate::merge::merge3::{Merge3, Side};
-use crate::render::Piece;
-use crate::report::{Decision, DecisionKind, Report};
+use crate::core::line_merge::merge_lines;
+use crate::core::merge3::{Merge3, Side};
+use crate::core::render::Piece;
+use crate::decisions::{Decision, DecisionKind, Report};
 
 /// Deeper nesting of merged containers is left to the line merge.
 const MAX_DEPTH: usize = 48;
@@ -257,7 +257,7 @@ fn resolve_hunk<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Option<Ve
     let take = |c: &'a Container<'t>, r: &Range<usize>| r.clone().map(|i| Item::Element(c, i)).collect();
     match same.trivial_side() {
         Some(Side::Base) => return Some(take(hunk.containers.ours, &hunk.ranges.ours)),
-        Some(Side::Ours | Side::Both) => return Some(take(hunk.containers.ours, &hunk.ranges.ours)),
+        Some(Side::Ours) => return Some(take(hunk.containers.ours, &hunk.ranges.ours)),
         Some(Side::Theirs) => return Some(take(hunk.containers.theirs, &hunk.ranges.theirs)),
         None => {}
     }
@@ -474,8 +474,8 @@ mod tests {
     fn run(b: &str, o: &str, t: &str) -> String {
         let ctx = Context::new(&[], None);
         let m = merge_module(Merge3::new(b, o, t), ctx).expect("merged");
-        let markers = crate::render::Markers::for_inputs(&crate::MergeOptions::default(), &[]);
-        crate::render::render(&m.pieces, &markers).text
+        let markers = crate::core::render::Markers::for_inputs(&crate::MergeOptions::default(), &[]);
+        crate::core::render::render(&m.pieces, &markers).text
     }
 
     #[test]
@@ -501,9 +501,9 @@ mod set_argument_tests {
         let o = b.replace("[\"accuracy\"]", "[\"accuracy\", AUC()]");
         let t = b.replace("[\"accuracy\"]", "[\"accuracy\", Precision()]");
         let m = merge_module(Merge3::new(b, &o, &t), Context::new(&sets, None)).expect("merged");
-        let markers = crate::render::Markers::for_inputs(&crate::MergeOptions::default(), &[]);
+        let markers = crate::core::render::Markers::for_inputs(&crate::MergeOptions::default(), &[]);
         assert_eq!(
-            crate::render::render(&m.pieces, &markers).text,
+            crate::core::render::render(&m.pieces, &markers).text,
             b.replace("[\"accuracy\"]", "[\"accuracy\", AUC(), Precision()]")
         );
     }

@@ -390,7 +390,7 @@ fn normalise_string(s: &str) -> String {
 /// (strings kept whole).
 fn squash_outside_strings(node: Node<'_>, text: &str) -> String {
     let mut out = String::new();
-    for leaf in crate::parse::python::leaves(node, node.byte_range()) {
+    for leaf in crate::python::parse::leaves(node, node.byte_range()) {
         if leaf.kind() != "comment" {
             out.push_str(node_text(leaf, text));
             out.push(' ');
