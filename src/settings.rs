@@ -139,7 +139,10 @@ impl Default for MergeOptions {
             path: None,
             outputs: OutputsPolicy::Auto,
             prefer: None,
-            set_arguments: DEFAULT_SET_ARGUMENTS.iter().map(|s| s.to_string()).collect(),
+            set_arguments: DEFAULT_SET_ARGUMENTS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         }
     }
 }

@@ -62,7 +62,10 @@ impl Module {
             (Op::Add, None) => {
                 if sorted {
                     // Imports and exports carry no value.
-                    let pos = list.iter().position(|(k, _)| *k > edit.key).unwrap_or(list.len());
+                    let pos = list
+                        .iter()
+                        .position(|(k, _)| *k > edit.key)
+                        .unwrap_or(list.len());
                     list.insert(pos, (edit.key, 0));
                 } else {
                     list.push((edit.key, edit.value));
@@ -102,7 +105,9 @@ impl Module {
             out.push_str("\n\n");
             out.push_str(&Self::element(2, *k, *v));
         }
-        out.push_str("\n\nclass Model(keras.Model):\n    def __init__(self):\n        super().__init__()\n");
+        out.push_str(
+            "\n\nclass Model(keras.Model):\n    def __init__(self):\n        super().__init__()\n",
+        );
         for (k, v) in &self.methods {
             out.push('\n');
             out.push_str(&Self::element(3, *k, *v));
@@ -137,18 +142,27 @@ struct Edit {
 
 fn module_strategy() -> impl Strategy<Value = Module> {
     let section = || proptest::collection::btree_map(0u8..4, 0u8..50, 0..4);
-    (section(), section(), section(), section(), section(), section()).prop_map(|(a, b, c, d, e, f)| {
-        let list = |m: std::collections::BTreeMap<u8, u8>| m.into_iter().map(|(k, v)| (k, v)).collect();
-        let unvalued = |m: std::collections::BTreeMap<u8, u8>| m.into_keys().map(|k| (k, 0)).collect();
-        Module {
-            imports: unvalued(a),
-            constants: list(b),
-            functions: list(c),
-            methods: list(d),
-            presets: list(e),
-            exports: unvalued(f),
-        }
-    })
+    (
+        section(),
+        section(),
+        section(),
+        section(),
+        section(),
+        section(),
+    )
+        .prop_map(|(a, b, c, d, e, f)| {
+            let list = |m: std::collections::BTreeMap<u8, u8>| m.into_iter().collect();
+            let unvalued =
+                |m: std::collections::BTreeMap<u8, u8>| m.into_keys().map(|k| (k, 0)).collect();
+            Module {
+                imports: unvalued(a),
+                constants: list(b),
+                functions: list(c),
+                methods: list(d),
+                presets: list(e),
+                exports: unvalued(f),
+            }
+        })
 }
 
 fn edit_strategy() -> impl Strategy<Value = Edit> {
@@ -187,13 +201,20 @@ fn merge(b: &str, o: &str, t: &str) -> pipeline::MergeOutcome {
         path: Some("module.py".into()),
         ..MergeOptions::default()
     };
-    pipeline::merge(Merge3::new(b.as_bytes(), o.as_bytes(), t.as_bytes()), &options)
+    pipeline::merge(
+        Merge3::new(b.as_bytes(), o.as_bytes(), t.as_bytes()),
+        &options,
+    )
 }
 
 fn parses(text: &str) -> bool {
     let mut parser = tree_sitter::Parser::new();
-    parser.set_language(&tree_sitter_python::LANGUAGE.into()).is_ok()
-        && parser.parse(text, None).is_some_and(|t| !t.root_node().has_error())
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .is_ok()
+        && parser
+            .parse(text, None)
+            .is_some_and(|t| !t.root_node().has_error())
 }
 
 /// The keyed three-way merge of one section: what must be present, what
@@ -208,7 +229,11 @@ fn expected(case: &Case, s: usize) -> (Vec<String>, Vec<String>, bool) {
     keys.dedup();
     let (mut present, mut absent, mut clash) = (Vec::new(), Vec::new(), false);
     for k in keys {
-        let (b, o, t) = (value(&case.base, k), value(&case.ours, k), value(&case.theirs, k));
+        let (b, o, t) = (
+            value(&case.base, k),
+            value(&case.ours, k),
+            value(&case.theirs, k),
+        );
         let merged = if o == t {
             o
         } else if o == b {
@@ -336,5 +361,8 @@ fn generated_modules_cover_clean_and_conflicting_merges() {
             conflicted += 1;
         }
     }
-    assert!(clean > 5 && conflicted > 2 && beyond_git > 5, "clean {clean}, conflicted {conflicted}, beyond git {beyond_git}");
+    assert!(
+        clean > 5 && conflicted > 2 && beyond_git > 5,
+        "clean {clean}, conflicted {conflicted}, beyond git {beyond_git}"
+    );
 }

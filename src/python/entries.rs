@@ -9,7 +9,9 @@
 
 use std::cmp::Ordering;
 
-use super::keyed::{by_bytes, by_lowercase, by_type, common_order, merge_keyed, Compare, Order, Twice};
+use super::keyed::{
+    by_bytes, by_lowercase, by_type, common_order, merge_keyed, Compare, Order, Twice,
+};
 use super::resolve::{Context, Hunk, Resolution};
 use super::siblings::ContainerKind;
 use crate::decisions::{Decision, DecisionKind};
@@ -19,7 +21,10 @@ pub fn resolve<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Resolution
     if kind.is_block() {
         return Resolution::NotMine;
     }
-    let set_like = matches!(kind, ContainerKind::Set | ContainerKind::SetList | ContainerKind::ImportNames);
+    let set_like = matches!(
+        kind,
+        ContainerKind::Set | ContainerKind::SetList | ContainerKind::ImportNames
+    );
     let order = if set_like {
         sorted_order(hunk).map_or(Order::OursFirst, Order::Sorted)
     } else {
@@ -30,10 +35,18 @@ pub fn resolve<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Resolution
     };
     let owner = hunk.containers.ours.owner.as_deref();
     let (decision, subject) = match kind {
-        ContainerKind::Dict => (DecisionKind::EntriesMerged, owner.map_or("a dict literal".into(), |o| format!("dict `{o}`"))),
+        ContainerKind::Dict => (
+            DecisionKind::EntriesMerged,
+            owner.map_or("a dict literal".into(), |o| format!("dict `{o}`")),
+        ),
         ContainerKind::Set => (DecisionKind::EntriesMerged, "a set literal".into()),
-        ContainerKind::SetList if owner == Some("__all__") => (DecisionKind::EntriesMerged, "`__all__`".into()),
-        ContainerKind::SetList => (DecisionKind::SetArgumentMerged, format!("argument `{}=`", owner.unwrap_or("?"))),
+        ContainerKind::SetList if owner == Some("__all__") => {
+            (DecisionKind::EntriesMerged, "`__all__`".into())
+        }
+        ContainerKind::SetList => (
+            DecisionKind::SetArgumentMerged,
+            format!("argument `{}=`", owner.unwrap_or("?")),
+        ),
         ContainerKind::ImportNames => (DecisionKind::ImportsMerged, "imported names".into()),
         _ => (DecisionKind::ArgumentsMerged, "call arguments".into()),
     };
@@ -72,10 +85,14 @@ fn names_by_type(a: &str, b: &str) -> Ordering {
 /// The order every version of the whole container follows, if any (at
 /// least two elements in some version).
 fn sorted_order(hunk: &Hunk<'_, '_>) -> Option<Compare> {
-    let seqs: Vec<Vec<String>> = [hunk.containers.base, hunk.containers.ours, hunk.containers.theirs]
-        .iter()
-        .map(|c| c.elements.iter().filter_map(|e| e.key.clone()).collect())
-        .collect();
+    let seqs: Vec<Vec<String>> = [
+        hunk.containers.base,
+        hunk.containers.ours,
+        hunk.containers.theirs,
+    ]
+    .iter()
+    .map(|c| c.elements.iter().filter_map(|e| e.key.clone()).collect())
+    .collect();
     if seqs.iter().all(|s| s.len() < 2) {
         return None;
     }

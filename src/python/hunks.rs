@@ -42,7 +42,8 @@ pub fn diff3(seqs: Merge3<&[&str]>) -> Vec<Step> {
     let to_theirs = matches(seqs.base, seqs.theirs);
     let mut steps = Vec::new();
     let mut at = Merge3::new(0, 0, 0);
-    let anchors = (0..seqs.base.len()).filter_map(|b| Some(Merge3::new(b, to_ours[b]?, to_theirs[b]?)));
+    let anchors =
+        (0..seqs.base.len()).filter_map(|b| Some(Merge3::new(b, to_ours[b]?, to_theirs[b]?)));
     for anchor in anchors.chain(std::iter::once(Merge3::new(
         seqs.base.len(),
         seqs.ours.len(),

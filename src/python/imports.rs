@@ -23,7 +23,9 @@ pub fn resolve<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Resolution
     if !hunk.kind().is_block() {
         return Resolution::NotMine;
     }
-    let all_imports = hunk.elements().map_ref(|es| es.iter().all(|e| is_import(e.node)));
+    let all_imports = hunk
+        .elements()
+        .map_ref(|es| es.iter().all(|e| is_import(e.node)));
     if !(all_imports.base && all_imports.ours && all_imports.theirs) {
         return Resolution::NotMine;
     }

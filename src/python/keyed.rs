@@ -68,9 +68,21 @@ pub fn merge_keyed<'a, 't>(
     let c = hunk.containers;
     let idx = Merge3::new(keys(e.base)?, keys(e.ours)?, keys(e.theirs)?);
     let off = hunk.ranges.map_ref(|r| r.start);
-    let in_all = |k: &&str| idx.base.contains_key(k) && idx.ours.contains_key(k) && idx.theirs.contains_key(k);
-    let common_ours: Vec<&str> = e.ours.iter().filter_map(|x| x.key.as_deref()).filter(in_all).collect();
-    let common_theirs: Vec<&str> = e.theirs.iter().filter_map(|x| x.key.as_deref()).filter(in_all).collect();
+    let in_all = |k: &&str| {
+        idx.base.contains_key(k) && idx.ours.contains_key(k) && idx.theirs.contains_key(k)
+    };
+    let common_ours: Vec<&str> = e
+        .ours
+        .iter()
+        .filter_map(|x| x.key.as_deref())
+        .filter(in_all)
+        .collect();
+    let common_theirs: Vec<&str> = e
+        .theirs
+        .iter()
+        .filter_map(|x| x.key.as_deref())
+        .filter(in_all)
+        .collect();
     if common_ours != common_theirs {
         return None;
     }
@@ -81,7 +93,9 @@ pub fn merge_keyed<'a, 't>(
     let conflict = |b: Option<(&Container<'_>, &Element<'_>)>,
                     o: Option<(&Container<'_>, &Element<'_>)>,
                     t: Option<(&Container<'_>, &Element<'_>)>| {
-        let text = |x: Option<(&Container<'_>, &Element<'_>)>| x.map_or(String::new(), |(c, e)| c.element_text(e).to_string());
+        let text = |x: Option<(&Container<'_>, &Element<'_>)>| {
+            x.map_or(String::new(), |(c, e)| c.element_text(e).to_string())
+        };
         Merge3::new(text(b), text(o), text(t))
     };
     for (j, eo) in e.ours.iter().enumerate() {
@@ -89,13 +103,20 @@ pub fn merge_keyed<'a, 't>(
         let (b, t) = (idx.base.get(k).copied(), idx.theirs.get(k).copied());
         let ours_at = off.ours + j;
         let item = match (b, t) {
-            (Some(b), Some(t)) => merge_element(hunk, Merge3::new(off.base + b, ours_at, off.theirs + t), ctx),
+            (Some(b), Some(t)) => merge_element(
+                hunk,
+                Merge3::new(off.base + b, ours_at, off.theirs + t),
+                ctx,
+            ),
             (Some(b), None) if e.base[b].same == eo.same => continue,
             (Some(b), None) => {
                 clashes += 1;
                 let texts = conflict(Some((c.base, &e.base[b])), Some((c.ours, eo)), None);
                 clash(ctx, k, "ours changed it, theirs deleted it", &texts);
-                Item::Pieces { key: Some(k.to_string()), pieces: vec![Piece::Conflict(texts)] }
+                Item::Pieces {
+                    key: Some(k.to_string()),
+                    pieces: vec![Piece::Conflict(texts)],
+                }
             }
             (None, Some(t)) if e.theirs[t].same == eo.same => Item::Element(c.ours, ours_at),
             (None, Some(t)) if twice == Twice::KeepBoth => {
@@ -106,8 +127,16 @@ pub fn merge_keyed<'a, 't>(
             (None, Some(t)) => {
                 clashes += 1;
                 let texts = conflict(None, Some((c.ours, eo)), Some((c.theirs, &e.theirs[t])));
-                clash(ctx, k, "both sides added it with different contents", &texts);
-                Item::Pieces { key: Some(k.to_string()), pieces: vec![Piece::Conflict(texts)] }
+                clash(
+                    ctx,
+                    k,
+                    "both sides added it with different contents",
+                    &texts,
+                );
+                Item::Pieces {
+                    key: Some(k.to_string()),
+                    pieces: vec![Piece::Conflict(texts)],
+                }
             }
             (None, None) => Item::Element(c.ours, ours_at),
         };
@@ -124,7 +153,10 @@ pub fn merge_keyed<'a, 't>(
                 clashes += 1;
                 let texts = conflict(Some((c.base, &e.base[b])), None, Some((c.theirs, et)));
                 clash(ctx, k, "theirs changed it, ours deleted it", &texts);
-                Item::Pieces { key: Some(k.to_string()), pieces: vec![Piece::Conflict(texts)] }
+                Item::Pieces {
+                    key: Some(k.to_string()),
+                    pieces: vec![Piece::Conflict(texts)],
+                }
             }
             None => {
                 from_theirs.push(k.to_string());
@@ -180,12 +212,17 @@ fn is_definition(node: tree_sitter::Node<'_>) -> bool {
 /// as many blank lines before it as the container puts before its
 /// definitions (2 at module level, 1 in a class, by default), when either
 /// of the two is a definition.
-fn separated<'a, 't>(item: Item<'a, 't>, previous: Option<&Item<'a, 't>>, ours: &Container<'_>) -> Item<'a, 't> {
+fn separated<'a, 't>(
+    item: Item<'a, 't>,
+    previous: Option<&Item<'a, 't>>,
+    ours: &Container<'_>,
+) -> Item<'a, 't> {
     let Item::Element(c, i) = item else {
         return item;
     };
     let e = &c.elements[i];
-    let previous_is_definition = matches!(previous, Some(Item::Element(pc, pi)) if is_definition(pc.elements[*pi].node));
+    let previous_is_definition =
+        matches!(previous, Some(Item::Element(pc, pi)) if is_definition(pc.elements[*pi].node));
     if !is_definition(e.node) && !previous_is_definition {
         return item;
     }
@@ -195,7 +232,11 @@ fn separated<'a, 't>(item: Item<'a, 't>, previous: Option<&Item<'a, 't>>, ours: 
         .filter(|x| is_definition(x.node))
         .map(|x| blank_lines_before(ours.element_text(x)))
         .find(|&n| n > 0)
-        .unwrap_or(if ours.kind == super::siblings::ContainerKind::Module { 2 } else { 1 });
+        .unwrap_or(if ours.kind == super::siblings::ContainerKind::Module {
+            2
+        } else {
+            1
+        });
     let text = c.element_text(e);
     let have = blank_lines_before(text);
     if have >= usual {
@@ -218,7 +259,9 @@ fn clash(ctx: &mut Context<'_>, key: &str, why: &str, texts: &Merge3<String>) {
 
 /// Whether `names` is sorted by `cmp`.
 pub fn sorted_by(names: &[String], cmp: Compare) -> bool {
-    names.windows(2).all(|w| cmp(&w[0], &w[1]) != Ordering::Greater)
+    names
+        .windows(2)
+        .all(|w| cmp(&w[0], &w[1]) != Ordering::Greater)
 }
 
 /// The first of `orders` that every sequence follows.
@@ -237,7 +280,9 @@ pub fn by_bytes(a: &str, b: &str) -> Ordering {
 /// Case-insensitive, then code points (isort's and ruff's default for
 /// module names).
 pub fn by_lowercase(a: &str, b: &str) -> Ordering {
-    a.to_lowercase().cmp(&b.to_lowercase()).then_with(|| a.cmp(b))
+    a.to_lowercase()
+        .cmp(&b.to_lowercase())
+        .then_with(|| a.cmp(b))
 }
 
 /// Ruff's and isort's `order-by-type` for imported names: CONSTANTS, then
@@ -267,9 +312,6 @@ mod tests {
         assert!(!sorted_by(&v(&["a", "B"]), by_bytes));
         assert!(sorted_by(&v(&["a", "B"]), by_lowercase));
         assert!(sorted_by(&v(&["MAX", "Model", "build"]), by_type));
-        assert_eq!(
-            common_order(&[v(&["b", "a"])], &[by_bytes, by_lowercase]).is_none(),
-            true
-        );
+        assert!(common_order(&[v(&["b", "a"])], &[by_bytes, by_lowercase]).is_none());
     }
 }

@@ -143,7 +143,10 @@ fn no_definition_doubled(merged: &str, texts: Merge3<&str>) -> Result<(), String
                     .next()
                     .unwrap_or("")
             };
-            let name = match code.strip_prefix("def ").or_else(|| code.strip_prefix("class ")) {
+            let name = match code
+                .strip_prefix("def ")
+                .or_else(|| code.strip_prefix("class "))
+            {
                 Some(rest) => word(rest),
                 // `NAME = ...` at module level.
                 None if indent == 0 => {
@@ -165,7 +168,11 @@ fn no_definition_doubled(merged: &str, texts: Merge3<&str>) -> Result<(), String
     }
     let (ours, theirs) = (definitions(texts.ours), definitions(texts.theirs));
     for (key, n) in definitions(merged) {
-        let most = ours.get(&key).copied().unwrap_or(0).max(theirs.get(&key).copied().unwrap_or(0));
+        let most = ours
+            .get(&key)
+            .copied()
+            .unwrap_or(0)
+            .max(theirs.get(&key).copied().unwrap_or(0));
         if n > most {
             return Err(format!("the merge would define `{}` twice", key.1));
         }

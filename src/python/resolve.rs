@@ -63,22 +63,22 @@ pub const HUNK_CHAIN: &[(&str, Resolver)] = &[
 /// own container and the layer-list merge and before lines.
 pub const ELEMENT_CHAIN: &[(&str, TextResolver)] = &[];
 
+/// The layer-list merge of three texts: its clean result, if any.
+pub type RegionMerge<'a> = dyn Fn(Merge3<&str>) -> Option<String> + 'a;
+
 /// What the resolvers share: settings, the nesting depth, the report.
 pub struct Context<'o> {
     /// Keyword arguments whose list values merge as sets.
     pub set_arguments: &'o [String],
     /// The layer-list merge of merge-rules §2 for a top-level element:
     /// its clean result, if any.
-    pub region_merge: Option<&'o dyn Fn(Merge3<&str>) -> Option<String>>,
+    pub region_merge: Option<&'o RegionMerge<'o>>,
     pub report: Report,
     depth: usize,
 }
 
 impl<'o> Context<'o> {
-    pub fn new(
-        set_arguments: &'o [String],
-        region_merge: Option<&'o dyn Fn(Merge3<&str>) -> Option<String>>,
-    ) -> Self {
+    pub fn new(set_arguments: &'o [String], region_merge: Option<&'o RegionMerge<'o>>) -> Self {
         Self {
             set_arguments,
             region_merge,
@@ -116,10 +116,7 @@ impl<'a, 't> Hunk<'a, 't> {
                         .get(r.start)
                         .map_or(c.tail.start, |e| e.span.start)
                 });
-            let end = r
-                .clone()
-                .last()
-                .map_or(start, |i| c.elements[i].span.end);
+            let end = r.clone().last().map_or(start, |i| c.elements[i].span.end);
             c.slice(&(start..end))
         };
         Merge3::new(
@@ -205,9 +202,14 @@ pub fn merge_module(texts: Merge3<&str>, ctx: Context<'_>) -> Option<Merged> {
 fn verify(text: &str, keys: &[String]) -> Option<()> {
     let tree = parse_tree(text)?;
     let merged = module(&tree, text)?;
-    let found: std::collections::HashSet<&str> =
-        merged.elements.iter().filter_map(|e| e.key.as_deref()).collect();
-    keys.iter().all(|k| found.contains(k.as_str())).then_some(())
+    let found: std::collections::HashSet<&str> = merged
+        .elements
+        .iter()
+        .filter_map(|e| e.key.as_deref())
+        .collect();
+    keys.iter()
+        .all(|k| found.contains(k.as_str()))
+        .then_some(())
 }
 
 /// Merges one container (the same one in three versions): the pieces of
@@ -228,9 +230,20 @@ pub fn merge_container(
         .find(|x| !x.elements.is_empty())
         .is_some_and(|x| x.trailing_comma);
     let trailing = c
-        .map_ref(|x| if x.elements.is_empty() { style } else { x.trailing_comma })
+        .map_ref(|x| {
+            if x.elements.is_empty() {
+                style
+            } else {
+                x.trailing_comma
+            }
+        })
         .resolve_trivial()?;
-    let same = c.map_ref(|x| x.elements.iter().map(|e| e.same.as_str()).collect::<Vec<_>>());
+    let same = c.map_ref(|x| {
+        x.elements
+            .iter()
+            .map(|e| e.same.as_str())
+            .collect::<Vec<_>>()
+    });
     let mut items: Vec<Item<'_, '_>> = Vec::new();
     for step in diff3(same.as_ref().map(|s| s.as_slice())) {
         match step {
@@ -244,7 +257,10 @@ pub fn merge_container(
             }
         }
     }
-    let keys = items.iter().filter_map(|i| i.key().map(str::to_string)).collect();
+    let keys = items
+        .iter()
+        .filter_map(|i| i.key().map(str::to_string))
+        .collect();
     let pieces = render(c.ours, &items, head, tail, separator, trailing);
     Some((pieces, keys))
 }
@@ -254,7 +270,8 @@ pub fn merge_container(
 fn resolve_hunk<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Option<Vec<Item<'a, 't>>> {
     let e = hunk.elements();
     let same = e.map_ref(|x| x.iter().map(|y| y.same.as_str()).collect::<Vec<_>>());
-    let take = |c: &'a Container<'t>, r: &Range<usize>| r.clone().map(|i| Item::Element(c, i)).collect();
+    let take =
+        |c: &'a Container<'t>, r: &Range<usize>| r.clone().map(|i| Item::Element(c, i)).collect();
     match same.trivial_side() {
         Some(Side::Base) => return Some(take(hunk.containers.ours, &hunk.ranges.ours)),
         Some(Side::Ours) => return Some(take(hunk.containers.ours, &hunk.ranges.ours)),
@@ -397,12 +414,20 @@ fn merge_inside(
         around(c.ours, e.ours, &inners.ours),
         around(c.theirs, e.theirs, &inners.theirs),
     );
-    let prefix = Merge3::new(parts.base.0.as_str(), parts.ours.0.as_str(), parts.theirs.0.as_str())
-        .resolve_trivial()?
-        .to_string();
-    let suffix = Merge3::new(parts.base.1.as_str(), parts.ours.1.as_str(), parts.theirs.1.as_str())
-        .resolve_trivial()?
-        .to_string();
+    let prefix = Merge3::new(
+        parts.base.0.as_str(),
+        parts.ours.0.as_str(),
+        parts.theirs.0.as_str(),
+    )
+    .resolve_trivial()?
+    .to_string();
+    let suffix = Merge3::new(
+        parts.base.1.as_str(),
+        parts.ours.1.as_str(),
+        parts.theirs.1.as_str(),
+    )
+    .resolve_trivial()?
+    .to_string();
     ctx.depth += 1;
     let merged = merge_container(inners.as_ref(), ctx);
     ctx.depth -= 1;
@@ -434,7 +459,9 @@ fn render(
                     out.push(Piece::Text(separator.to_string()));
                 }
                 match item {
-                    Item::Element(c, k) => out.push(Piece::Text(c.element_text(&c.elements[*k]).to_string())),
+                    Item::Element(c, k) => {
+                        out.push(Piece::Text(c.element_text(&c.elements[*k]).to_string()))
+                    }
                     Item::Pieces { pieces, .. } => out.extend(pieces.iter().cloned()),
                 }
                 if last && trailing {
@@ -474,7 +501,8 @@ mod tests {
     fn run(b: &str, o: &str, t: &str) -> String {
         let ctx = Context::new(&[], None);
         let m = merge_module(Merge3::new(b, o, t), ctx).expect("merged");
-        let markers = crate::core::render::Markers::for_inputs(&crate::MergeOptions::default(), &[]);
+        let markers =
+            crate::core::render::Markers::for_inputs(&crate::MergeOptions::default(), &[]);
         crate::core::render::render(&m.pieces, &markers).text
     }
 
@@ -501,7 +529,8 @@ mod set_argument_tests {
         let o = b.replace("[\"accuracy\"]", "[\"accuracy\", AUC()]");
         let t = b.replace("[\"accuracy\"]", "[\"accuracy\", Precision()]");
         let m = merge_module(Merge3::new(b, &o, &t), Context::new(&sets, None)).expect("merged");
-        let markers = crate::core::render::Markers::for_inputs(&crate::MergeOptions::default(), &[]);
+        let markers =
+            crate::core::render::Markers::for_inputs(&crate::MergeOptions::default(), &[]);
         assert_eq!(
             crate::core::render::render(&m.pieces, &markers).text,
             b.replace("[\"accuracy\"]", "[\"accuracy\", AUC(), Precision()]")

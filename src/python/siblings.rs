@@ -139,7 +139,11 @@ fn block_container<'t>(
     let mut elements = Vec::with_capacity(statements.len());
     let mut pos = start;
     for &node in statements {
-        if node.start_byte() < pos || !text[line_start(text, node.start_byte())..node.start_byte()].trim().is_empty() {
+        if node.start_byte() < pos
+            || !text[line_start(text, node.start_byte())..node.start_byte()]
+                .trim()
+                .is_empty()
+        {
             // Two statements on one line (`a = 1; b = 2`).
             return None;
         }
@@ -204,7 +208,9 @@ pub fn statement_key(node: Node<'_>, text: &str) -> Option<String> {
             let modules: Vec<String> = node
                 .children_by_field_name("name", &mut cursor)
                 .map(|n| match n.kind() {
-                    "aliased_import" => n.child_by_field_name("name").map_or(String::new(), |m| squash(node_text(m, text))),
+                    "aliased_import" => n
+                        .child_by_field_name("name")
+                        .map_or(String::new(), |m| squash(node_text(m, text))),
                     _ => squash(node_text(n, text)),
                 })
                 .collect();
@@ -261,14 +267,34 @@ pub fn inner<'t>(node: Node<'t>, text: &'t str, set_arguments: &[String]) -> Opt
         "assignment" | "augmented_assignment" => {
             let left = node.child_by_field_name("left")?;
             let owner = (left.kind() == "identifier").then(|| node_text(left, text).to_string());
-            value(node.child_by_field_name("right")?, text, owner, set_arguments)
+            value(
+                node.child_by_field_name("right")?,
+                text,
+                owner,
+                set_arguments,
+            )
         }
-        "pair" => value(node.child_by_field_name("value")?, text, None, set_arguments),
+        "pair" => value(
+            node.child_by_field_name("value")?,
+            text,
+            None,
+            set_arguments,
+        ),
         "keyword_argument" => {
             let name = node_text(node.child_by_field_name("name")?, text).to_string();
-            value(node.child_by_field_name("value")?, text, Some(name), set_arguments)
+            value(
+                node.child_by_field_name("value")?,
+                text,
+                Some(name),
+                set_arguments,
+            )
         }
-        "call" => delimited(ContainerKind::Arguments, node.child_by_field_name("arguments")?, text, None),
+        "call" => delimited(
+            ContainerKind::Arguments,
+            node.child_by_field_name("arguments")?,
+            text,
+            None,
+        ),
         "import_from_statement" => import_names(node, text),
         _ => None,
     }
@@ -283,7 +309,11 @@ fn value<'t>(
     let kind = match node.kind() {
         "dictionary" => ContainerKind::Dict,
         "set" => ContainerKind::Set,
-        "list" if owner.as_deref().is_some_and(|o| o == "__all__" || set_arguments.iter().any(|s| s == o)) => {
+        "list"
+            if owner
+                .as_deref()
+                .is_some_and(|o| o == "__all__" || set_arguments.iter().any(|s| s == o)) =>
+        {
             ContainerKind::SetList
         }
         "call" => return inner(node, text, set_arguments),
@@ -312,16 +342,40 @@ fn delimited<'t>(
         .filter(|c| c.kind() != ",")
         .collect();
     if items.iter().any(|i| i.kind() == "comment") {
-        return lines_layout(kind, text, open.end_byte(), close.start_byte(), node.byte_range(), &children[1..children.len() - 1], owner);
+        return lines_layout(
+            kind,
+            text,
+            open.end_byte(),
+            close.start_byte(),
+            node.byte_range(),
+            &children[1..children.len() - 1],
+            owner,
+        );
     }
     if items.iter().any(|c| !c.is_named()) {
         return None;
     }
     let inline = !text[open.end_byte()..close.start_byte()].contains('\n');
     if inline {
-        inline_layout(kind, text, node.byte_range(), open.end_byte(), close.start_byte(), &children[1..children.len() - 1], owner)
+        inline_layout(
+            kind,
+            text,
+            node.byte_range(),
+            open.end_byte(),
+            close.start_byte(),
+            &children[1..children.len() - 1],
+            owner,
+        )
     } else {
-        lines_layout(kind, text, open.end_byte(), close.start_byte(), node.byte_range(), &children[1..children.len() - 1], owner)
+        lines_layout(
+            kind,
+            text,
+            open.end_byte(),
+            close.start_byte(),
+            node.byte_range(),
+            &children[1..children.len() - 1],
+            owner,
+        )
     }
 }
 
@@ -341,14 +395,38 @@ fn import_names<'t>(node: Node<'t>, text: &'t str) -> Option<Container<'t>> {
         let inside = &rest[1..rest.len() - 1];
         let (open, close) = (first.end_byte(), last.start_byte());
         if text[open..close].contains('\n') {
-            return lines_layout(ContainerKind::ImportNames, text, open, close, node.byte_range(), inside, None);
+            return lines_layout(
+                ContainerKind::ImportNames,
+                text,
+                open,
+                close,
+                node.byte_range(),
+                inside,
+                None,
+            );
         }
-        return inline_layout(ContainerKind::ImportNames, text, node.byte_range(), open, close, inside, None);
+        return inline_layout(
+            ContainerKind::ImportNames,
+            text,
+            node.byte_range(),
+            open,
+            close,
+            inside,
+            None,
+        );
     }
     if text[first.start_byte()..last.end_byte()].contains('\n') {
         return None;
     }
-    inline_layout(ContainerKind::ImportNames, text, node.byte_range(), first.start_byte(), last.end_byte(), rest, None)
+    inline_layout(
+        ContainerKind::ImportNames,
+        text,
+        node.byte_range(),
+        first.start_byte(),
+        last.end_byte(),
+        rest,
+        None,
+    )
 }
 
 fn item_key(kind: ContainerKind, node: Node<'_>, text: &str) -> Option<String> {
@@ -358,16 +436,20 @@ fn item_key(kind: ContainerKind, node: Node<'_>, text: &str) -> Option<String> {
                 return None;
             }
             let key = node.child_by_field_name("key")?;
-            matches!(key.kind(), "string" | "integer" | "float" | "true" | "false" | "none")
-                .then(|| format!("key {}", normalise_string(node_text(key, text))))
+            matches!(
+                key.kind(),
+                "string" | "integer" | "float" | "true" | "false" | "none"
+            )
+            .then(|| format!("key {}", normalise_string(node_text(key, text))))
         }
-        ContainerKind::Set | ContainerKind::SetList => {
-            (node.kind() != "list_splat").then(|| format!("item {}", normalise_string(&squash_outside_strings(node, text))))
-        }
-        ContainerKind::ImportNames => {
-            matches!(node.kind(), "dotted_name" | "aliased_import")
-                .then(|| format!("name {}", squash(node_text(node, text))))
-        }
+        ContainerKind::Set | ContainerKind::SetList => (node.kind() != "list_splat").then(|| {
+            format!(
+                "item {}",
+                normalise_string(&squash_outside_strings(node, text))
+            )
+        }),
+        ContainerKind::ImportNames => matches!(node.kind(), "dotted_name" | "aliased_import")
+            .then(|| format!("name {}", squash(node_text(node, text)))),
         ContainerKind::Arguments => (node.kind() == "keyword_argument")
             .then(|| node.child_by_field_name("name"))
             .flatten()
@@ -378,7 +460,12 @@ fn item_key(kind: ContainerKind, node: Node<'_>, text: &str) -> Option<String> {
 
 /// `'a'` and `"a"` are one key.
 fn normalise_string(s: &str) -> String {
-    let simple = |q: char| s.len() >= 2 && s.starts_with(q) && s.ends_with(q) && !s[1..s.len() - 1].contains(['"', '\'', '\\']);
+    let simple = |q: char| {
+        s.len() >= 2
+            && s.starts_with(q)
+            && s.ends_with(q)
+            && !s[1..s.len() - 1].contains(['"', '\'', '\\'])
+    };
     if simple('\'') || simple('"') {
         format!("\"{}\"", &s[1..s.len() - 1])
     } else {
@@ -424,7 +511,11 @@ fn inline_layout<'t>(
         (Some(a), Some(b)) => text.get(a.end_byte()..b.start_byte())?.to_string(),
         _ => ", ".to_string(),
     };
-    if items.len() > 2 && items.windows(2).any(|w| text.get(w[0].end_byte()..w[1].start_byte()) != Some(separator.as_str())) {
+    if items.len() > 2
+        && items
+            .windows(2)
+            .any(|w| text.get(w[0].end_byte()..w[1].start_byte()) != Some(separator.as_str()))
+    {
         return None;
     }
     let (head_end, tail_start) = match (items.first(), inside.last()) {
@@ -470,10 +561,17 @@ fn lines_layout<'t>(
             i += 1;
             continue;
         }
-        if node.start_byte() < pos || !text[line_start(text, node.start_byte())..node.start_byte()].trim().is_empty() {
+        if node.start_byte() < pos
+            || !text[line_start(text, node.start_byte())..node.start_byte()]
+                .trim()
+                .is_empty()
+        {
             return None;
         }
-        let comma = inside.get(i + 1).filter(|c| c.kind() == ",").map(|c| c.byte_range());
+        let comma = inside
+            .get(i + 1)
+            .filter(|c| c.kind() == ",")
+            .map(|c| c.byte_range());
         let code_end = comma.as_ref().map_or(node.end_byte(), |c| c.end);
         let end = line_end_incl(text, code_end);
         let rest = &text[code_end..end];
@@ -526,13 +624,19 @@ mod tests {
         let m = module(&tree, text).unwrap();
         let keys: Vec<_> = m.elements.iter().map(|e| e.key.clone().unwrap()).collect();
         assert_eq!(keys, ["import os", "name f", "name x"]);
-        let joined: String = m.elements.iter().map(|e| m.element_text(e)).collect::<String>() + m.slice(&m.tail);
+        let joined: String = m
+            .elements
+            .iter()
+            .map(|e| m.element_text(e))
+            .collect::<String>()
+            + m.slice(&m.tail);
         assert_eq!(joined, text);
     }
 
     #[test]
     fn dict_lines_and_inline_imports() {
-        let text = "PRESETS = {\n    \"a\": 1,\n    # b\n    'b': {\"x\": 2}\n}\nfrom m import a, b\n";
+        let text =
+            "PRESETS = {\n    \"a\": 1,\n    # b\n    'b': {\"x\": 2}\n}\nfrom m import a, b\n";
         let tree = parse_tree(text).unwrap();
         let m = module(&tree, text).unwrap();
         let d = inner(m.elements[0].node, text, &[]).unwrap();
