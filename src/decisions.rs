@@ -5,6 +5,7 @@
 use serde_json::{json, Value};
 
 use crate::core::merge3::Side;
+use crate::fallback::Fallback;
 
 /// What kind of decision a [`Decision`] records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,6 +37,12 @@ pub enum DecisionKind {
     Clash,
     /// The structured merge did not apply; git's line merge was used.
     LineMerge,
+    /// A line both sides changed was merged token by token.
+    TokensMerged,
+    /// Both sides made the same change in different layouts; counted once.
+    SameChange,
+    /// A comment or docstring both sides changed was merged word by word.
+    WordsMerged,
 }
 
 impl DecisionKind {
@@ -70,6 +77,9 @@ impl DecisionKind {
             Self::SetArgumentMerged => "set-argument-merged",
             Self::Clash => "clash",
             Self::LineMerge => "line-merge",
+            Self::TokensMerged => "tokens-merged",
+            Self::SameChange => "same-change",
+            Self::WordsMerged => "words-merged",
         }
     }
 }
@@ -85,6 +95,8 @@ pub struct Decision {
     /// The clashing texts, for clashes.
     pub ours: Option<String>,
     pub theirs: Option<String>,
+    /// Why git's line merge was used, for line-merge decisions.
+    pub fallback: Option<Fallback>,
 }
 
 impl Decision {
@@ -95,6 +107,19 @@ impl Decision {
             detail: detail.into(),
             ours: None,
             theirs: None,
+            fallback: None,
+        }
+    }
+
+    /// The decision of merging `subject` by lines, and why.
+    pub fn line_merge(
+        subject: impl Into<String>,
+        detail: impl Into<String>,
+        fallback: Fallback,
+    ) -> Self {
+        Self {
+            fallback: Some(fallback),
+            ..Self::new(DecisionKind::LineMerge, subject, detail)
         }
     }
 
@@ -123,13 +148,17 @@ impl Decision {
     }
 
     pub fn to_json(&self) -> Value {
-        json!({
+        let mut value = json!({
             "kind": self.kind.as_str(),
             "subject": self.subject,
             "detail": self.detail,
             "ours": self.ours,
             "theirs": self.theirs,
-        })
+        });
+        if let (Some(fallback), Some(map)) = (&self.fallback, value.as_object_mut()) {
+            map.insert("fallback".into(), fallback.code().into());
+        }
+        value
     }
 }
 

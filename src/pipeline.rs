@@ -4,12 +4,14 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use crate::core::conflicts::{count_regions, lines_inside};
 use crate::core::encoding::{decode, encode, merge_encoding};
 use crate::core::kind::{detect, FileKind};
-use crate::core::line_merge::{conflict_lines, git_merge_with, merge_lines};
+use crate::core::line_merge::{git_merge_with, merge_lines};
 use crate::core::merge3::Merge3;
 use crate::core::render::{render, Markers};
 use crate::decisions::{Decision, DecisionKind, Report};
+use crate::fallback::Fallback;
 use crate::python;
 use crate::settings::MergeOptions;
 
@@ -82,12 +84,9 @@ pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
     };
     match structured {
         Ok(Ok(s)) if prefer_structured(&s, &line, &markers) => s,
-        Ok(Err(reason)) => with_note(fallback(line), &reason),
-        Ok(Ok(_)) => with_note(
-            fallback(line),
-            "the structured merge left as much in conflict",
-        ),
-        Err(_) => with_note(fallback(line), "internal error in the structured merge"),
+        Ok(Err(reason)) => with_note(fallback(line), reason),
+        Ok(Ok(_)) => with_note(fallback(line), Fallback::NoFewerConflicts),
+        Err(_) => with_note(fallback(line), Fallback::Internal),
     }
 }
 
@@ -129,13 +128,12 @@ fn merge_notebook(
     let mut s = match structured {
         Ok(Ok(s)) => s,
         Ok(Err(reason)) if git_stands => {
-            return with_note(line_outcome(versions, kind, plain), &reason)
+            return with_note(line_outcome(versions, kind, plain), reason)
         }
-        Ok(Err(reason)) => return with_note(line_outcome(versions, kind, markers), &reason),
+        Ok(Err(reason)) => return with_note(line_outcome(versions, kind, markers), reason),
         Err(_) => {
-            let why = "internal error in the structured merge";
             let used = if git_stands { plain } else { markers };
-            return with_note(line_outcome(versions, kind, used), why);
+            return with_note(line_outcome(versions, kind, used), Fallback::Internal);
         }
     };
     if !git_stands {
@@ -180,7 +178,7 @@ fn line_outcome(versions: Merge3<&[u8]>, kind: FileKind, markers: &Markers) -> M
         let conflicts = if clean {
             0
         } else {
-            count_conflicts(bytes, markers).max(1)
+            count_regions(bytes, markers.size).max(1)
         };
         (bytes.to_vec(), conflicts)
     };
@@ -202,12 +200,6 @@ fn line_outcome(versions: Merge3<&[u8]>, kind: FileKind, markers: &Markers) -> M
     }
 }
 
-fn count_conflicts(bytes: &[u8], markers: &Markers) -> usize {
-    crate::core::render::lines(bytes)
-        .filter(|l| markers.is_start(l))
-        .count()
-}
-
 /// The structured result wins when it is clean, leaves fewer conflicts,
 /// or draws its clashes around whole layers where git's line merge would
 /// cut through them.
@@ -216,14 +208,14 @@ fn prefer_structured(s: &MergeOutcome, line: &MergeOutcome, markers: &Markers) -
     s.is_clean()
         || s.conflicts < line.conflicts
         || (structured_clashes && s.conflicts <= line.conflicts)
-        || conflict_lines(&s.bytes, markers) < conflict_lines(&line.bytes, markers)
+        || lines_inside(&s.bytes, markers.size) < lines_inside(&line.bytes, markers.size)
 }
 
-fn with_note(mut outcome: MergeOutcome, reason: &str) -> MergeOutcome {
-    outcome.report.push(Decision::new(
-        DecisionKind::LineMerge,
+fn with_note(mut outcome: MergeOutcome, reason: Fallback) -> MergeOutcome {
+    outcome.report.push(Decision::line_merge(
         "whole file",
         format!("merged by lines like git merge-file: {reason}"),
+        reason,
     ));
     outcome
 }
@@ -234,24 +226,25 @@ fn structured(
     kind: FileKind,
     options: &MergeOptions,
     markers: &Markers,
-) -> Result<MergeOutcome, String> {
+) -> Result<MergeOutcome, Fallback> {
     let decoded = match (
         decode(versions.base),
         decode(versions.ours),
         decode(versions.theirs),
     ) {
         (Some(b), Some(o), Some(t)) => Merge3::new(b, o, t),
-        _ => return Err("an input is not UTF-8 text".into()),
+        _ => return Err(Fallback::NotText),
     };
-    let encoding = merge_encoding(&decoded.map_ref(|d| d.encoding))
-        .ok_or("the line endings are mixed or were converted differently on each side")?;
+    let encoding = merge_encoding(&decoded.map_ref(|d| d.encoding)).ok_or(Fallback::LineEndings)?;
     let texts = decoded.as_ref().map(|d| d.text.as_ref());
     let mut merged = match kind {
         FileKind::Python if versions.ours.len().max(versions.theirs.len()) > MAX_STRUCTURED_PY => {
-            return Err("the file is too large for the structured merge".into())
+            return Err(Fallback::TooLarge)
         }
         FileKind::Python => python::merge(texts, options, markers)?,
-        FileKind::Notebook => crate::notebook::merge(texts, options, markers)?,
+        FileKind::Notebook => {
+            crate::notebook::merge(texts, options, markers).map_err(Fallback::Notebook)?
+        }
         FileKind::Text => {
             let r = render(&merge_lines(texts), markers);
             Structured {
@@ -279,4 +272,31 @@ fn structured(
         method: Method::Structured,
         report: merged.report,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A version that is not UTF-8: the line merge, with the reason's
+    /// stable code in the report JSON.
+    #[test]
+    fn a_fallback_shows_its_code() {
+        let options = MergeOptions {
+            path: Some("model.py".into()),
+            ..MergeOptions::default()
+        };
+        let outcome = merge(
+            Merge3::new(&b"x = 1\n"[..], b"x = 2 # \xff\n", b"x = 3\n"),
+            &options,
+        );
+        let json = outcome.report.to_json();
+        let codes: Vec<&str> = json
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d.get("fallback")?.as_str())
+            .collect();
+        assert_eq!(codes, ["not-text"], "{json}");
+    }
 }

@@ -42,7 +42,9 @@ fn in_terminal(sb: &Sandbox, command: &str, input: &str, editor: Option<&str>) -
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     if let Some(editor) = editor {
-        cmd.env("EDITOR", editor);
+        // The mergetool asks `git var GIT_EDITOR`, as git does: the
+        // sandbox's GIT_EDITOR=true would win over EDITOR.
+        cmd.env("GIT_EDITOR", editor);
     }
     let mut child = cmd.spawn().expect("script runs");
     child

@@ -10,8 +10,8 @@ use std::process::Command;
 use clap::Args;
 use mlmerge::core::conflicts::{self, Choice, ConflictRegion, Segment};
 use mlmerge::core::merge3::Merge3;
-use mlmerge::core::output;
 use mlmerge::core::render::Markers;
+use mlmerge::core::{input, output};
 use mlmerge::decisions::{Decision, Report};
 use mlmerge::{pipeline, ConflictStyle, MergeOptions};
 
@@ -32,16 +32,11 @@ pub struct MergetoolArgs {
 const PROMPT: &str = "[o]urs, [t]heirs, [ot] both ours first, [to] both theirs first, [b]ase, [e]dit, [s]kip, [q]uit? ";
 
 pub fn run(args: MergetoolArgs) -> Result<Status, CliError> {
-    let read = |role: &str, path: &Path| {
-        std::fs::read(path)
-            .map_err(|e| format!("cannot read the {role} version {}: {e}", path.display()))
-    };
-    let base = std::fs::read(&args.base).unwrap_or_default();
-    let versions = Merge3::new(
-        base,
-        read("local", &args.local)?,
-        read("remote", &args.remote)?,
-    );
+    let versions = input::read_versions(
+        Merge3::new(&args.base, &args.local, &args.remote).map_ref(|p| p.as_path()),
+        Merge3::new("base", "local", "remote"),
+        input::MissingBase::Empty,
+    )?;
     let inputs = versions.as_ref().map_ref(|v| v.as_slice());
     let mut options = MergeOptions {
         path: Some(args.merged.clone()),
@@ -210,27 +205,29 @@ fn ask(
     }
 }
 
-/// Opens the region, markers and all, in `$EDITOR` (then `$VISUAL`, then
-/// `vi`) and returns what the person saved.
+/// Opens the region, markers and all, in the editor git would use, in a
+/// fresh temporary file, and returns what the person saved.
 fn edit(region: &ConflictRegion, merged: &Path) -> Result<String, CliError> {
-    let editor = ["EDITOR", "VISUAL"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
-        .unwrap_or_else(|| "vi".into());
+    let editor = editor();
     let ext = merged
         .extension()
         .map(|e| format!(".{}", e.to_string_lossy()))
         .unwrap_or_default();
-    let file = tempfile_path(&ext);
-    std::fs::write(&file, region.render(ConflictStyle::Diff3))?;
+    // A new file of our own (never a path someone could have put a
+    // symlink at), removed when `file` is dropped.
+    let mut file = tempfile::Builder::new()
+        .prefix("mlmerge-clash-")
+        .suffix(&ext)
+        .tempfile()?;
+    file.write_all(region.render(ConflictStyle::Diff3).as_bytes())?;
+    file.flush()?;
     let status = Command::new("sh")
         .arg("-c")
         .arg(format!("{editor} \"$@\""))
         .arg("sh")
-        .arg(&file)
+        .arg(file.path())
         .status();
-    let text = std::fs::read_to_string(&file);
-    let _ = std::fs::remove_file(&file);
+    let text = std::fs::read_to_string(file.path());
     match status {
         Ok(s) if s.success() => Ok(text?),
         Ok(s) => Err(format!("`{editor}` exited with {s}").into()),
@@ -238,9 +235,22 @@ fn edit(region: &ConflictRegion, merged: &Path) -> Result<String, CliError> {
     }
 }
 
-fn tempfile_path(ext: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    std::env::temp_dir().join(format!("mlmerge-clash-{}-{nanos}{ext}", std::process::id()))
+/// The editor as git chooses it (`git var GIT_EDITOR`: `GIT_EDITOR`,
+/// `core.editor`, `VISUAL`, `EDITOR`, then its default); without git,
+/// `EDITOR`, then `VISUAL`, then `vi`.
+fn editor() -> String {
+    let from_git = Command::new("git")
+        .args(["var", "GIT_EDITOR"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        .filter(|e| !e.is_empty());
+    from_git.unwrap_or_else(|| {
+        ["EDITOR", "VISUAL"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
+            .unwrap_or_else(|| "vi".into())
+    })
 }

@@ -5,10 +5,12 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::core::diff3::Budget;
 use crate::core::line_merge::merge_lines;
 use crate::core::merge3::{Merge3, Side};
 use crate::core::render::{render, Markers, Piece};
 use crate::decisions::{Decision, DecisionKind, Report};
+use crate::fallback::Fallback;
 use crate::pipeline::Structured;
 use crate::python::chunks::{paragraph_starts, split, LineRegion, Part};
 use crate::python::layout::{line_mode, render_region};
@@ -16,6 +18,8 @@ use crate::python::parse::{parse, Parsed};
 use crate::python::plan::{plan, Inputs};
 use crate::python::reformat::{merge_reformatted, tokens_in};
 use crate::python::regions::{Region, RegionKind};
+use crate::python::retry::{retry_line_conflicts, Version};
+use crate::python::submerge::describe_token_merges;
 use crate::python::verify::verify;
 use crate::settings::MergeOptions;
 
@@ -26,7 +30,7 @@ pub fn merge(
     texts: Merge3<&str>,
     options: &MergeOptions,
     markers: &Markers,
-) -> Result<Structured, String> {
+) -> Result<Structured, Fallback> {
     let lines = texts.map(|t| t.split_inclusive('\n').collect::<Vec<&str>>());
     let line_merge = similar::TextMerge::from_lines(texts.base, texts.ours, texts.theirs);
     if (
@@ -35,7 +39,7 @@ pub fn merge(
         line_merge.theirs_len(),
     ) != (lines.base.len(), lines.ours.len(), lines.theirs.len())
     {
-        return Err("a version has line breaks other than LF".into());
+        return Err(Fallback::LineBreaks);
     }
     let regions: Vec<LineRegion> = line_merge
         .regions()
@@ -76,10 +80,10 @@ pub fn merge(
                     Ok(done) => done,
                     Err(why) => {
                         let mut r = Report::default();
-                        r.push(Decision::new(
-                            DecisionKind::LineMerge,
+                        r.push(Decision::line_merge(
                             "a stretch of the file",
                             format!("merged by lines: {why}"),
+                            why,
                         ));
                         (merge_lines(chunk), r)
                     }
@@ -131,7 +135,7 @@ pub fn merge(
 /// often than either side does: two versions of one definition kept side
 /// by side lose the choice between them (merge-rules §1.1). A line scan,
 /// cheap enough to run on every clean result.
-fn no_definition_doubled(merged: &str, texts: Merge3<&str>) -> Result<(), String> {
+fn no_definition_doubled(merged: &str, texts: Merge3<&str>) -> Result<(), Fallback> {
     fn definitions<'a>(text: &'a str) -> HashMap<(usize, &'a str), usize> {
         let mut counts = HashMap::new();
         for line in text.lines() {
@@ -174,10 +178,26 @@ fn no_definition_doubled(merged: &str, texts: Merge3<&str>) -> Result<(), String
             .unwrap_or(0)
             .max(theirs.get(&key).copied().unwrap_or(0));
         if n > most {
-            return Err(format!("the merge would define `{}` twice", key.1));
+            return Err(Fallback::Unverified(
+                crate::python::verify::VerifyError::DoubledDefinition(key.1.to_string()),
+            ));
         }
     }
     Ok(())
+}
+
+/// The layer-list merge of one top-level element for the whole-file merge:
+/// its result when clean, or when it drew clashes around whole layers
+/// (merge-rules §2 stays the most specific rule); `None` when it found
+/// nothing to merge structurally.
+fn region_merge_of(
+    texts: Merge3<&str>,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Option<Vec<Piece>> {
+    let (pieces, report) = merge_chunk(texts, options, markers).ok()?;
+    let clean = !pieces.iter().any(|p| matches!(p, Piece::Conflict(_)));
+    (clean || report.clashes().count() > 0).then_some(pieces)
 }
 
 /// The structured merge of whole files over the whole text, the region
@@ -187,15 +207,7 @@ fn retry_file(
     options: &MergeOptions,
     markers: &Markers,
 ) -> Option<(Vec<Piece>, Report)> {
-    let plain = Markers {
-        prefer: None,
-        ..markers.clone()
-    };
-    let region_merge = |t: Merge3<&str>| -> Option<String> {
-        let (p, _) = merge_chunk(t, options, markers).ok()?;
-        let r = render(&p, &plain);
-        (r.conflicts == 0).then_some(r.text)
-    };
+    let region_merge = |t: Merge3<&str>| region_merge_of(t, options, markers);
     let ctx = crate::python::resolve::Context::new(&options.set_arguments, Some(&region_merge));
     let merged = crate::python::resolve::merge_module(texts, ctx)?;
     Some((join_text(merged.pieces), merged.report))
@@ -225,11 +237,7 @@ fn retry_chunk(
     if before.0 == 0 {
         return (pieces, report, false);
     }
-    let region_merge = |texts: Merge3<&str>| -> Option<String> {
-        let (p, _) = merge_chunk(texts, options, markers).ok()?;
-        let r = render(&p, &plain);
-        (r.conflicts == 0).then_some(r.text)
-    };
+    let region_merge = |t: Merge3<&str>| region_merge_of(t, options, markers);
     let ctx = crate::python::resolve::Context::new(&options.set_arguments, Some(&region_merge));
     let Some(merged) = crate::python::resolve::merge_module(chunk, ctx) else {
         return (pieces, report, false);
@@ -253,11 +261,9 @@ fn merge_chunk(
     texts: Merge3<&str>,
     options: &MergeOptions,
     markers: &Markers,
-) -> Result<(Vec<Piece>, Report), String> {
+) -> Result<(Vec<Piece>, Report), Fallback> {
     let parsed = Merge3::new(parse(texts.base), parse(texts.ours), parse(texts.theirs));
-    let (Ok(base), Ok(ours), Ok(theirs)) = (parsed.base, parsed.ours, parsed.theirs) else {
-        return Err("a version does not parse as Python".into());
-    };
+    let Merge3 { base, ours, theirs } = parsed.try_map(|p| p)?;
     let parsed = Merge3::new(&base, &ours, &theirs);
     let mut pieces = Vec::new();
     let mut report = Report::default();
@@ -336,7 +342,34 @@ fn merge_between(
             ));
             vec![Piece::Text(text)]
         }
-        None => pieces,
+        // Sub-line merge (issue 10 items 4-6): until the resolver chain of
+        // branch `pystruct` lands, each line conflict is retried here.
+        None => match retry_line_conflicts(
+            Merge3::new(
+                Version {
+                    text: parsed.base.text,
+                    root: parsed.base.tree.root_node(),
+                    range: ranges.base,
+                },
+                Version {
+                    text: parsed.ours.text,
+                    root: parsed.ours.tree.root_node(),
+                    range: ranges.ours,
+                },
+                Version {
+                    text: parsed.theirs.text,
+                    root: parsed.theirs.tree.root_node(),
+                    range: ranges.theirs,
+                },
+            ),
+            Budget::default(),
+        ) {
+            Some((pieces, settled)) => {
+                report.extend(describe_token_merges(&settled));
+                pieces
+            }
+            None => pieces,
+        },
     }
 }
 
@@ -482,5 +515,23 @@ mod tests {
             .replace("0.001", "0.0001");
         assert_eq!(run(FLAT, BLACK, &edited), (expected.clone(), 0));
         assert_eq!(run(FLAT, &edited, BLACK), (expected, 0));
+    }
+
+    /// A line both sides changed at different tokens is settled by the
+    /// sub-line merge, and the report says so.
+    #[test]
+    fn sub_line_merge_is_a_decision() {
+        let b = "x = 1\nbatch = {\"gt_boxes\": b, \"gt_classes\": c}\n";
+        let o = "x = 1\nbatch = {\"boxes\": b, \"gt_classes\": c}\n";
+        let t = "x = 1\nbatch = {\"gt_boxes\": b, \"classes\": c}\n";
+        let markers = Markers::for_inputs(&MergeOptions::default(), &[]);
+        let s = merge(Merge3::new(b, o, t), &MergeOptions::default(), &markers).unwrap();
+        assert_eq!(s.conflicts, 0);
+        assert_eq!(s.text, "x = 1\nbatch = {\"boxes\": b, \"classes\": c}\n");
+        assert!(s
+            .report
+            .decisions
+            .iter()
+            .any(|d| d.kind == DecisionKind::TokensMerged));
     }
 }

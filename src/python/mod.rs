@@ -6,7 +6,9 @@
 //! insertions ordered by the [`convention`]); merge one element argument by
 //! argument ([`element`]); lay the plan out as text ([`layout`], with
 //! [`indent`]); merge code one side only re-formatted ([`reformat`]); and
-//! check a clean result ([`verify`]).
+//! check a clean result ([`verify`]). Below the line: token streams of
+//! snippets ([`stream`]), the sub-line resolver ([`submerge`]), prose by
+//! words ([`prose`]) and its call site on line conflicts ([`retry`]).
 //!
 //! Where conflicts remain, the structured merge of whole files (issue 10)
 //! retries: sibling sequences ([`siblings`]), their three-way diff into
@@ -28,10 +30,14 @@ pub mod members;
 pub mod merge;
 pub mod parse;
 pub mod plan;
+pub mod prose;
 pub mod reformat;
 pub mod regions;
 pub mod resolve;
+pub mod retry;
 pub mod siblings;
+pub mod stream;
+pub mod submerge;
 pub mod verify;
 
 pub use merge::merge;

@@ -7,12 +7,12 @@
 //! whole siblings at one nesting level that the sides changed — goes
 //! through a chain of resolvers, most specific first:
 //!
-//! 1. same change twice (pytokens' slot),
+//! 1. same change twice ([`SAME_CHANGE_CHAIN`]: pytokens' `same_change_resolver`),
 //! 2. imports ([`imports`](super::imports)),
 //! 3. named members ([`members`](super::members)),
 //! 4. dict/set entries, `__all__`, set-like arguments, import names
 //!    ([`entries`](super::entries)),
-//! 5. token-level sub-line merge (pytokens' slot),
+//! 5. token-level sub-line merge ([`ELEMENT_CHAIN`]: pytokens' `token_resolver`),
 //! 6. git-style lines over the hunk alone.
 //!
 //! **The resolver interface.** A [`Resolver`] is a plain function given a
@@ -59,12 +59,27 @@ pub const HUNK_CHAIN: &[(&str, Resolver)] = &[
     ("entries", super::entries::resolve),
 ];
 
-/// Text-level resolvers tried on an element both sides changed, after its
-/// own container and the layer-list merge and before lines.
-pub const ELEMENT_CHAIN: &[(&str, TextResolver)] = &[];
+/// Text-level resolvers tried first on a hunk or an element both sides
+/// changed: the same change made twice in different layouts (branch
+/// `pytokens`).
+pub const SAME_CHANGE_CHAIN: &[(&str, TextResolver)] =
+    &[("same-change", crate::python::submerge::same_change_resolver)];
 
-/// The layer-list merge of three texts: its clean result, if any.
-pub type RegionMerge<'a> = dyn Fn(Merge3<&str>) -> Option<String> + 'a;
+/// Text-level resolvers tried on an element both sides changed, after its
+/// own container and the layer-list merge, and on a hunk of statements no
+/// keyed resolver took, before lines: the token-level sub-line merge
+/// (branch `pytokens`).
+pub const ELEMENT_CHAIN: &[(&str, TextResolver)] =
+    &[("tokens", crate::python::submerge::token_resolver)];
+
+/// The first text resolver of `chain` that settles `texts`.
+fn first_text(chain: &[(&str, TextResolver)], texts: Merge3<&str>) -> Option<String> {
+    chain.iter().find_map(|(_, resolver)| resolver(texts))
+}
+
+/// The layer-list merge of three texts: its result when it applies (clean,
+/// or with clashes drawn around whole layers).
+pub type RegionMerge<'a> = dyn Fn(Merge3<&str>) -> Option<Vec<Piece>> + 'a;
 
 /// What the resolvers share: settings, the nesting depth, the report.
 pub struct Context<'o> {
@@ -278,6 +293,19 @@ fn resolve_hunk<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Option<Ve
         Some(Side::Theirs) => return Some(take(hunk.containers.theirs, &hunk.ranges.theirs)),
         None => {}
     }
+    if hunk.kind().is_block() {
+        if let Some(text) = first_text(SAME_CHANGE_CHAIN, hunk.texts()) {
+            ctx.report.push(Decision::new(
+                DecisionKind::SameChange,
+                "a run of statements",
+                "both sides made the same change in different layouts; kept once",
+            ));
+            return Some(vec![Item::Pieces {
+                key: None,
+                pieces: vec![Piece::Text(text)],
+            }]);
+        }
+    }
     for (_, resolver) in HUNK_CHAIN {
         if let Resolution::Resolved { items, decision } = resolver(hunk, ctx) {
             ctx.report.push(decision);
@@ -299,6 +327,17 @@ fn resolve_hunk<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Option<Ve
         return None;
     }
     let texts = hunk.texts();
+    if let Some(text) = first_text(ELEMENT_CHAIN, texts) {
+        ctx.report.push(Decision::new(
+            DecisionKind::TokensMerged,
+            "a run of statements",
+            "both sides changed these lines at different tokens; merged token by token",
+        ));
+        return Some(vec![Item::Pieces {
+            key: None,
+            pieces: vec![Piece::Text(text)],
+        }]);
+    }
     let pieces = lines_with_report(texts, "a run of statements", ctx);
     Some(vec![Item::Pieces { key: None, pieces }])
 }
@@ -357,6 +396,12 @@ pub fn merge_element<'a, 't>(
         c.ours.element_text(e.ours),
         c.theirs.element_text(e.theirs),
     );
+    if let Some(text) = first_text(SAME_CHANGE_CHAIN, texts) {
+        return Item::Pieces {
+            key,
+            pieces: vec![Piece::Text(text)],
+        };
+    }
     if ctx.depth < MAX_DEPTH {
         if let Some(pieces) = merge_inside(c, e, ctx) {
             ctx.report.push(Decision::new(
@@ -368,20 +413,20 @@ pub fn merge_element<'a, 't>(
         }
     }
     if c.ours.kind == ContainerKind::Module {
-        if let Some(text) = ctx.region_merge.and_then(|f| f(texts)) {
-            return Item::Pieces {
-                key,
-                pieces: vec![Piece::Text(text)],
-            };
+        if let Some(pieces) = ctx.region_merge.and_then(|f| f(texts)) {
+            return Item::Pieces { key, pieces };
         }
     }
-    for (_, resolver) in ELEMENT_CHAIN {
-        if let Some(text) = resolver(texts) {
-            return Item::Pieces {
-                key,
-                pieces: vec![Piece::Text(text)],
-            };
-        }
+    if let Some(text) = first_text(ELEMENT_CHAIN, texts) {
+        ctx.report.push(Decision::new(
+            DecisionKind::TokensMerged,
+            describe(key.as_deref()),
+            "both sides changed this element at different tokens; merged token by token",
+        ));
+        return Item::Pieces {
+            key,
+            pieces: vec![Piece::Text(text)],
+        };
     }
     let pieces = lines_with_report(texts, &describe(key.as_deref()), ctx);
     Item::Pieces { key, pieces }

@@ -11,6 +11,7 @@ use git2::{Commit, Oid, Repository, RepositoryState};
 use serde_json::{json, Value};
 
 use crate::core::conflicts;
+use crate::core::encoding::is_binary;
 use crate::core::kind::detect;
 use crate::core::merge3::Merge3;
 use crate::decisions::Report;
@@ -478,10 +479,6 @@ fn set_markers(report: &mut FileReport, found: &[conflicts::ConflictRegion], pla
         })
         .collect();
     report.markers_omitted = found.len().saturating_sub(MAX_LISTED);
-}
-
-fn is_binary(bytes: &[u8]) -> bool {
-    bytes.iter().take(8000).any(|&b| b == 0)
 }
 
 fn content(version: &Option<stages::Version>) -> &[u8] {
