@@ -1,10 +1,16 @@
 //! Command-line definitions and dispatch, one file per subcommand.
 
+mod check;
+mod clash_view;
+mod color;
+mod completions;
 mod demo;
 mod install;
 mod merge;
 mod mergetool;
+mod progress;
 mod report;
+mod resolve;
 
 use clap::{Parser, Subcommand};
 
@@ -42,6 +48,14 @@ enum Command {
     Report(report::ReportArgs),
     /// Show mlmerge on a real git merge in a temporary repository.
     Demo(demo::DemoArgs),
+    /// Fail on staged (or given) .py/.ipynb files holding conflict markers or a broken notebook (a pre-commit hook).
+    Check(check::CheckArgs),
+    /// Re-merge the conflicted .py/.ipynb files git left (merge, rebase, cherry-pick, revert) without the driver installed.
+    Resolve(resolve::ResolveArgs),
+    /// Print shell completions (bash, zsh, fish, powershell) to stdout.
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff) to stdout.
+    Man(completions::ManArgs),
 }
 
 pub fn run(cli: Cli) -> Result<Status, CliError> {
@@ -52,6 +66,10 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
         Command::Mergetool(args) => mergetool::run(args),
         Command::Report(args) => report::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Resolve(args) => resolve::run(args),
+        Command::Completions(args) => completions::run_completions(args),
+        Command::Man(args) => completions::run_man(args),
     }
 }
 

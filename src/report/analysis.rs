@@ -190,6 +190,58 @@ impl FileReport {
     }
 }
 
+impl RepoReport {
+    /// A report of nothing: no operation, no files.
+    pub fn empty() -> Self {
+        RepoReport {
+            operation: Operation::None,
+            ours: None,
+            theirs: None,
+            base: None,
+            conflicted: Vec::new(),
+            resolved: Vec::new(),
+        }
+    }
+}
+
+/// What `repo` is in the middle of, its sides and merge base, with no
+/// files yet (for a command that fills them in itself).
+pub fn in_progress(repo: &Repository) -> Result<RepoReport, git2::Error> {
+    let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let Some((operation, theirs_ref)) = operation(repo) else {
+        return Ok(RepoReport::empty());
+    };
+    let theirs = repo
+        .revparse_single(theirs_ref)
+        .ok()
+        .and_then(|o| o.peel_to_commit().ok());
+    Ok(RepoReport {
+        operation,
+        ours: head.as_ref().map(|c| side(repo, c, None)),
+        theirs: theirs.as_ref().map(|c| side(repo, c, Some(theirs_ref))),
+        base: merge_base(repo, head.as_ref(), theirs.as_ref()),
+        conflicted: Vec::new(),
+        resolved: Vec::new(),
+    })
+}
+
+/// The operation in progress and the ref naming its other side.
+fn operation(repo: &Repository) -> Option<(Operation, &'static str)> {
+    Some(match repo.state() {
+        RepositoryState::Merge => (Operation::Merge, "MERGE_HEAD"),
+        RepositoryState::Rebase
+        | RepositoryState::RebaseInteractive
+        | RepositoryState::RebaseMerge => (Operation::Rebase, "REBASE_HEAD"),
+        RepositoryState::CherryPick | RepositoryState::CherryPickSequence => {
+            (Operation::CherryPick, "CHERRY_PICK_HEAD")
+        }
+        RepositoryState::Revert | RepositoryState::RevertSequence => {
+            (Operation::Revert, "REVERT_HEAD")
+        }
+        _ => return None,
+    })
+}
+
 /// The report of whatever `repo` is in the middle of.
 pub fn current(repo: &Repository, options: &MergeOptions) -> Result<RepoReport, git2::Error> {
     let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
@@ -242,13 +294,27 @@ pub fn preview(
     theirs: &str,
     options: &MergeOptions,
 ) -> Result<RepoReport, git2::Error> {
+    preview_with_progress(repo, ours, theirs, options, &mut |_, _, _| {})
+}
+
+/// Like [`preview`], calling `on_file(number, total, path)` before each
+/// conflicted file is analysed (1-based), for a progress display.
+pub fn preview_with_progress(
+    repo: &Repository,
+    ours: &str,
+    theirs: &str,
+    options: &MergeOptions,
+    on_file: &mut dyn FnMut(usize, usize, &str),
+) -> Result<RepoReport, git2::Error> {
     let ours_commit = repo.revparse_single(ours)?.peel_to_commit()?;
     let theirs_commit = repo.revparse_single(theirs)?.peel_to_commit()?;
     let index = repo.merge_commits(&ours_commit, &theirs_commit, None)?;
     let mut conflicted = Vec::new();
     let mut resolved = Vec::new();
-    for file in stages::conflicted_files(repo, &index, MAX_ANALYSED_BYTES)? {
-        let report = analyse(&file, options, None);
+    let files = stages::conflicted_files(repo, &index, MAX_ANALYSED_BYTES)?;
+    for (number, file) in files.iter().enumerate() {
+        on_file(number + 1, files.len(), &file.path);
+        let report = analyse(file, options, None);
         if report.state == FileState::Resolvable {
             resolved.push(ResolvedFile {
                 path: report.path,
@@ -354,6 +420,16 @@ pub fn analyse(
     options: &MergeOptions,
     on_disk: Option<&Path>,
 ) -> FileReport {
+    analyse_outcome(file, options, on_disk).0
+}
+
+/// Like [`analyse`], also handing back the engine's merge when it ran
+/// (not for a modify/delete, binary or too large file).
+pub fn analyse_outcome(
+    file: &ConflictedFile,
+    options: &MergeOptions,
+    on_disk: Option<&Path>,
+) -> (FileReport, Option<MergeOutcome>) {
     let versions = &file.versions;
     let kind = detect(
         Some(Path::new(&file.path)),
@@ -387,7 +463,7 @@ pub fn analyse(
         };
         report.state = FileState::ModifyDelete;
         report.note = Some(format!("deleted by {deleted_by}, changed on the other side: keep it (`git add`) or delete it (`git rm`)"));
-        return report;
+        return (report, None);
     };
     let base = file.versions.base.as_ref();
     let (Some(ours_bytes), Some(theirs_bytes)) = (&ours.content, &theirs.content) else {
@@ -397,7 +473,7 @@ pub fn analyse(
             "too large to analyse ({} and {} bytes; the limit is {MAX_ANALYSED_BYTES})",
             ours.size, theirs.size
         ));
-        return report;
+        return (report, None);
     };
     let base_bytes: &[u8] = base.and_then(|b| b.content.as_deref()).unwrap_or(b"");
     if [base_bytes, ours_bytes.as_slice(), theirs_bytes.as_slice()]
@@ -410,7 +486,7 @@ pub fn analyse(
             "binary file, not analysed: pick a side with `git checkout --ours` or `--theirs`"
                 .into(),
         );
-        return report;
+        return (report, None);
     }
     let options = MergeOptions {
         path: Some(file.path.clone().into()),
@@ -418,7 +494,7 @@ pub fn analyse(
     };
     let outcome = pipeline::merge(Merge3::new(base_bytes, ours_bytes, theirs_bytes), &options);
     record_outcome(&mut report, &outcome, on_disk.is_some());
-    report
+    (report, Some(outcome))
 }
 
 fn record_outcome(report: &mut FileReport, outcome: &MergeOutcome, live: bool) {
