@@ -25,6 +25,14 @@ pub enum DecisionKind {
     /// Notebook outputs and execution counts taken from one side or cleared.
     OutputsTaken,
     OutputsCleared,
+    /// Import statements or imported names merged as a set (issue 10).
+    ImportsMerged,
+    /// Module or class definitions matched by name (issue 10).
+    MembersMerged,
+    /// Dict/set entries or `__all__` matched by key (issue 10).
+    EntriesMerged,
+    /// A set-like list argument (`metrics=[...]`) merged as a set.
+    SetArgumentMerged,
     /// A clash left for a person, with markers in the file.
     Clash,
     /// The structured merge did not apply; git's line merge was used.
@@ -70,6 +78,10 @@ impl DecisionKind {
             Self::FormattingKept => "formatting-kept",
             Self::OutputsTaken => "outputs-taken",
             Self::OutputsCleared => "outputs-cleared",
+            Self::ImportsMerged => "imports-merged",
+            Self::MembersMerged => "members-merged",
+            Self::EntriesMerged => "entries-merged",
+            Self::SetArgumentMerged => "set-argument-merged",
             Self::Clash => "clash",
             Self::LineMerge => "line-merge",
             Self::TokensMerged => "tokens-merged",

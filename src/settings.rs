@@ -132,7 +132,14 @@ pub struct MergeOptions {
     /// conservative notebook merge that replaces it
     /// (`--debug-fail-notebook-merge`, hidden).
     pub fail_notebook_merge: bool,
+    /// Keyword arguments whose list values merge as sets: Keras'
+    /// `metrics` and `weighted_metrics`, plus `git config
+    /// mlmerge.setArguments`.
+    pub set_arguments: Vec<String>,
 }
+
+/// The keyword arguments that merge as sets unless configured otherwise.
+pub const DEFAULT_SET_ARGUMENTS: [&str; 2] = ["metrics", "weighted_metrics"];
 
 impl Default for MergeOptions {
     fn default() -> Self {
@@ -147,6 +154,10 @@ impl Default for MergeOptions {
             prefer: None,
             volatile_metadata: crate::notebook::metadata::default_volatile(),
             fail_notebook_merge: false,
+            set_arguments: DEFAULT_SET_ARGUMENTS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         }
     }
 }
@@ -231,6 +242,27 @@ pub const LAYER_KINDS: Setting = Setting {
     },
 };
 
+pub const SET_ARGUMENTS: Setting = Setting {
+    flag: Some("set-arguments"),
+    env: None,
+    git_key: Some("mlmerge.setArguments"),
+    doc: "Keyword arguments whose list values merge as sets, comma-separated (besides metrics, weighted_metrics)",
+    read: |o, l| {
+        if let Some(names) = l.git("mlmerge.setArguments") {
+            o.set_arguments.extend(split_names(&names));
+        }
+        Ok(())
+    },
+};
+
+/// `a, b c` as names.
+pub fn split_names(names: &str) -> impl Iterator<Item = String> + '_ {
+    names
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+}
+
 pub const OUTPUTS: Setting = Setting {
     flag: Some("outputs"),
     env: Some("MLMERGE_OUTPUTS"),
@@ -288,13 +320,14 @@ pub const DEBUG_DIR: Setting = Setting {
 
 /// Every setting, in the order they are read (the first bad one is the
 /// error shown).
-pub const SETTINGS: [&Setting; 7] = [
+pub const SETTINGS: [&Setting; 8] = [
     &OUTPUTS,
     &PREFER,
     &NOTEBOOK_VOLATILE_METADATA,
     &STRICT,
     &CONFLICT_STYLE,
     &LAYER_KINDS,
+    &SET_ARGUMENTS,
     &DEBUG_DIR,
 ];
 

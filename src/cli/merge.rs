@@ -51,6 +51,8 @@ pub struct MergeArgs {
         allow_hyphen_values = true
     )]
     path: Option<PathBuf>,
+    #[arg(long = flag(&settings::SET_ARGUMENTS), help = settings::SET_ARGUMENTS.doc, value_name = "NAMES")]
+    set_arguments: Option<String>,
     /// Conflict marker length (%L).
     #[arg(
         short = 'l',
@@ -153,7 +155,14 @@ pub fn run(args: MergeArgs) -> Result<Status, CliError> {
 fn options(args: &MergeArgs) -> Result<MergeOptions, CliError> {
     let configured = super::configured_options()?;
     let defaults = Labels::default();
+    let mut set_arguments = configured.set_arguments.clone();
+    set_arguments.extend(
+        args.set_arguments
+            .iter()
+            .flat_map(|n| settings::split_names(n)),
+    );
     Ok(MergeOptions {
+        set_arguments,
         labels: Labels {
             base: args.base_label.clone().unwrap_or(defaults.base),
             ours: args.ours_label.clone().unwrap_or(defaults.ours),

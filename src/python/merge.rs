@@ -63,6 +63,7 @@ pub fn merge(
     let parts = split(&regions, starts.as_ref().map(|s| s.as_slice()), counts);
     let mut pieces = Vec::new();
     let mut report = Report::default();
+    let mut retried_any = false;
     for part in parts {
         match part {
             Part::Settled(take, range) => {
@@ -75,24 +76,48 @@ pub fn merge(
                     lines.theirs[ranges.theirs].concat(),
                 );
                 let chunk = chunk.as_ref().map(|s| s.as_str());
-                match merge_chunk(chunk, options, markers) {
-                    Ok((chunk_pieces, chunk_report)) => {
-                        pieces.extend(chunk_pieces);
-                        report.extend(chunk_report);
-                    }
+                let (chunk_pieces, chunk_report) = match merge_chunk(chunk, options, markers) {
+                    Ok(done) => done,
                     Err(why) => {
-                        pieces.extend(merge_lines(chunk));
-                        report.push(Decision::line_merge(
+                        let mut r = Report::default();
+                        r.push(Decision::line_merge(
                             "a stretch of the file",
                             format!("merged by lines: {why}"),
                             why,
                         ));
+                        (merge_lines(chunk), r)
                     }
-                }
+                };
+                let (chunk_pieces, chunk_report, retried) =
+                    retry_chunk(chunk, options, markers, chunk_pieces, chunk_report);
+                retried_any |= retried;
+                pieces.extend(chunk_pieces);
+                report.extend(chunk_report);
             }
         }
     }
-    let rendered = render(&join_text(pieces), markers);
+    let mut pieces = join_text(pieces);
+    let plain = Markers {
+        prefer: None,
+        ..markers.clone()
+    };
+    let left = render(&pieces, &plain).conflicts;
+    if left > 0 || retried_any {
+        // The whole file by elements: no line alignment decides what the
+        // sides changed, only keys (a chunk's edges come from the line
+        // merge, which can pair a deleted definition with another one).
+        if let Some((whole, whole_report)) = retry_file(texts, options, markers) {
+            let w = render(&whole, &plain).conflicts;
+            if w < left || (w == left && retried_any) {
+                pieces = whole;
+                report = whole_report;
+            }
+        }
+    }
+    let rendered = render(&pieces, markers);
+    if rendered.conflicts == 0 {
+        no_definition_doubled(&rendered.text, texts)?;
+    }
     report.extend(Report {
         decisions: Decision::preferred(rendered.preferred, markers.prefer)
             .into_iter()
@@ -103,6 +128,130 @@ pub fn merge(
         conflicts: rendered.conflicts,
         report,
     })
+}
+
+/// A clean result defines no function or class (at one indentation), nor
+/// assigns a module-level name, more
+/// often than either side does: two versions of one definition kept side
+/// by side lose the choice between them (merge-rules §1.1). A line scan,
+/// cheap enough to run on every clean result.
+fn no_definition_doubled(merged: &str, texts: Merge3<&str>) -> Result<(), Fallback> {
+    fn definitions<'a>(text: &'a str) -> HashMap<(usize, &'a str), usize> {
+        let mut counts = HashMap::new();
+        for line in text.lines() {
+            let code = line.trim_start();
+            let indent = line.len() - code.len();
+            let code = code.strip_prefix("async ").unwrap_or(code);
+            let word = |s: &'a str| {
+                s.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .next()
+                    .unwrap_or("")
+            };
+            let name = match code
+                .strip_prefix("def ")
+                .or_else(|| code.strip_prefix("class "))
+            {
+                Some(rest) => word(rest),
+                // `NAME = ...` at module level.
+                None if indent == 0 => {
+                    let name = word(code);
+                    let after = code[name.len()..].trim_start();
+                    if after.starts_with('=') && !after.starts_with("==") {
+                        name
+                    } else {
+                        ""
+                    }
+                }
+                None => "",
+            };
+            if !name.is_empty() {
+                *counts.entry((indent, name)).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+    let (ours, theirs) = (definitions(texts.ours), definitions(texts.theirs));
+    for (key, n) in definitions(merged) {
+        let most = ours
+            .get(&key)
+            .copied()
+            .unwrap_or(0)
+            .max(theirs.get(&key).copied().unwrap_or(0));
+        if n > most {
+            return Err(Fallback::Unverified(
+                crate::python::verify::VerifyError::DoubledDefinition(key.1.to_string()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The layer-list merge of one top-level element for the whole-file merge:
+/// its result when clean, or when it drew clashes around whole layers
+/// (merge-rules §2 stays the most specific rule); `None` when it found
+/// nothing to merge structurally.
+fn region_merge_of(
+    texts: Merge3<&str>,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Option<Vec<Piece>> {
+    let (pieces, report) = merge_chunk(texts, options, markers).ok()?;
+    let clean = !pieces.iter().any(|p| matches!(p, Piece::Conflict(_)));
+    (clean || report.clashes().count() > 0).then_some(pieces)
+}
+
+/// The structured merge of whole files over the whole text, the region
+/// merge as its most specific rule for each top-level element.
+fn retry_file(
+    texts: Merge3<&str>,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Option<(Vec<Piece>, Report)> {
+    let region_merge = |t: Merge3<&str>| region_merge_of(t, options, markers);
+    let ctx = crate::python::resolve::Context::new(&options.set_arguments, Some(&region_merge));
+    let merged = crate::python::resolve::merge_module(texts, ctx)?;
+    Some((join_text(merged.pieces), merged.report))
+}
+
+/// Where the region merge left conflicts in a chunk, the structured merge
+/// of whole files (imports, named members, entries; `crate::python`) tries
+/// again, with the region merge as its most specific rule for each
+/// top-level element; its result is kept when it leaves fewer conflicts,
+/// or as many in fewer lines.
+fn retry_chunk(
+    chunk: Merge3<&str>,
+    options: &MergeOptions,
+    markers: &Markers,
+    pieces: Vec<Piece>,
+    report: Report,
+) -> (Vec<Piece>, Report, bool) {
+    let plain = Markers {
+        prefer: None,
+        ..markers.clone()
+    };
+    let measure = |p: &[Piece]| {
+        let r = render(p, &plain);
+        (r.conflicts, r.conflict_lines)
+    };
+    let before = measure(&pieces);
+    if before.0 == 0 {
+        return (pieces, report, false);
+    }
+    let region_merge = |t: Merge3<&str>| region_merge_of(t, options, markers);
+    let ctx = crate::python::resolve::Context::new(&options.set_arguments, Some(&region_merge));
+    let Some(merged) = crate::python::resolve::merge_module(chunk, ctx) else {
+        return (pieces, report, false);
+    };
+    let merged_pieces = join_text(merged.pieces);
+    let after = measure(&merged_pieces);
+    // Clashes the region merge drew around whole layers stand unless the
+    // retry leaves fewer.
+    let layered = report.clashes().count() > 0;
+    if after.0 < before.0 || (after.0 == before.0 && !layered && after.1 < before.1) {
+        (merged_pieces, merged.report, true)
+    } else {
+        (pieces, report, false)
+    }
 }
 
 /// The structured merge of one chunk: regions found in all three versions

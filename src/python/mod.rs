@@ -9,20 +9,32 @@
 //! check a clean result ([`verify`]). Below the line: token streams of
 //! snippets ([`stream`]), the sub-line resolver ([`submerge`], prose by
 //! words through `core::words`) and its call site on line conflicts ([`retry`]).
+//!
+//! Where conflicts remain, the structured merge of whole files (issue 10)
+//! retries: sibling sequences ([`siblings`]), their three-way diff into
+//! hunks ([`hunks`]), and the resolvers tried on each hunk ([`resolve`]:
+//! [`imports`], [`members`], [`entries`], over the keyed merge of
+//! [`keyed`]).
 
 pub mod align;
 pub mod chunks;
 pub mod convention;
 pub mod element;
+pub mod entries;
+pub mod hunks;
+pub mod imports;
 pub mod indent;
+pub mod keyed;
 pub mod layout;
+pub mod members;
 pub mod merge;
 pub mod parse;
 pub mod plan;
-
 pub mod reformat;
 pub mod regions;
+pub mod resolve;
 pub mod retry;
+pub mod siblings;
 pub mod stream;
 pub mod submerge;
 pub mod verify;

@@ -14,6 +14,8 @@ pub enum VerifyError {
     LostRegion(String),
     /// A merged region holds other elements than planned (its key).
     WrongElements(String),
+    /// A name defined more often than either side defines it.
+    DoubledDefinition(String),
 }
 
 impl std::fmt::Display for VerifyError {
@@ -21,6 +23,12 @@ impl std::fmt::Display for VerifyError {
         match self {
             Self::DoesNotParse => f.write_str("the merged result does not parse"),
             Self::LostRegion(key) => write!(f, "the merged result lost the region {key}"),
+            Self::DoubledDefinition(name) => {
+                write!(
+                    f,
+                    "the merge would define `{name}` more often than either side"
+                )
+            }
             Self::WrongElements(key) => write!(
                 f,
                 "the merged region {key} does not hold the planned elements"

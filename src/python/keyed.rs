@@ -1,0 +1,317 @@
+//! The merge of a hunk whose elements all have keys (names, dict keys,
+//! imported modules): elements are matched by key, not by position, so
+//! different keys inserted at the same place are all kept and the same key
+//! changed on both sides merges inside that one element.
+//!
+//! Placement: ours' order, each element only theirs has placed after its
+//! nearest predecessor in theirs, after ours' own insertions there (ours
+//! first); or, when every version keeps the elements sorted, in sorted
+//! position.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use super::resolve::{merge_element, Context, Hunk, Item};
+use super::siblings::{Container, Element};
+use crate::core::merge3::Merge3;
+use crate::core::render::Piece;
+use crate::decisions::Decision;
+
+/// A sort order a block may follow.
+pub type Compare = fn(&str, &str) -> Ordering;
+
+/// Where elements inserted at the same place go.
+#[derive(Clone, Copy)]
+pub enum Order {
+    /// Ours first, then theirs.
+    OursFirst,
+    /// Sorted by this order (every version was).
+    Sorted(Compare),
+}
+
+/// What happens to one key both sides inserted with different texts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Twice {
+    /// A conflict on that element.
+    Conflict,
+    /// Both kept, ours first (two imports of one module).
+    KeepBoth,
+}
+
+/// The result of a keyed merge.
+pub struct Keyed<'a, 't> {
+    pub items: Vec<Item<'a, 't>>,
+    /// Clashes drawn, each narrowed to one element.
+    pub clashes: usize,
+}
+
+fn keys<'e>(elements: &'e [Element<'_>]) -> Option<HashMap<&'e str, usize>> {
+    let mut map = HashMap::with_capacity(elements.len());
+    for (i, e) in elements.iter().enumerate() {
+        if map.insert(e.key.as_deref()?, i).is_some() {
+            return None;
+        }
+    }
+    Some(map)
+}
+
+/// Merges the hunk by keys; `None` when an element has no key, a key
+/// repeats in one version, or the sides ordered the common keys
+/// differently.
+pub fn merge_keyed<'a, 't>(
+    hunk: &Hunk<'a, 't>,
+    ctx: &mut Context<'_>,
+    order: Order,
+    twice: Twice,
+) -> Option<Keyed<'a, 't>> {
+    let e = hunk.elements();
+    let c = hunk.containers;
+    let idx = Merge3::new(keys(e.base)?, keys(e.ours)?, keys(e.theirs)?);
+    let off = hunk.ranges.map_ref(|r| r.start);
+    let in_all = |k: &&str| {
+        idx.base.contains_key(k) && idx.ours.contains_key(k) && idx.theirs.contains_key(k)
+    };
+    let common_ours: Vec<&str> = e
+        .ours
+        .iter()
+        .filter_map(|x| x.key.as_deref())
+        .filter(in_all)
+        .collect();
+    let common_theirs: Vec<&str> = e
+        .theirs
+        .iter()
+        .filter_map(|x| x.key.as_deref())
+        .filter(in_all)
+        .collect();
+    if common_ours != common_theirs {
+        return None;
+    }
+    // (key, item, whether only ours has it, whether theirs inserted it)
+    let mut out: Vec<(String, Item<'a, 't>, bool)> = Vec::new();
+    let mut from_theirs: Vec<String> = Vec::new();
+    let mut clashes = 0;
+    let conflict = |b: Option<(&Container<'_>, &Element<'_>)>,
+                    o: Option<(&Container<'_>, &Element<'_>)>,
+                    t: Option<(&Container<'_>, &Element<'_>)>| {
+        let text = |x: Option<(&Container<'_>, &Element<'_>)>| {
+            x.map_or(String::new(), |(c, e)| c.element_text(e).to_string())
+        };
+        Merge3::new(text(b), text(o), text(t))
+    };
+    for (j, eo) in e.ours.iter().enumerate() {
+        let k = eo.key.as_deref()?;
+        let (b, t) = (idx.base.get(k).copied(), idx.theirs.get(k).copied());
+        let ours_at = off.ours + j;
+        let item = match (b, t) {
+            (Some(b), Some(t)) => merge_element(
+                hunk,
+                Merge3::new(off.base + b, ours_at, off.theirs + t),
+                ctx,
+            ),
+            (Some(b), None) if e.base[b].same == eo.same => continue,
+            (Some(b), None) => {
+                clashes += 1;
+                let texts = conflict(Some((c.base, &e.base[b])), Some((c.ours, eo)), None);
+                clash(ctx, k, "ours changed it, theirs deleted it", &texts);
+                Item::Pieces {
+                    key: Some(k.to_string()),
+                    pieces: vec![Piece::Conflict(texts)],
+                }
+            }
+            (None, Some(t)) if e.theirs[t].same == eo.same => Item::Element(c.ours, ours_at),
+            (None, Some(t)) if twice == Twice::KeepBoth => {
+                out.push((k.to_string(), Item::Element(c.ours, ours_at), false));
+                from_theirs.push(k.to_string());
+                Item::Element(c.theirs, off.theirs + t)
+            }
+            (None, Some(t)) => {
+                clashes += 1;
+                let texts = conflict(None, Some((c.ours, eo)), Some((c.theirs, &e.theirs[t])));
+                clash(
+                    ctx,
+                    k,
+                    "both sides added it with different contents",
+                    &texts,
+                );
+                Item::Pieces {
+                    key: Some(k.to_string()),
+                    pieces: vec![Piece::Conflict(texts)],
+                }
+            }
+            (None, None) => Item::Element(c.ours, ours_at),
+        };
+        out.push((k.to_string(), item, t.is_none()));
+    }
+    for (j, et) in e.theirs.iter().enumerate() {
+        let k = et.key.as_deref()?;
+        if idx.ours.contains_key(k) {
+            continue;
+        }
+        let item = match idx.base.get(k).copied() {
+            Some(b) if e.base[b].same == et.same => continue,
+            Some(b) => {
+                clashes += 1;
+                let texts = conflict(Some((c.base, &e.base[b])), None, Some((c.theirs, et)));
+                clash(ctx, k, "theirs changed it, ours deleted it", &texts);
+                Item::Pieces {
+                    key: Some(k.to_string()),
+                    pieces: vec![Piece::Conflict(texts)],
+                }
+            }
+            None => {
+                from_theirs.push(k.to_string());
+                Item::Element(c.theirs, off.theirs + j)
+            }
+        };
+        // After the nearest predecessor in theirs that is placed, and after
+        // ours' own insertions there.
+        let mut at = e.theirs[..j]
+            .iter()
+            .rev()
+            .filter_map(|p| p.key.as_deref())
+            .find_map(|p| out.iter().position(|(q, _, _)| q == p).map(|i| i + 1))
+            .unwrap_or(0);
+        while at < out.len() && out[at].2 {
+            at += 1;
+        }
+        out.insert(at, (k.to_string(), item, false));
+    }
+    if let Order::Sorted(cmp) = order {
+        out.sort_by(|a, b| cmp(&a.0, &b.0));
+    }
+    let mut items: Vec<Item<'a, 't>> = Vec::with_capacity(out.len());
+    let mut previous_ours_insertion = false;
+    for (key, item, ours_only) in out {
+        let theirs_insertion = from_theirs.contains(&key);
+        let item = if theirs_insertion && previous_ours_insertion && c.ours.kind.is_block() {
+            separated(item, items.last(), c.ours)
+        } else {
+            item
+        };
+        previous_ours_insertion = ours_only && !idx.base.contains_key(key.as_str());
+        items.push(item);
+    }
+    Some(Keyed { items, clashes })
+}
+
+/// Blank lines before a line's text.
+fn blank_lines_before(text: &str) -> usize {
+    text.split_inclusive('\n')
+        .take_while(|l| l.trim().is_empty() && l.ends_with('\n'))
+        .count()
+}
+
+fn is_definition(node: tree_sitter::Node<'_>) -> bool {
+    matches!(
+        node.kind(),
+        "function_definition" | "class_definition" | "decorated_definition"
+    )
+}
+
+/// Theirs' element placed right after ours' insertion at the same place:
+/// as many blank lines before it as the container puts before its
+/// definitions (2 at module level, 1 in a class, by default), when either
+/// of the two is a definition.
+fn separated<'a, 't>(
+    item: Item<'a, 't>,
+    previous: Option<&Item<'a, 't>>,
+    ours: &Container<'_>,
+) -> Item<'a, 't> {
+    let Item::Element(c, i) = item else {
+        return item;
+    };
+    let e = &c.elements[i];
+    let previous_is_definition =
+        matches!(previous, Some(Item::Element(pc, pi)) if is_definition(pc.elements[*pi].node));
+    if !is_definition(e.node) && !previous_is_definition {
+        return item;
+    }
+    let usual = ours
+        .elements
+        .iter()
+        .filter(|x| is_definition(x.node))
+        .map(|x| blank_lines_before(ours.element_text(x)))
+        .find(|&n| n > 0)
+        .unwrap_or(if ours.kind == super::siblings::ContainerKind::Module {
+            2
+        } else {
+            1
+        });
+    let text = c.element_text(e);
+    let have = blank_lines_before(text);
+    if have >= usual {
+        return item;
+    }
+    Item::Pieces {
+        key: e.key.clone(),
+        pieces: vec![Piece::Text(format!("{}{text}", "\n".repeat(usual - have)))],
+    }
+}
+
+fn clash(ctx: &mut Context<'_>, key: &str, why: &str, texts: &Merge3<String>) {
+    ctx.report.push(Decision::clash(
+        super::resolve::describe(Some(key)),
+        why,
+        &texts.ours,
+        &texts.theirs,
+    ));
+}
+
+/// Whether `names` is sorted by `cmp`.
+pub fn sorted_by(names: &[String], cmp: Compare) -> bool {
+    names
+        .windows(2)
+        .all(|w| cmp(&w[0], &w[1]) != Ordering::Greater)
+}
+
+/// The first of `orders` that every sequence follows.
+pub fn common_order(seqs: &[Vec<String>], orders: &[Compare]) -> Option<Compare> {
+    orders
+        .iter()
+        .copied()
+        .find(|&cmp| seqs.iter().all(|s| sorted_by(s, cmp)))
+}
+
+/// Plain code-point order.
+pub fn by_bytes(a: &str, b: &str) -> Ordering {
+    a.cmp(b)
+}
+
+/// Case-insensitive, then code points (isort's and ruff's default for
+/// module names).
+pub fn by_lowercase(a: &str, b: &str) -> Ordering {
+    a.to_lowercase()
+        .cmp(&b.to_lowercase())
+        .then_with(|| a.cmp(b))
+}
+
+/// Ruff's and isort's `order-by-type` for imported names: CONSTANTS, then
+/// Classes, then everything else, each case-insensitively.
+pub fn by_type(a: &str, b: &str) -> Ordering {
+    fn class(s: &str) -> u8 {
+        let letters = s.trim_start_matches('_');
+        if letters.len() > 1 && letters.chars().all(|c| !c.is_lowercase()) {
+            0
+        } else if letters.chars().next().is_some_and(char::is_uppercase) {
+            1
+        } else {
+            2
+        }
+    }
+    class(a).cmp(&class(b)).then_with(|| by_lowercase(a, b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orders() {
+        let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert!(sorted_by(&v(&["Dense", "Dropout", "relu"]), by_bytes));
+        assert!(!sorted_by(&v(&["a", "B"]), by_bytes));
+        assert!(sorted_by(&v(&["a", "B"]), by_lowercase));
+        assert!(sorted_by(&v(&["MAX", "Model", "build"]), by_type));
+        assert!(common_order(&[v(&["b", "a"])], &[by_bytes, by_lowercase]).is_none());
+    }
+}

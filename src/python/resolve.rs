@@ -1,0 +1,584 @@
+//! The structured merge of whole Python files, run on every stretch the
+//! line merge and the layer-list merge left in conflict.
+//!
+//! Each version is parsed; the module's statements are a sibling sequence
+//! ([`siblings`](super::siblings)), diffed three ways into stable elements
+//! and hunks ([`hunks`](super::hunks)). Each hunk — the smallest run of
+//! whole siblings at one nesting level that the sides changed — goes
+//! through a chain of resolvers, most specific first:
+//!
+//! 1. same change twice ([`SAME_CHANGE_CHAIN`]: pytokens' `same_change_resolver`),
+//! 2. imports ([`imports`](super::imports)),
+//! 3. named members ([`members`](super::members)),
+//! 4. dict/set entries, `__all__`, set-like arguments, import names
+//!    ([`entries`](super::entries)),
+//! 5. token-level sub-line merge ([`ELEMENT_CHAIN`]: pytokens' `token_resolver`),
+//! 6. git-style lines over the hunk alone.
+//!
+//! **The resolver interface.** A [`Resolver`] is a plain function given a
+//! [`Hunk`] (the three containers, with every element's node, key, text
+//! span and comma, and the index range of the hunk in each) and the
+//! [`Context`]. It answers [`Resolution::NotMine`], or
+//! [`Resolution::Resolved`] with the [`Item`]s that replace the hunk —
+//! elements taken verbatim from a version, or merged pieces, which may hold
+//! a [`Piece::Conflict`] narrowed to one element — and the [`Decision`] the
+//! report shows. A resolver that merges an element both sides changed calls
+//! [`merge_element`], which recurses into the element's own container (a
+//! class body, a dict value, an import's names), then the layer-list merge
+//! of merge-rules §2 ([`Context::region_merge`]), then the element chain
+//! ([`ELEMENT_CHAIN`], text-level resolvers such as a token merge), then
+//! lines. To add a resolver: write `fn(&Hunk, &mut Context) -> Resolution`
+//! and list it in [`HUNK_CHAIN`] (or a `TextResolver` in [`ELEMENT_CHAIN`]).
+//!
+//! Every clean result is parsed again and must hold every key the plan put
+//! at the top level; otherwise the caller keeps what it had.
+
+use std::ops::Range;
+
+use super::hunks::{diff3, Step};
+use super::siblings::{inner, module, parse_tree, Container, ContainerKind, Element, Layout};
+use crate::core::line_merge::merge_lines;
+use crate::core::merge3::{Merge3, Side};
+use crate::core::render::Piece;
+use crate::decisions::{Decision, DecisionKind, Report};
+
+/// Deeper nesting of merged containers is left to the line merge.
+const MAX_DEPTH: usize = 48;
+
+/// A resolver of one hunk (see the module documentation).
+pub type Resolver = for<'a, 't> fn(&Hunk<'a, 't>, &mut Context<'_>) -> Resolution<'a, 't>;
+
+/// A resolver of one element both sides changed, given its three texts:
+/// the merged text, clean, or `None`.
+pub type TextResolver = fn(Merge3<&str>) -> Option<String>;
+
+/// The hunk resolvers, in order; git-style lines come after them.
+pub const HUNK_CHAIN: &[(&str, Resolver)] = &[
+    ("imports", super::imports::resolve),
+    ("members", super::members::resolve),
+    ("entries", super::entries::resolve),
+];
+
+/// Text-level resolvers tried first on a hunk or an element both sides
+/// changed: the same change made twice in different layouts (branch
+/// `pytokens`).
+pub const SAME_CHANGE_CHAIN: &[(&str, TextResolver)] =
+    &[("same-change", crate::python::submerge::same_change_resolver)];
+
+/// Text-level resolvers tried on an element both sides changed, after its
+/// own container and the layer-list merge, and on a hunk of statements no
+/// keyed resolver took, before lines: the token-level sub-line merge
+/// (branch `pytokens`).
+pub const ELEMENT_CHAIN: &[(&str, TextResolver)] =
+    &[("tokens", crate::python::submerge::token_resolver)];
+
+/// The first text resolver of `chain` that settles `texts`.
+fn first_text(chain: &[(&str, TextResolver)], texts: Merge3<&str>) -> Option<String> {
+    chain.iter().find_map(|(_, resolver)| resolver(texts))
+}
+
+/// The layer-list merge of three texts: its result when it applies (clean,
+/// or with clashes drawn around whole layers).
+pub type RegionMerge<'a> = dyn Fn(Merge3<&str>) -> Option<Vec<Piece>> + 'a;
+
+/// What the resolvers share: settings, the nesting depth, the report.
+pub struct Context<'o> {
+    /// Keyword arguments whose list values merge as sets.
+    pub set_arguments: &'o [String],
+    /// The layer-list merge of merge-rules §2 for a top-level element:
+    /// its clean result, if any.
+    pub region_merge: Option<&'o RegionMerge<'o>>,
+    pub report: Report,
+    depth: usize,
+}
+
+impl<'o> Context<'o> {
+    pub fn new(set_arguments: &'o [String], region_merge: Option<&'o RegionMerge<'o>>) -> Self {
+        Self {
+            set_arguments,
+            region_merge,
+            report: Report::default(),
+            depth: 0,
+        }
+    }
+}
+
+/// A run of siblings the sides changed.
+pub struct Hunk<'a, 't> {
+    pub containers: Merge3<&'a Container<'t>>,
+    /// The hunk's element indices in each container.
+    pub ranges: Merge3<Range<usize>>,
+}
+
+impl<'a, 't> Hunk<'a, 't> {
+    pub fn elements(&self) -> Merge3<&'a [Element<'t>]> {
+        Merge3::new(
+            &self.containers.base.elements[self.ranges.base.clone()],
+            &self.containers.ours.elements[self.ranges.ours.clone()],
+            &self.containers.theirs.elements[self.ranges.theirs.clone()],
+        )
+    }
+
+    /// The text the hunk covers in each version.
+    pub fn texts(&self) -> Merge3<&'t str> {
+        let text = |c: &Container<'t>, r: &Range<usize>| -> &'t str {
+            let start = r
+                .clone()
+                .next()
+                .map(|i| c.elements[i].span.start)
+                .unwrap_or_else(|| {
+                    c.elements
+                        .get(r.start)
+                        .map_or(c.tail.start, |e| e.span.start)
+                });
+            let end = r.clone().last().map_or(start, |i| c.elements[i].span.end);
+            c.slice(&(start..end))
+        };
+        Merge3::new(
+            text(self.containers.base, &self.ranges.base),
+            text(self.containers.ours, &self.ranges.ours),
+            text(self.containers.theirs, &self.ranges.theirs),
+        )
+    }
+
+    pub fn kind(&self) -> ContainerKind {
+        self.containers.ours.kind
+    }
+}
+
+/// What a resolver made of a hunk.
+pub enum Resolution<'a, 't> {
+    Resolved {
+        items: Vec<Item<'a, 't>>,
+        decision: Decision,
+    },
+    NotMine,
+}
+
+/// One element of a merged container.
+pub enum Item<'a, 't> {
+    /// An element verbatim from one version's container.
+    Element(&'a Container<'t>, usize),
+    /// Merged text for one element (or a hunk), conflicts included.
+    Pieces {
+        key: Option<String>,
+        pieces: Vec<Piece>,
+    },
+}
+
+impl Item<'_, '_> {
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            Item::Element(c, i) => c.elements[*i].key.as_deref(),
+            Item::Pieces { key, .. } => key.as_deref(),
+        }
+    }
+}
+
+/// A merged module: pieces and the decisions taken.
+pub struct Merged {
+    pub pieces: Vec<Piece>,
+    pub report: Report,
+}
+
+/// Merges three versions of a stretch of top-level statements. `None`
+/// when a version does not parse, the structure is not one this merge
+/// handles, or the clean result does not verify.
+pub fn merge_module(texts: Merge3<&str>, ctx: Context<'_>) -> Option<Merged> {
+    let trees = Merge3::new(
+        parse_tree(texts.base)?,
+        parse_tree(texts.ours)?,
+        parse_tree(texts.theirs)?,
+    );
+    let containers = Merge3::new(
+        module(&trees.base, texts.base)?,
+        module(&trees.ours, texts.ours)?,
+        module(&trees.theirs, texts.theirs)?,
+    );
+    let mut ctx = ctx;
+    let (pieces, keys) = merge_container(containers.as_ref(), &mut ctx)?;
+    if !pieces.iter().any(|p| matches!(p, Piece::Conflict(_))) {
+        let text: String = pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => t.as_str(),
+                Piece::Conflict(_) => "",
+            })
+            .collect();
+        verify(&text, &keys)?;
+    }
+    Some(Merged {
+        pieces,
+        report: ctx.report,
+    })
+}
+
+/// The clean result parses and holds every planned top-level key.
+fn verify(text: &str, keys: &[String]) -> Option<()> {
+    let tree = parse_tree(text)?;
+    let merged = module(&tree, text)?;
+    let found: std::collections::HashSet<&str> = merged
+        .elements
+        .iter()
+        .filter_map(|e| e.key.as_deref())
+        .collect();
+    keys.iter()
+        .all(|k| found.contains(k.as_str()))
+        .then_some(())
+}
+
+/// Merges one container (the same one in three versions): the pieces of
+/// its whole span, and the keys of its merged elements.
+pub fn merge_container(
+    c: Merge3<&Container<'_>>,
+    ctx: &mut Context<'_>,
+) -> Option<(Vec<Piece>, Vec<String>)> {
+    if c.base.layout != c.ours.layout || c.base.layout != c.theirs.layout {
+        return None;
+    }
+    let head = c.map_ref(|x| x.slice(&x.head)).resolve_trivial()?;
+    let tail = c.map_ref(|x| x.slice(&x.tail)).resolve_trivial()?;
+    let separator = c.map_ref(|x| x.separator.as_str()).resolve_trivial()?;
+    // An empty version has no trailing-comma style of its own.
+    let style = [c.base, c.ours, c.theirs]
+        .iter()
+        .find(|x| !x.elements.is_empty())
+        .is_some_and(|x| x.trailing_comma);
+    let trailing = c
+        .map_ref(|x| {
+            if x.elements.is_empty() {
+                style
+            } else {
+                x.trailing_comma
+            }
+        })
+        .resolve_trivial()?;
+    let same = c.map_ref(|x| {
+        x.elements
+            .iter()
+            .map(|e| e.same.as_str())
+            .collect::<Vec<_>>()
+    });
+    let mut items: Vec<Item<'_, '_>> = Vec::new();
+    for step in diff3(same.as_ref().map(|s| s.as_slice())) {
+        match step {
+            Step::Stable(at) => items.push(Item::Element(c.ours, at.ours)),
+            Step::Hunk(ranges) => {
+                let hunk = Hunk {
+                    containers: c,
+                    ranges,
+                };
+                items.extend(resolve_hunk(&hunk, ctx)?);
+            }
+        }
+    }
+    let keys = items
+        .iter()
+        .filter_map(|i| i.key().map(str::to_string))
+        .collect();
+    let pieces = render(c.ours, &items, head, tail, separator, trailing);
+    Some((pieces, keys))
+}
+
+/// One hunk: a side that changed nothing yields to the other; else the
+/// resolver chain; else lines over the hunk alone.
+fn resolve_hunk<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Option<Vec<Item<'a, 't>>> {
+    let e = hunk.elements();
+    let same = e.map_ref(|x| x.iter().map(|y| y.same.as_str()).collect::<Vec<_>>());
+    let take =
+        |c: &'a Container<'t>, r: &Range<usize>| r.clone().map(|i| Item::Element(c, i)).collect();
+    match same.trivial_side() {
+        Some(Side::Base) => return Some(take(hunk.containers.ours, &hunk.ranges.ours)),
+        Some(Side::Ours) => return Some(take(hunk.containers.ours, &hunk.ranges.ours)),
+        Some(Side::Theirs) => return Some(take(hunk.containers.theirs, &hunk.ranges.theirs)),
+        None => {}
+    }
+    if hunk.kind().is_block() {
+        if let Some(text) = first_text(SAME_CHANGE_CHAIN, hunk.texts()) {
+            ctx.report.push(Decision::new(
+                DecisionKind::SameChange,
+                "a run of statements",
+                "both sides made the same change in different layouts; kept once",
+            ));
+            return Some(vec![Item::Pieces {
+                key: None,
+                pieces: vec![Piece::Text(text)],
+            }]);
+        }
+    }
+    for (_, resolver) in HUNK_CHAIN {
+        if let Resolution::Resolved { items, decision } = resolver(hunk, ctx) {
+            ctx.report.push(decision);
+            return Some(items);
+        }
+    }
+    // One element each, changed on both sides: the same element, whatever
+    // its key.
+    if hunk.ranges.map_ref(|r| r.len()) == Merge3::new(1, 1, 1)
+        && e.base[0].node.kind() == e.ours[0].node.kind()
+        && e.base[0].node.kind() == e.theirs[0].node.kind()
+    {
+        let at = hunk.ranges.map_ref(|r| r.start);
+        return Some(vec![merge_element(hunk, at, ctx)]);
+    }
+    if !hunk.kind().is_block() {
+        // Lines inside a literal or a call could cut an element in half:
+        // the element around it is merged as a whole instead.
+        return None;
+    }
+    let texts = hunk.texts();
+    if let Some(text) = first_text(ELEMENT_CHAIN, texts) {
+        ctx.report.push(Decision::new(
+            DecisionKind::TokensMerged,
+            "a run of statements",
+            "both sides changed these lines at different tokens; merged token by token",
+        ));
+        return Some(vec![Item::Pieces {
+            key: None,
+            pieces: vec![Piece::Text(text)],
+        }]);
+    }
+    let pieces = lines_with_report(texts, "a run of statements", ctx);
+    Some(vec![Item::Pieces { key: None, pieces }])
+}
+
+/// A line merge of `texts`, each clash recorded.
+fn lines_with_report(texts: Merge3<&str>, subject: &str, ctx: &mut Context<'_>) -> Vec<Piece> {
+    let pieces = merge_lines(texts);
+    for p in &pieces {
+        if let Piece::Conflict(c) = p {
+            ctx.report.push(Decision::clash(
+                subject.to_string(),
+                "both sides changed the same lines",
+                &c.ours,
+                &c.theirs,
+            ));
+        }
+    }
+    pieces
+}
+
+/// How people name an element with this key.
+pub fn describe(key: Option<&str>) -> String {
+    match key.and_then(|k| k.split_once(' ')) {
+        Some(("name", n)) => format!("`{n}`"),
+        Some(("key", k)) => format!("entry {k}"),
+        Some(("item", i)) => format!("item `{i}`"),
+        Some(("keyword", k)) => format!("argument `{k}=`"),
+        Some(("import", i)) => format!("`import {i}`"),
+        Some(("from", m)) => format!("`from {m} import`"),
+        _ => "an element".to_string(),
+    }
+}
+
+/// Merges one element both sides changed (the same key in all three):
+/// inside its own container when it has one, else by the layer-list
+/// merge, the element chain, and lines, a clash narrowed to it.
+pub fn merge_element<'a, 't>(
+    hunk: &Hunk<'a, 't>,
+    at: Merge3<usize>,
+    ctx: &mut Context<'_>,
+) -> Item<'a, 't> {
+    let c = hunk.containers;
+    let e = Merge3::new(
+        &c.base.elements[at.base],
+        &c.ours.elements[at.ours],
+        &c.theirs.elements[at.theirs],
+    );
+    let key = e.ours.key.clone();
+    match e.map_ref(|x| x.same.as_str()).trivial_side() {
+        Some(Side::Theirs) => return Item::Element(c.theirs, at.theirs),
+        Some(_) => return Item::Element(c.ours, at.ours),
+        None => {}
+    }
+    let texts = Merge3::new(
+        c.base.element_text(e.base),
+        c.ours.element_text(e.ours),
+        c.theirs.element_text(e.theirs),
+    );
+    if let Some(text) = first_text(SAME_CHANGE_CHAIN, texts) {
+        return Item::Pieces {
+            key,
+            pieces: vec![Piece::Text(text)],
+        };
+    }
+    if ctx.depth < MAX_DEPTH {
+        if let Some(pieces) = merge_inside(c, e, ctx) {
+            ctx.report.push(Decision::new(
+                DecisionKind::TookBoth,
+                describe(key.as_deref()),
+                "both sides changed this element; their changes inside it were merged",
+            ));
+            return Item::Pieces { key, pieces };
+        }
+    }
+    if c.ours.kind == ContainerKind::Module {
+        if let Some(pieces) = ctx.region_merge.and_then(|f| f(texts)) {
+            return Item::Pieces { key, pieces };
+        }
+    }
+    if let Some(text) = first_text(ELEMENT_CHAIN, texts) {
+        ctx.report.push(Decision::new(
+            DecisionKind::TokensMerged,
+            describe(key.as_deref()),
+            "both sides changed this element at different tokens; merged token by token",
+        ));
+        return Item::Pieces {
+            key,
+            pieces: vec![Piece::Text(text)],
+        };
+    }
+    let pieces = lines_with_report(texts, &describe(key.as_deref()), ctx);
+    Item::Pieces { key, pieces }
+}
+
+/// An element's own container merged, the text around it taken from
+/// whichever side changed it.
+fn merge_inside(
+    c: Merge3<&Container<'_>>,
+    e: Merge3<&Element<'_>>,
+    ctx: &mut Context<'_>,
+) -> Option<Vec<Piece>> {
+    let sets = ctx.set_arguments;
+    let inners = Merge3::new(
+        inner(e.base.node, c.base.text, sets)?,
+        inner(e.ours.node, c.ours.text, sets)?,
+        inner(e.theirs.node, c.theirs.text, sets)?,
+    );
+    if inners.base.kind != inners.ours.kind || inners.base.kind != inners.theirs.kind {
+        return None;
+    }
+    let around = |x: &Container<'_>, el: &Element<'_>, i: &Container<'_>| {
+        (
+            x.slice(&(el.span.start..i.span.start)).to_string(),
+            x.slice(&(i.span.end..el.span.end)).to_string(),
+        )
+    };
+    let parts = Merge3::new(
+        around(c.base, e.base, &inners.base),
+        around(c.ours, e.ours, &inners.ours),
+        around(c.theirs, e.theirs, &inners.theirs),
+    );
+    let prefix = Merge3::new(
+        parts.base.0.as_str(),
+        parts.ours.0.as_str(),
+        parts.theirs.0.as_str(),
+    )
+    .resolve_trivial()?
+    .to_string();
+    let suffix = Merge3::new(
+        parts.base.1.as_str(),
+        parts.ours.1.as_str(),
+        parts.theirs.1.as_str(),
+    )
+    .resolve_trivial()?
+    .to_string();
+    ctx.depth += 1;
+    let merged = merge_container(inners.as_ref(), ctx);
+    ctx.depth -= 1;
+    let (inside, _) = merged?;
+    let mut pieces = vec![Piece::Text(prefix)];
+    pieces.extend(inside);
+    pieces.push(Piece::Text(suffix));
+    Some(pieces)
+}
+
+/// The container's text: head, the items with commas where the layout
+/// needs them, tail.
+fn render(
+    layout_of: &Container<'_>,
+    items: &[Item<'_, '_>],
+    head: &str,
+    tail: &str,
+    separator: &str,
+    trailing: bool,
+) -> Vec<Piece> {
+    let mut out = vec![Piece::Text(head.to_string())];
+    let delimited = !layout_of.kind.is_block();
+    let n = items.len();
+    for (i, item) in items.iter().enumerate() {
+        let last = i + 1 == n;
+        match layout_of.layout {
+            Layout::Inline => {
+                if i > 0 {
+                    out.push(Piece::Text(separator.to_string()));
+                }
+                match item {
+                    Item::Element(c, k) => {
+                        out.push(Piece::Text(c.element_text(&c.elements[*k]).to_string()))
+                    }
+                    Item::Pieces { pieces, .. } => out.extend(pieces.iter().cloned()),
+                }
+                if last && trailing {
+                    out.push(Piece::Text(",".into()));
+                }
+            }
+            Layout::Lines => match item {
+                Item::Element(c, k) => {
+                    let e = &c.elements[*k];
+                    let text = c.element_text(e);
+                    let wants = delimited && (!last || trailing);
+                    let rendered = match (&e.comma, wants) {
+                        (None, true) => {
+                            let at = e.node.end_byte() - e.span.start;
+                            format!("{},{}", &text[..at], &text[at..])
+                        }
+                        (Some(comma), false) if delimited => {
+                            let r = comma.start - e.span.start..comma.end - e.span.start;
+                            format!("{}{}", &text[..r.start], &text[r.end..])
+                        }
+                        _ => text.to_string(),
+                    };
+                    out.push(Piece::Text(rendered));
+                }
+                Item::Pieces { pieces, .. } => out.extend(pieces.iter().cloned()),
+            },
+        }
+    }
+    out.push(Piece::Text(tail.to_string()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(b: &str, o: &str, t: &str) -> String {
+        let ctx = Context::new(&[], None);
+        let m = merge_module(Merge3::new(b, o, t), ctx).expect("merged");
+        let markers =
+            crate::core::render::Markers::for_inputs(&crate::MergeOptions::default(), &[]);
+        crate::core::render::render(&m.pieces, &markers).text
+    }
+
+    #[test]
+    fn members_inserted_at_one_place_keep_their_blank_lines() {
+        let b = "def a():\n    pass\n\n\ndef z():\n    pass\n";
+        let o = b.replace("\n\ndef z", "\n\ndef b():\n    pass\n\n\ndef z");
+        let t = b.replace("\n\ndef z", "\n\ndef c():\n    pass\n\n\ndef z");
+        assert_eq!(
+            run(b, &o, &t),
+            "def a():\n    pass\n\n\ndef b():\n    pass\n\n\ndef c():\n    pass\n\n\ndef z():\n    pass\n"
+        );
+    }
+}
+
+#[cfg(test)]
+mod set_argument_tests {
+    use super::*;
+
+    #[test]
+    fn metrics_merge_as_a_set() {
+        let sets = vec!["metrics".to_string()];
+        let b = "model.compile(\n    optimizer=\"adam\",\n    metrics=[\"accuracy\"],\n)\n";
+        let o = b.replace("[\"accuracy\"]", "[\"accuracy\", AUC()]");
+        let t = b.replace("[\"accuracy\"]", "[\"accuracy\", Precision()]");
+        let m = merge_module(Merge3::new(b, &o, &t), Context::new(&sets, None)).expect("merged");
+        let markers =
+            crate::core::render::Markers::for_inputs(&crate::MergeOptions::default(), &[]);
+        assert_eq!(
+            crate::core::render::render(&m.pieces, &markers).text,
+            b.replace("[\"accuracy\"]", "[\"accuracy\", AUC(), Precision()]")
+        );
+    }
+}

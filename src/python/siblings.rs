@@ -1,0 +1,655 @@
+//! Sibling sequences of a Python tree, the unit of the structured merge of
+//! whole files: the statements of a module or class body, the pairs of a
+//! dict literal, the elements of a set (or of a list whose order carries
+//! no meaning), the names of a `from m import ...`, the arguments of a
+//! call. Each element covers whole text, so that a container is exactly
+//! `head + elements + tail`, and carries a key that identifies it across
+//! the three versions (a name, a dict key, an import's module).
+
+use std::ops::Range;
+
+use tree_sitter::{Node, Parser, Tree};
+
+/// Parses `text` with tree-sitter-python; `None` when it has syntax errors.
+pub fn parse_tree(text: &str) -> Option<Tree> {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .ok()?;
+    let tree = parser.parse(text, None)?;
+    (!tree.root_node().has_error()).then_some(tree)
+}
+
+/// What a container holds, which decides how its elements are keyed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContainerKind {
+    /// Top-level statements.
+    Module,
+    /// The statements of a class body.
+    ClassBody,
+    /// `{k: v, ...}`.
+    Dict,
+    /// `{a, b}`.
+    Set,
+    /// A list literal whose order carries no meaning: `__all__`, or a
+    /// set-like keyword argument (`metrics=[...]`).
+    SetList,
+    /// The names of `from m import a, b`.
+    ImportNames,
+    /// The arguments of a call.
+    Arguments,
+}
+
+impl ContainerKind {
+    /// Statements (no commas) or comma-separated items.
+    pub fn is_block(self) -> bool {
+        matches!(self, Self::Module | Self::ClassBody)
+    }
+}
+
+/// How the elements are laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// Each element on lines of its own (its comment lines before it).
+    Lines,
+    /// All elements on one line.
+    Inline,
+}
+
+/// One sibling.
+#[derive(Clone, Debug)]
+pub struct Element<'t> {
+    pub node: Node<'t>,
+    /// The element's key across versions, when it has one.
+    pub key: Option<String>,
+    /// The text the element covers in its version (whole lines in the
+    /// `Lines` layout, comma included; the node alone when `Inline`).
+    pub span: Range<usize>,
+    /// The comma after it, in the `Lines` layout.
+    pub comma: Option<Range<usize>>,
+    /// What is compared across versions: the span without its comma.
+    pub same: String,
+}
+
+/// A run of siblings in one version.
+#[derive(Clone, Debug)]
+pub struct Container<'t> {
+    pub kind: ContainerKind,
+    pub layout: Layout,
+    /// The version's whole text.
+    pub text: &'t str,
+    /// All the container covers: `head`, the elements, `tail`.
+    pub span: Range<usize>,
+    pub head: Range<usize>,
+    pub tail: Range<usize>,
+    pub elements: Vec<Element<'t>>,
+    /// Inline: the text between two elements (", " when unknown).
+    pub separator: String,
+    /// Whether the last element has a comma after it.
+    pub trailing_comma: bool,
+    /// The assigned name or keyword the container is the value of.
+    pub owner: Option<String>,
+}
+
+impl<'t> Container<'t> {
+    pub fn slice(&self, r: &Range<usize>) -> &'t str {
+        self.text.get(r.clone()).unwrap_or("")
+    }
+
+    pub fn element_text(&self, e: &Element<'_>) -> &'t str {
+        self.slice(&e.span)
+    }
+}
+
+fn line_start(text: &str, pos: usize) -> usize {
+    text[..pos].rfind('\n').map_or(0, |p| p + 1)
+}
+
+/// Just past the newline ending the line that holds `pos` (or the end).
+fn line_end_incl(text: &str, pos: usize) -> usize {
+    text[pos..].find('\n').map_or(text.len(), |p| pos + p + 1)
+}
+
+pub fn node_text<'t>(node: Node<'_>, text: &'t str) -> &'t str {
+    text.get(node.byte_range()).unwrap_or("")
+}
+
+/// The module's statements.
+pub fn module<'t>(tree: &'t Tree, text: &'t str) -> Option<Container<'t>> {
+    let root = tree.root_node();
+    let statements = statement_children(root);
+    block_container(ContainerKind::Module, text, 0, text.len(), &statements)
+}
+
+fn statement_children(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .collect()
+}
+
+/// Statements laid out on lines of their own from `start` to `end`.
+fn block_container<'t>(
+    kind: ContainerKind,
+    text: &'t str,
+    start: usize,
+    end: usize,
+    statements: &[Node<'t>],
+) -> Option<Container<'t>> {
+    let mut elements = Vec::with_capacity(statements.len());
+    let mut pos = start;
+    for &node in statements {
+        if node.start_byte() < pos
+            || !text[line_start(text, node.start_byte())..node.start_byte()]
+                .trim()
+                .is_empty()
+        {
+            // Two statements on one line (`a = 1; b = 2`).
+            return None;
+        }
+        let span_end = line_end_incl(text, node.end_byte()).min(end.max(node.end_byte()));
+        let span = pos..span_end;
+        elements.push(Element {
+            node,
+            key: statement_key(node, text),
+            // Blank lines before a statement are layout: a side that only
+            // changed them did not change the statement.
+            same: without_leading_blank_lines(text.get(span.clone())?).to_string(),
+            span,
+            comma: None,
+        });
+        pos = span_end;
+    }
+    Some(Container {
+        kind,
+        layout: Layout::Lines,
+        text,
+        span: start..end.max(pos),
+        head: start..start,
+        tail: pos..end.max(pos),
+        elements,
+        separator: String::new(),
+        trailing_comma: false,
+        owner: None,
+    })
+}
+
+fn without_leading_blank_lines(s: &str) -> &str {
+    let mut rest = s;
+    while let Some(nl) = rest.find('\n') {
+        if !rest[..nl].trim().is_empty() {
+            break;
+        }
+        rest = &rest[nl + 1..];
+    }
+    rest
+}
+
+/// The key of a module or class statement: the name a definition or a
+/// plain assignment binds, or the module an import reads.
+pub fn statement_key(node: Node<'_>, text: &str) -> Option<String> {
+    match node.kind() {
+        "function_definition" | "class_definition" => node
+            .child_by_field_name("name")
+            .map(|n| format!("name {}", node_text(n, text))),
+        "decorated_definition" => statement_key(node.child_by_field_name("definition")?, text),
+        "expression_statement" => {
+            let inner = node.named_child(0)?;
+            if node.named_child_count() != 1 || inner.kind() != "assignment" {
+                return None;
+            }
+            let left = inner.child_by_field_name("left")?;
+            (left.kind() == "identifier").then(|| format!("name {}", node_text(left, text)))
+        }
+        "import_statement" => {
+            // By the modules read, not the names bound: `import numpy as
+            // np` changed to `as jnp` on one side is the same import.
+            let mut cursor = node.walk();
+            let modules: Vec<String> = node
+                .children_by_field_name("name", &mut cursor)
+                .map(|n| match n.kind() {
+                    "aliased_import" => n
+                        .child_by_field_name("name")
+                        .map_or(String::new(), |m| squash(node_text(m, text))),
+                    _ => squash(node_text(n, text)),
+                })
+                .collect();
+            Some(format!("import {}", modules.join(",")))
+        }
+        "import_from_statement" => Some(format!(
+            "from {}",
+            squash(node_text(node.child_by_field_name("module_name")?, text))
+        )),
+        "future_import_statement" => Some("from __future__".into()),
+        _ => None,
+    }
+}
+
+/// Whether a statement is an import.
+pub fn is_import(node: Node<'_>) -> bool {
+    matches!(
+        node.kind(),
+        "import_statement" | "import_from_statement" | "future_import_statement"
+    )
+}
+
+/// Text without whitespace (keys must not depend on layout).
+pub fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The container inside an element that merges on its own when both sides
+/// changed the element: a class body, a dict/set value, `__all__`, a
+/// set-like keyword's list, an import's names, a call's arguments.
+pub fn inner<'t>(node: Node<'t>, text: &'t str, set_arguments: &[String]) -> Option<Container<'t>> {
+    match node.kind() {
+        "class_definition" => {
+            let body = node.child_by_field_name("body")?;
+            let statements = statement_children(body);
+            let first = statements.first()?;
+            let start = line_start(text, first.start_byte());
+            let header_end = node.child_by_field_name("name")?.end_byte();
+            if start <= header_end {
+                return None;
+            }
+            let end = line_end_incl(text, body.end_byte().max(first.end_byte()));
+            block_container(ContainerKind::ClassBody, text, start, end, &statements)
+        }
+        "decorated_definition" => {
+            let definition = node.child_by_field_name("definition")?;
+            (definition.kind() == "class_definition")
+                .then(|| inner(definition, text, set_arguments))
+                .flatten()
+        }
+        "expression_statement" if node.named_child_count() == 1 => {
+            inner(node.named_child(0)?, text, set_arguments)
+        }
+        "assignment" | "augmented_assignment" => {
+            let left = node.child_by_field_name("left")?;
+            let owner = (left.kind() == "identifier").then(|| node_text(left, text).to_string());
+            value(
+                node.child_by_field_name("right")?,
+                text,
+                owner,
+                set_arguments,
+            )
+        }
+        "pair" => value(
+            node.child_by_field_name("value")?,
+            text,
+            None,
+            set_arguments,
+        ),
+        "keyword_argument" => {
+            let name = node_text(node.child_by_field_name("name")?, text).to_string();
+            value(
+                node.child_by_field_name("value")?,
+                text,
+                Some(name),
+                set_arguments,
+            )
+        }
+        "call" => delimited(
+            ContainerKind::Arguments,
+            node.child_by_field_name("arguments")?,
+            text,
+            None,
+        ),
+        "import_from_statement" => import_names(node, text),
+        _ => None,
+    }
+}
+
+fn value<'t>(
+    node: Node<'t>,
+    text: &'t str,
+    owner: Option<String>,
+    set_arguments: &[String],
+) -> Option<Container<'t>> {
+    let kind = match node.kind() {
+        "dictionary" => ContainerKind::Dict,
+        "set" => ContainerKind::Set,
+        "list"
+            if owner
+                .as_deref()
+                .is_some_and(|o| o == "__all__" || set_arguments.iter().any(|s| s == o)) =>
+        {
+            ContainerKind::SetList
+        }
+        "call" => return inner(node, text, set_arguments),
+        _ => return None,
+    };
+    delimited(kind, node, text, owner)
+}
+
+/// The comma-separated items between a bracket pair (`node`'s first and
+/// last children).
+fn delimited<'t>(
+    kind: ContainerKind,
+    node: Node<'t>,
+    text: &'t str,
+    owner: Option<String>,
+) -> Option<Container<'t>> {
+    let mut cursor = node.walk();
+    let children: Vec<Node<'t>> = node.children(&mut cursor).collect();
+    let (open, close) = (*children.first()?, *children.last()?);
+    if !matches!(open.kind(), "(" | "[" | "{") || children.len() < 2 {
+        return None;
+    }
+    let items: Vec<Node<'t>> = children[1..children.len() - 1]
+        .iter()
+        .copied()
+        .filter(|c| c.kind() != ",")
+        .collect();
+    if items.iter().any(|i| i.kind() == "comment") {
+        return lines_layout(
+            kind,
+            text,
+            open.end_byte(),
+            close.start_byte(),
+            node.byte_range(),
+            &children[1..children.len() - 1],
+            owner,
+        );
+    }
+    if items.iter().any(|c| !c.is_named()) {
+        return None;
+    }
+    let inline = !text[open.end_byte()..close.start_byte()].contains('\n');
+    if inline {
+        inline_layout(
+            kind,
+            text,
+            node.byte_range(),
+            open.end_byte(),
+            close.start_byte(),
+            &children[1..children.len() - 1],
+            owner,
+        )
+    } else {
+        lines_layout(
+            kind,
+            text,
+            open.end_byte(),
+            close.start_byte(),
+            node.byte_range(),
+            &children[1..children.len() - 1],
+            owner,
+        )
+    }
+}
+
+/// `from m import a, b` / `from m import (\n    a,\n    b,\n)`.
+fn import_names<'t>(node: Node<'t>, text: &'t str) -> Option<Container<'t>> {
+    let mut cursor = node.walk();
+    let children: Vec<Node<'t>> = node.children(&mut cursor).collect();
+    let import = children.iter().position(|c| c.kind() == "import")?;
+    let rest = &children[import + 1..];
+    let (Some(first), Some(last)) = (rest.first(), rest.last()) else {
+        return None;
+    };
+    if rest.iter().any(|c| c.kind() == "wildcard_import") {
+        return None;
+    }
+    if first.kind() == "(" && last.kind() == ")" && rest.len() >= 2 {
+        let inside = &rest[1..rest.len() - 1];
+        let (open, close) = (first.end_byte(), last.start_byte());
+        if text[open..close].contains('\n') {
+            return lines_layout(
+                ContainerKind::ImportNames,
+                text,
+                open,
+                close,
+                node.byte_range(),
+                inside,
+                None,
+            );
+        }
+        return inline_layout(
+            ContainerKind::ImportNames,
+            text,
+            node.byte_range(),
+            open,
+            close,
+            inside,
+            None,
+        );
+    }
+    if text[first.start_byte()..last.end_byte()].contains('\n') {
+        return None;
+    }
+    inline_layout(
+        ContainerKind::ImportNames,
+        text,
+        node.byte_range(),
+        first.start_byte(),
+        last.end_byte(),
+        rest,
+        None,
+    )
+}
+
+fn item_key(kind: ContainerKind, node: Node<'_>, text: &str) -> Option<String> {
+    match kind {
+        ContainerKind::Dict => {
+            if node.kind() != "pair" {
+                return None;
+            }
+            let key = node.child_by_field_name("key")?;
+            matches!(
+                key.kind(),
+                "string" | "integer" | "float" | "true" | "false" | "none"
+            )
+            .then(|| format!("key {}", normalise_string(node_text(key, text))))
+        }
+        ContainerKind::Set | ContainerKind::SetList => (node.kind() != "list_splat").then(|| {
+            format!(
+                "item {}",
+                normalise_string(&squash_outside_strings(node, text))
+            )
+        }),
+        ContainerKind::ImportNames => matches!(node.kind(), "dotted_name" | "aliased_import")
+            .then(|| format!("name {}", squash(node_text(node, text)))),
+        ContainerKind::Arguments => (node.kind() == "keyword_argument")
+            .then(|| node.child_by_field_name("name"))
+            .flatten()
+            .map(|n| format!("keyword {}", node_text(n, text))),
+        ContainerKind::Module | ContainerKind::ClassBody => statement_key(node, text),
+    }
+}
+
+/// `'a'` and `"a"` are one key.
+fn normalise_string(s: &str) -> String {
+    let simple = |q: char| {
+        s.len() >= 2
+            && s.starts_with(q)
+            && s.ends_with(q)
+            && !s[1..s.len() - 1].contains(['"', '\'', '\\'])
+    };
+    if simple('\'') || simple('"') {
+        format!("\"{}\"", &s[1..s.len() - 1])
+    } else {
+        s.to_string()
+    }
+}
+
+/// An element's text without layout: whitespace and comments left out
+/// (strings kept whole).
+fn squash_outside_strings(node: Node<'_>, text: &str) -> String {
+    let mut out = String::new();
+    for leaf in crate::python::parse::leaves(node, node.byte_range()) {
+        if leaf.kind() != "comment" {
+            out.push_str(node_text(leaf, text));
+            out.push(' ');
+        }
+    }
+    out.trim_end().to_string()
+}
+
+fn inline_layout<'t>(
+    kind: ContainerKind,
+    text: &'t str,
+    span: Range<usize>,
+    open: usize,
+    close: usize,
+    inside: &[Node<'t>],
+    owner: Option<String>,
+) -> Option<Container<'t>> {
+    let items: Vec<Node<'t>> = inside.iter().copied().filter(|c| c.kind() != ",").collect();
+    let mut elements = Vec::with_capacity(items.len());
+    for &node in &items {
+        elements.push(Element {
+            node,
+            key: item_key(kind, node, text),
+            span: node.byte_range(),
+            comma: None,
+            same: node_text(node, text).to_string(),
+        });
+    }
+    let trailing_comma = inside.last().is_some_and(|c| c.kind() == ",");
+    let separator = match (items.first(), items.get(1)) {
+        (Some(a), Some(b)) => text.get(a.end_byte()..b.start_byte())?.to_string(),
+        _ => ", ".to_string(),
+    };
+    if items.len() > 2
+        && items
+            .windows(2)
+            .any(|w| text.get(w[0].end_byte()..w[1].start_byte()) != Some(separator.as_str()))
+    {
+        return None;
+    }
+    let (head_end, tail_start) = match (items.first(), inside.last()) {
+        (Some(f), Some(l)) => (f.start_byte(), l.end_byte()),
+        _ => (close, close),
+    };
+    let _ = open;
+    Some(Container {
+        kind,
+        layout: Layout::Inline,
+        text,
+        span: span.clone(),
+        head: span.start..head_end,
+        tail: tail_start..span.end,
+        elements,
+        separator,
+        trailing_comma,
+        owner,
+    })
+}
+
+fn lines_layout<'t>(
+    kind: ContainerKind,
+    text: &'t str,
+    open: usize,
+    close: usize,
+    span: Range<usize>,
+    inside: &[Node<'t>],
+    owner: Option<String>,
+) -> Option<Container<'t>> {
+    // The open bracket ends its line (a comment aside).
+    let after_open = &text[open..line_end_incl(text, open)];
+    if !(after_open.trim().is_empty() || after_open.trim_start().starts_with('#')) {
+        return None;
+    }
+    let first_line = line_end_incl(text, open);
+    let mut elements: Vec<Element<'t>> = Vec::new();
+    let mut pos = first_line.min(close);
+    let mut i = 0;
+    while i < inside.len() {
+        let node = inside[i];
+        if node.kind() == "comment" || node.kind() == "," {
+            i += 1;
+            continue;
+        }
+        if node.start_byte() < pos
+            || !text[line_start(text, node.start_byte())..node.start_byte()]
+                .trim()
+                .is_empty()
+        {
+            return None;
+        }
+        let comma = inside
+            .get(i + 1)
+            .filter(|c| c.kind() == ",")
+            .map(|c| c.byte_range());
+        let code_end = comma.as_ref().map_or(node.end_byte(), |c| c.end);
+        let end = line_end_incl(text, code_end);
+        let rest = &text[code_end..end];
+        if !(rest.trim().is_empty() || rest.trim_start().starts_with('#')) || end > close {
+            return None;
+        }
+        let span = pos..end;
+        let mut same = String::with_capacity(span.len());
+        match &comma {
+            Some(c) => {
+                same.push_str(&text[span.start..c.start]);
+                same.push_str(&text[c.end..span.end]);
+            }
+            None => same.push_str(&text[span.clone()]),
+        }
+        elements.push(Element {
+            node,
+            key: item_key(kind, node, text),
+            span,
+            comma,
+            same,
+        });
+        pos = end;
+        i += 1;
+    }
+    let trailing_comma = elements.last().is_some_and(|e| e.comma.is_some());
+    let head_end = elements.first().map_or(pos, |e| e.span.start);
+    Some(Container {
+        kind,
+        layout: Layout::Lines,
+        text,
+        span: span.clone(),
+        head: span.start..head_end,
+        tail: pos..span.end,
+        elements,
+        separator: String::new(),
+        trailing_comma,
+        owner,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_statements_cover_the_text() {
+        let text = "import os\n\n# helper\ndef f():\n    pass\n\nx = 1\n# end\n";
+        let tree = parse_tree(text).unwrap();
+        let m = module(&tree, text).unwrap();
+        let keys: Vec<_> = m.elements.iter().map(|e| e.key.clone().unwrap()).collect();
+        assert_eq!(keys, ["import os", "name f", "name x"]);
+        let joined: String = m
+            .elements
+            .iter()
+            .map(|e| m.element_text(e))
+            .collect::<String>()
+            + m.slice(&m.tail);
+        assert_eq!(joined, text);
+    }
+
+    #[test]
+    fn dict_lines_and_inline_imports() {
+        let text =
+            "PRESETS = {\n    \"a\": 1,\n    # b\n    'b': {\"x\": 2}\n}\nfrom m import a, b\n";
+        let tree = parse_tree(text).unwrap();
+        let m = module(&tree, text).unwrap();
+        let d = inner(m.elements[0].node, text, &[]).unwrap();
+        assert_eq!(d.kind, ContainerKind::Dict);
+        assert_eq!(d.layout, Layout::Lines);
+        assert_eq!(d.elements.len(), 2);
+        assert_eq!(d.elements[1].key.as_deref(), Some("key \"b\""));
+        assert!(d.slice(&d.elements[1].span).starts_with("    # b\n"));
+        assert!(!d.trailing_comma);
+        let i = inner(m.elements[1].node, text, &[]).unwrap();
+        assert_eq!(i.kind, ContainerKind::ImportNames);
+        assert_eq!(i.layout, Layout::Inline);
+        assert_eq!(i.separator, ", ");
+        assert_eq!(i.slice(&i.head), "from m import ");
+    }
+}
