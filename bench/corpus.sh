@@ -30,17 +30,20 @@ bin="$(realpath "$bin")"
 printf -v cmd '%q merge %%O %%A %%B -p %%P' "$bin"
 python3 "$scorer/score.py" --corpus "$corpus" --tool "$tool" --cmd "$cmd" --jobs "${JOBS:-2}" ${extra[@]+"${extra[@]}"}
 
-# Side by side with the stored references (split by .py / .ipynb, conflict set and all).
+# Side by side with the stored references (split by .py / .ipynb, conflict set and all),
+# on the scenarios every run scored.
 refs=()
 for r in git mergiraf mlmerge-baseline; do
     [[ "$r" != "$tool" && -f "$results/$r.jsonl" ]] && refs+=("$results/$r.jsonl")
 done
 echo
-python3 "$scorer/score.py" --compare ${refs[@]+"${refs[@]}"} "$results/$tool.jsonl"
+python3 "$scorer/score.py" --common --compare ${refs[@]+"${refs[@]}"} "$results/$tool.jsonl"
 
 # Paired CPU-time ratios TOOL/git per .py|.ipynb x git-conflict|git-clean.
 if [[ -f "$results/git.jsonl" ]]; then
     python3 "$scorer/ratios.py" "$results/$tool.jsonl" "$results/git.jsonl" --by both
+    # The BEFORE/AFTER table of docs/merge-quality.md, git first.
+    python3 "$root/bench/corpus_table.py" "$results/git.jsonl" ${refs[@]+"${refs[@]:1}"} "$results/$tool.jsonl"
 else
     echo "corpus.sh: no $results/git.jsonl, so no speed ratios (score git first, see docs/merge-quality.md)" >&2
 fi
