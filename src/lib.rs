@@ -19,6 +19,7 @@ pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod text;
+pub mod verify;
 
 pub use options::{ConflictStyle, Labels, MergeOptions, OutputsPolicy, Prefer};
 pub use pipeline::{merge, MergeOutcome, Method};
