@@ -26,6 +26,10 @@ pub enum DecisionKind {
     Clash,
     /// The structured merge did not apply; git's line merge was used.
     LineMerge,
+    /// The independent change-preservation check (`verify`) rejected the
+    /// structured result of a region, which was left as a conflict (or
+    /// merged by lines) instead; the subject names the element.
+    VerifyRejected,
 }
 
 impl DecisionKind {
@@ -49,6 +53,7 @@ impl DecisionKind {
             Self::OutputsCleared => "outputs-cleared",
             Self::Clash => "clash",
             Self::LineMerge => "line-merge",
+            Self::VerifyRejected => "verify-rejected",
         }
     }
 }

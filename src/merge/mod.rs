@@ -4,6 +4,7 @@
 //! ([`python`]) and notebooks ([`notebook`]).
 
 pub mod call;
+pub mod checked;
 pub mod chunks;
 pub mod convention;
 pub mod layout;

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::merge::checked::checked_plan;
 use crate::merge::chunks::{paragraph_starts, split, LineRegion, Part, Take};
 use crate::merge::layout::{line_mode, render_region};
 use crate::merge::lines::merge_lines;
@@ -135,7 +136,7 @@ fn merge_chunk(
             pos.theirs..spans.theirs.start,
         );
         pieces.extend(merge_between(parsed, between, &mut report));
-        let plan = plan(&inputs);
+        let plan = checked_plan(&inputs, plan(&inputs));
         let rendered = render_region(&inputs, &plan)?;
         pieces.extend(rendered.pieces);
         expected.push((regions.base.key.clone(), rendered.expected));

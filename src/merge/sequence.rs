@@ -103,7 +103,7 @@ impl Inputs<'_> {
     }
 
     /// The element's text, its separating comma left out.
-    fn unit_text(&self, side: Which, i: usize) -> String {
+    pub fn unit_text(&self, side: Which, i: usize) -> String {
         let unit = &self.units(side)[i];
         let text = self.text(side);
         let body = &text[unit.body.clone()];

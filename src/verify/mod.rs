@@ -278,12 +278,27 @@ pub fn check_with(
     let theirs_ids = interner.ids(theirs);
     let result_elements: Vec<Element> = result.iter().map(|r| r.element.clone()).collect();
     let result_ids = interner.ids(&result_elements);
-    let (Ok(ours_script), Ok(theirs_script)) = (
-        Script::compute(base_ids.ids(), ours_ids.ids(), options.moves, &mut budget),
-        Script::compute(base_ids.ids(), theirs_ids.ids(), options.moves, &mut budget),
+    let (Ok(mut ours_script), Ok(mut theirs_script)) = (
+        Script::compute(
+            base_ids.ids(),
+            ours_ids.ids(),
+            (base, ours),
+            options.moves,
+            &mut budget,
+        ),
+        Script::compute(
+            base_ids.ids(),
+            theirs_ids.ids(),
+            (base, theirs),
+            options.moves,
+            &mut budget,
+        ),
     ) else {
         return over;
     };
+    let (ours_deleted, theirs_deleted) = (ours_script.deleted(), theirs_script.deleted());
+    ours_script.pair_replacements(&theirs_deleted);
+    theirs_script.pair_replacements(&ours_deleted);
     let versions = account::Versions {
         base: account::Version {
             elements: base,

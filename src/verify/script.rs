@@ -10,6 +10,26 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::diff::{common, Budget, OverBudget};
+use super::Element;
+
+fn words(t: &str) -> HashMap<&str, usize> {
+    let mut m = HashMap::new();
+    for w in t
+        .split(|c: char| !c.is_alphanumeric() && c != '_' && c != '.')
+        .filter(|w| !w.is_empty())
+    {
+        *m.entry(w).or_insert(0) += 1;
+    }
+    m
+}
+
+/// How alike two contents are: the number of word tokens they share.
+fn alike(a: &str, b: &str) -> usize {
+    let (wa, wb) = (words(a), words(b));
+    wa.iter()
+        .map(|(w, n)| (*n).min(wb.get(w).copied().unwrap_or(0)))
+        .sum()
+}
 
 /// What became of a base element on one side (side indices).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,12 +68,15 @@ pub struct Script {
     pub prev_in_place: Vec<Option<usize>>,
     /// The same, after it.
     pub next_in_place: Vec<Option<usize>>,
+    /// Per gap: the base and side elements not aligned there.
+    gaps: Vec<(Vec<usize>, Vec<usize>)>,
 }
 
 impl Script {
     pub fn compute(
         base: Ids<'_>,
         side: Ids<'_>,
+        texts: (&[Element], &[Element]),
         moves: bool,
         budget: &mut Budget,
     ) -> Result<Script, OverBudget> {
@@ -92,16 +115,20 @@ impl Script {
         }
         let mut gap_ids: Vec<usize> = gaps.keys().copied().collect();
         gap_ids.sort_unstable();
-        // Same key in the same gap: an edit.
+        // Same key in the same gap: an edit; the most alike pairs first.
         for g in &gap_ids {
             let (deleted, inserted) = &gaps[g];
-            budget.spend((deleted.len() * inserted.len()) as u64)?;
-            for &j in inserted {
-                let partner = deleted
-                    .iter()
-                    .copied()
-                    .find(|&i| fates[i] == Fate::Deleted && base.key[i] == side.key[j]);
-                if let Some(i) = partner {
+            let mut candidates = Vec::new();
+            for &i in deleted {
+                for &j in inserted.iter().filter(|&&j| base.key[i] == side.key[j]) {
+                    let (a, b) = (&texts.0[i].content, &texts.1[j].content);
+                    budget.spend((a.len() + b.len()) as u64 / 8 + 1)?;
+                    candidates.push((std::cmp::Reverse(alike(a, b)), i, j));
+                }
+            }
+            candidates.sort_unstable();
+            for (_, i, j) in candidates {
+                if fates[i] == Fate::Deleted && origins[j] == Origin::Inserted {
                     fates[i] = Fate::Edited(j);
                     origins[j] = Origin::Edited(i);
                 }
@@ -124,9 +151,25 @@ impl Script {
                 }
             }
         }
-        // What is left in a gap on both sides: replacements, in order.
-        for g in &gap_ids {
-            let (deleted, inserted) = &gaps[g];
+        let gaps = gap_ids.iter().map(|g| gaps[g].clone()).collect();
+        let mut script = Script {
+            fates,
+            origins,
+            prev_in_place: Vec::new(),
+            next_in_place: Vec::new(),
+            gaps,
+        };
+        script.places();
+        Ok(script)
+    }
+
+    /// What is left in a gap on both sides: replacements, in order. Where
+    /// a gap lost more elements than it gained, the ones `other_deleted`
+    /// does not hold are the replaced ones (so a deletion both sides made
+    /// stays a deletion).
+    pub fn pair_replacements(&mut self, other_deleted: &[bool]) {
+        let (fates, origins) = (&mut self.fates, &mut self.origins);
+        for (deleted, inserted) in &self.gaps {
             let deleted: Vec<usize> = deleted
                 .iter()
                 .copied()
@@ -137,11 +180,33 @@ impl Script {
                 .copied()
                 .filter(|&j| origins[j] == Origin::Inserted)
                 .collect();
-            for (i, j) in deleted.into_iter().zip(inserted) {
+            let mut chosen = deleted.clone();
+            if deleted.len() > inserted.len() {
+                let kept: Vec<usize> = deleted
+                    .iter()
+                    .copied()
+                    .filter(|&i| !other_deleted.get(i).copied().unwrap_or(false))
+                    .collect();
+                if kept.len() >= inserted.len() {
+                    chosen = kept;
+                }
+            }
+            for (i, j) in chosen.into_iter().zip(inserted) {
                 fates[i] = Fate::Replaced(j);
                 origins[j] = Origin::Replaced(i);
             }
         }
+        self.places();
+    }
+
+    /// Base elements this side deleted (before replacements are paired).
+    pub fn deleted(&self) -> Vec<bool> {
+        self.fates.iter().map(|f| *f == Fate::Deleted).collect()
+    }
+
+    fn places(&mut self) {
+        let origins = &self.origins;
+        let m = origins.len();
         let in_place = |o: Origin| match o {
             Origin::Kept(i) | Origin::Edited(i) | Origin::Replaced(i) => Some(i),
             Origin::Moved(_) | Origin::Inserted => None,
@@ -158,12 +223,8 @@ impl Script {
             next_in_place[j] = last;
             last = in_place(origins[j]).or(last);
         }
-        Ok(Script {
-            fates,
-            origins,
-            prev_in_place,
-            next_in_place,
-        })
+        self.prev_in_place = prev_in_place;
+        self.next_in_place = next_in_place;
     }
 
     /// Whether side elements `j` (of this script) and `k` (of `other`)
@@ -182,6 +243,10 @@ mod tests {
         let split = |v: &[(u32, u32)]| -> (Vec<u32>, Vec<u32>) { v.iter().copied().unzip() };
         let (bc, bk) = split(base);
         let (sc, sk) = split(side);
+        let text = |v: &[u32]| -> Vec<Element> {
+            v.iter().map(|c| Element::plain(c.to_string())).collect()
+        };
+        let (bt, st) = (text(&bc), text(&sc));
         Script::compute(
             Ids {
                 content: &bc,
@@ -191,9 +256,14 @@ mod tests {
                 content: &sc,
                 key: &sk,
             },
+            (&bt, &st),
             true,
             &mut Budget::new(u64::MAX),
         )
+        .map(|mut s| {
+            s.pair_replacements(&[]);
+            s
+        })
         .unwrap()
     }
 
