@@ -9,7 +9,7 @@ use crate::merge::lines::{conflict_lines, git_merge_with, merge_lines};
 use crate::merge::merge3::Merge3;
 use crate::merge::{python, Structured};
 use crate::options::MergeOptions;
-use crate::render::{render, Markers};
+use crate::render::{render, Markers, Piece};
 use crate::report::{Decision, DecisionKind, Report};
 use crate::text::{decode, encode, merge_layout};
 
@@ -60,6 +60,11 @@ pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
     }
     let line = line_outcome(versions, kind, &plain);
     if line.is_clean() {
+        if kind == FileKind::Python {
+            if let Some(fixed) = recheck_clean_lines(versions, &line, options, &markers) {
+                return fixed;
+            }
+        }
         return line;
     }
     let structured = catch_unwind(AssertUnwindSafe(|| {
@@ -70,7 +75,7 @@ pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
         None => line,
         Some(_) => line_outcome(versions, kind, &markers),
     };
-    match structured {
+    let chosen = match structured {
         Ok(Ok(s)) if prefer_structured(&s, &line, &markers) => s,
         Ok(Err(reason)) => with_note(fallback(line), &reason),
         Ok(Ok(_)) => with_note(
@@ -78,7 +83,149 @@ pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
             "the structured merge left as much in conflict",
         ),
         Err(_) => with_note(fallback(line), "internal error in the structured merge"),
+    };
+    if kind == FileKind::Python
+        && !chosen.is_clean()
+        && chosen.method == Method::LineMerge
+        && markers.prefer.is_none()
+    {
+        return guard_conflicted(versions, chosen, options, &markers);
     }
+    chosen
+}
+
+/// A conflicted Python result of git's line merge must still hold, outside its conflicts,
+/// every line change of both sides (git's line merge can settle a moved
+/// or deleted line silently next to a conflict). Otherwise the whole file
+/// is merged structurally, and if that is not certain either, the whole
+/// file is one conflict.
+fn guard_conflicted(
+    versions: Merge3<&[u8]>,
+    chosen: MergeOutcome,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> MergeOutcome {
+    fn text(b: &[u8]) -> Option<&str> {
+        std::str::from_utf8(b).ok()
+    }
+    let (Some(b), Some(o), Some(t)) = (
+        text(versions.base),
+        text(versions.ours),
+        text(versions.theirs),
+    ) else {
+        return chosen;
+    };
+    let holds = |bytes: &[u8]| {
+        text(bytes).is_some_and(|r| {
+            crate::verify::check_conflicted_lines(b, o, t, r, markers.size).is_ok()
+        })
+    };
+    if holds(&chosen.bytes) {
+        return chosen;
+    }
+    let note = |mut s: MergeOutcome, what: &str| {
+        s.report.push(Decision::new(
+            DecisionKind::VerifyRejected,
+            "the merged file",
+            format!("a change of one side was settled silently next to a conflict; {what}"),
+        ));
+        s
+    };
+    let whole = catch_unwind(AssertUnwindSafe(|| {
+        structured_whole(versions, options, markers)
+    }));
+    if let Ok(Ok(s)) = whole {
+        if holds(&s.bytes) {
+            return note(s, "the file was merged structurally as a whole");
+        }
+    }
+    let pieces = vec![Piece::Conflict(Merge3::new(
+        b.to_string(),
+        o.to_string(),
+        t.to_string(),
+    ))];
+    let r = render(&pieces, markers);
+    let outcome = MergeOutcome {
+        bytes: r.text.into_bytes(),
+        kind: FileKind::Python,
+        conflicts: r.conflicts.max(1),
+        method: Method::LineMerge,
+        report: Report::default(),
+    };
+    note(outcome, "the whole file is left as one conflict")
+}
+
+/// git's clean line merge of Python can undo a deletion or double a line
+/// one side moved (merge-rules §2: delete vs move, move vs move). When
+/// `verify` finds that at line level, the whole file is merged
+/// structurally instead, which draws those clashes as conflicts.
+fn recheck_clean_lines(
+    versions: Merge3<&[u8]>,
+    line: &MergeOutcome,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Option<MergeOutcome> {
+    fn text(b: &[u8]) -> Option<&str> {
+        std::str::from_utf8(b).ok()
+    }
+    let (b, o, t, r) = (
+        text(versions.base)?,
+        text(versions.ours)?,
+        text(versions.theirs)?,
+        text(&line.bytes)?,
+    );
+    if !crate::verify::lines_suspect(b, o, t, r) {
+        return None;
+    }
+    let verdict = crate::verify::check_lines(b, o, t, r, true);
+    if verdict.is_ok() {
+        return None;
+    }
+    let reason = verdict.reason().unwrap_or_default();
+    let whole = catch_unwind(AssertUnwindSafe(|| {
+        structured_whole(versions, options, markers)
+    }));
+    let mut s = match whole {
+        Ok(Ok(s)) => s,
+        _ => return None,
+    };
+    s.report.push(Decision::new(
+        DecisionKind::VerifyRejected,
+        "git's line merge",
+        format!(
+            "git's clean line merge was not certain ({reason}); the file was merged structurally"
+        ),
+    ));
+    Some(s)
+}
+
+/// [`structured`] for Python over the whole file.
+fn structured_whole(
+    versions: Merge3<&[u8]>,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Result<MergeOutcome, String> {
+    let decoded = match (
+        decode(versions.base),
+        decode(versions.ours),
+        decode(versions.theirs),
+    ) {
+        (Some(b), Some(o), Some(t)) => Merge3::new(b, o, t),
+        _ => return Err("an input is not UTF-8 text".into()),
+    };
+    let layout = merge_layout(&decoded.map_ref(|d| d.layout)).ok_or("mixed line endings")?;
+    if versions.ours.len().max(versions.theirs.len()) > MAX_STRUCTURED_PY {
+        return Err("the file is too large for the structured merge".into());
+    }
+    let texts = decoded.as_ref().map(|d| d.text.as_ref());
+    let merged = python::merge_whole(texts, options, markers)?;
+    Ok(MergeOutcome {
+        bytes: encode(merged.text, layout),
+        kind: FileKind::Python,
+        conflicts: merged.conflicts,
+        method: Method::Structured,
+        report: merged.report,
+    })
 }
 
 /// What git's line merge of a notebook says, without a copy of its result

@@ -13,6 +13,7 @@ use mlmerge::merge::merge3::Merge3;
 use mlmerge::verify::{check, Element, ResultElement, Verdict};
 use mlmerge::{pipeline, MergeOptions, MergeOutcome};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 
 const PREAMBLE: &str = "import torch\nfrom collections import OrderedDict\nfrom torch import nn\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n\n";
 const TAIL: &str = "\nprint(\"built\")\n";
@@ -466,6 +467,9 @@ fn config() -> ProptestConfig {
         .unwrap_or(48);
     ProptestConfig {
         cases,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/edit_pairs.proptest-regressions",
+        ))),
         ..ProptestConfig::default()
     }
 }
@@ -533,6 +537,9 @@ fn every_edit_pair_on_the_same_element() {
                 }
             }
         }
+    }
+    if let Ok(path) = std::env::var("EDIT_PAIRS_DUMP") {
+        let _ = std::fs::write(path, failures.join("\n=====\n"));
     }
     assert!(
         failures.is_empty(),

@@ -464,3 +464,21 @@ fn violations_read_as_sentences() {
         "ours' insertion of `layers.Dropout(0.5)` is lost"
     );
 }
+
+#[test]
+fn catches_an_insertion_both_settled_and_offered_in_a_conflict() {
+    let ours = replaced(BASE, 3, &["layers.Dense(64)", "layers.Dropout(0.5)"]);
+    let theirs = replaced(BASE, 4, &["layers.Dense(20)"]);
+    let result = with_conflict(&[
+        BASE[0],
+        BASE[1],
+        BASE[2],
+        BASE[3],
+        "layers.Dropout(0.5)",
+        "!layers.Dropout(0.5)",
+        "!layers.Dense(10)",
+        "!layers.Dense(20)",
+    ]);
+    let v = verdict(BASE, &strs(&ours), &strs(&theirs), &result);
+    assert_caught(v, Problem::Duplicated, Some(Side::Ours), EditKind::Insert);
+}

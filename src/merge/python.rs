@@ -93,6 +93,62 @@ pub fn merge(
         }
     }
     let rendered = render(&join_text(pieces), markers);
+    if rendered.conflicts == 0 {
+        if let Some(whole) = recheck_lines(texts, &rendered.text, options, markers) {
+            return Ok(whole);
+        }
+    }
+    report.extend(Report {
+        decisions: Decision::preferred(rendered.preferred, markers.prefer)
+            .into_iter()
+            .collect(),
+    });
+    Ok(Structured {
+        text: rendered.text,
+        conflicts: rendered.conflicts,
+        report,
+    })
+}
+
+/// A clean result whose settled lines came from the line merge can have
+/// undone a deletion or doubled a line one side moved; when `verify` finds
+/// that at line level, the whole file is merged structurally instead.
+fn recheck_lines(
+    texts: Merge3<&str>,
+    result: &str,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Option<Structured> {
+    let (b, o, t) = (texts.base, texts.ours, texts.theirs);
+    if !crate::verify::lines_suspect(b, o, t, result) {
+        return None;
+    }
+    let verdict = crate::verify::check_lines(b, o, t, result, true);
+    if verdict.is_ok() {
+        return None;
+    }
+    let mut whole = merge_whole(texts, options, markers).ok()?;
+    whole.report.push(Decision::new(
+        DecisionKind::VerifyRejected,
+        "the line merge",
+        format!(
+            "the clean line merge was not certain ({}); the file was merged structurally",
+            verdict.reason().unwrap_or_default()
+        ),
+    ));
+    Some(whole)
+}
+
+/// Merges the whole file structurally, as one chunk, even where git's
+/// line merge is clean: for a clean line merge `verify` found wrong (a
+/// deletion undone or a moved line doubled).
+pub fn merge_whole(
+    texts: Merge3<&str>,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Result<Structured, String> {
+    let (pieces, mut report) = merge_chunk(texts, options, markers)?;
+    let rendered = render(&pieces, markers);
     report.extend(Report {
         decisions: Decision::preferred(rendered.preferred, markers.prefer)
             .into_iter()

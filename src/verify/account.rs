@@ -295,6 +295,43 @@ pub fn check(v: &Versions<'_>, r: &Outcome<'_>) -> Vec<Violation> {
             element,
         });
     }
+    // A new element settled in the clean part as often as the edits allow
+    // must not be offered again inside a conflict: taking that section
+    // would apply it twice.
+    let base_contents: HashSet<u32> = v.base.ids.content.iter().copied().collect();
+    let mut clean_count: HashMap<u32, usize> = HashMap::new();
+    for (pos, &in_conflict) in r.conflicted.iter().enumerate() {
+        if !in_conflict {
+            *clean_count.entry(r.version.ids.content[pos]).or_default() += 1;
+        }
+    }
+    let mut expected_count: HashMap<u32, (usize, usize)> = HashMap::new();
+    for (e, x) in p.expected.iter().enumerate() {
+        if !x.any_content
+            && matches!(
+                x.edit,
+                EditKind::Insert | EditKind::Replace | EditKind::Edit
+            )
+        {
+            let entry = expected_count.entry(x.content).or_insert((0, e));
+            entry.0 += 1;
+        }
+    }
+    for (&content, &(count, e)) in &expected_count {
+        let clean = clean_count.get(&content).copied().unwrap_or(0);
+        if clean >= count
+            && conflict_contents.contains(&content)
+            && !base_contents.contains(&content)
+        {
+            let x = &p.expected[e];
+            out.push(Violation {
+                side: x.side,
+                edit: x.edit,
+                problem: Problem::Duplicated,
+                element: x.element.clone(),
+            });
+        }
+    }
     for (e, x) in p.expected.iter().enumerate() {
         let covered = if x.any_content {
             conflict_keys.contains(&x.key)

@@ -299,6 +299,16 @@ pub fn check_with(
     let (ours_deleted, theirs_deleted) = (ours_script.deleted(), theirs_script.deleted());
     ours_script.pair_replacements(&theirs_deleted);
     theirs_script.pair_replacements(&ours_deleted);
+    ours_script.follow(
+        (base_ids.ids(), ours_ids.ids()),
+        &theirs_script,
+        &theirs_ids.content,
+    );
+    theirs_script.follow(
+        (base_ids.ids(), theirs_ids.ids()),
+        &ours_script,
+        &ours_ids.content,
+    );
     let versions = account::Versions {
         base: account::Version {
             elements: base,
@@ -377,4 +387,81 @@ impl Interner {
                 .collect(),
         }
     }
+}
+
+/// Checks a clean line-merge `result` of three texts line by line, moves
+/// detected when `moves` is set (a line deleted at one place and the same
+/// line inserted at another).
+pub fn check_lines(base: &str, ours: &str, theirs: &str, result: &str, moves: bool) -> Verdict {
+    let lines = |t: &str| -> Vec<Element> { t.lines().map(Element::plain).collect() };
+    let result: Vec<ResultElement> = lines(result)
+        .into_iter()
+        .map(ResultElement::clean)
+        .collect();
+    check_with(
+        &lines(base),
+        &lines(ours),
+        &lines(theirs),
+        &result,
+        Options {
+            moves,
+            ..Options::default()
+        },
+    )
+}
+
+/// Whether a clean line merge may have lost a deletion or doubled a line:
+/// some non-blank line is in `result` more often than in either side, or
+/// as often as in the base while a side removed one. A cheap filter before
+/// [`check_lines`].
+pub fn lines_suspect(base: &str, ours: &str, theirs: &str, result: &str) -> bool {
+    let mut counts: HashMap<&str, [u32; 4]> = HashMap::new();
+    for (k, text) in [base, ours, theirs, result].into_iter().enumerate() {
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            counts.entry(line).or_default()[k] += 1;
+        }
+    }
+    counts
+        .values()
+        .any(|&[b, o, t, r]| r > o.max(t) || ((o < b || t < b) && r >= b && r > 0))
+}
+
+/// [`check_lines`] for a result that may hold git-style conflicts: lines
+/// from a `<<<<<<<` marker (of `size` characters) to its `>>>>>>>` marker
+/// lie inside a conflict.
+pub fn check_conflicted_lines(
+    base: &str,
+    ours: &str,
+    theirs: &str,
+    result: &str,
+    size: usize,
+) -> Verdict {
+    let lines = |t: &str| -> Vec<Element> { t.lines().map(Element::plain).collect() };
+    let is_marker = |line: &str, c: char| {
+        line.len() >= size
+            && line.chars().take(size).all(|x| x == c)
+            && matches!(line[size..].chars().next(), None | Some(' ' | '\r'))
+    };
+    let mut inside = false;
+    let mut elements = Vec::new();
+    for line in result.lines() {
+        if is_marker(line, '<') {
+            inside = true;
+        } else if is_marker(line, '>') {
+            inside = false;
+        } else if inside && (is_marker(line, '=') || is_marker(line, '|')) {
+        } else {
+            elements.push(ResultElement {
+                element: Element::plain(line),
+                in_conflict: inside,
+            });
+        }
+    }
+    check_with(
+        &lines(base),
+        &lines(ours),
+        &lines(theirs),
+        &elements,
+        Options::default(),
+    )
 }

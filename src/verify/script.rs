@@ -199,6 +199,52 @@ impl Script {
         self.places();
     }
 
+    /// Where this side's new element `j` stands for base element `i` while
+    /// `other` has the same content standing for base element `k` that
+    /// this side deleted in the same gap, `j` is taken to stand for `k`
+    /// too: the same change on both sides is one change (issue 8).
+    pub fn follow(&mut self, ids: (Ids<'_>, Ids<'_>), other: &Script, other_content: &[u32]) {
+        let (base, side) = ids;
+        let mut changed = false;
+        for j in 0..self.origins.len() {
+            let i = match self.origins[j] {
+                Origin::Edited(i) | Origin::Replaced(i) => i,
+                _ => continue,
+            };
+            let twin = (0..other.origins.len()).find_map(|l| match other.origins[l] {
+                Origin::Edited(k) | Origin::Replaced(k)
+                    if k != i
+                        && other_content[l] == side.content[j]
+                        && self.fates[k] == Fate::Deleted
+                        && self.same_gap(i, k) =>
+                {
+                    Some(k)
+                }
+                _ => None,
+            });
+            if let Some(k) = twin {
+                self.fates[i] = Fate::Deleted;
+                let (fate, origin) = if base.key[k] == side.key[j] {
+                    (Fate::Edited(j), Origin::Edited(k))
+                } else {
+                    (Fate::Replaced(j), Origin::Replaced(k))
+                };
+                self.fates[k] = fate;
+                self.origins[j] = origin;
+                changed = true;
+            }
+        }
+        if changed {
+            self.places();
+        }
+    }
+
+    fn same_gap(&self, i: usize, k: usize) -> bool {
+        self.gaps
+            .iter()
+            .any(|(deleted, _)| deleted.contains(&i) && deleted.contains(&k))
+    }
+
     /// Base elements this side deleted (before replacements are paired).
     pub fn deleted(&self) -> Vec<bool> {
         self.fates.iter().map(|f| *f == Fate::Deleted).collect()
