@@ -4,14 +4,15 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::detect::{detect, FileKind};
-use crate::merge::lines::{conflict_lines, git_merge_with, merge_lines};
-use crate::merge::merge3::Merge3;
-use crate::merge::{python, Structured};
-use crate::options::MergeOptions;
-use crate::render::{render, Markers, Piece};
-use crate::report::{Decision, DecisionKind, Report};
-use crate::text::{decode, encode, merge_layout};
+use crate::core::encoding::{decode, encode, merge_encoding};
+use crate::core::kind::{detect, FileKind};
+use crate::core::line_merge::{conflict_lines, git_merge_with, merge_lines};
+use crate::core::merge3::Merge3;
+use crate::core::render::{render, Markers, Piece};
+use crate::decisions::{Decision, DecisionKind, Report};
+use crate::fallback::Fallback;
+use crate::python;
+use crate::settings::MergeOptions;
 
 /// Python sources larger than this are merged by lines only.
 const MAX_STRUCTURED_PY: usize = 32 << 20;
@@ -40,6 +41,16 @@ impl MergeOutcome {
     pub fn is_clean(&self) -> bool {
         self.conflicts == 0
     }
+}
+
+/// A structured merge's result, whatever the file kind: LF text without
+/// a BOM.
+#[derive(Clone, Debug)]
+pub struct Structured {
+    pub text: String,
+    /// Conflict regions left in `text`.
+    pub conflicts: usize,
+    pub report: Report,
 }
 
 /// Merges three versions of one file.
@@ -77,12 +88,9 @@ pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
     };
     let chosen = match structured {
         Ok(Ok(s)) if prefer_structured(&s, &line, &markers) => s,
-        Ok(Err(reason)) => with_note(fallback(line), &reason),
-        Ok(Ok(_)) => with_note(
-            fallback(line),
-            "the structured merge left as much in conflict",
-        ),
-        Err(_) => with_note(fallback(line), "internal error in the structured merge"),
+        Ok(Err(reason)) => with_note(fallback(line), reason),
+        Ok(Ok(_)) => with_note(fallback(line), Fallback::NoFewerConflicts),
+        Err(_) => with_note(fallback(line), Fallback::Internal),
     };
     if kind == FileKind::Python
         && !chosen.is_clean()
@@ -204,23 +212,23 @@ fn structured_whole(
     versions: Merge3<&[u8]>,
     options: &MergeOptions,
     markers: &Markers,
-) -> Result<MergeOutcome, String> {
+) -> Result<MergeOutcome, Fallback> {
     let decoded = match (
         decode(versions.base),
         decode(versions.ours),
         decode(versions.theirs),
     ) {
         (Some(b), Some(o), Some(t)) => Merge3::new(b, o, t),
-        _ => return Err("an input is not UTF-8 text".into()),
+        _ => return Err(Fallback::NotText),
     };
-    let layout = merge_layout(&decoded.map_ref(|d| d.layout)).ok_or("mixed line endings")?;
+    let encoding = merge_encoding(&decoded.map_ref(|d| d.encoding)).ok_or(Fallback::LineEndings)?;
     if versions.ours.len().max(versions.theirs.len()) > MAX_STRUCTURED_PY {
-        return Err("the file is too large for the structured merge".into());
+        return Err(Fallback::TooLarge);
     }
     let texts = decoded.as_ref().map(|d| d.text.as_ref());
     let merged = python::merge_whole(texts, options, markers)?;
     Ok(MergeOutcome {
-        bytes: encode(merged.text, layout),
+        bytes: encode(merged.text, encoding),
         kind: FileKind::Python,
         conflicts: merged.conflicts,
         method: Method::Structured,
@@ -255,7 +263,7 @@ fn merge_notebook(
         versions.theirs,
         plain,
         |bytes, clean| GitVerdict {
-            clean_and_valid: clean && crate::merge::notebook::is_valid(bytes),
+            clean_and_valid: clean && crate::notebook::is_valid(bytes),
             digest: digest(bytes),
         },
     );
@@ -266,13 +274,12 @@ fn merge_notebook(
     let mut s = match structured {
         Ok(Ok(s)) => s,
         Ok(Err(reason)) if git_stands => {
-            return with_note(line_outcome(versions, kind, plain), &reason)
+            return with_note(line_outcome(versions, kind, plain), reason)
         }
-        Ok(Err(reason)) => return with_note(line_outcome(versions, kind, markers), &reason),
+        Ok(Err(reason)) => return with_note(line_outcome(versions, kind, markers), reason),
         Err(_) => {
-            let why = "internal error in the structured merge";
             let used = if git_stands { plain } else { markers };
-            return with_note(line_outcome(versions, kind, used), why);
+            return with_note(line_outcome(versions, kind, used), Fallback::Internal);
         }
     };
     if !git_stands {
@@ -284,7 +291,7 @@ fn merge_notebook(
         return s;
     }
     let line = line_outcome(versions, kind, plain);
-    if crate::merge::notebook::same_notebook(&s.bytes, &line.bytes) {
+    if crate::notebook::same_notebook(&s.bytes, &line.bytes) {
         return line;
     }
     s.report.push(Decision::new(
@@ -340,7 +347,7 @@ fn line_outcome(versions: Merge3<&[u8]>, kind: FileKind, markers: &Markers) -> M
 }
 
 fn count_conflicts(bytes: &[u8], markers: &Markers) -> usize {
-    crate::render::lines(bytes)
+    crate::core::render::lines(bytes)
         .filter(|l| markers.is_start(l))
         .count()
 }
@@ -356,39 +363,40 @@ fn prefer_structured(s: &MergeOutcome, line: &MergeOutcome, markers: &Markers) -
         || conflict_lines(&s.bytes, markers) < conflict_lines(&line.bytes, markers)
 }
 
-fn with_note(mut outcome: MergeOutcome, reason: &str) -> MergeOutcome {
-    outcome.report.push(Decision::new(
-        DecisionKind::LineMerge,
+fn with_note(mut outcome: MergeOutcome, reason: Fallback) -> MergeOutcome {
+    outcome.report.push(Decision::line_merge(
         "whole file",
         format!("merged by lines like git merge-file: {reason}"),
+        reason,
     ));
     outcome
 }
 
-/// Decodes, merges by kind, and encodes back with the merged layout.
+/// Decodes, merges by kind, and encodes back with the merged encoding.
 fn structured(
     versions: Merge3<&[u8]>,
     kind: FileKind,
     options: &MergeOptions,
     markers: &Markers,
-) -> Result<MergeOutcome, String> {
+) -> Result<MergeOutcome, Fallback> {
     let decoded = match (
         decode(versions.base),
         decode(versions.ours),
         decode(versions.theirs),
     ) {
         (Some(b), Some(o), Some(t)) => Merge3::new(b, o, t),
-        _ => return Err("an input is not UTF-8 text".into()),
+        _ => return Err(Fallback::NotText),
     };
-    let layout = merge_layout(&decoded.map_ref(|d| d.layout))
-        .ok_or("the line endings are mixed or were converted differently on each side")?;
+    let encoding = merge_encoding(&decoded.map_ref(|d| d.encoding)).ok_or(Fallback::LineEndings)?;
     let texts = decoded.as_ref().map(|d| d.text.as_ref());
     let mut merged = match kind {
         FileKind::Python if versions.ours.len().max(versions.theirs.len()) > MAX_STRUCTURED_PY => {
-            return Err("the file is too large for the structured merge".into())
+            return Err(Fallback::TooLarge)
         }
         FileKind::Python => python::merge(texts, options, markers)?,
-        FileKind::Notebook => crate::merge::notebook::merge(texts, options, markers)?,
+        FileKind::Notebook => {
+            crate::notebook::merge(texts, options, markers).map_err(Fallback::Notebook)?
+        }
         FileKind::Text => {
             let r = render(&merge_lines(texts), markers);
             Structured {
@@ -402,7 +410,7 @@ fn structured(
             }
         }
     };
-    if layout != decoded.ours.layout {
+    if encoding != decoded.ours.encoding {
         merged.report.push(Decision::new(
             DecisionKind::FormattingKept,
             "line endings",
@@ -410,10 +418,37 @@ fn structured(
         ));
     }
     Ok(MergeOutcome {
-        bytes: encode(merged.text, layout),
+        bytes: encode(merged.text, encoding),
         kind,
         conflicts: merged.conflicts,
         method: Method::Structured,
         report: merged.report,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A version that is not UTF-8: the line merge, with the reason's
+    /// stable code in the report JSON.
+    #[test]
+    fn a_fallback_shows_its_code() {
+        let options = MergeOptions {
+            path: Some("model.py".into()),
+            ..MergeOptions::default()
+        };
+        let outcome = merge(
+            Merge3::new(&b"x = 1\n"[..], b"x = 2 # \xff\n", b"x = 3\n"),
+            &options,
+        );
+        let json = outcome.report.to_json();
+        let codes: Vec<&str> = json
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d.get("fallback")?.as_str())
+            .collect();
+        assert_eq!(codes, ["not-text"], "{json}");
+    }
 }

@@ -9,7 +9,7 @@
 //! are not fixed lines of the file, those between markers flagged as
 //! inside a conflict. `PROPTEST_CASES` raises the case count.
 
-use mlmerge::merge::merge3::Merge3;
+use mlmerge::core::merge3::Merge3;
 use mlmerge::verify::{check, Element, ResultElement, Verdict};
 use mlmerge::{pipeline, MergeOptions, MergeOutcome};
 use proptest::prelude::*;
