@@ -147,6 +147,16 @@ fn plan(v: &Versions<'_>) -> Plan {
                 edit: EditKind::Edit,
                 element: v.base.elements[i].clone(),
             }),
+            (Moved(jo), Edited(jt))
+                if content_of(Side::Ours, jo) == content_of(Side::Theirs, jt) =>
+            {
+                present(&mut p, Some(Side::Ours), fo, jo)
+            }
+            (Edited(jo), Moved(jt))
+                if content_of(Side::Ours, jo) == content_of(Side::Theirs, jt) =>
+            {
+                present(&mut p, Some(Side::Theirs), ft, jt)
+            }
             (Moved(jo), Moved(jt))
                 if content_of(Side::Ours, jo) == content_of(Side::Theirs, jt)
                     && v.ours.script.same_place(jo, v.theirs.script, jt) =>

@@ -232,6 +232,10 @@ pub struct Options {
     /// Pair a deleted element with the same content inserted elsewhere as
     /// a move (off for lines, where git's line merge has no moves).
     pub moves: bool,
+    /// Keys name elements (attribute names, cell ids): an element whose
+    /// key is found once in the base and once in a side, elsewhere and
+    /// edited, moved there.
+    pub moves_by_key: bool,
     /// Work units allowed per input element.
     pub budget_per_element: u64,
 }
@@ -240,6 +244,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             moves: true,
+            moves_by_key: false,
             budget_per_element: 256,
         }
     }
@@ -284,6 +289,7 @@ pub fn check_with(
             ours_ids.ids(),
             (base, ours),
             options.moves,
+            options.moves_by_key,
             &mut budget,
         ),
         Script::compute(
@@ -291,6 +297,7 @@ pub fn check_with(
             theirs_ids.ids(),
             (base, theirs),
             options.moves,
+            options.moves_by_key,
             &mut budget,
         ),
     ) else {

@@ -78,6 +78,7 @@ impl Script {
         side: Ids<'_>,
         texts: (&[Element], &[Element]),
         moves: bool,
+        moves_by_key: bool,
         budget: &mut Budget,
     ) -> Result<Script, OverBudget> {
         let (n, m) = (base.content.len(), side.content.len());
@@ -146,6 +147,29 @@ impl Script {
                     .get_mut(&side.content[j])
                     .and_then(VecDeque::pop_front)
                 {
+                    fates[i] = Fate::Moved(j);
+                    origins[j] = Origin::Moved(i);
+                }
+            }
+        }
+        // The same key, found once in each version, anywhere else: a move
+        // with an edit (attribute names, cell ids).
+        let mut key_count: HashMap<u32, (usize, usize)> = HashMap::new();
+        for &k in base.key {
+            key_count.entry(k).or_default().0 += 1;
+        }
+        for &k in side.key {
+            key_count.entry(k).or_default().1 += 1;
+        }
+        let unique = |k: u32| key_count.get(&k) == Some(&(1, 1));
+        let mut by_key: HashMap<u32, usize> = HashMap::new();
+        for i in (0..n).filter(|&i| fates[i] == Fate::Deleted && unique(base.key[i])) {
+            by_key.insert(base.key[i], i);
+        }
+        if moves && moves_by_key {
+            let inserted: Vec<usize> = (0..m).filter(|&j| origins[j] == Origin::Inserted).collect();
+            for j in inserted {
+                if let Some(i) = by_key.remove(&side.key[j]) {
                     fates[i] = Fate::Moved(j);
                     origins[j] = Origin::Moved(i);
                 }
@@ -304,6 +328,7 @@ mod tests {
             },
             (&bt, &st),
             true,
+            false,
             &mut Budget::new(u64::MAX),
         )
         .map(|mut s| {
