@@ -123,6 +123,14 @@ fn guard_conflicted(
     ) else {
         return chosen;
     };
+    // Not text to the structured merge (NUL bytes, invalid UTF-8): git's
+    // own result stands, whatever it is (merge-rules §1.7).
+    if [versions.base, versions.ours, versions.theirs]
+        .iter()
+        .any(|v| decode(v).is_none())
+    {
+        return chosen;
+    }
     let holds = |bytes: &[u8]| {
         text(bytes).is_some_and(|r| {
             crate::verify::check_conflicted_lines(b, o, t, r, markers.size).is_ok()
