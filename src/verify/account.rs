@@ -91,7 +91,7 @@ struct Plan {
     in_clash: HashSet<(Side, usize)>,
 }
 
-fn plan(v: &Versions<'_>) -> Plan {
+fn plan(v: &Versions<'_>, moved_edits_merge: bool) -> Plan {
     let n = v.base.elements.len();
     let mut p = Plan {
         expected: Vec::new(),
@@ -156,6 +156,21 @@ fn plan(v: &Versions<'_>) -> Plan {
                 if content_of(Side::Ours, jo) == content_of(Side::Theirs, jt) =>
             {
                 present(&mut p, Some(Side::Theirs), ft, jt)
+            }
+            (Moved(_), Edited(_)) | (Edited(_), Moved(_)) if moved_edits_merge => {
+                let side = if matches!(fo, Moved(_)) {
+                    Side::Ours
+                } else {
+                    Side::Theirs
+                };
+                p.expected.push(Expected {
+                    content: v.base.ids.content[i],
+                    key: v.base.ids.key[i],
+                    any_content: true,
+                    side: Some(side),
+                    edit: EditKind::Move,
+                    element: v.base.elements[i].clone(),
+                });
             }
             (Moved(jo), Moved(jt))
                 if content_of(Side::Ours, jo) == content_of(Side::Theirs, jt)
@@ -228,8 +243,8 @@ fn pool_insertions(v: &Versions<'_>, p: &mut Plan) {
 }
 
 /// Every violation of the result against the two sides' edits.
-pub fn check(v: &Versions<'_>, r: &Outcome<'_>) -> Vec<Violation> {
-    let p = plan(v);
+pub fn check(v: &Versions<'_>, r: &Outcome<'_>, moved_edits_merge: bool) -> Vec<Violation> {
+    let p = plan(v, moved_edits_merge);
     let mut out = Vec::new();
     let mut by_content: HashMap<u32, Vec<usize>> = HashMap::new();
     let mut by_key: HashMap<u32, Vec<usize>> = HashMap::new();
@@ -432,6 +447,17 @@ fn check_places(
             };
             if p.in_clash.contains(&(side, j)) {
                 continue;
+            }
+            // Edited here, moved by the other side: the other side places it.
+            if let Origin::Edited(i) | Origin::Replaced(i) = origins[j] {
+                let other = v.side(if side == Side::Ours {
+                    Side::Theirs
+                } else {
+                    Side::Ours
+                });
+                if matches!(other.script.fates[i], Fate::Moved(_)) {
+                    continue;
+                }
             }
             let Some(positions) = clean.get(&sv.version.ids.content[j]) else {
                 continue;

@@ -236,6 +236,10 @@ pub struct Options {
     /// key is found once in the base and once in a side, elsewhere and
     /// edited, moved there.
     pub moves_by_key: bool,
+    /// A move on one side and an edit on the other of the same element
+    /// merge (notebook cells: the cell moves with the edit) instead of
+    /// clashing (layers: merge-rules §2).
+    pub moved_edits_merge: bool,
     /// Work units allowed per input element.
     pub budget_per_element: u64,
 }
@@ -245,6 +249,7 @@ impl Default for Options {
         Options {
             moves: true,
             moves_by_key: false,
+            moved_edits_merge: false,
             budget_per_element: 256,
         }
     }
@@ -344,7 +349,7 @@ pub fn check_with(
         },
         conflicted: &conflicted,
     };
-    let violations = account::check(&versions, &outcome);
+    let violations = account::check(&versions, &outcome, options.moved_edits_merge);
     if violations.is_empty() {
         Verdict::Ok
     } else {
