@@ -425,12 +425,14 @@ fn check_places(
             Origin::Kept(i) if p.stable[i] => Some(i),
             _ => None,
         };
-        let mut prev = vec![None; m];
         let mut seen = None;
-        for j in 0..m {
-            prev[j] = seen;
-            seen = stable_at(j).or(seen);
-        }
+        let prev: Vec<Option<usize>> = (0..m)
+            .map(|j| {
+                let before = seen;
+                seen = stable_at(j).or(seen);
+                before
+            })
+            .collect();
         let mut next = vec![None; m];
         let mut seen = None;
         for j in (0..m).rev() {
