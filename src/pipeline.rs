@@ -123,11 +123,12 @@ fn guard_conflicted(
     ) else {
         return chosen;
     };
-    // Not text to the structured merge (NUL bytes, invalid UTF-8): git's
-    // own result stands, whatever it is (merge-rules §1.7).
+    // Not text to the structured merge (NUL bytes, invalid UTF-8), or too
+    // large to check: git's own result stands (merge-rules §1.7).
     if [versions.base, versions.ours, versions.theirs]
         .iter()
         .any(|v| decode(v).is_none())
+        || !crate::verify::line_check_fits(&[b, o, t])
     {
         return chosen;
     }

@@ -422,11 +422,23 @@ pub fn check_lines(base: &str, ours: &str, theirs: &str, result: &str, moves: bo
     )
 }
 
+/// Texts over this size are not checked line by line (the line merge's
+/// result stands there, as for any file too large to merge structurally).
+pub const MAX_LINE_CHECK_BYTES: usize = 4 << 20;
+
+/// Whether a line check of `texts` fits [`MAX_LINE_CHECK_BYTES`].
+pub fn line_check_fits(texts: &[&str]) -> bool {
+    texts.iter().all(|t| t.len() <= MAX_LINE_CHECK_BYTES)
+}
+
 /// Whether a clean line merge may have lost a deletion or doubled a line:
 /// some non-blank line is in `result` more often than in either side, or
 /// as often as in the base while a side removed one. A cheap filter before
 /// [`check_lines`].
 pub fn lines_suspect(base: &str, ours: &str, theirs: &str, result: &str) -> bool {
+    if !line_check_fits(&[base, ours, theirs, result]) {
+        return false;
+    }
     let mut counts: HashMap<&str, [u32; 4]> = HashMap::new();
     for (k, text) in [base, ours, theirs, result].into_iter().enumerate() {
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
