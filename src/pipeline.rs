@@ -116,6 +116,10 @@ fn guard_conflicted(
     fn text(b: &[u8]) -> Option<&str> {
         std::str::from_utf8(b).ok()
     }
+    let sizes = [versions.base, versions.ours, versions.theirs, &chosen.bytes];
+    if sizes.iter().any(|v| v.len() > crate::verify::MAX_LINE_CHECK_BYTES) {
+        return chosen;
+    }
     let (Some(b), Some(o), Some(t)) = (
         text(versions.base),
         text(versions.ours),
@@ -184,6 +188,10 @@ fn recheck_clean_lines(
 ) -> Option<MergeOutcome> {
     fn text(b: &[u8]) -> Option<&str> {
         std::str::from_utf8(b).ok()
+    }
+    let sizes = [versions.base, versions.ours, versions.theirs, &line.bytes];
+    if sizes.iter().any(|v| v.len() > crate::verify::MAX_LINE_CHECK_BYTES) {
+        return None;
     }
     let (b, o, t, r) = (
         text(versions.base)?,
