@@ -33,6 +33,12 @@ pub enum DecisionKind {
     /// structured result of a region, which was left as a conflict (or
     /// merged by lines) instead; the subject names the element.
     VerifyRejected,
+    /// A line both sides changed was merged token by token.
+    TokensMerged,
+    /// Both sides made the same change in different layouts; counted once.
+    SameChange,
+    /// A comment or docstring both sides changed was merged word by word.
+    WordsMerged,
 }
 
 impl DecisionKind {
@@ -64,6 +70,9 @@ impl DecisionKind {
             Self::Clash => "clash",
             Self::LineMerge => "line-merge",
             Self::VerifyRejected => "verify-rejected",
+            Self::TokensMerged => "tokens-merged",
+            Self::SameChange => "same-change",
+            Self::WordsMerged => "words-merged",
         }
     }
 }

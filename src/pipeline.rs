@@ -4,9 +4,10 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use crate::core::conflicts::{count_regions, lines_inside};
 use crate::core::encoding::{decode, encode, merge_encoding};
 use crate::core::kind::{detect, FileKind};
-use crate::core::line_merge::{conflict_lines, git_merge_with, merge_lines};
+use crate::core::line_merge::{git_merge_with, merge_lines};
 use crate::core::merge3::Merge3;
 use crate::core::render::{render, Markers, Piece};
 use crate::decisions::{Decision, DecisionKind, Report};
@@ -117,7 +118,10 @@ fn guard_conflicted(
         std::str::from_utf8(b).ok()
     }
     let sizes = [versions.base, versions.ours, versions.theirs, &chosen.bytes];
-    if sizes.iter().any(|v| v.len() > crate::verify::MAX_LINE_CHECK_BYTES) {
+    if sizes
+        .iter()
+        .any(|v| v.len() > crate::verify::MAX_LINE_CHECK_BYTES)
+    {
         return chosen;
     }
     let (Some(b), Some(o), Some(t)) = (
@@ -190,7 +194,10 @@ fn recheck_clean_lines(
         std::str::from_utf8(b).ok()
     }
     let sizes = [versions.base, versions.ours, versions.theirs, &line.bytes];
-    if sizes.iter().any(|v| v.len() > crate::verify::MAX_LINE_CHECK_BYTES) {
+    if sizes
+        .iter()
+        .any(|v| v.len() > crate::verify::MAX_LINE_CHECK_BYTES)
+    {
         return None;
     }
     let (b, o, t, r) = (
@@ -341,7 +348,7 @@ fn line_outcome(versions: Merge3<&[u8]>, kind: FileKind, markers: &Markers) -> M
         let conflicts = if clean {
             0
         } else {
-            count_conflicts(bytes, markers).max(1)
+            count_regions(bytes, markers.size).max(1)
         };
         (bytes.to_vec(), conflicts)
     };
@@ -363,12 +370,6 @@ fn line_outcome(versions: Merge3<&[u8]>, kind: FileKind, markers: &Markers) -> M
     }
 }
 
-fn count_conflicts(bytes: &[u8], markers: &Markers) -> usize {
-    crate::core::render::lines(bytes)
-        .filter(|l| markers.is_start(l))
-        .count()
-}
-
 /// The structured result wins when it is clean, leaves fewer conflicts,
 /// or draws its clashes around whole layers where git's line merge would
 /// cut through them.
@@ -377,7 +378,7 @@ fn prefer_structured(s: &MergeOutcome, line: &MergeOutcome, markers: &Markers) -
     s.is_clean()
         || s.conflicts < line.conflicts
         || (structured_clashes && s.conflicts <= line.conflicts)
-        || conflict_lines(&s.bytes, markers) < conflict_lines(&line.bytes, markers)
+        || lines_inside(&s.bytes, markers.size) < lines_inside(&line.bytes, markers.size)
 }
 
 fn with_note(mut outcome: MergeOutcome, reason: Fallback) -> MergeOutcome {

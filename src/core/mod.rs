@@ -2,10 +2,11 @@
 //! file kind ([`kind`]), the text encoding around a file's lines
 //! ([`encoding`]: UTF-8, BOM, line endings), git's line merge
 //! ([`line_merge`]), the conflict-marker writer ([`render`]) and scanner
-//! ([`conflicts`]), and reading and writing the files ([`input`],
-//! [`output`]).
+//! ([`conflicts`]), reading and writing the files ([`input`],
+//! [`output`]), and a generic diff3 over sequences ([`diff3`]).
 
 pub mod conflicts;
+pub mod diff3;
 pub mod encoding;
 pub mod input;
 pub mod kind;

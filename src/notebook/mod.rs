@@ -10,7 +10,7 @@
 
 mod cell;
 mod checked;
-mod json;
+pub mod json;
 mod magics;
 mod matching;
 mod model;
@@ -41,7 +41,7 @@ pub fn is_valid(bytes: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return false;
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::core::encoding::strip_bom(text);
     json::parse(text).is_ok_and(|root| model::check_notebook(&root).is_ok())
 }
 
@@ -50,7 +50,7 @@ pub fn same_notebook(a: &[u8], b: &[u8]) -> bool {
     let text = |bytes| {
         std::str::from_utf8(bytes)
             .ok()
-            .map(|t: &str| t.strip_prefix('\u{feff}').unwrap_or(t))
+            .map(crate::core::encoding::strip_bom)
     };
     match (text(a), text(b)) {
         (Some(a), Some(b)) => match (json::parse(a), json::parse(b)) {

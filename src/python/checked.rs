@@ -8,6 +8,7 @@ use crate::core::merge3::{Merge3, Side as Which};
 use crate::core::render::Piece;
 use crate::decisions::{Decision, DecisionKind};
 use crate::python::plan::{Inputs, Plan, Step};
+use crate::python::regions::Identity;
 use crate::verify::{check, check_with, Element, Options, ResultElement, Verdict};
 
 /// The key `verify` matches a unit by across versions: the attribute or
@@ -19,7 +20,7 @@ fn key(inputs: &Inputs<'_>, side: Which, i: usize) -> String {
         return "#comment".into();
     }
     match (&unit.identity, &unit.ctor) {
-        (Some(id), _) if id.starts_with("self.") || id.starts_with("item ") => id.clone(),
+        (Some(id @ (Identity::Attribute(_) | Identity::Item(_))), _) => id.to_string(),
         (_, Some(ctor)) => ctor.clone(),
         _ => unit.tokens.clone(),
     }

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::core::diff3::Budget;
 use crate::core::line_merge::merge_lines;
 use crate::core::merge3::{Merge3, Side};
 use crate::core::render::{render, Markers, Piece};
@@ -18,6 +19,8 @@ use crate::python::parse::{parse, Parsed};
 use crate::python::plan::{plan, Inputs};
 use crate::python::reformat::{merge_reformatted, tokens_in};
 use crate::python::regions::{Region, RegionKind};
+use crate::python::retry::{retry_line_conflicts, Version};
+use crate::python::submerge::describe_token_merges;
 use crate::python::verify::verify;
 use crate::settings::MergeOptions;
 
@@ -247,7 +250,34 @@ fn merge_between(
             ));
             vec![Piece::Text(text)]
         }
-        None => pieces,
+        // Sub-line merge (issue 10 items 4-6): until the resolver chain of
+        // branch `pystruct` lands, each line conflict is retried here.
+        None => match retry_line_conflicts(
+            Merge3::new(
+                Version {
+                    text: parsed.base.text,
+                    root: parsed.base.tree.root_node(),
+                    range: ranges.base,
+                },
+                Version {
+                    text: parsed.ours.text,
+                    root: parsed.ours.tree.root_node(),
+                    range: ranges.ours,
+                },
+                Version {
+                    text: parsed.theirs.text,
+                    root: parsed.theirs.tree.root_node(),
+                    range: ranges.theirs,
+                },
+            ),
+            Budget::default(),
+        ) {
+            Some((pieces, settled)) => {
+                report.extend(describe_token_merges(&settled));
+                pieces
+            }
+            None => pieces,
+        },
     }
 }
 
@@ -393,5 +423,23 @@ mod tests {
             .replace("0.001", "0.0001");
         assert_eq!(run(FLAT, BLACK, &edited), (expected.clone(), 0));
         assert_eq!(run(FLAT, &edited, BLACK), (expected, 0));
+    }
+
+    /// A line both sides changed at different tokens is settled by the
+    /// sub-line merge, and the report says so.
+    #[test]
+    fn sub_line_merge_is_a_decision() {
+        let b = "x = 1\nbatch = {\"gt_boxes\": b, \"gt_classes\": c}\n";
+        let o = "x = 1\nbatch = {\"boxes\": b, \"gt_classes\": c}\n";
+        let t = "x = 1\nbatch = {\"gt_boxes\": b, \"classes\": c}\n";
+        let markers = Markers::for_inputs(&MergeOptions::default(), &[]);
+        let s = merge(Merge3::new(b, o, t), &MergeOptions::default(), &markers).unwrap();
+        assert_eq!(s.conflicts, 0);
+        assert_eq!(s.text, "x = 1\nbatch = {\"boxes\": b, \"classes\": c}\n");
+        assert!(s
+            .report
+            .decisions
+            .iter()
+            .any(|d| d.kind == DecisionKind::TokensMerged));
     }
 }

@@ -43,19 +43,47 @@ pub const CONTAINER_QUERIES: [QueryFile; 4] = [
     query_file!("sequential_arguments.scm", has_sequential_arguments),
 ];
 
+/// The shape of a run of layer statements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StatementShape {
+    /// `model.add(Layer(...))`, one per statement.
+    Add,
+    /// `x = Layer(...)(x)`.
+    Functional,
+    /// `self.name = Layer(...)` in `__init__`.
+    Attributes,
+    /// `x = self.name(x)` in `forward` or `call`.
+    Chain,
+}
+
+impl StatementShape {
+    /// The name in region keys (stable across versions).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Add => "add",
+            Self::Functional => "functional",
+            Self::Attributes => "attributes",
+            Self::Chain => "chain",
+        }
+    }
+}
+
 /// Layer lists made of statements, with the shape each one names.
-pub const STATEMENT_QUERIES: [(&str, QueryFile); 4] = [
-    ("add", query_file!("model_add.scm", |t| t.contains(".add("))),
+pub const STATEMENT_QUERIES: [(StatementShape, QueryFile); 4] = [
     (
-        "functional",
+        StatementShape::Add,
+        query_file!("model_add.scm", |t| t.contains(".add(")),
+    ),
+    (
+        StatementShape::Functional,
         query_file!("functional_chain.scm", |t| t.contains(")(")),
     ),
     (
-        "attributes",
+        StatementShape::Attributes,
         query_file!("init_attributes.scm", |t| t.contains("self.")),
     ),
     (
-        "chain",
+        StatementShape::Chain,
         query_file!("forward_chain.scm", |t| t.contains("self.")),
     ),
 ];

@@ -16,7 +16,7 @@ use tree_sitter::{Node, Tree};
 use crate::python::parse::facts::TreeFacts;
 use crate::python::parse::queries::{compiled, CONTAINER_QUERIES, STATEMENT_QUERIES};
 
-pub use self::identity::ctor_name;
+pub use self::identity::{ctor_name, Identity};
 
 /// How a region's units are laid out and merged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,7 +47,7 @@ pub struct Unit {
     pub tokens: String,
     /// A name that identifies the element across versions (constructor
     /// plus `name=`, or attribute name), when it has one.
-    pub identity: Option<String>,
+    pub identity: Option<Identity>,
     /// The layer constructor's last name (`Dense`, `Conv2d`), if a call.
     pub ctor: Option<String>,
     /// A comment on a line of its own between layers: it merges like a
@@ -197,6 +197,7 @@ fn own_lines(text: &str, node: Node<'_>) -> Option<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use crate::python::parse::parse;
+    use crate::python::regions::Identity;
 
     fn region_keys(src: &str) -> Vec<(String, usize, bool)> {
         let parsed = parse(src).unwrap();
@@ -220,7 +221,13 @@ mod tests {
             &src[r.units[2].lines.clone().unwrap()],
             "    layers.Dense(10),\n"
         );
-        assert_eq!(r.units[0].identity.as_deref(), Some("Dense"));
+        assert_eq!(
+            r.units[0].identity,
+            Some(Identity::Layer {
+                ctor: "Dense".into(),
+                name: None
+            })
+        );
     }
 
     #[test]
