@@ -37,6 +37,10 @@ pub enum DecisionKind {
     Clash,
     /// The structured merge did not apply; git's line merge was used.
     LineMerge,
+    /// The independent change-preservation check (`verify`) rejected the
+    /// structured result of a region, which was left as a conflict (or
+    /// merged by lines) instead; the subject names the element.
+    VerifyRejected,
     /// A line both sides changed was merged token by token.
     TokensMerged,
     /// Both sides made the same change in different layouts; counted once.
@@ -84,6 +88,7 @@ impl DecisionKind {
             Self::SetArgumentMerged => "set-argument-merged",
             Self::Clash => "clash",
             Self::LineMerge => "line-merge",
+            Self::VerifyRejected => "verify-rejected",
             Self::TokensMerged => "tokens-merged",
             Self::SameChange => "same-change",
             Self::WordsMerged => "words-merged",

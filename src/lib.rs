@@ -16,6 +16,7 @@ pub mod pipeline;
 pub mod python;
 pub mod report;
 pub mod settings;
+pub mod verify;
 
 pub use pipeline::{merge, MergeOutcome, Method};
 pub use settings::{ConflictStyle, Labels, MergeOptions, OutputsPolicy, Prefer};

@@ -9,7 +9,7 @@ use crate::core::encoding::{decode, encode, merge_encoding, Encoding, Eol};
 use crate::core::kind::{detect, FileKind};
 use crate::core::line_merge::{git_merge_with, merge_lines};
 use crate::core::merge3::Merge3;
-use crate::core::render::{render, Markers};
+use crate::core::render::{render, Markers, Piece};
 use crate::decisions::{Decision, DecisionKind, Report};
 use crate::fallback::Fallback;
 use crate::python;
@@ -72,6 +72,11 @@ pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
     }
     let line = line_outcome(versions, kind, &plain);
     if line.is_clean() {
+        if kind == FileKind::Python {
+            if let Some(fixed) = recheck_clean_lines(versions, &line, options, &markers) {
+                return fixed;
+            }
+        }
         return line;
     }
     let structured = catch_unwind(AssertUnwindSafe(|| {
@@ -82,12 +87,177 @@ pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
         None => line,
         Some(_) => line_outcome(versions, kind, &markers),
     };
-    match structured {
+    let chosen = match structured {
         Ok(Ok(s)) if prefer_structured(&s, &line, &markers) => s,
         Ok(Err(reason)) => with_note(fallback(line), reason),
         Ok(Ok(_)) => with_note(fallback(line), Fallback::NoFewerConflicts),
         Err(_) => with_note(fallback(line), Fallback::Internal),
+    };
+    if kind == FileKind::Python
+        && !chosen.is_clean()
+        && chosen.method == Method::LineMerge
+        && markers.prefer.is_none()
+    {
+        return guard_conflicted(versions, chosen, options, &markers);
     }
+    chosen
+}
+
+/// A conflicted Python result of git's line merge must still hold, outside its conflicts,
+/// every line change of both sides (git's line merge can settle a moved
+/// or deleted line silently next to a conflict). Otherwise the whole file
+/// is merged structurally, and if that is not certain either, the whole
+/// file is one conflict.
+fn guard_conflicted(
+    versions: Merge3<&[u8]>,
+    chosen: MergeOutcome,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> MergeOutcome {
+    fn text(b: &[u8]) -> Option<&str> {
+        std::str::from_utf8(b).ok()
+    }
+    let sizes = [versions.base, versions.ours, versions.theirs, &chosen.bytes];
+    if sizes
+        .iter()
+        .any(|v| v.len() > crate::verify::MAX_LINE_CHECK_BYTES)
+    {
+        return chosen;
+    }
+    let (Some(b), Some(o), Some(t)) = (
+        text(versions.base),
+        text(versions.ours),
+        text(versions.theirs),
+    ) else {
+        return chosen;
+    };
+    // Not text to the structured merge (NUL bytes, invalid UTF-8), or too
+    // large to check: git's own result stands (merge-rules §1.7).
+    if [versions.base, versions.ours, versions.theirs]
+        .iter()
+        .any(|v| decode(v).is_none())
+        || !crate::verify::line_check_fits(&[b, o, t])
+    {
+        return chosen;
+    }
+    let holds = |bytes: &[u8]| {
+        text(bytes).is_some_and(|r| {
+            crate::verify::check_conflicted_lines(b, o, t, r, markers.size).is_ok()
+        })
+    };
+    if holds(&chosen.bytes) {
+        return chosen;
+    }
+    let note = |mut s: MergeOutcome, what: &str| {
+        s.report.push(Decision::new(
+            DecisionKind::VerifyRejected,
+            "the merged file",
+            format!("a change of one side was settled silently next to a conflict; {what}"),
+        ));
+        s
+    };
+    let whole = catch_unwind(AssertUnwindSafe(|| {
+        structured_whole(versions, options, markers)
+    }));
+    if let Ok(Ok(s)) = whole {
+        if holds(&s.bytes) {
+            return note(s, "the file was merged structurally as a whole");
+        }
+    }
+    let pieces = vec![Piece::Conflict(Merge3::new(
+        b.to_string(),
+        o.to_string(),
+        t.to_string(),
+    ))];
+    let r = render(&pieces, markers);
+    let outcome = MergeOutcome {
+        bytes: r.text.into_bytes(),
+        kind: FileKind::Python,
+        conflicts: r.conflicts.max(1),
+        method: Method::LineMerge,
+        report: Report::default(),
+    };
+    note(outcome, "the whole file is left as one conflict")
+}
+
+/// git's clean line merge of Python can undo a deletion or double a line
+/// one side moved (merge-rules §2: delete vs move, move vs move). When
+/// `verify` finds that at line level, the whole file is merged
+/// structurally instead, which draws those clashes as conflicts.
+fn recheck_clean_lines(
+    versions: Merge3<&[u8]>,
+    line: &MergeOutcome,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Option<MergeOutcome> {
+    fn text(b: &[u8]) -> Option<&str> {
+        std::str::from_utf8(b).ok()
+    }
+    let sizes = [versions.base, versions.ours, versions.theirs, &line.bytes];
+    if sizes
+        .iter()
+        .any(|v| v.len() > crate::verify::MAX_LINE_CHECK_BYTES)
+    {
+        return None;
+    }
+    let (b, o, t, r) = (
+        text(versions.base)?,
+        text(versions.ours)?,
+        text(versions.theirs)?,
+        text(&line.bytes)?,
+    );
+    if !crate::verify::lines_suspect(b, o, t, r) {
+        return None;
+    }
+    let verdict = crate::verify::check_lines(b, o, t, r, true);
+    if verdict.is_ok() {
+        return None;
+    }
+    let reason = verdict.reason().unwrap_or_default();
+    let whole = catch_unwind(AssertUnwindSafe(|| {
+        structured_whole(versions, options, markers)
+    }));
+    let mut s = match whole {
+        Ok(Ok(s)) => s,
+        _ => return None,
+    };
+    s.report.push(Decision::new(
+        DecisionKind::VerifyRejected,
+        "git's line merge",
+        format!(
+            "git's clean line merge was not certain ({reason}); the file was merged structurally"
+        ),
+    ));
+    Some(s)
+}
+
+/// [`structured`] for Python over the whole file.
+fn structured_whole(
+    versions: Merge3<&[u8]>,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Result<MergeOutcome, Fallback> {
+    let decoded = match (
+        decode(versions.base),
+        decode(versions.ours),
+        decode(versions.theirs),
+    ) {
+        (Some(b), Some(o), Some(t)) => Merge3::new(b, o, t),
+        _ => return Err(Fallback::NotText),
+    };
+    let encoding = merge_encoding(&decoded.map_ref(|d| d.encoding)).ok_or(Fallback::LineEndings)?;
+    if versions.ours.len().max(versions.theirs.len()) > MAX_STRUCTURED_PY {
+        return Err(Fallback::TooLarge);
+    }
+    let texts = decoded.as_ref().map(|d| d.text.as_ref());
+    let merged = python::merge_whole(texts, options, markers)?;
+    Ok(MergeOutcome {
+        bytes: encode(merged.text, encoding),
+        kind: FileKind::Python,
+        conflicts: merged.conflicts,
+        method: Method::Structured,
+        report: merged.report,
+    })
 }
 
 /// What git's line merge of a notebook says, without a copy of its result

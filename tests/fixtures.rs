@@ -292,6 +292,9 @@ fn every_fixture_merges_symmetrically() {
         {
             continue; // one-sided by design
         }
+        if case.dir.join("pending").exists() {
+            continue; // a known-wrong merge, reported by the test above
+        }
         let (Ok(a), Ok(b)) = (
             run_merge(&case, scratch.path(), "ours", "theirs"),
             run_merge(&case, scratch.path(), "theirs", "ours"),

@@ -53,8 +53,8 @@ pub fn merge_cell<'a>(
             subject(t),
             "inserted by theirs",
         )),
-        (Some(b), None, Some(t)) => deleted_on_one_side(ctx, b, Side::Theirs, t, subject(b)),
-        (Some(b), Some(o), None) => deleted_on_one_side(ctx, b, Side::Ours, o, subject(b)),
+        (Some(b), None, Some(t)) => deleted_on_one_side(ctx, b, Side::Theirs, t, subject(b), false),
+        (Some(b), Some(o), None) => deleted_on_one_side(ctx, b, Side::Ours, o, subject(b), false),
         (base, Some(o), Some(t)) => Some(merge_present(ctx, at, base, o, t)),
     }
 }
@@ -104,6 +104,19 @@ fn same_but_outputs(a: &Cell, b: &Cell) -> bool {
             .all(|(k, v)| b.get(&k.text()).is_some_and(|w| same(v, w)))
 }
 
+/// One side deleted a cell the other side moved (issue 8): the moved cell
+/// with its source between markers, the deleting side's section empty.
+pub fn deleted_vs_moved<'a>(
+    ctx: &mut Ctx,
+    at: usize,
+    base: &'a Cell<'a>,
+    kept_side: Side,
+    kept: &'a Cell<'a>,
+) -> Option<MergedCell<'a>> {
+    let subject = base.describe(at);
+    deleted_on_one_side(ctx, base, kept_side, kept, subject, true)
+}
+
 /// One side deleted the cell: gone, unless the other side changed more
 /// than outputs; then the changed cell stays with its source between
 /// markers (the deleting side's section empty).
@@ -113,6 +126,7 @@ fn deleted_on_one_side<'a>(
     kept_side: Side,
     kept: &'a Cell<'a>,
     subject: String,
+    moved: bool,
 ) -> Option<MergedCell<'a>> {
     let deleter = if kept_side == Side::Theirs {
         "ours"
@@ -137,7 +151,7 @@ fn deleted_on_one_side<'a>(
             source: kept.source.clone(),
         });
     }
-    if same_but_outputs(base, kept) || preferred.is_some() {
+    if (same_but_outputs(base, kept) && !moved) || preferred.is_some() {
         let kind = if kept_side == Side::Theirs {
             DecisionKind::TookOurs
         } else {

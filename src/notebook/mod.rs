@@ -9,6 +9,7 @@
 //! ([`write`]) and re-check the result before handing it back.
 
 mod cell;
+mod checked;
 pub mod fallback;
 pub mod json;
 mod magics;
@@ -227,7 +228,15 @@ fn merge_cells<'a>(ctx: &mut Ctx, nbs: &'a Merge3<Notebook<'a>>) -> Vec<MergedCe
         moved_apart(ctx, &base[b]);
     }
     let mut merged = Vec::with_capacity(order.entries.len());
+    let mut placed = Vec::with_capacity(order.entries.len());
     for entry in order.entries {
+        let conflicts_before = ctx.conflicts;
+        let (b, o, t) = match entry {
+            Entry::Base(b) => (Some(b), of_ours[b], of_theirs[b]),
+            Entry::Ours(i) => (None, Some(i), None),
+            Entry::Theirs(j) => (None, None, Some(j)),
+            Entry::Both(i, j) => (None, Some(i), Some(j)),
+        };
         let cells = match entry {
             Entry::Base(b) => Merge3::new(
                 Some(&base[b]),
@@ -239,10 +248,69 @@ fn merge_cells<'a>(ctx: &mut Ctx, nbs: &'a Merge3<Notebook<'a>>) -> Vec<MergedCe
             Entry::Both(i, j) => Merge3::new(None, Some(&ours[i]), Some(&theirs[j])),
         };
         if let Some(cell) = merge_cell(ctx, merged.len(), cells) {
+            placed.push(checked::Placed {
+                source: cell.source.clone(),
+                base: b,
+                ours: o,
+                theirs: t,
+                conflicted: ctx.conflicts > conflicts_before,
+            });
             merged.push(cell);
         }
     }
+    let cells = Merge3::new(&base[..], &ours[..], &theirs[..]);
+    // A side preference settles clashes on purpose: nothing to check.
+    let checked = ctx.options.prefer.is_none();
+    if let Some(rejection) = checked
+        .then(|| checked::check_cells(cells, (&of_ours, &of_theirs), by_id, &placed))
+        .flatten()
+    {
+        restore_cells(ctx, cells, rejection, &mut merged, &placed);
+    }
     merged
+}
+
+/// Puts back cells one side deleted and the other moved, each after the
+/// merged cell that precedes it on the moving side.
+fn restore_cells<'a>(
+    ctx: &mut Ctx,
+    cells: Merge3<&'a [Cell<'a>]>,
+    rejection: checked::Rejection,
+    merged: &mut Vec<MergedCell<'a>>,
+    placed: &[checked::Placed],
+) {
+    if rejection.restore.is_empty() {
+        checked::record(ctx, &rejection.reason);
+        return;
+    }
+    let mut inserted = 0;
+    for (b, side, j) in rejection.restore {
+        let kept = if side == Side::Ours {
+            &cells.ours[j]
+        } else {
+            &cells.theirs[j]
+        };
+        let before = placed
+            .iter()
+            .rposition(|p| match side {
+                Side::Ours => p.ours.is_some_and(|i| i < j),
+                _ => p.theirs.is_some_and(|i| i < j),
+            })
+            .map_or(0, |k| k + 1);
+        let at = (before + inserted).min(merged.len());
+        if let Some(cell) = cell::deleted_vs_moved(ctx, at, &cells.base[b], side, kept) {
+            merged.insert(at, cell);
+            inserted += 1;
+        }
+    }
+    ctx.report.push(Decision::new(
+        DecisionKind::VerifyRejected,
+        "the cell list",
+        format!(
+            "{}; the cell one side deleted and the other moved is kept with its source between markers",
+            rejection.reason
+        ),
+    ));
 }
 
 fn moved_apart(ctx: &mut Ctx, cell: &Cell) {

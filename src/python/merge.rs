@@ -12,6 +12,7 @@ use crate::core::render::{render, Markers, Piece};
 use crate::decisions::{Decision, DecisionKind, Report};
 use crate::fallback::Fallback;
 use crate::pipeline::Structured;
+use crate::python::checked::checked_plan;
 use crate::python::chunks::{paragraph_starts, split, LineRegion, Part};
 use crate::python::layout::{line_mode, render_region};
 use crate::python::parse::{parse, Parsed};
@@ -111,13 +112,73 @@ pub fn merge(
             if w < left || (w == left && retried_any) {
                 pieces = whole;
                 report = whole_report;
+                retried_any = true;
             }
         }
     }
     let rendered = render(&pieces, markers);
     if rendered.conflicts == 0 {
         no_definition_doubled(&rendered.text, texts)?;
+        // The line check is for lines the line merge settled; a result of
+        // the element retry holds merged elements (two functions inserted
+        // side by side share lines such as `return 0.0`), checked by keys.
+        if !retried_any {
+            if let Some(whole) = recheck_lines(texts, &rendered.text, options, markers) {
+                return Ok(whole);
+            }
+        }
     }
+    report.extend(Report {
+        decisions: Decision::preferred(rendered.preferred, markers.prefer)
+            .into_iter()
+            .collect(),
+    });
+    Ok(Structured {
+        text: rendered.text,
+        conflicts: rendered.conflicts,
+        report,
+    })
+}
+
+/// A clean result whose settled lines came from the line merge can have
+/// undone a deletion or doubled a line one side moved; when `verify` finds
+/// that at line level, the whole file is merged structurally instead.
+fn recheck_lines(
+    texts: Merge3<&str>,
+    result: &str,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Option<Structured> {
+    let (b, o, t) = (texts.base, texts.ours, texts.theirs);
+    if !crate::verify::lines_suspect(b, o, t, result) {
+        return None;
+    }
+    let verdict = crate::verify::check_lines(b, o, t, result, true);
+    if verdict.is_ok() {
+        return None;
+    }
+    let mut whole = merge_whole(texts, options, markers).ok()?;
+    whole.report.push(Decision::new(
+        DecisionKind::VerifyRejected,
+        "the line merge",
+        format!(
+            "the clean line merge was not certain ({}); the file was merged structurally",
+            verdict.reason().unwrap_or_default()
+        ),
+    ));
+    Some(whole)
+}
+
+/// Merges the whole file structurally, as one chunk, even where git's
+/// line merge is clean: for a clean line merge `verify` found wrong (a
+/// deletion undone or a moved line doubled).
+pub fn merge_whole(
+    texts: Merge3<&str>,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Result<Structured, Fallback> {
+    let (pieces, mut report) = merge_chunk(texts, options, markers)?;
+    let rendered = render(&pieces, markers);
     report.extend(Report {
         decisions: Decision::preferred(rendered.preferred, markers.prefer)
             .into_iter()
@@ -283,7 +344,7 @@ fn merge_chunk(
             pos.theirs..spans.theirs.start,
         );
         pieces.extend(merge_between(parsed, between, &mut report));
-        let plan = plan(&inputs);
+        let plan = checked_plan(&inputs, plan(&inputs));
         let rendered = render_region(&inputs, &plan)?;
         pieces.extend(rendered.pieces);
         expected.push((regions.base.key.clone(), rendered.expected));

@@ -17,6 +17,7 @@
 //! [`keyed`]).
 
 pub mod align;
+pub mod checked;
 pub mod chunks;
 pub mod convention;
 pub mod element;
@@ -39,4 +40,4 @@ pub mod stream;
 pub mod submerge;
 pub mod verify;
 
-pub use merge::merge;
+pub use merge::{merge, merge_whole};

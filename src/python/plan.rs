@@ -251,6 +251,24 @@ impl Planner<'_, '_> {
             );
             return;
         }
+        if let Some(steps) = extended(&tokens(Side::Ours, &ours), &tokens(Side::Theirs, &theirs)) {
+            // The same insertion on both sides, one side inserting more
+            // around it: the shared layers once, the extra ones in place.
+            for (from_ours, k) in steps {
+                let (side, j) = if from_ours {
+                    (Side::Ours, ours[k])
+                } else {
+                    (Side::Theirs, theirs[k])
+                };
+                self.push_unit(side, j, None);
+            }
+            self.decide(
+                DecisionKind::TookBoth,
+                "inserted layers",
+                format!("both sides inserted the same layers {place}, one side more; each once"),
+            );
+            return;
+        }
         let ctors = |side: Side, js: &[usize]| {
             js.iter()
                 .map(|&j| self.inputs.units(side)[j].ctor.clone())
@@ -362,12 +380,42 @@ impl Planner<'_, '_> {
                 vec![j],
                 vec![],
             ),
-            (Replaced(j), Same(_) | Format(_) | Deleted) => {
+            (Replaced(jo), Deleted) | (Deleted, Replaced(jo)) => {
+                let replacer = if matches!(o, Replaced(_)) {
+                    Side::Ours
+                } else {
+                    Side::Theirs
+                };
+                let deleter = replacer.other();
+                if self.inserted_next_to(deleter, i, replacer, jo) {
+                    // The same replacement on both sides, one side also
+                    // inserting more there: the other side's copy is used.
+                    self.emitted.insert((replacer, jo));
+                    self.decide(
+                        DecisionKind::TookBoth,
+                        &subject,
+                        "replaced by both sides the same way".into(),
+                    );
+                } else {
+                    let (ours, theirs) = if replacer == Side::Ours {
+                        (vec![jo], vec![])
+                    } else {
+                        (vec![], vec![jo])
+                    };
+                    let detail = format!(
+                        "{} deleted it, {} replaced it",
+                        deleter.name(),
+                        replacer.name()
+                    );
+                    self.clash(&subject, &detail, i..i + 1, ours, theirs);
+                }
+            }
+            (Replaced(j), Same(_) | Format(_)) => {
                 self.push_unit(Side::Ours, j, None);
                 let detail = format!("replaced by ours with {}", self.inputs.name(Side::Ours, j));
                 self.decide(DecisionKind::TookOurs, &subject, detail);
             }
-            (Same(_) | Format(_) | Deleted, Replaced(j)) => {
+            (Same(_) | Format(_), Replaced(j)) => {
                 self.push_unit(Side::Theirs, j, None);
                 let detail = format!(
                     "replaced by theirs with {}",
@@ -384,6 +432,23 @@ impl Planner<'_, '_> {
             (Changed(jo), Format(jt)) => self.merge_both(i, jo, jt, Side::Theirs, &subject),
             (Changed(jo), Changed(jt)) => self.merge_both(i, jo, jt, Side::Ours, &subject),
         }
+    }
+
+    /// Whether `side` inserted, right before or after base element `i`, a
+    /// layer with the tokens of `other`'s element `j`.
+    fn inserted_next_to(&self, side: Side, i: usize, other: Side, j: usize) -> bool {
+        let view = if side == Side::Ours {
+            &self.ours
+        } else {
+            &self.theirs
+        };
+        let tokens = &self.inputs.units(other)[j].tokens;
+        [i, i + 1].iter().any(|&g| {
+            view.inserted.get(g).is_some_and(|js| {
+                js.iter()
+                    .any(|&k| self.inputs.units(side)[k].tokens == *tokens)
+            })
+        })
     }
 
     /// Both sides changed or replaced base element i in the same way.
@@ -451,5 +516,22 @@ fn other(side: Side) -> Side {
         Side::Theirs
     } else {
         Side::Ours
+    }
+}
+
+/// When one side's insertions contain all of the other's, in order (the
+/// same insertion, plus more on one side), the longer list as steps
+/// `(from_ours, index)`.
+fn extended(ours: &[String], theirs: &[String]) -> Option<Vec<(bool, usize)>> {
+    let contains = |long: &[String], short: &[String]| {
+        let mut it = long.iter();
+        short.iter().all(|s| it.any(|l| l == s))
+    };
+    if ours.len() > theirs.len() && contains(ours, theirs) {
+        Some((0..ours.len()).map(|k| (true, k)).collect())
+    } else if theirs.len() > ours.len() && contains(theirs, ours) {
+        Some((0..theirs.len()).map(|k| (false, k)).collect())
+    } else {
+        None
     }
 }

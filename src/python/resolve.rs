@@ -236,6 +236,13 @@ pub fn merge_container(
     if c.base.layout != c.ours.layout || c.base.layout != c.theirs.layout {
         return None;
     }
+    // A call repeating a keyword, or a dict literal repeating a key, has no
+    // one element per key to merge by: it is merged by lines.
+    if matches!(c.base.kind, ContainerKind::Arguments | ContainerKind::Dict)
+        && [c.base, c.ours, c.theirs].iter().any(|x| repeats_a_key(x))
+    {
+        return None;
+    }
     let head = c.map_ref(|x| x.slice(&x.head)).resolve_trivial()?;
     let tail = c.map_ref(|x| x.slice(&x.tail)).resolve_trivial()?;
     let separator = c.map_ref(|x| x.separator.as_str()).resolve_trivial()?;
@@ -278,6 +285,16 @@ pub fn merge_container(
         .collect();
     let pieces = render(c.ours, &items, head, tail, separator, trailing);
     Some((pieces, keys))
+}
+
+/// Whether two elements of a container have the same key.
+fn repeats_a_key(container: &Container<'_>) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    container
+        .elements
+        .iter()
+        .filter_map(|e| e.key.as_deref())
+        .any(|key| !seen.insert(key))
 }
 
 /// One hunk: a side that changed nothing yields to the other; else the

@@ -6,13 +6,32 @@ use super::Planner;
 use crate::core::merge3::{Merge3, Side};
 use crate::core::render::Piece;
 use crate::decisions::{Decision, DecisionKind};
+use crate::python::checked::arguments_hold;
 use crate::python::element::{merge_element, ElementClash, ElementMerge};
 
 impl Planner<'_, '_> {
     /// Both sides changed base element i: merge argument by argument into
     /// the `kept` side's text.
     pub(super) fn merge_both(&mut self, i: usize, jo: usize, jt: usize, kept: Side, subject: &str) {
-        match self.merge_nodes(i, jo, jt, kept) {
+        let mut kept = kept;
+        let mut merged = self.merge_nodes(i, jo, jt, kept);
+        if merged
+            .as_ref()
+            .is_err_and(|c| c.what.contains("verify rejected"))
+        {
+            // The other side's text may hold what this one's layout cannot
+            // (a comment inside the call): merge into it instead.
+            let other = if kept == Side::Ours {
+                Side::Theirs
+            } else {
+                Side::Ours
+            };
+            if let Ok(m) = self.merge_nodes(i, jo, jt, other) {
+                kept = other;
+                merged = Ok(m);
+            }
+        }
+        match merged {
             Ok(merged) => {
                 let (index, other_side) = if kept == Side::Ours {
                     (jo, Side::Theirs)
@@ -49,13 +68,18 @@ impl Planner<'_, '_> {
                 };
                 self.decide(DecisionKind::ArgumentsMerged, subject, detail);
             }
-            Err(clash) => self.clash(
-                subject,
-                &format!("both changed {}", clash.what),
-                i..i + 1,
-                vec![jo],
-                vec![jt],
-            ),
+            Err(clash) => {
+                if clash.what.contains("verify rejected") {
+                    self.decide(DecisionKind::VerifyRejected, subject, clash.what.clone());
+                }
+                self.clash(
+                    subject,
+                    &format!("both changed {}", clash.what),
+                    i..i + 1,
+                    vec![jo],
+                    vec![jt],
+                )
+            }
         }
     }
 
@@ -81,16 +105,35 @@ impl Planner<'_, '_> {
             inputs.text(Side::Ours),
             inputs.text(Side::Theirs),
         );
-        if kept == Side::Ours {
-            return merge_element(Merge3::new(b, o, t), texts);
-        }
-        // Merged into theirs' layout: conflict sides come back swapped.
-        let mut merged = merge_element(Merge3::new(b, t, o), texts.swapped())?;
-        for piece in &mut merged.pieces {
-            if let Piece::Conflict(sides) = piece {
-                *sides = sides.clone().swapped();
+        let merged = if kept == Side::Ours {
+            merge_element(Merge3::new(b, o, t), texts)?
+        } else {
+            // Merged into theirs' layout: conflict sides come back swapped.
+            let mut merged = merge_element(Merge3::new(b, t, o), texts.swapped())?;
+            for piece in &mut merged.pieces {
+                if let Piece::Conflict(sides) = piece {
+                    *sides = sides.clone().swapped();
+                }
             }
+            merged
+        };
+        if let Some(text) = clean_text(&merged.pieces) {
+            arguments_hold(Merge3::new(b, o, t), texts, &text).map_err(|why| ElementClash {
+                what: format!("the arguments (verify rejected the merged call: {why})"),
+            })?;
         }
         Ok(merged)
     }
+}
+
+/// The text of merged pieces that hold no conflict.
+fn clean_text(pieces: &[Piece]) -> Option<String> {
+    let mut text = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => text.push_str(t),
+            Piece::Conflict(_) => return None,
+        }
+    }
+    Some(text)
 }

@@ -23,7 +23,7 @@ impl Inputs<'_> {
     }
 
     /// The element's text, its separating comma left out.
-    pub(super) fn unit_text(&self, side: Side, i: usize) -> String {
+    pub fn unit_text(&self, side: Side, i: usize) -> String {
         let unit = &self.units(side)[i];
         let text = self.text(side);
         let body = &text[unit.body.clone()];

@@ -1,0 +1,508 @@
+//! The accounting of the check: from the two edit scripts, what the clean
+//! part of the result must hold (each element once, as many times as the
+//! edits allow), what must lie inside a conflict, and where placed
+//! elements must stand; then the result is compared against that.
+
+use std::collections::{HashMap, HashSet};
+
+use super::script::{Fate, Ids, Origin, Script};
+use super::{EditKind, Element, Problem, Side, Violation};
+
+/// One version's elements and their ids.
+#[derive(Clone, Copy)]
+pub struct Version<'a> {
+    pub elements: &'a [Element],
+    pub ids: Ids<'a>,
+}
+
+/// A side's version and its edit script against the base.
+#[derive(Clone, Copy)]
+pub struct SideVersion<'a> {
+    pub version: Version<'a>,
+    pub script: &'a Script,
+}
+
+pub struct Versions<'a> {
+    pub base: Version<'a>,
+    pub ours: SideVersion<'a>,
+    pub theirs: SideVersion<'a>,
+}
+
+/// The merge result: elements, ids, and which lie inside a conflict.
+pub struct Outcome<'a> {
+    pub version: Version<'a>,
+    pub conflicted: &'a [bool],
+}
+
+/// An element the clean result must hold once.
+struct Expected {
+    content: u32,
+    key: u32,
+    /// Both sides edited it differently: any content under its key (its
+    /// inside is checked at its own level, e.g. argument by argument).
+    any_content: bool,
+    side: Option<Side>,
+    edit: EditKind,
+    element: Element,
+}
+
+/// A base element both sides touched in ways that cannot both hold.
+struct Clash {
+    base: usize,
+    /// Each side's edit and the side element that holds it.
+    edits: Vec<(Side, EditKind, Option<usize>)>,
+}
+
+fn kind(fate: Fate) -> EditKind {
+    match fate {
+        Fate::Kept(_) => EditKind::Keep,
+        Fate::Deleted => EditKind::Delete,
+        Fate::Edited(_) => EditKind::Edit,
+        Fate::Replaced(_) => EditKind::Replace,
+        Fate::Moved(_) => EditKind::Move,
+    }
+}
+
+fn side_index(fate: Fate) -> Option<usize> {
+    match fate {
+        Fate::Kept(j) | Fate::Edited(j) | Fate::Replaced(j) | Fate::Moved(j) => Some(j),
+        Fate::Deleted => None,
+    }
+}
+
+impl<'a> Versions<'a> {
+    fn side(&self, side: Side) -> SideVersion<'a> {
+        match side {
+            Side::Ours => self.ours,
+            Side::Theirs => self.theirs,
+        }
+    }
+}
+
+/// What the clean result must hold, and what must be in a conflict.
+struct Plan {
+    expected: Vec<Expected>,
+    clashes: Vec<Clash>,
+    /// Base contents some side deleted or replaced: (side, edit).
+    removed: HashMap<u32, (Side, EditKind)>,
+    /// Base elements kept unchanged and in place by both sides.
+    stable: Vec<bool>,
+    /// Side elements whose edit is part of a clash.
+    in_clash: HashSet<(Side, usize)>,
+}
+
+fn plan(v: &Versions<'_>, moved_edits_merge: bool) -> Plan {
+    let n = v.base.elements.len();
+    let mut p = Plan {
+        expected: Vec::new(),
+        clashes: Vec::new(),
+        removed: HashMap::new(),
+        stable: vec![false; n],
+        in_clash: HashSet::new(),
+    };
+    for i in 0..n {
+        let (fo, ft) = (v.ours.script.fates[i], v.theirs.script.fates[i]);
+        let content_of = |side: Side, j: usize| v.side(side).version.ids.content[j];
+        let present = |p: &mut Plan, side: Option<Side>, fate: Fate, j: usize| {
+            let from = v.side(side.unwrap_or(Side::Ours)).version;
+            p.expected.push(Expected {
+                content: from.ids.content[j],
+                key: from.ids.key[j],
+                any_content: false,
+                side,
+                edit: kind(fate),
+                element: from.elements[j].clone(),
+            });
+        };
+        use Fate::*;
+        match (fo, ft) {
+            (Kept(j), Kept(_)) => {
+                p.stable[i] = true;
+                present(&mut p, None, fo, j);
+            }
+            (Kept(_), Deleted | Replaced(_)) => {
+                p.removed
+                    .insert(v.base.ids.content[i], (Side::Theirs, kind(ft)));
+            }
+            (Deleted | Replaced(_), Kept(_)) => {
+                p.removed
+                    .insert(v.base.ids.content[i], (Side::Ours, kind(fo)));
+            }
+            (Deleted, Deleted) | (Replaced(_), Replaced(_)) => {
+                p.removed
+                    .insert(v.base.ids.content[i], (Side::Ours, kind(fo)));
+            }
+            (Kept(_), Edited(j) | Moved(j)) => present(&mut p, Some(Side::Theirs), ft, j),
+            (Edited(j) | Moved(j), Kept(_)) => present(&mut p, Some(Side::Ours), fo, j),
+            (Edited(jo), Edited(jt))
+                if content_of(Side::Ours, jo) == content_of(Side::Theirs, jt) =>
+            {
+                present(&mut p, None, fo, jo)
+            }
+            (Edited(jo), Edited(_)) => p.expected.push(Expected {
+                content: v.ours.version.ids.content[jo],
+                key: v.base.ids.key[i],
+                any_content: true,
+                side: None,
+                edit: EditKind::Edit,
+                element: v.base.elements[i].clone(),
+            }),
+            (Moved(jo), Edited(jt))
+                if content_of(Side::Ours, jo) == content_of(Side::Theirs, jt) =>
+            {
+                present(&mut p, Some(Side::Ours), fo, jo)
+            }
+            (Edited(jo), Moved(jt))
+                if content_of(Side::Ours, jo) == content_of(Side::Theirs, jt) =>
+            {
+                present(&mut p, Some(Side::Theirs), ft, jt)
+            }
+            (Moved(_), Edited(_)) | (Edited(_), Moved(_)) if moved_edits_merge => {
+                let side = if matches!(fo, Moved(_)) {
+                    Side::Ours
+                } else {
+                    Side::Theirs
+                };
+                p.expected.push(Expected {
+                    content: v.base.ids.content[i],
+                    key: v.base.ids.key[i],
+                    any_content: true,
+                    side: Some(side),
+                    edit: EditKind::Move,
+                    element: v.base.elements[i].clone(),
+                });
+            }
+            (Moved(jo), Moved(jt))
+                if content_of(Side::Ours, jo) == content_of(Side::Theirs, jt)
+                    && v.ours.script.same_place(jo, v.theirs.script, jt) =>
+            {
+                present(&mut p, None, fo, jo)
+            }
+            _ => {
+                let edits = vec![
+                    (Side::Ours, kind(fo), side_index(fo)),
+                    (Side::Theirs, kind(ft), side_index(ft)),
+                ];
+                for &(side, _, j) in &edits {
+                    if let Some(j) = j {
+                        p.in_clash.insert((side, j));
+                    }
+                }
+                p.clashes.push(Clash { base: i, edits });
+            }
+        }
+    }
+    pool_insertions(v, &mut p);
+    p
+}
+
+/// Insertions and replacements of both sides; the same content at the
+/// same place on both sides is one.
+fn pool_insertions(v: &Versions<'_>, p: &mut Plan) {
+    let new_elements = |side: Side| -> Vec<(usize, EditKind)> {
+        let s = v.side(side).script;
+        (0..s.origins.len())
+            .filter(|&j| !p.in_clash.contains(&(side, j)))
+            .filter_map(|j| match s.origins[j] {
+                Origin::Inserted => Some((j, EditKind::Insert)),
+                Origin::Replaced(_) => Some((j, EditKind::Replace)),
+                _ => None,
+            })
+            .collect()
+    };
+    let (ours, theirs) = (new_elements(Side::Ours), new_elements(Side::Theirs));
+    let mut theirs_shared = vec![false; theirs.len()];
+    let push = |p: &mut Plan, side: Side, shared: bool, j: usize, edit: EditKind| {
+        let from = v.side(side).version;
+        p.expected.push(Expected {
+            content: from.ids.content[j],
+            key: from.ids.key[j],
+            any_content: false,
+            side: (!shared).then_some(side),
+            edit,
+            element: from.elements[j].clone(),
+        });
+    };
+    for &(jo, edit) in &ours {
+        let content = v.ours.version.ids.content[jo];
+        let twin = theirs.iter().enumerate().position(|(t, &(jt, _))| {
+            !theirs_shared[t]
+                && v.theirs.version.ids.content[jt] == content
+                && v.ours.script.same_place(jo, v.theirs.script, jt)
+        });
+        if let Some(t) = twin {
+            theirs_shared[t] = true;
+        }
+        push(p, Side::Ours, twin.is_some(), jo, edit);
+    }
+    for (t, &(jt, edit)) in theirs.iter().enumerate() {
+        if !theirs_shared[t] {
+            push(p, Side::Theirs, false, jt, edit);
+        }
+    }
+}
+
+/// Every violation of the result against the two sides' edits.
+pub fn check(v: &Versions<'_>, r: &Outcome<'_>, moved_edits_merge: bool) -> Vec<Violation> {
+    let p = plan(v, moved_edits_merge);
+    let mut out = Vec::new();
+    let mut by_content: HashMap<u32, Vec<usize>> = HashMap::new();
+    let mut by_key: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (e, x) in p.expected.iter().enumerate().rev() {
+        if x.any_content {
+            by_key.entry(x.key).or_default().push(e);
+        } else {
+            by_content.entry(x.content).or_default().push(e);
+        }
+    }
+    let expected_contents: HashMap<u32, usize> = p
+        .expected
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| !x.any_content)
+        .map(|(e, x)| (x.content, e))
+        .collect();
+    let mut consumed = vec![false; p.expected.len()];
+    let mut conflict_contents = HashSet::new();
+    let mut conflict_keys = HashSet::new();
+    let mut clean_positions: HashMap<u32, Vec<usize>> = HashMap::new();
+    let mut unexplained = Vec::new();
+    for (pos, &in_conflict) in r.conflicted.iter().enumerate() {
+        let (content, key) = (r.version.ids.content[pos], r.version.ids.key[pos]);
+        if in_conflict {
+            conflict_contents.insert(content);
+            conflict_keys.insert(key);
+            continue;
+        }
+        clean_positions.entry(content).or_default().push(pos);
+        let taken = by_content
+            .get_mut(&content)
+            .and_then(Vec::pop)
+            .or_else(|| by_key.get_mut(&key).and_then(Vec::pop));
+        match taken {
+            Some(e) => consumed[e] = true,
+            None => unexplained.push(pos),
+        }
+    }
+    // Versions of clashing elements, by content and by key.
+    let mut clash_contents: HashMap<u32, (usize, Side, EditKind)> = HashMap::new();
+    let mut clash_keys: HashMap<u32, usize> = HashMap::new();
+    for (c, clash) in p.clashes.iter().enumerate() {
+        clash_keys.insert(v.base.ids.key[clash.base], c);
+        for &(side, edit, j) in &clash.edits {
+            if let Some(j) = j {
+                clash_contents.insert(v.side(side).version.ids.content[j], (c, side, edit));
+            }
+        }
+    }
+    let mut clash_reported = vec![false; p.clashes.len()];
+    for pos in unexplained {
+        let (content, key) = (r.version.ids.content[pos], r.version.ids.key[pos]);
+        let element = r.version.elements[pos].clone();
+        let (side, edit, problem) = if let Some(&(c, side, edit)) = clash_contents.get(&content) {
+            clash_reported[c] = true;
+            (Some(side), edit, Problem::ClashNotConflicted)
+        } else if let Some(&(side, edit)) = p.removed.get(&content) {
+            (Some(side), edit, Problem::Resurrected)
+        } else if let Some(&e) = expected_contents.get(&content) {
+            (p.expected[e].side, p.expected[e].edit, Problem::Duplicated)
+        } else if let Some(&c) = clash_keys.get(&key) {
+            clash_reported[c] = true;
+            let (side, edit, _) = p.clashes[c].edits[0];
+            (Some(side), edit, Problem::ClashNotConflicted)
+        } else {
+            (None, EditKind::Keep, Problem::Unexplained)
+        };
+        out.push(Violation {
+            side,
+            edit,
+            problem,
+            element,
+        });
+    }
+    // A new element settled in the clean part as often as the edits allow
+    // must not be offered again inside a conflict: taking that section
+    // would apply it twice.
+    let base_contents: HashSet<u32> = v.base.ids.content.iter().copied().collect();
+    let mut clean_count: HashMap<u32, usize> = HashMap::new();
+    for (pos, &in_conflict) in r.conflicted.iter().enumerate() {
+        if !in_conflict {
+            *clean_count.entry(r.version.ids.content[pos]).or_default() += 1;
+        }
+    }
+    let mut expected_count: HashMap<u32, (usize, usize)> = HashMap::new();
+    for (e, x) in p.expected.iter().enumerate() {
+        if !x.any_content
+            && matches!(
+                x.edit,
+                EditKind::Insert | EditKind::Replace | EditKind::Edit
+            )
+        {
+            let entry = expected_count.entry(x.content).or_insert((0, e));
+            entry.0 += 1;
+        }
+    }
+    for (&content, &(count, e)) in &expected_count {
+        let clean = clean_count.get(&content).copied().unwrap_or(0);
+        if clean >= count
+            && conflict_contents.contains(&content)
+            && !base_contents.contains(&content)
+        {
+            let x = &p.expected[e];
+            out.push(Violation {
+                side: x.side,
+                edit: x.edit,
+                problem: Problem::Duplicated,
+                element: x.element.clone(),
+            });
+        }
+    }
+    for (e, x) in p.expected.iter().enumerate() {
+        let covered = if x.any_content {
+            conflict_keys.contains(&x.key)
+        } else {
+            conflict_contents.contains(&x.content)
+        };
+        if !consumed[e] && !covered {
+            out.push(Violation {
+                side: x.side,
+                edit: x.edit,
+                problem: Problem::Lost,
+                element: x.element.clone(),
+            });
+        }
+    }
+    for (c, clash) in p.clashes.iter().enumerate() {
+        if clash_reported[c] {
+            continue;
+        }
+        let base_content = v.base.ids.content[clash.base];
+        let covered = conflict_contents.contains(&base_content)
+            || conflict_keys.contains(&v.base.ids.key[clash.base])
+            || clash.edits.iter().any(|&(side, _, j)| {
+                j.is_some_and(|j| conflict_contents.contains(&v.side(side).version.ids.content[j]))
+            });
+        if !covered {
+            let (side, edit, j) = clash
+                .edits
+                .iter()
+                .copied()
+                .find(|e| e.1 != EditKind::Delete)
+                .unwrap_or(clash.edits[0]);
+            let element = match j {
+                Some(j) => v.side(side).version.elements[j].clone(),
+                None => v.base.elements[clash.base].clone(),
+            };
+            out.push(Violation {
+                side: Some(side),
+                edit,
+                problem: Problem::Lost,
+                element,
+            });
+        }
+    }
+    check_places(v, &p, r, &clean_positions, &mut out);
+    out
+}
+
+/// Placed elements (inserted, replaced, edited, moved) stand between the
+/// stable elements around them on their side; stable elements keep the
+/// base order.
+fn check_places(
+    v: &Versions<'_>,
+    p: &Plan,
+    r: &Outcome<'_>,
+    clean: &HashMap<u32, Vec<usize>>,
+    out: &mut Vec<Violation>,
+) {
+    let first = |content: u32| clean.get(&content).and_then(|ps| ps.first().copied());
+    let last = |content: u32| clean.get(&content).and_then(|ps| ps.last().copied());
+    for side in [Side::Ours, Side::Theirs] {
+        let sv = v.side(side);
+        let origins = &sv.script.origins;
+        let m = origins.len();
+        let stable_at = |j: usize| match origins[j] {
+            Origin::Kept(i) if p.stable[i] => Some(i),
+            _ => None,
+        };
+        let mut seen = None;
+        let prev: Vec<Option<usize>> = (0..m)
+            .map(|j| {
+                let before = seen;
+                seen = stable_at(j).or(seen);
+                before
+            })
+            .collect();
+        let mut next = vec![None; m];
+        let mut seen = None;
+        for j in (0..m).rev() {
+            next[j] = seen;
+            seen = stable_at(j).or(seen);
+        }
+        for j in 0..m {
+            let edit = match origins[j] {
+                Origin::Kept(_) => continue,
+                Origin::Inserted => EditKind::Insert,
+                Origin::Replaced(_) => EditKind::Replace,
+                Origin::Edited(_) => EditKind::Edit,
+                Origin::Moved(_) => EditKind::Move,
+            };
+            if p.in_clash.contains(&(side, j)) {
+                continue;
+            }
+            // Edited here, moved by the other side: the other side places it.
+            if let Origin::Edited(i) | Origin::Replaced(i) = origins[j] {
+                let other = v.side(if side == Side::Ours {
+                    Side::Theirs
+                } else {
+                    Side::Ours
+                });
+                if matches!(other.script.fates[i], Fate::Moved(_)) {
+                    continue;
+                }
+            }
+            let Some(positions) = clean.get(&sv.version.ids.content[j]) else {
+                continue;
+            };
+            let lo = prev[j].and_then(|i| first(v.base.ids.content[i]));
+            let hi = next[j].and_then(|i| last(v.base.ids.content[i]));
+            let placed = positions
+                .iter()
+                .any(|&at| lo.is_none_or(|l| l < at) && hi.is_none_or(|h| at < h));
+            if !placed {
+                out.push(Violation {
+                    side: Some(side),
+                    edit,
+                    problem: Problem::Misplaced,
+                    element: sv.version.elements[j].clone(),
+                });
+            }
+        }
+    }
+    // Stable elements with a content found once in the base and once in
+    // the clean result keep the base order.
+    let mut base_count: HashMap<u32, usize> = HashMap::new();
+    for &c in v.base.ids.content {
+        *base_count.entry(c).or_default() += 1;
+    }
+    let mut last_at = None;
+    for i in (0..p.stable.len()).filter(|&i| p.stable[i]) {
+        let content = v.base.ids.content[i];
+        let Some(positions) = clean.get(&content) else {
+            continue;
+        };
+        if positions.len() != 1 || base_count.get(&content) != Some(&1) {
+            continue;
+        }
+        let at = positions[0];
+        if last_at.is_some_and(|l| at < l) {
+            out.push(Violation {
+                side: None,
+                edit: EditKind::Keep,
+                problem: Problem::Misplaced,
+                element: r.version.elements[at].clone(),
+            });
+        }
+        last_at = Some(at);
+    }
+}

@@ -1,0 +1,494 @@
+//! The independent change-preservation check (issue 8, merge-rules §1.1):
+//! given base, ours, theirs and a merge result as sequences of elements
+//! (layers, arguments, cells, lines…), it computes each side's edit script
+//! against the base and checks that every edit of both sides is in the
+//! result exactly once (an edit both sides made counts once), that no
+//! deletion is undone, that moves are applied, and that elements both
+//! sides touched in incompatible ways lie inside a conflict.
+//!
+//! It is written apart from the merge code and calls none of its matching,
+//! alignment or planning, so that it does not share their mistakes. Its
+//! work is bounded by the size of its input: over budget it answers
+//! [`Verdict::Unchecked`], which callers treat as "not certain".
+
+mod account;
+mod diff;
+mod script;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use diff::Budget;
+use script::{Ids, Script};
+
+/// One element of a sequence: a key that identifies it across versions
+/// (a layer's constructor, an argument's name or position, a cell id) and
+/// its full content (what must be equal for "unchanged").
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Element {
+    pub key: String,
+    pub content: String,
+}
+
+impl Element {
+    pub fn new(key: impl Into<String>, content: impl Into<String>) -> Self {
+        Element {
+            key: key.into(),
+            content: content.into(),
+        }
+    }
+
+    /// An element whose key is its content (a line, an import name).
+    pub fn plain(content: impl Into<String>) -> Self {
+        let content = content.into();
+        Element {
+            key: content.clone(),
+            content,
+        }
+    }
+}
+
+/// An element of the merge result and whether it lies inside a conflict
+/// (in any section of it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResultElement {
+    pub element: Element,
+    pub in_conflict: bool,
+}
+
+impl ResultElement {
+    pub fn clean(element: Element) -> Self {
+        ResultElement {
+            element,
+            in_conflict: false,
+        }
+    }
+
+    pub fn conflicted(element: Element) -> Self {
+        ResultElement {
+            element,
+            in_conflict: true,
+        }
+    }
+}
+
+/// One of the two sides of the merge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Side {
+    Ours,
+    Theirs,
+}
+
+impl Side {
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Ours => "ours",
+            Side::Theirs => "theirs",
+        }
+    }
+}
+
+/// An edit of a side against the base.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EditKind {
+    /// No edit: the element is in all three versions unchanged.
+    Keep,
+    Insert,
+    Delete,
+    /// Another element (another key) in its place.
+    Replace,
+    /// The same key, other content, same place.
+    Edit,
+    /// The same content at another place.
+    Move,
+}
+
+impl EditKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            EditKind::Keep => "keep",
+            EditKind::Insert => "insertion",
+            EditKind::Delete => "deletion",
+            EditKind::Replace => "replacement",
+            EditKind::Edit => "edit",
+            EditKind::Move => "move",
+        }
+    }
+}
+
+/// What is wrong with the result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Problem {
+    /// The edit is neither in the clean result nor inside a conflict.
+    Lost,
+    /// The element is in the result more often than the edits allow.
+    Duplicated,
+    /// A deleted (or replaced) base element is back.
+    Resurrected,
+    /// The element is in the result but not at the place the side put it.
+    Misplaced,
+    /// Both sides touched the element in ways that cannot both hold, and
+    /// the result settled it silently instead of a conflict.
+    ClashNotConflicted,
+    /// An element no version and no edit accounts for.
+    Unexplained,
+}
+
+impl Problem {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Problem::Lost => "is lost",
+            Problem::Duplicated => "is applied twice",
+            Problem::Resurrected => "is undone: the element is back",
+            Problem::Misplaced => "is not at its place",
+            Problem::ClashNotConflicted => {
+                "clashes with the other side's edit but is not in a conflict"
+            }
+            Problem::Unexplained => "is in the result, but no edit accounts for it",
+        }
+    }
+}
+
+/// One edit the result does not hold as it should.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// The side whose edit it is (`None`: an element neither side touched,
+    /// or one both sides edited alike).
+    pub side: Option<Side>,
+    pub edit: EditKind,
+    pub problem: Problem,
+    /// The element it is about.
+    pub element: Element,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let who = self.side.map_or("both sides'", |s| match s {
+            Side::Ours => "ours'",
+            Side::Theirs => "theirs'",
+        });
+        let what = if self.edit == EditKind::Keep {
+            "unchanged element".to_string()
+        } else {
+            format!("{who} {}", self.edit.name())
+        };
+        write!(
+            f,
+            "{what} of `{}` {}",
+            one_line(&self.element.content),
+            self.problem.describe()
+        )
+    }
+}
+
+/// The element's text on one line, at most 60 characters.
+fn one_line(text: &str) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out: String = joined.chars().take(60).collect();
+    if joined.chars().count() > 60 {
+        out.push('…');
+    }
+    out
+}
+
+/// Why the check could not decide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unchecked {
+    /// The input needed more work than its budget allows.
+    OverBudget { budget: u64 },
+}
+
+/// The outcome of the check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every edit of both sides is in the result exactly once, or inside
+    /// a conflict.
+    Ok,
+    Violations(Vec<Violation>),
+    /// Not decided: callers treat it as not certain.
+    Unchecked(Unchecked),
+}
+
+impl Verdict {
+    pub fn is_ok(&self) -> bool {
+        matches!(self, Verdict::Ok)
+    }
+
+    /// The first violation or the reason it is unchecked, for people.
+    pub fn reason(&self) -> Option<String> {
+        match self {
+            Verdict::Ok => None,
+            Verdict::Violations(v) => v.first().map(ToString::to_string),
+            Verdict::Unchecked(Unchecked::OverBudget { budget }) => Some(format!(
+                "the check needed more than its budget of {budget} steps"
+            )),
+        }
+    }
+}
+
+/// How the check reads its input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Pair a deleted element with the same content inserted elsewhere as
+    /// a move (off for lines, where git's line merge has no moves).
+    pub moves: bool,
+    /// Keys name elements (attribute names, cell ids): an element whose
+    /// key is found once in the base and once in a side, elsewhere and
+    /// edited, moved there.
+    pub moves_by_key: bool,
+    /// A move on one side and an edit on the other of the same element
+    /// merge (notebook cells: the cell moves with the edit) instead of
+    /// clashing (layers: merge-rules §2).
+    pub moved_edits_merge: bool,
+    /// Work units allowed per input element.
+    pub budget_per_element: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            moves: true,
+            moves_by_key: false,
+            moved_edits_merge: false,
+            budget_per_element: 256,
+        }
+    }
+}
+
+/// Work any input may spend, however small.
+const BUDGET_FLOOR: u64 = 1 << 16;
+
+/// Checks `result` against the edits of `ours` and `theirs` on `base`.
+pub fn check(
+    base: &[Element],
+    ours: &[Element],
+    theirs: &[Element],
+    result: &[ResultElement],
+) -> Verdict {
+    check_with(base, ours, theirs, result, Options::default())
+}
+
+/// [`check`] with explicit options.
+pub fn check_with(
+    base: &[Element],
+    ours: &[Element],
+    theirs: &[Element],
+    result: &[ResultElement],
+    options: Options,
+) -> Verdict {
+    let total = (base.len() + ours.len() + theirs.len() + result.len()) as u64;
+    let units = total
+        .saturating_mul(options.budget_per_element)
+        .saturating_add(BUDGET_FLOOR);
+    let mut budget = Budget::new(units);
+    let over = Verdict::Unchecked(Unchecked::OverBudget { budget: units });
+    let mut interner = Interner::default();
+    let base_ids = interner.ids(base);
+    let ours_ids = interner.ids(ours);
+    let theirs_ids = interner.ids(theirs);
+    let result_elements: Vec<Element> = result.iter().map(|r| r.element.clone()).collect();
+    let result_ids = interner.ids(&result_elements);
+    let (Ok(mut ours_script), Ok(mut theirs_script)) = (
+        Script::compute(
+            base_ids.ids(),
+            ours_ids.ids(),
+            (base, ours),
+            options.moves,
+            options.moves_by_key,
+            &mut budget,
+        ),
+        Script::compute(
+            base_ids.ids(),
+            theirs_ids.ids(),
+            (base, theirs),
+            options.moves,
+            options.moves_by_key,
+            &mut budget,
+        ),
+    ) else {
+        return over;
+    };
+    let (ours_deleted, theirs_deleted) = (ours_script.deleted(), theirs_script.deleted());
+    ours_script.pair_replacements(&theirs_deleted);
+    theirs_script.pair_replacements(&ours_deleted);
+    ours_script.follow(
+        (base_ids.ids(), ours_ids.ids()),
+        &theirs_script,
+        &theirs_ids.content,
+    );
+    theirs_script.follow(
+        (base_ids.ids(), theirs_ids.ids()),
+        &ours_script,
+        &ours_ids.content,
+    );
+    let versions = account::Versions {
+        base: account::Version {
+            elements: base,
+            ids: base_ids.ids(),
+        },
+        ours: account::SideVersion {
+            version: account::Version {
+                elements: ours,
+                ids: ours_ids.ids(),
+            },
+            script: &ours_script,
+        },
+        theirs: account::SideVersion {
+            version: account::Version {
+                elements: theirs,
+                ids: theirs_ids.ids(),
+            },
+            script: &theirs_script,
+        },
+    };
+    let conflicted: Vec<bool> = result.iter().map(|r| r.in_conflict).collect();
+    let outcome = account::Outcome {
+        version: account::Version {
+            elements: &result_elements,
+            ids: result_ids.ids(),
+        },
+        conflicted: &conflicted,
+    };
+    let violations = account::check(&versions, &outcome, options.moved_edits_merge);
+    if violations.is_empty() {
+        Verdict::Ok
+    } else {
+        Verdict::Violations(violations)
+    }
+}
+
+/// Gives each distinct content and key a small number.
+#[derive(Default)]
+struct Interner {
+    contents: HashMap<String, u32>,
+    keys: HashMap<String, u32>,
+}
+
+struct IdVecs {
+    content: Vec<u32>,
+    key: Vec<u32>,
+}
+
+impl IdVecs {
+    fn ids(&self) -> Ids<'_> {
+        Ids {
+            content: &self.content,
+            key: &self.key,
+        }
+    }
+}
+
+impl Interner {
+    fn ids(&mut self, elements: &[Element]) -> IdVecs {
+        let intern = |map: &mut HashMap<String, u32>, s: &str| -> u32 {
+            if let Some(&id) = map.get(s) {
+                return id;
+            }
+            let id = map.len() as u32;
+            map.insert(s.to_string(), id);
+            id
+        };
+        IdVecs {
+            content: elements
+                .iter()
+                .map(|e| intern(&mut self.contents, &e.content))
+                .collect(),
+            key: elements
+                .iter()
+                .map(|e| intern(&mut self.keys, &e.key))
+                .collect(),
+        }
+    }
+}
+
+/// Checks a clean line-merge `result` of three texts line by line, moves
+/// detected when `moves` is set (a line deleted at one place and the same
+/// line inserted at another).
+pub fn check_lines(base: &str, ours: &str, theirs: &str, result: &str, moves: bool) -> Verdict {
+    let lines = |t: &str| -> Vec<Element> { t.lines().map(Element::plain).collect() };
+    let result: Vec<ResultElement> = lines(result)
+        .into_iter()
+        .map(ResultElement::clean)
+        .collect();
+    check_with(
+        &lines(base),
+        &lines(ours),
+        &lines(theirs),
+        &result,
+        Options {
+            moves,
+            ..Options::default()
+        },
+    )
+}
+
+/// Texts over this size are not checked line by line (the line merge's
+/// result stands there, as for any file too large to merge structurally).
+pub const MAX_LINE_CHECK_BYTES: usize = 4 << 20;
+
+/// Whether a line check of `texts` fits [`MAX_LINE_CHECK_BYTES`].
+pub fn line_check_fits(texts: &[&str]) -> bool {
+    texts.iter().all(|t| t.len() <= MAX_LINE_CHECK_BYTES)
+}
+
+/// Whether a clean line merge may have lost a deletion or doubled a line:
+/// some non-blank line of a side is in `result` more often than in either
+/// side, or
+/// as often as in the base while a side removed one. A cheap filter before
+/// [`check_lines`].
+pub fn lines_suspect(base: &str, ours: &str, theirs: &str, result: &str) -> bool {
+    if !line_check_fits(&[base, ours, theirs, result]) {
+        return false;
+    }
+    let mut counts: HashMap<&str, [u32; 4]> = HashMap::new();
+    for (k, text) in [base, ours, theirs, result].into_iter().enumerate() {
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            counts.entry(line).or_default()[k] += 1;
+        }
+    }
+    counts.values().any(|&[b, o, t, r]| {
+        // A line in neither side is a merged line (a sub-line merge),
+        // not a doubled one.
+        (r > o.max(t) && o.max(t) > 0) || ((o < b || t < b) && r >= b && r > 0)
+    })
+}
+
+/// [`check_lines`] for a result that may hold git-style conflicts: lines
+/// from a `<<<<<<<` marker (of `size` characters) to its `>>>>>>>` marker
+/// lie inside a conflict.
+pub fn check_conflicted_lines(
+    base: &str,
+    ours: &str,
+    theirs: &str,
+    result: &str,
+    size: usize,
+) -> Verdict {
+    let lines = |t: &str| -> Vec<Element> { t.lines().map(Element::plain).collect() };
+    let is_marker = |line: &str, c: char| {
+        line.len() >= size
+            && line.chars().take(size).all(|x| x == c)
+            && matches!(line[size..].chars().next(), None | Some(' ' | '\r'))
+    };
+    let mut inside = false;
+    let mut elements = Vec::new();
+    for line in result.lines() {
+        if is_marker(line, '<') {
+            inside = true;
+        } else if is_marker(line, '>') {
+            inside = false;
+        } else if inside && (is_marker(line, '=') || is_marker(line, '|')) {
+        } else {
+            elements.push(ResultElement {
+                element: Element::plain(line),
+                in_conflict: inside,
+            });
+        }
+    }
+    check_with(
+        &lines(base),
+        &lines(ours),
+        &lines(theirs),
+        &elements,
+        Options::default(),
+    )
+}

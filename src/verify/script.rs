@@ -1,0 +1,362 @@
+//! One side's edit script against the base: which base elements it kept,
+//! deleted, edited (same key, same place), replaced (other key, same
+//! place) or moved (same content, other place), and which it inserted.
+//!
+//! Elements are first aligned by content (a longest common subsequence);
+//! the rest are paired inside each gap between aligned elements by key
+//! (an edit), then anywhere by content (a move), then inside each gap by
+//! position (a replacement).
+
+use std::collections::{HashMap, VecDeque};
+
+use super::diff::{common, Budget, OverBudget};
+use super::Element;
+
+fn words(t: &str) -> HashMap<&str, usize> {
+    let mut m = HashMap::new();
+    for w in t
+        .split(|c: char| !c.is_alphanumeric() && c != '_' && c != '.')
+        .filter(|w| !w.is_empty())
+    {
+        *m.entry(w).or_insert(0) += 1;
+    }
+    m
+}
+
+/// How alike two contents are: the number of word tokens they share.
+fn alike(a: &str, b: &str) -> usize {
+    let (wa, wb) = (words(a), words(b));
+    wa.iter()
+        .map(|(w, n)| (*n).min(wb.get(w).copied().unwrap_or(0)))
+        .sum()
+}
+
+/// What became of a base element on one side (side indices).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fate {
+    Kept(usize),
+    Deleted,
+    Edited(usize),
+    Replaced(usize),
+    Moved(usize),
+}
+
+/// Where a side element came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The base element, unchanged and in place (base index).
+    Kept(usize),
+    Edited(usize),
+    Replaced(usize),
+    Moved(usize),
+    Inserted,
+}
+
+/// Ids of one version's elements: content and key.
+#[derive(Clone, Copy)]
+pub struct Ids<'a> {
+    pub content: &'a [u32],
+    pub key: &'a [u32],
+}
+
+/// A side's edit script.
+pub struct Script {
+    pub fates: Vec<Fate>,
+    pub origins: Vec<Origin>,
+    /// For each side element: the base index of the nearest element
+    /// before it that stands in place (kept, edited, replaced).
+    pub prev_in_place: Vec<Option<usize>>,
+    /// The same, after it.
+    pub next_in_place: Vec<Option<usize>>,
+    /// Per gap: the base and side elements not aligned there.
+    gaps: Vec<(Vec<usize>, Vec<usize>)>,
+}
+
+impl Script {
+    pub fn compute(
+        base: Ids<'_>,
+        side: Ids<'_>,
+        texts: (&[Element], &[Element]),
+        moves: bool,
+        moves_by_key: bool,
+        budget: &mut Budget,
+    ) -> Result<Script, OverBudget> {
+        let (n, m) = (base.content.len(), side.content.len());
+        let mut fates = vec![Fate::Deleted; n];
+        let mut origins = vec![Origin::Inserted; m];
+        let pairs = common(base.content, side.content, budget)?;
+        for &(i, j) in &pairs {
+            fates[i] = Fate::Kept(j);
+            origins[j] = Origin::Kept(i);
+        }
+        // Gap of an unaligned element: the base index of the next aligned one.
+        let mut base_gap = vec![n; n];
+        let mut next = n;
+        for i in (0..n).rev() {
+            if matches!(fates[i], Fate::Kept(_)) {
+                next = i;
+            } else {
+                base_gap[i] = next;
+            }
+        }
+        let mut side_gap = vec![n; m];
+        let mut next = n;
+        for j in (0..m).rev() {
+            match origins[j] {
+                Origin::Kept(i) => next = i,
+                _ => side_gap[j] = next,
+            }
+        }
+        let mut gaps: HashMap<usize, (Vec<usize>, Vec<usize>)> = HashMap::new();
+        for i in (0..n).filter(|&i| fates[i] == Fate::Deleted) {
+            gaps.entry(base_gap[i]).or_default().0.push(i);
+        }
+        for j in (0..m).filter(|&j| origins[j] == Origin::Inserted) {
+            gaps.entry(side_gap[j]).or_default().1.push(j);
+        }
+        let mut gap_ids: Vec<usize> = gaps.keys().copied().collect();
+        gap_ids.sort_unstable();
+        // Same key in the same gap: an edit; the most alike pairs first.
+        for g in &gap_ids {
+            let (deleted, inserted) = &gaps[g];
+            let mut candidates = Vec::new();
+            for &i in deleted {
+                for &j in inserted.iter().filter(|&&j| base.key[i] == side.key[j]) {
+                    let (a, b) = (&texts.0[i].content, &texts.1[j].content);
+                    budget.spend((a.len() + b.len()) as u64 / 8 + 1)?;
+                    candidates.push((std::cmp::Reverse(alike(a, b)), i, j));
+                }
+            }
+            candidates.sort_unstable();
+            for (_, i, j) in candidates {
+                if fates[i] == Fate::Deleted && origins[j] == Origin::Inserted {
+                    fates[i] = Fate::Edited(j);
+                    origins[j] = Origin::Edited(i);
+                }
+            }
+        }
+        // Same content anywhere else: a move.
+        if moves {
+            let mut by_content: HashMap<u32, VecDeque<usize>> = HashMap::new();
+            for i in (0..n).filter(|&i| fates[i] == Fate::Deleted) {
+                by_content.entry(base.content[i]).or_default().push_back(i);
+            }
+            let inserted: Vec<usize> = (0..m).filter(|&j| origins[j] == Origin::Inserted).collect();
+            for j in inserted {
+                if let Some(i) = by_content
+                    .get_mut(&side.content[j])
+                    .and_then(VecDeque::pop_front)
+                {
+                    fates[i] = Fate::Moved(j);
+                    origins[j] = Origin::Moved(i);
+                }
+            }
+        }
+        // The same key, found once in each version, anywhere else: a move
+        // with an edit (attribute names, cell ids).
+        let mut key_count: HashMap<u32, (usize, usize)> = HashMap::new();
+        for &k in base.key {
+            key_count.entry(k).or_default().0 += 1;
+        }
+        for &k in side.key {
+            key_count.entry(k).or_default().1 += 1;
+        }
+        let unique = |k: u32| key_count.get(&k) == Some(&(1, 1));
+        let mut by_key: HashMap<u32, usize> = HashMap::new();
+        for i in (0..n).filter(|&i| fates[i] == Fate::Deleted && unique(base.key[i])) {
+            by_key.insert(base.key[i], i);
+        }
+        if moves && moves_by_key {
+            let inserted: Vec<usize> = (0..m).filter(|&j| origins[j] == Origin::Inserted).collect();
+            for j in inserted {
+                if let Some(i) = by_key.remove(&side.key[j]) {
+                    fates[i] = Fate::Moved(j);
+                    origins[j] = Origin::Moved(i);
+                }
+            }
+        }
+        let gaps = gap_ids.iter().map(|g| gaps[g].clone()).collect();
+        let mut script = Script {
+            fates,
+            origins,
+            prev_in_place: Vec::new(),
+            next_in_place: Vec::new(),
+            gaps,
+        };
+        script.places();
+        Ok(script)
+    }
+
+    /// What is left in a gap on both sides: replacements, in order. Where
+    /// a gap lost more elements than it gained, the ones `other_deleted`
+    /// does not hold are the replaced ones (so a deletion both sides made
+    /// stays a deletion).
+    pub fn pair_replacements(&mut self, other_deleted: &[bool]) {
+        let (fates, origins) = (&mut self.fates, &mut self.origins);
+        for (deleted, inserted) in &self.gaps {
+            let deleted: Vec<usize> = deleted
+                .iter()
+                .copied()
+                .filter(|&i| fates[i] == Fate::Deleted)
+                .collect();
+            let inserted: Vec<usize> = inserted
+                .iter()
+                .copied()
+                .filter(|&j| origins[j] == Origin::Inserted)
+                .collect();
+            let mut chosen = deleted.clone();
+            if deleted.len() > inserted.len() {
+                let kept: Vec<usize> = deleted
+                    .iter()
+                    .copied()
+                    .filter(|&i| !other_deleted.get(i).copied().unwrap_or(false))
+                    .collect();
+                if kept.len() >= inserted.len() {
+                    chosen = kept;
+                }
+            }
+            for (i, j) in chosen.into_iter().zip(inserted) {
+                fates[i] = Fate::Replaced(j);
+                origins[j] = Origin::Replaced(i);
+            }
+        }
+        self.places();
+    }
+
+    /// Where this side's new element `j` stands for base element `i` while
+    /// `other` has the same content standing for base element `k` that
+    /// this side deleted in the same gap, `j` is taken to stand for `k`
+    /// too: the same change on both sides is one change (issue 8).
+    pub fn follow(&mut self, ids: (Ids<'_>, Ids<'_>), other: &Script, other_content: &[u32]) {
+        let (base, side) = ids;
+        let mut changed = false;
+        for j in 0..self.origins.len() {
+            let i = match self.origins[j] {
+                Origin::Edited(i) | Origin::Replaced(i) => i,
+                _ => continue,
+            };
+            let twin = (0..other.origins.len()).find_map(|l| match other.origins[l] {
+                Origin::Edited(k) | Origin::Replaced(k)
+                    if k != i
+                        && other_content[l] == side.content[j]
+                        && self.fates[k] == Fate::Deleted
+                        && self.same_gap(i, k) =>
+                {
+                    Some(k)
+                }
+                _ => None,
+            });
+            if let Some(k) = twin {
+                self.fates[i] = Fate::Deleted;
+                let (fate, origin) = if base.key[k] == side.key[j] {
+                    (Fate::Edited(j), Origin::Edited(k))
+                } else {
+                    (Fate::Replaced(j), Origin::Replaced(k))
+                };
+                self.fates[k] = fate;
+                self.origins[j] = origin;
+                changed = true;
+            }
+        }
+        if changed {
+            self.places();
+        }
+    }
+
+    fn same_gap(&self, i: usize, k: usize) -> bool {
+        self.gaps
+            .iter()
+            .any(|(deleted, _)| deleted.contains(&i) && deleted.contains(&k))
+    }
+
+    /// Base elements this side deleted (before replacements are paired).
+    pub fn deleted(&self) -> Vec<bool> {
+        self.fates.iter().map(|f| *f == Fate::Deleted).collect()
+    }
+
+    fn places(&mut self) {
+        let origins = &self.origins;
+        let m = origins.len();
+        let in_place = |o: Origin| match o {
+            Origin::Kept(i) | Origin::Edited(i) | Origin::Replaced(i) => Some(i),
+            Origin::Moved(_) | Origin::Inserted => None,
+        };
+        let mut prev_in_place = vec![None; m];
+        let mut last = None;
+        for j in 0..m {
+            prev_in_place[j] = last;
+            last = in_place(origins[j]).or(last);
+        }
+        let mut next_in_place = vec![None; m];
+        let mut last = None;
+        for j in (0..m).rev() {
+            next_in_place[j] = last;
+            last = in_place(origins[j]).or(last);
+        }
+        self.prev_in_place = prev_in_place;
+        self.next_in_place = next_in_place;
+    }
+
+    /// Whether side elements `j` (of this script) and `k` (of `other`)
+    /// stand at the same place: after the same element or before it.
+    pub fn same_place(&self, j: usize, other: &Script, k: usize) -> bool {
+        self.prev_in_place[j] == other.prev_in_place[k]
+            || self.next_in_place[j] == other.next_in_place[k]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn script(base: &[(u32, u32)], side: &[(u32, u32)]) -> Script {
+        let split = |v: &[(u32, u32)]| -> (Vec<u32>, Vec<u32>) { v.iter().copied().unzip() };
+        let (bc, bk) = split(base);
+        let (sc, sk) = split(side);
+        let text = |v: &[u32]| -> Vec<Element> {
+            v.iter().map(|c| Element::plain(c.to_string())).collect()
+        };
+        let (bt, st) = (text(&bc), text(&sc));
+        Script::compute(
+            Ids {
+                content: &bc,
+                key: &bk,
+            },
+            Ids {
+                content: &sc,
+                key: &sk,
+            },
+            (&bt, &st),
+            true,
+            false,
+            &mut Budget::new(u64::MAX),
+        )
+        .map(|mut s| {
+            s.pair_replacements(&[]);
+            s
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn edits_moves_replacements_and_insertions() {
+        // (content, key): base A B C D; side A B' D C X, where B' has B's key.
+        let base = [(1, 1), (2, 2), (3, 3), (4, 4)];
+        let side = [(1, 1), (20, 2), (4, 4), (3, 3), (9, 9)];
+        let s = script(&base, &side);
+        assert_eq!(s.fates[0], Fate::Kept(0));
+        assert_eq!(s.fates[1], Fate::Edited(1));
+        assert!(matches!(s.fates[2], Fate::Moved(_)) || matches!(s.fates[3], Fate::Moved(_)));
+        assert_eq!(s.origins[4], Origin::Inserted);
+    }
+
+    #[test]
+    fn another_key_in_place_is_a_replacement() {
+        let base = [(1, 1), (2, 2), (3, 3)];
+        let side = [(1, 1), (5, 5), (3, 3)];
+        let s = script(&base, &side);
+        assert_eq!(s.fates[1], Fate::Replaced(1));
+        assert_eq!(s.prev_in_place[1], Some(0));
+        assert_eq!(s.next_in_place[1], Some(2));
+    }
+}

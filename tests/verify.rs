@@ -1,0 +1,484 @@
+//! The change-preservation check (`mlmerge::verify`) fed deliberately
+//! wrong merge results, each of which it must catch, and correct ones it
+//! must accept.
+
+use mlmerge::verify::{
+    check, check_with, EditKind, Element, Options, Problem, ResultElement, Side, Verdict, Violation,
+};
+
+/// A layer: its key is the constructor (`layers.Dense(64)` → `Dense`).
+fn layer(text: &str) -> Element {
+    let callee = text.split('(').next().unwrap_or(text);
+    let ctor = callee.rsplit('.').next().unwrap_or(callee);
+    Element::new(ctor, text)
+}
+
+fn layers(texts: &[&str]) -> Vec<Element> {
+    texts.iter().map(|t| layer(t)).collect()
+}
+
+fn clean(texts: &[&str]) -> Vec<ResultElement> {
+    texts
+        .iter()
+        .map(|t| ResultElement::clean(layer(t)))
+        .collect()
+}
+
+/// `texts`, where those starting with `!` lie inside a conflict.
+fn with_conflict(texts: &[&str]) -> Vec<ResultElement> {
+    texts
+        .iter()
+        .map(|t| match t.strip_prefix('!') {
+            Some(t) => ResultElement::conflicted(layer(t)),
+            None => ResultElement::clean(layer(t)),
+        })
+        .collect()
+}
+
+const BASE: &[&str] = &[
+    "layers.Conv2D(32, 3)",
+    "layers.MaxPooling2D()",
+    "layers.Flatten()",
+    "layers.Dense(64)",
+    "layers.Dense(10)",
+];
+
+fn replaced(list: &[&str], at: usize, with: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+    out.splice(at..at + 1, with.iter().map(|s| s.to_string()));
+    out
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+fn verdict(base: &[&str], ours: &[&str], theirs: &[&str], result: &[ResultElement]) -> Verdict {
+    check(&layers(base), &layers(ours), &layers(theirs), result)
+}
+
+fn violations(v: Verdict) -> Vec<Violation> {
+    match v {
+        Verdict::Violations(v) => v,
+        other => panic!("expected violations, got {other:?}"),
+    }
+}
+
+/// The verdict holds a violation of this problem, side and edit.
+fn assert_caught(v: Verdict, problem: Problem, side: Option<Side>, edit: EditKind) {
+    let found = violations(v);
+    assert!(
+        found
+            .iter()
+            .any(|x| x.problem == problem && x.side == side && x.edit == edit),
+        "wanted {problem:?} of {side:?} {edit:?}, got {found:#?}"
+    );
+}
+
+#[test]
+fn catches_a_dropped_insertion() {
+    let ours = replaced(BASE, 3, &["layers.Dense(64)", "layers.Dropout(0.5)"]);
+    let v = verdict(BASE, &strs(&ours), BASE, &clean(BASE));
+    assert_caught(v, Problem::Lost, Some(Side::Ours), EditKind::Insert);
+}
+
+#[test]
+fn catches_a_duplicated_shared_insertion() {
+    // Both insert Conv2D(16, 3) after the first layer; theirs also changes
+    // the next layer.
+    let ours = replaced(BASE, 0, &["layers.Conv2D(32, 3)", "layers.Conv2D(16, 3)"]);
+    let theirs = replaced(&strs(&ours), 2, &["layers.MaxPooling2D(pool_size=3)"]);
+    let doubled = replaced(
+        &strs(&theirs),
+        1,
+        &["layers.Conv2D(16, 3)", "layers.Conv2D(16, 3)"],
+    );
+    let v = verdict(BASE, &strs(&ours), &strs(&theirs), &clean(&strs(&doubled)));
+    assert_caught(v, Problem::Duplicated, None, EditKind::Insert);
+    // Once is right.
+    let v = verdict(BASE, &strs(&ours), &strs(&theirs), &clean(&strs(&theirs)));
+    assert_eq!(v, Verdict::Ok);
+}
+
+#[test]
+fn catches_a_resurrected_deletion() {
+    let ours: Vec<&str> = BASE
+        .iter()
+        .copied()
+        .filter(|l| !l.contains("Flatten"))
+        .collect();
+    let theirs = replaced(BASE, 4, &["layers.Dense(10, activation=\"softmax\")"]);
+    let v = verdict(BASE, &ours, &strs(&theirs), &clean(&strs(&theirs)));
+    assert_caught(v, Problem::Resurrected, Some(Side::Ours), EditKind::Delete);
+}
+
+#[test]
+fn catches_a_lost_move() {
+    // Ours moves MaxPooling2D after Flatten; theirs changes the last layer.
+    let ours = [BASE[0], BASE[2], BASE[1], BASE[3], BASE[4]];
+    let theirs = replaced(BASE, 4, &["layers.Dense(10, activation=\"softmax\")"]);
+    let v = verdict(BASE, &ours, &strs(&theirs), &clean(&strs(&theirs)));
+    assert_caught(v, Problem::Misplaced, Some(Side::Ours), EditKind::Move);
+    let right = [
+        BASE[0],
+        BASE[2],
+        BASE[1],
+        BASE[3],
+        "layers.Dense(10, activation=\"softmax\")",
+    ];
+    assert_eq!(
+        verdict(BASE, &ours, &strs(&theirs), &clean(&right)),
+        Verdict::Ok
+    );
+}
+
+/// Arguments of `model.fit(...)`: positional by position, keywords by name,
+/// comments keyed as comments.
+fn arg(text: &str) -> Element {
+    if text.starts_with('#') {
+        return Element::new("#comment", text);
+    }
+    match text.split_once('=') {
+        Some((name, _)) => Element::new(name.trim(), text),
+        None => Element::new("positional", text),
+    }
+}
+
+fn args(texts: &[&str]) -> Vec<Element> {
+    texts.iter().map(|t| arg(t)).collect()
+}
+
+fn clean_args(texts: &[&str]) -> Vec<ResultElement> {
+    texts.iter().map(|t| ResultElement::clean(arg(t))).collect()
+}
+
+const FIT: &[&str] = &[
+    "x_train",
+    "y_train",
+    "epochs=10",
+    "batch_size=32",
+    "verbose=1",
+];
+
+#[test]
+fn catches_a_lost_argument_edit() {
+    let ours = [
+        "x_train",
+        "y_train",
+        "epochs=10",
+        "batch_size=64",
+        "verbose=1",
+    ];
+    let theirs = [
+        "x_train",
+        "y_train",
+        "epochs=20",
+        "batch_size=32",
+        "verbose=1",
+    ];
+    let v = check(&args(FIT), &args(&ours), &args(&theirs), &clean_args(&ours));
+    assert_caught(v, Problem::Lost, Some(Side::Theirs), EditKind::Edit);
+    let both = [
+        "x_train",
+        "y_train",
+        "epochs=20",
+        "batch_size=64",
+        "verbose=1",
+    ];
+    assert_eq!(
+        check(&args(FIT), &args(&ours), &args(&theirs), &clean_args(&both)),
+        Verdict::Ok
+    );
+}
+
+#[test]
+fn catches_a_lost_comment() {
+    // Theirs adds a comment and drops an argument; ours changes another.
+    let ours = [
+        "x_train",
+        "y_train",
+        "epochs=20",
+        "batch_size=32",
+        "verbose=1",
+    ];
+    let theirs = [
+        "x_train",
+        "y_train",
+        "# longer runs overfit",
+        "epochs=10",
+        "batch_size=32",
+    ];
+    let lost = ["x_train", "y_train", "epochs=20", "batch_size=32"];
+    let v = check(&args(FIT), &args(&ours), &args(&theirs), &clean_args(&lost));
+    assert_caught(v, Problem::Lost, Some(Side::Theirs), EditKind::Insert);
+    let right = [
+        "x_train",
+        "y_train",
+        "# longer runs overfit",
+        "epochs=20",
+        "batch_size=32",
+    ];
+    assert_eq!(
+        check(
+            &args(FIT),
+            &args(&ours),
+            &args(&theirs),
+            &clean_args(&right)
+        ),
+        Verdict::Ok
+    );
+}
+
+#[test]
+fn delete_vs_replace_must_conflict() {
+    let ours: Vec<&str> = BASE
+        .iter()
+        .copied()
+        .filter(|l| !l.contains("MaxPool"))
+        .collect();
+    let theirs = replaced(BASE, 1, &["layers.AveragePooling2D()"]);
+    let v = verdict(BASE, &ours, &strs(&theirs), &clean(&strs(&theirs)));
+    assert_caught(
+        v,
+        Problem::ClashNotConflicted,
+        Some(Side::Theirs),
+        EditKind::Replace,
+    );
+    let v = verdict(BASE, &ours, &strs(&theirs), &clean(&ours));
+    assert_caught(v, Problem::Lost, Some(Side::Theirs), EditKind::Replace);
+    let conflicted = with_conflict(&[
+        BASE[0],
+        "!layers.AveragePooling2D()",
+        BASE[2],
+        BASE[3],
+        BASE[4],
+    ]);
+    assert_eq!(
+        verdict(BASE, &ours, &strs(&theirs), &conflicted),
+        Verdict::Ok
+    );
+}
+
+#[test]
+fn delete_vs_swap_must_conflict() {
+    let base = [
+        "nn.Linear(8, 16)",
+        "nn.ReLU()",
+        "nn.Dropout(0.1)",
+        "nn.Linear(16, 2)",
+    ];
+    let ours = ["nn.Linear(8, 16)", "nn.Dropout(0.1)", "nn.Linear(16, 2)"];
+    let theirs = [
+        "nn.Linear(8, 16)",
+        "nn.Dropout(0.1)",
+        "nn.ReLU()",
+        "nn.Linear(16, 2)",
+    ];
+    let v = verdict(&base, &ours, &theirs, &clean(&theirs));
+    assert!(!v.is_ok(), "the swap kept, the deletion lost: {v:?}");
+    let v = verdict(&base, &ours, &theirs, &clean(&ours));
+    assert!(!v.is_ok(), "the deletion kept, the swap lost: {v:?}");
+    let conflicted = with_conflict(&[
+        "nn.Linear(8, 16)",
+        "!nn.Dropout(0.1)",
+        "!nn.ReLU()",
+        "nn.Linear(16, 2)",
+    ]);
+    assert_eq!(verdict(&base, &ours, &theirs, &conflicted), Verdict::Ok);
+}
+
+#[test]
+fn two_moves_of_one_element_must_conflict() {
+    let base = ["A(1)", "B(2)", "C(3)", "D(4)", "E(5)"];
+    let ours = ["E(5)", "A(1)", "B(2)", "C(3)", "D(4)"];
+    let theirs = ["A(1)", "B(2)", "E(5)", "C(3)", "D(4)"];
+    for result in [&ours, &theirs] {
+        let found = violations(verdict(&base, &ours, &theirs, &clean(result)));
+        assert!(
+            found
+                .iter()
+                .any(|x| x.problem == Problem::ClashNotConflicted && x.edit == EditKind::Move),
+            "{found:#?}"
+        );
+    }
+}
+
+#[test]
+fn accepts_one_copy_of_a_shared_insertion() {
+    let ours = replaced(BASE, 3, &["layers.Dense(64)", "layers.Dropout(0.5)"]);
+    assert_eq!(
+        verdict(BASE, &strs(&ours), &strs(&ours), &clean(&strs(&ours))),
+        Verdict::Ok
+    );
+}
+
+#[test]
+fn accepts_delete_vs_delete() {
+    let ours: Vec<&str> = BASE
+        .iter()
+        .copied()
+        .filter(|l| !l.contains("Flatten"))
+        .collect();
+    assert_eq!(verdict(BASE, &ours, &ours, &clean(&ours)), Verdict::Ok);
+}
+
+#[test]
+fn accepts_a_move_vs_an_edit_elsewhere() {
+    let ours = [BASE[0], BASE[2], BASE[1], BASE[3], BASE[4]];
+    let theirs = replaced(BASE, 3, &["layers.Dense(128)"]);
+    let right = [BASE[0], BASE[2], BASE[1], "layers.Dense(128)", BASE[4]];
+    assert_eq!(
+        verdict(BASE, &ours, &strs(&theirs), &clean(&right)),
+        Verdict::Ok
+    );
+}
+
+#[test]
+fn accepts_both_different_insertions_in_one_gap_in_either_order() {
+    let ours = replaced(BASE, 3, &["layers.Dense(64)", "layers.Dropout(0.5)"]);
+    let theirs = replaced(
+        BASE,
+        3,
+        &["layers.Dense(64)", "layers.BatchNormalization()"],
+    );
+    for order in [
+        ["layers.BatchNormalization()", "layers.Dropout(0.5)"],
+        ["layers.Dropout(0.5)", "layers.BatchNormalization()"],
+    ] {
+        let result = replaced(BASE, 3, &["layers.Dense(64)", order[0], order[1]]);
+        assert_eq!(
+            verdict(BASE, &strs(&ours), &strs(&theirs), &clean(&strs(&result))),
+            Verdict::Ok
+        );
+    }
+    // One of them dropped is not.
+    let v = verdict(BASE, &strs(&ours), &strs(&theirs), &clean(&strs(&ours)));
+    assert_caught(v, Problem::Lost, Some(Side::Theirs), EditKind::Insert);
+}
+
+#[test]
+fn accepts_both_edits_of_one_layer_merged_at_the_argument_level() {
+    let ours = replaced(BASE, 3, &["layers.Dense(128)"]);
+    let theirs = replaced(BASE, 3, &["layers.Dense(64, activation=\"relu\")"]);
+    let merged = replaced(BASE, 3, &["layers.Dense(128, activation=\"relu\")"]);
+    assert_eq!(
+        verdict(BASE, &strs(&ours), &strs(&theirs), &clean(&strs(&merged))),
+        Verdict::Ok
+    );
+    // Dropping the layer is not.
+    let v = verdict(
+        BASE,
+        &strs(&ours),
+        &strs(&theirs),
+        &clean(&strs(&replaced(BASE, 3, &[]))),
+    );
+    assert_caught(v, Problem::Lost, None, EditKind::Edit);
+}
+
+#[test]
+fn accepts_the_same_replacement_on_both_sides_with_an_append() {
+    let base = ["nn.Linear(4, 8)", "nn.ReLU()", "nn.Linear(8, 2)"];
+    let ours = [
+        "nn.Linear(4, 8)",
+        "nn.ReLU()",
+        "nn.Conv1d(8, 8, 3)",
+        "nn.ReLU()",
+    ];
+    let theirs = ["nn.Linear(4, 8)", "nn.ReLU()", "nn.Conv1d(8, 8, 3)"];
+    assert_eq!(verdict(&base, &ours, &theirs, &clean(&ours)), Verdict::Ok);
+    let doubled = [
+        "nn.Linear(4, 8)",
+        "nn.ReLU()",
+        "nn.Conv1d(8, 8, 3)",
+        "nn.Conv1d(8, 8, 3)",
+        "nn.ReLU()",
+    ];
+    let v = verdict(&base, &ours, &theirs, &clean(&doubled));
+    assert_caught(v, Problem::Duplicated, None, EditKind::Replace);
+}
+
+#[test]
+fn a_conflict_covers_the_elements_inside_it() {
+    let ours = replaced(BASE, 3, &["layers.Dense(128)"]);
+    let theirs = replaced(BASE, 3, &["layers.Dense(256)"]);
+    let conflicted = with_conflict(&[
+        BASE[0],
+        BASE[1],
+        BASE[2],
+        "!layers.Dense(128)",
+        "!layers.Dense(256)",
+        BASE[4],
+    ]);
+    assert_eq!(
+        verdict(BASE, &strs(&ours), &strs(&theirs), &conflicted),
+        Verdict::Ok
+    );
+}
+
+#[test]
+fn lines_without_moves() {
+    let lines = |t: &str| t.lines().map(Element::plain).collect::<Vec<_>>();
+    let base = lines("a\nb\nc\nd\n");
+    let ours = lines("b\nc\nd\na\n");
+    let theirs = lines("a\nb\nc\nd\ne\n");
+    let right: Vec<ResultElement> = lines("b\nc\nd\na\ne\n")
+        .into_iter()
+        .map(ResultElement::clean)
+        .collect();
+    let options = Options {
+        moves: false,
+        ..Options::default()
+    };
+    assert_eq!(
+        check_with(&base, &ours, &theirs, &right, options),
+        Verdict::Ok
+    );
+    let lost: Vec<ResultElement> = lines("a\nb\nc\nd\ne\n")
+        .into_iter()
+        .map(ResultElement::clean)
+        .collect();
+    assert!(!check_with(&base, &ours, &theirs, &lost, options).is_ok());
+}
+
+#[test]
+fn work_over_budget_is_unchecked() {
+    let base: Vec<Element> = (0..3000).map(|i| Element::plain(format!("a{i}"))).collect();
+    let ours: Vec<Element> = (0..3000).map(|i| Element::plain(format!("b{i}"))).collect();
+    let result: Vec<ResultElement> = ours.iter().cloned().map(ResultElement::clean).collect();
+    let options = Options {
+        budget_per_element: 4,
+        ..Options::default()
+    };
+    assert!(matches!(
+        check_with(&base, &ours, &base, &result, options),
+        Verdict::Unchecked(_)
+    ));
+}
+
+#[test]
+fn violations_read_as_sentences() {
+    let ours = replaced(BASE, 3, &["layers.Dense(64)", "layers.Dropout(0.5)"]);
+    let v = violations(verdict(BASE, &strs(&ours), BASE, &clean(BASE)));
+    assert_eq!(
+        v[0].to_string(),
+        "ours' insertion of `layers.Dropout(0.5)` is lost"
+    );
+}
+
+#[test]
+fn catches_an_insertion_both_settled_and_offered_in_a_conflict() {
+    let ours = replaced(BASE, 3, &["layers.Dense(64)", "layers.Dropout(0.5)"]);
+    let theirs = replaced(BASE, 4, &["layers.Dense(20)"]);
+    let result = with_conflict(&[
+        BASE[0],
+        BASE[1],
+        BASE[2],
+        BASE[3],
+        "layers.Dropout(0.5)",
+        "!layers.Dropout(0.5)",
+        "!layers.Dense(10)",
+        "!layers.Dense(20)",
+    ]);
+    let v = verdict(BASE, &strs(&ours), &strs(&theirs), &result);
+    assert_caught(v, Problem::Duplicated, Some(Side::Ours), EditKind::Insert);
+}
