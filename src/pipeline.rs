@@ -9,7 +9,7 @@ use crate::merge::lines::{conflict_lines, git_merge_with, merge_lines};
 use crate::merge::merge3::Merge3;
 use crate::merge::{python, Structured};
 use crate::options::MergeOptions;
-use crate::render::{render, Markers};
+use crate::render::{render, Markers, MAX_MARKER_SIZE};
 use crate::report::{Decision, DecisionKind, Report};
 use crate::text::{decode, encode, merge_layout};
 
@@ -44,11 +44,42 @@ impl MergeOutcome {
 
 /// Merges three versions of one file.
 pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
-    let markers = Markers::for_inputs(options, &[versions.base, versions.ours, versions.theirs]);
     let kind = detect(
         options.path.as_deref(),
         [versions.base, versions.ours, versions.theirs],
     );
+    // merge-rules §1.2, on bytes, before any binary or encoding check.
+    let mut outcome = match trivial(versions) {
+        Some(bytes) => MergeOutcome {
+            bytes: bytes.to_vec(),
+            kind,
+            conflicts: 0,
+            method: Method::LineMerge,
+            report: Report::default(),
+        },
+        None => merge_by_kind(versions, kind, options),
+    };
+    if options.marker_size > MAX_MARKER_SIZE {
+        outcome.report.push(Decision::new(
+            DecisionKind::LimitReached,
+            "conflict markers",
+            format!(
+                "a marker size of {} was asked for; markers are at most {MAX_MARKER_SIZE} characters long",
+                options.marker_size
+            ),
+        ));
+    }
+    outcome
+}
+
+/// The result of a trivial merge: at most one side changed the bytes, or
+/// both changed them the same way.
+fn trivial(versions: Merge3<&[u8]>) -> Option<&[u8]> {
+    versions.resolve_trivial()
+}
+
+fn merge_by_kind(versions: Merge3<&[u8]>, kind: FileKind, options: &MergeOptions) -> MergeOutcome {
+    let markers = Markers::for_inputs(options, &[versions.base, versions.ours, versions.theirs]);
     // git's own verdict first, without any side preference: a preference
     // must not hide what the structured merge could combine.
     let plain = Markers {

@@ -26,6 +26,9 @@ pub enum DecisionKind {
     Clash,
     /// The structured merge did not apply; git's line merge was used.
     LineMerge,
+    /// A limit on input or work was reached (marker size, a stage's work
+    /// budget); the detail says which, and what was done instead.
+    LimitReached,
 }
 
 impl DecisionKind {
@@ -49,6 +52,7 @@ impl DecisionKind {
             Self::OutputsCleared => "outputs-cleared",
             Self::Clash => "clash",
             Self::LineMerge => "line-merge",
+            Self::LimitReached => "limit-reached",
         }
     }
 }
