@@ -11,7 +11,7 @@ use crate::merge::{python, Structured};
 use crate::options::MergeOptions;
 use crate::render::{render, Markers, MAX_MARKER_SIZE};
 use crate::report::{Decision, DecisionKind, Report};
-use crate::text::{decode, encode, merge_layout};
+use crate::text::{decode, decode_keeping_eol, encode, merge_layout, mixed_layout};
 
 /// Python sources larger than this are merged by lines only.
 const MAX_STRUCTURED_PY: usize = 32 << 20;
@@ -264,8 +264,23 @@ fn structured(
         (Some(b), Some(o), Some(t)) => Merge3::new(b, o, t),
         _ => return Err("an input is not UTF-8 text".into()),
     };
-    let layout = merge_layout(&decoded.map_ref(|d| d.layout))
-        .ok_or("the line endings are mixed or were converted differently on each side")?;
+    let layouts = decoded.map_ref(|d| d.layout);
+    let (decoded, layout) = match (merge_layout(&layouts), mixed_layout(&layouts)) {
+        (Some(layout), _) => (decoded, layout),
+        // A version mixes LF and CRLF: a layout to keep, line by line.
+        (None, Some(layout)) if kind != FileKind::Notebook => {
+            let raw = versions.map(decode_keeping_eol);
+            match (raw.base, raw.ours, raw.theirs) {
+                (Some(b), Some(o), Some(t)) => (Merge3::new(b, o, t), layout),
+                _ => return Err("an input is not UTF-8 text".into()),
+            }
+        }
+        _ => {
+            return Err(
+                "the line endings were converted differently on each side, or the BOM was".into(),
+            )
+        }
+    };
     let texts = decoded.as_ref().map(|d| d.text.as_ref());
     let mut merged = match kind {
         FileKind::Python if versions.ours.len().max(versions.theirs.len()) > MAX_STRUCTURED_PY => {
