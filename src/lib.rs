@@ -1,24 +1,20 @@
 //! mlmerge: a three-way merge that understands machine-learning project files.
 //!
-//! The pipeline, one module per step (see [`pipeline::merge`]):
-//! read three versions ([`input`]) → detect the file kind ([`detect`]) →
-//! parse ([`parse`]) → match ([`matching`]) → merge ([`merge`]) →
-//! render ([`render`]) → write ([`output`]). Every decision is recorded in
-//! a [`report::Report`]. The library never touches the terminal.
+//! Start from [`pipeline::merge`]: read three versions → detect the file
+//! kind → git's line merge → where it clashes, the structured merge of the
+//! kind ([`python`], [`notebook`]) → verify → render → write. What every
+//! kind shares is in [`core`]; every decision is recorded in a
+//! [`decisions::Report`], shown by [`report`]; [`git`] installs the driver
+//! and reads repositories. The library never touches the terminal.
 
-pub mod detect;
-pub mod explain;
+pub mod core;
+pub mod decisions;
 pub mod git;
-pub mod input;
-pub mod matching;
-pub mod merge;
-pub mod options;
-pub mod output;
-pub mod parse;
+pub mod notebook;
 pub mod pipeline;
-pub mod render;
+pub mod python;
 pub mod report;
-pub mod text;
+pub mod settings;
 
-pub use options::{ConflictStyle, Labels, MergeOptions, OutputsPolicy, Prefer};
 pub use pipeline::{merge, MergeOutcome, Method};
+pub use settings::{ConflictStyle, Labels, MergeOptions, OutputsPolicy, Prefer};

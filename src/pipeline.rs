@@ -4,14 +4,14 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::detect::{detect, FileKind};
-use crate::merge::lines::{conflict_lines, git_merge_with, merge_lines};
-use crate::merge::merge3::Merge3;
-use crate::merge::{python, Structured};
-use crate::options::MergeOptions;
-use crate::render::{render, Markers, MAX_MARKER_SIZE};
-use crate::report::{Decision, DecisionKind, Report};
-use crate::text::{decode, decode_keeping_eol, encode, merge_layout, mixed_layout};
+use crate::core::encoding::{decode, decode_keeping_eol, encode, merge_encoding, mixed_encoding};
+use crate::core::kind::{detect, FileKind};
+use crate::core::line_merge::{conflict_lines, git_merge_with, merge_lines};
+use crate::core::merge3::Merge3;
+use crate::core::render::{render, Markers, MAX_MARKER_SIZE};
+use crate::decisions::{Decision, DecisionKind, Report};
+use crate::python;
+use crate::settings::MergeOptions;
 
 /// Python sources larger than this are merged by lines only.
 const MAX_STRUCTURED_PY: usize = 32 << 20;
@@ -40,6 +40,16 @@ impl MergeOutcome {
     pub fn is_clean(&self) -> bool {
         self.conflicts == 0
     }
+}
+
+/// A structured merge's result, whatever the file kind: LF text without
+/// a BOM.
+#[derive(Clone, Debug)]
+pub struct Structured {
+    pub text: String,
+    /// Conflict regions left in `text`.
+    pub conflicts: usize,
+    pub report: Report,
 }
 
 /// Merges three versions of one file.
@@ -139,7 +149,7 @@ fn merge_notebook(
         versions.theirs,
         plain,
         |bytes, clean| GitVerdict {
-            clean_and_valid: clean && crate::merge::notebook::is_valid(bytes),
+            clean_and_valid: clean && crate::notebook::is_valid(bytes),
             digest: digest(bytes),
         },
     );
@@ -168,7 +178,7 @@ fn merge_notebook(
         return s;
     }
     let line = line_outcome(versions, kind, plain);
-    if crate::merge::notebook::same_notebook(&s.bytes, &line.bytes) {
+    if crate::notebook::same_notebook(&s.bytes, &line.bytes) {
         return line;
     }
     s.report.push(Decision::new(
@@ -224,7 +234,7 @@ fn line_outcome(versions: Merge3<&[u8]>, kind: FileKind, markers: &Markers) -> M
 }
 
 fn count_conflicts(bytes: &[u8], markers: &Markers) -> usize {
-    crate::render::lines(bytes)
+    crate::core::render::lines(bytes)
         .filter(|l| markers.is_start(l))
         .count()
 }
@@ -249,7 +259,7 @@ fn with_note(mut outcome: MergeOutcome, reason: &str) -> MergeOutcome {
     outcome
 }
 
-/// Decodes, merges by kind, and encodes back with the merged layout.
+/// Decodes, merges by kind, and encodes back with the merged encoding.
 fn structured(
     versions: Merge3<&[u8]>,
     kind: FileKind,
@@ -264,14 +274,14 @@ fn structured(
         (Some(b), Some(o), Some(t)) => Merge3::new(b, o, t),
         _ => return Err("an input is not UTF-8 text".into()),
     };
-    let layouts = decoded.map_ref(|d| d.layout);
-    let (decoded, layout) = match (merge_layout(&layouts), mixed_layout(&layouts)) {
-        (Some(layout), _) => (decoded, layout),
+    let encodings = decoded.map_ref(|d| d.encoding);
+    let (decoded, encoding) = match (merge_encoding(&encodings), mixed_encoding(&encodings)) {
+        (Some(encoding), _) => (decoded, encoding),
         // A version mixes LF and CRLF: a layout to keep, line by line.
-        (None, Some(layout)) if kind != FileKind::Notebook => {
+        (None, Some(encoding)) if kind != FileKind::Notebook => {
             let raw = versions.map(decode_keeping_eol);
             match (raw.base, raw.ours, raw.theirs) {
-                (Some(b), Some(o), Some(t)) => (Merge3::new(b, o, t), layout),
+                (Some(b), Some(o), Some(t)) => (Merge3::new(b, o, t), encoding),
                 _ => return Err("an input is not UTF-8 text".into()),
             }
         }
@@ -287,7 +297,7 @@ fn structured(
             return Err("the file is too large for the structured merge".into())
         }
         FileKind::Python => python::merge(texts, options, markers)?,
-        FileKind::Notebook => crate::merge::notebook::merge(texts, options, markers)?,
+        FileKind::Notebook => crate::notebook::merge(texts, options, markers)?,
         FileKind::Text => {
             let r = render(&merge_lines(texts), markers);
             Structured {
@@ -301,7 +311,7 @@ fn structured(
             }
         }
     };
-    if layout != decoded.ours.layout {
+    if encoding != decoded.ours.encoding {
         merged.report.push(Decision::new(
             DecisionKind::FormattingKept,
             "line endings",
@@ -309,7 +319,7 @@ fn structured(
         ));
     }
     Ok(MergeOutcome {
-        bytes: encode(merged.text, layout),
+        bytes: encode(merged.text, encoding),
         kind,
         conflicts: merged.conflicts,
         method: Method::Structured,

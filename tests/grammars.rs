@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use mlmerge::parse::python::all_queries;
+use mlmerge::python::parse::all_queries;
 
 fn grammar_dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("grammars/python")

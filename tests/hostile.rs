@@ -295,7 +295,7 @@ fn a_huge_marker_size_is_capped_with_a_note() {
     let ours = model("layers.Dense(128)", "SEED = 1");
     let theirs = model("layers.Dense(32)", "SEED = 1");
     let outcome = mlmerge::merge(
-        mlmerge::merge::merge3::Merge3::new(base.as_bytes(), ours.as_bytes(), theirs.as_bytes()),
+        mlmerge::core::Merge3::new(base.as_bytes(), ours.as_bytes(), theirs.as_bytes()),
         &mlmerge::MergeOptions {
             marker_size: 1 << 30,
             path: Some("model.py".into()),

@@ -14,7 +14,7 @@
 //! lines up to order (3); untouched lines and CRLF line endings survive (4);
 //! a clean result parses with tree-sitter-python (6).
 
-use mlmerge::merge::merge3::Merge3;
+use mlmerge::core::merge3::Merge3;
 use mlmerge::{pipeline, MergeOptions, MergeOutcome};
 use proptest::prelude::*;
 

@@ -5,10 +5,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use mlmerge::merge::merge3::Merge3;
-use mlmerge::{
-    input, output, pipeline, ConflictStyle, Labels, MergeOptions, OutputsPolicy, Prefer,
-};
+use mlmerge::core::merge3::Merge3;
+use mlmerge::core::{input, output};
+use mlmerge::{pipeline, ConflictStyle, Labels, MergeOptions, OutputsPolicy, Prefer};
 
 use super::{CliError, Status};
 
@@ -183,6 +182,6 @@ fn dump_debug(
     let _ = std::fs::create_dir_all(dir);
     let _ = std::fs::write(
         dir.join(format!("{stamp}-{name}.txt")),
-        mlmerge::explain::explain(versions, outcome),
+        mlmerge::report::explain::explain(versions, outcome),
     );
 }

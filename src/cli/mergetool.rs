@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use clap::Args;
-use mlmerge::git::regions::{self, Choice, Region, Segment};
-use mlmerge::merge::merge3::Merge3;
-use mlmerge::render::Markers;
-use mlmerge::report::{Decision, Report};
-use mlmerge::{output, pipeline, ConflictStyle, MergeOptions};
+use mlmerge::core::conflicts::{self, Choice, ConflictRegion, Segment};
+use mlmerge::core::merge3::Merge3;
+use mlmerge::core::output;
+use mlmerge::core::render::Markers;
+use mlmerge::decisions::{Decision, Report};
+use mlmerge::{pipeline, ConflictStyle, MergeOptions};
 
 use super::{CliError, Status};
 
@@ -62,13 +63,13 @@ pub fn run(args: MergetoolArgs) -> Result<Status, CliError> {
         }
     };
     let size = Markers::for_inputs(&options, &[inputs.base, inputs.ours, inputs.theirs]).size;
-    let mut segments = regions::parse(&text, Some(size));
+    let mut segments = conflicts::parse(&text, Some(size));
     walk(&mut segments, &outcome.report, &args.merged)?;
-    let merged = regions::join(&segments, style);
+    let merged = conflicts::join(&segments, style);
     write(&args.merged, merged.as_bytes())?;
     Ok(finish(
         &name.to_string(),
-        regions::regions(&merged, Some(size)).len(),
+        conflicts::regions(&merged, Some(size)).len(),
     ))
 }
 
@@ -119,7 +120,12 @@ fn walk(segments: &mut [Segment], report: &Report, merged: &Path) -> Result<(), 
 /// The clash decision describing `region` in model terms: the one whose
 /// texts the region holds, else the one at the same position when the
 /// counts agree.
-fn describe(region: &Region, clashes: &[&Decision], index: usize, total: usize) -> Option<String> {
+fn describe(
+    region: &ConflictRegion,
+    clashes: &[&Decision],
+    index: usize,
+    total: usize,
+) -> Option<String> {
     let holds = |d: &&&Decision| {
         let inside = |side: &Option<String>, text: &str| {
             side.as_deref()
@@ -135,7 +141,13 @@ fn describe(region: &Region, clashes: &[&Decision], index: usize, total: usize) 
     found.map(|d| format!("{}: {}", d.subject, d.detail))
 }
 
-fn show(region: &Region, number: usize, total: usize, merged: &Path, subject: Option<&str>) {
+fn show(
+    region: &ConflictRegion,
+    number: usize,
+    total: usize,
+    merged: &Path,
+    subject: Option<&str>,
+) {
     println!(
         "\nClash {number} of {total} in {}{}",
         merged.display(),
@@ -159,7 +171,7 @@ fn print_side(title: &str, text: &str) {
 /// Reads answers until one is valid; `None` means quit (or end of input).
 fn ask(
     stdin: &mut impl BufRead,
-    region: &Region,
+    region: &ConflictRegion,
     merged: &Path,
 ) -> Result<Option<Choice>, CliError> {
     loop {
@@ -200,7 +212,7 @@ fn ask(
 
 /// Opens the region, markers and all, in `$EDITOR` (then `$VISUAL`, then
 /// `vi`) and returns what the person saved.
-fn edit(region: &Region, merged: &Path) -> Result<String, CliError> {
+fn edit(region: &ConflictRegion, merged: &Path) -> Result<String, CliError> {
     let editor = ["EDITOR", "VISUAL"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))

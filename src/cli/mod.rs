@@ -98,7 +98,7 @@ pub fn configured_options() -> Result<mlmerge::MergeOptions, CliError> {
         options.style = mlmerge::ConflictStyle::from_git(&style).unwrap_or_default();
     }
     if let Ok(kinds) = config.get_string("mlmerge.layerKinds") {
-        options.convention = mlmerge::merge::convention::Convention::parse(&kinds)
+        options.convention = mlmerge::python::convention::Convention::parse(&kinds)
             .map_err(|e| format!("git config mlmerge.layerKinds: {e}"))?;
     }
     Ok(options)

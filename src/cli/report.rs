@@ -5,7 +5,7 @@
 use std::io::IsTerminal;
 
 use clap::{Args, ValueEnum};
-use mlmerge::git::{analysis, summary};
+use mlmerge::report::{analysis, text as summary};
 
 use super::{CliError, Status};
 

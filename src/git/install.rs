@@ -255,7 +255,8 @@ pub fn apply(plan: &Plan) -> Result<(), InstallError> {
             std::fs::remove_file(&plan.attributes_path).map_err(io)?;
         } else {
             create_parent(&plan.attributes_path)?;
-            crate::output::write_atomic(&plan.attributes_path, content.as_bytes()).map_err(io)?;
+            crate::core::output::write_atomic(&plan.attributes_path, content.as_bytes())
+                .map_err(io)?;
         }
     }
     Ok(())

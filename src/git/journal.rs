@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use git2::{ObjectType, Oid, Repository};
 use serde_json::{json, Value};
 
-use crate::merge::merge3::Merge3;
+use crate::core::merge3::Merge3;
 use crate::pipeline::MergeOutcome;
 
 pub const MAX_BYTES: u64 = 1 << 20;
@@ -26,7 +26,7 @@ pub const MAX_TEXT: usize = 2000;
 
 /// What the driver decided for one file.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Entry {
+pub struct JournalEntry {
     /// HEAD when the driver ran; `None` on an unborn branch.
     pub head: Option<String>,
     /// The file's path in the repository (`%P`).
@@ -45,7 +45,7 @@ pub struct Entry {
     pub time: u64,
 }
 
-impl Entry {
+impl JournalEntry {
     /// The entry for one merge the driver just made.
     pub fn new(
         head: Option<Oid>,
@@ -143,13 +143,13 @@ pub fn record_quietly(file: &Path, versions: Merge3<&[u8]>, outcome: &MergeOutco
         return;
     };
     let head = repo.head().ok().and_then(|h| h.target());
-    let entry = Entry::new(head, &file.to_string_lossy(), versions, outcome);
+    let entry = JournalEntry::new(head, &file.to_string_lossy(), versions, outcome);
     let _ = append(&path(&repo), &entry);
 }
 
 /// Appends `entry`, first dropping the oldest half when the file would
 /// grow past [`MAX_BYTES`].
-pub fn append(journal: &Path, entry: &Entry) -> std::io::Result<()> {
+pub fn append(journal: &Path, entry: &JournalEntry) -> std::io::Result<()> {
     let mut line = entry.to_json().to_string();
     line.push('\n');
     if let Some(dir) = journal.parent() {
@@ -169,7 +169,7 @@ pub fn append(journal: &Path, entry: &Entry) -> std::io::Result<()> {
         }
         let mut content: String = kept.iter().rev().map(|l| format!("{l}\n")).collect();
         content.push_str(&line);
-        return crate::output::write_atomic(journal, content.as_bytes());
+        return crate::core::output::write_atomic(journal, content.as_bytes());
     }
     let mut file = std::fs::OpenOptions::new()
         .create(true)
@@ -179,19 +179,22 @@ pub fn append(journal: &Path, entry: &Entry) -> std::io::Result<()> {
 }
 
 /// Every readable entry, oldest first; unreadable lines are skipped.
-pub fn read(journal: &Path) -> Vec<Entry> {
+pub fn read(journal: &Path) -> Vec<JournalEntry> {
     let Ok(text) = std::fs::read_to_string(journal) else {
         return Vec::new();
     };
     text.lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter_map(|v| Entry::from_json(&v))
+        .filter_map(|v| JournalEntry::from_json(&v))
         .collect()
 }
 
 /// The newest entry per path among those `is_current` accepts, by path.
-pub fn latest_per_path(entries: Vec<Entry>, is_current: impl Fn(&Entry) -> bool) -> Vec<Entry> {
-    let mut latest: Vec<Entry> = Vec::new();
+pub fn latest_per_path(
+    entries: Vec<JournalEntry>,
+    is_current: impl Fn(&JournalEntry) -> bool,
+) -> Vec<JournalEntry> {
+    let mut latest: Vec<JournalEntry> = Vec::new();
     for entry in entries.into_iter().filter(|e| is_current(e)) {
         match latest.iter_mut().find(|e| e.path == entry.path) {
             Some(slot) => *slot = entry,
@@ -206,8 +209,8 @@ pub fn latest_per_path(entries: Vec<Entry>, is_current: impl Fn(&Entry) -> bool)
 mod tests {
     use super::*;
 
-    fn entry(path: &str, decisions: usize) -> Entry {
-        Entry {
+    fn entry(path: &str, decisions: usize) -> JournalEntry {
+        JournalEntry {
             head: Some("a".repeat(40)),
             path: path.into(),
             ours: blob_id(b"o"),

@@ -4,7 +4,7 @@
 
 use git2::{Index, Oid, Repository};
 
-use crate::merge::merge3::Merge3;
+use crate::core::merge3::Merge3;
 
 /// One side's version of a conflicted file.
 #[derive(Clone, Debug)]

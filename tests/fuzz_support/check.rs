@@ -9,7 +9,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::process::Command;
 
-use mlmerge::merge::merge3::Merge3;
+use mlmerge::core::Merge3;
 use mlmerge::{ConflictStyle, MergeOptions, MergeOutcome};
 
 use super::Case;

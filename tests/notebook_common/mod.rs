@@ -255,15 +255,15 @@ pub fn options() -> mlmerge::MergeOptions {
 /// Merges through the library pipeline.
 pub fn merge(base: &[u8], ours: &[u8], theirs: &[u8]) -> mlmerge::MergeOutcome {
     mlmerge::merge(
-        mlmerge::merge::merge3::Merge3::new(base, ours, theirs),
+        mlmerge::core::merge3::Merge3::new(base, ours, theirs),
         &options(),
     )
 }
 
 /// What `git merge-file` gives for the same inputs.
 pub fn git_merge(base: &[u8], ours: &[u8], theirs: &[u8]) -> Vec<u8> {
-    let markers = mlmerge::render::Markers::for_inputs(&options(), &[base, ours, theirs]);
-    mlmerge::merge::lines::git_merge(base, ours, theirs, &markers)
+    let markers = mlmerge::core::render::Markers::for_inputs(&options(), &[base, ours, theirs]);
+    mlmerge::core::line_merge::git_merge(base, ours, theirs, &markers)
         .expect("git merge")
         .bytes
 }

@@ -1,0 +1,175 @@
+//! Line merges: git's own (libgit2's xdiff, the same algorithm as
+//! `git merge-file`) for whole files, and a piecewise one for the text
+//! between structured regions.
+
+use crate::core::merge3::Merge3;
+use crate::core::render::{Markers, Piece};
+use crate::settings::ConflictStyle;
+
+/// The result of git's line merge of a whole file.
+#[derive(Clone, Debug)]
+pub struct GitMerge {
+    pub bytes: Vec<u8>,
+    pub clean: bool,
+}
+
+/// How much of a file git looks at to call it binary (its `FIRST_FEW_BYTES`).
+const BINARY_SNIFF: usize = 8000;
+
+/// Whether git would treat `content` as binary: a NUL byte near its start.
+pub fn is_binary(content: &[u8]) -> bool {
+    content[..content.len().min(BINARY_SNIFF)].contains(&0)
+}
+
+/// Merges like `git merge-file` (same diff, same zealous conflict
+/// shrinking, same binary rule: a file with NUL bytes keeps ours).
+pub fn git_merge(
+    base: &[u8],
+    ours: &[u8],
+    theirs: &[u8],
+    markers: &Markers,
+) -> Result<GitMerge, git2::Error> {
+    git_merge_with(base, ours, theirs, markers, |bytes, clean| GitMerge {
+        bytes: bytes.to_vec(),
+        clean,
+    })
+}
+
+/// Like [`git_merge`], handing libgit2's buffer and whether it is clean to
+/// `visit` instead of copying it (a notebook's can be tens of megabytes).
+pub fn git_merge_with<T>(
+    base: &[u8],
+    ours: &[u8],
+    theirs: &[u8],
+    markers: &Markers,
+    visit: impl FnOnce(&[u8], bool) -> T,
+) -> Result<T, git2::Error> {
+    if is_binary(base) || is_binary(ours) || is_binary(theirs) {
+        // git keeps ours for binary files and reports a conflict (libgit2
+        // would hand back no buffer at all).
+        return Ok(visit(ours, false));
+    }
+    // git2 initialises libgit2 lazily and `merge_file` does not; making a
+    // buffer does, once per process.
+    drop(git2::Buf::new());
+    let mut opts = git2::MergeFileOptions::new();
+    opts.ancestor_label(markers.labels.base.as_str())
+        .our_label(markers.labels.ours.as_str())
+        .their_label(markers.labels.theirs.as_str())
+        .simplify_alnum(true)
+        .marker_size(u16::try_from(markers.size).unwrap_or(u16::MAX));
+    match markers.prefer {
+        Some(crate::settings::Prefer::Ours) => opts.favor(git2::FileFavor::Ours),
+        Some(crate::settings::Prefer::Theirs) => opts.favor(git2::FileFavor::Theirs),
+        None => &mut opts,
+    };
+    match markers.style {
+        ConflictStyle::Merge => opts.style_standard(true),
+        ConflictStyle::Diff3 => opts.style_diff3(true),
+        ConflictStyle::Zdiff3 => opts.style_zdiff3(true),
+    };
+    let input = |content| {
+        let mut input = git2::MergeFileInput::new();
+        input.content(content);
+        input
+    };
+    let result = git2::merge_file(&input(base), &input(ours), &input(theirs), Some(&mut opts))?;
+    Ok(visit(result.content(), result.is_automergeable()))
+}
+
+/// Counts the lines inside conflict regions of a rendered merge.
+pub fn conflict_lines(bytes: &[u8], markers: &Markers) -> usize {
+    let start: Vec<u8> = vec![b'<'; markers.size];
+    let end: Vec<u8> = vec![b'>'; markers.size];
+    let mut inside = false;
+    let mut count = 0;
+    for line in crate::core::render::lines(bytes) {
+        if line.starts_with(&start) {
+            inside = true;
+        } else if line.starts_with(&end) {
+            inside = false;
+        } else if inside {
+            count += 1;
+        }
+    }
+    count
+}
+
+/// Merges three texts line by line into pieces; a clash is one
+/// [`Piece::Conflict`] holding the three versions of the region.
+pub fn merge_lines(texts: Merge3<&str>) -> Vec<Piece> {
+    if let Some(text) = texts.resolve_trivial() {
+        return vec![Piece::Text(text.to_string())];
+    }
+    let merge = similar::TextMerge::from_lines(texts.base, texts.ours, texts.theirs);
+    let mut pieces = Vec::new();
+    for region in merge.regions() {
+        use similar::MergeResolution::*;
+        let base = || {
+            region
+                .base_range()
+                .filter_map(|i| merge.base_line(i))
+                .collect::<String>()
+        };
+        let ours = || {
+            region
+                .ours_range()
+                .filter_map(|i| merge.ours_line(i))
+                .collect::<String>()
+        };
+        let theirs = || {
+            region
+                .theirs_range()
+                .filter_map(|i| merge.theirs_line(i))
+                .collect::<String>()
+        };
+        let piece = match region.resolution() {
+            Ours | Both => Piece::Text(ours()),
+            Theirs => Piece::Text(theirs()),
+            Conflict => Piece::Conflict(Merge3::new(base(), ours(), theirs())),
+            _ => Piece::Text(base()),
+        };
+        pieces.push(piece);
+    }
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::render::render;
+    use crate::MergeOptions;
+
+    fn markers() -> Markers {
+        Markers::for_inputs(&MergeOptions::default(), &[])
+    }
+
+    /// Regression: a NUL byte made libgit2 return a null buffer (abort in
+    /// debug builds, an empty OURS in release builds).
+    #[test]
+    fn binary_input_keeps_ours() {
+        let m = git_merge(b"a\0b", b"ours\0", b"theirs", &markers()).unwrap();
+        assert!(!m.clean);
+        assert_eq!(m.bytes, b"ours\0");
+    }
+
+    #[test]
+    fn git_merge_is_clean_on_separate_edits() {
+        let m = git_merge(
+            b"a\nb\nc\nd\n",
+            b"A\nb\nc\nd\n",
+            b"a\nb\nc\nD\n",
+            &markers(),
+        )
+        .unwrap();
+        assert!(m.clean);
+        assert_eq!(m.bytes, b"A\nb\nc\nD\n");
+    }
+
+    #[test]
+    fn piecewise_merge_marks_clash() {
+        let pieces = merge_lines(Merge3::new("a\nb\n", "a\nB\n", "a\nX\n"));
+        let r = render(&pieces, &markers());
+        assert_eq!(r.text, "a\n<<<<<<< ours\nB\n=======\nX\n>>>>>>> theirs\n");
+    }
+}

@@ -1,0 +1,17 @@
+//! What every file kind shares: the three-way value ([`merge3`]), the
+//! file kind ([`kind`]), the text encoding around a file's lines
+//! ([`encoding`]: UTF-8, BOM, line endings), git's line merge
+//! ([`line_merge`]), the conflict-marker writer ([`render`]) and scanner
+//! ([`conflicts`]), and reading and writing the files ([`input`],
+//! [`output`]).
+
+pub mod conflicts;
+pub mod encoding;
+pub mod input;
+pub mod kind;
+pub mod line_merge;
+pub mod merge3;
+pub mod output;
+pub mod render;
+
+pub use merge3::{Merge3, Side};

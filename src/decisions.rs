@@ -1,0 +1,152 @@
+//! The record of what a merge decided: which side each piece came from,
+//! what was ordered by convention, what clashed. `mlmerge report` shows it
+//! and `--json` hands it to CI (schema in docs/report-schema.md).
+
+use serde_json::{json, Value};
+
+use crate::core::merge3::Side;
+
+/// What kind of decision a [`Decision`] records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecisionKind {
+    /// A piece was taken from one side (inserted, deleted or changed there).
+    TookOurs,
+    TookTheirs,
+    /// Both sides made the same change.
+    TookBoth,
+    /// Argument changes of both sides were combined on one call.
+    ArgumentsMerged,
+    /// Same-place insertions of both sides were ordered by the ML convention.
+    OrderedByConvention,
+    /// A side's formatting change (line endings, re-save, reformat) was kept
+    /// and the other side's edits applied to it.
+    FormattingKept,
+    /// Notebook outputs and execution counts taken from one side or cleared.
+    OutputsTaken,
+    OutputsCleared,
+    /// A clash left for a person, with markers in the file.
+    Clash,
+    /// The structured merge did not apply; git's line merge was used.
+    LineMerge,
+    /// A limit on input or work was reached (marker size, a stage's work
+    /// budget); the detail says which, and what was done instead.
+    LimitReached,
+}
+
+impl DecisionKind {
+    /// The decision of resolving a clash by the side preference.
+    pub fn for_preference(prefer: crate::settings::Prefer) -> Self {
+        Self::took(prefer.side())
+    }
+
+    /// The decision of taking a piece from `side` (the base counts as ours:
+    /// nothing was taken from theirs).
+    pub fn took(side: Side) -> Self {
+        if side == Side::Theirs {
+            Self::TookTheirs
+        } else {
+            Self::TookOurs
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TookOurs => "took-ours",
+            Self::TookTheirs => "took-theirs",
+            Self::TookBoth => "took-both",
+            Self::ArgumentsMerged => "arguments-merged",
+            Self::OrderedByConvention => "ordered-by-convention",
+            Self::FormattingKept => "formatting-kept",
+            Self::OutputsTaken => "outputs-taken",
+            Self::OutputsCleared => "outputs-cleared",
+            Self::Clash => "clash",
+            Self::LineMerge => "line-merge",
+            Self::LimitReached => "limit-reached",
+        }
+    }
+}
+
+/// One decision of the merge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub kind: DecisionKind,
+    /// What it is about, in model terms: "layer 3 `Dense` of `model` (Sequential)".
+    pub subject: String,
+    /// What happened, in a sentence.
+    pub detail: String,
+    /// The clashing texts, for clashes.
+    pub ours: Option<String>,
+    pub theirs: Option<String>,
+}
+
+impl Decision {
+    pub fn new(kind: DecisionKind, subject: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self {
+            kind,
+            subject: subject.into(),
+            detail: detail.into(),
+            ours: None,
+            theirs: None,
+        }
+    }
+
+    pub fn clash(
+        subject: impl Into<String>,
+        detail: impl Into<String>,
+        ours: &str,
+        theirs: &str,
+    ) -> Self {
+        Self {
+            ours: Some(ours.to_string()),
+            theirs: Some(theirs.to_string()),
+            ..Self::new(DecisionKind::Clash, subject, detail)
+        }
+    }
+
+    /// Clashes resolved by the side preference instead of drawn.
+    pub fn preferred(count: usize, prefer: Option<crate::settings::Prefer>) -> Option<Self> {
+        let prefer = prefer.filter(|_| count > 0)?;
+        let side = prefer.side().name();
+        Some(Self::new(
+            DecisionKind::for_preference(prefer),
+            "clashes",
+            format!("{count} clash(es) resolved to {side} by the side preference"),
+        ))
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({
+            "kind": self.kind.as_str(),
+            "subject": self.subject,
+            "detail": self.detail,
+            "ours": self.ours,
+            "theirs": self.theirs,
+        })
+    }
+}
+
+/// All decisions of one file's merge.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub decisions: Vec<Decision>,
+}
+
+impl Report {
+    pub fn push(&mut self, decision: Decision) {
+        self.decisions.push(decision);
+    }
+
+    pub fn extend(&mut self, other: Report) {
+        self.decisions.extend(other.decisions);
+    }
+
+    pub fn clashes(&self) -> impl Iterator<Item = &Decision> {
+        self.decisions
+            .iter()
+            .filter(|d| d.kind == DecisionKind::Clash)
+    }
+
+    pub fn to_json(&self) -> Value {
+        Value::Array(self.decisions.iter().map(Decision::to_json).collect())
+    }
+}

@@ -1,0 +1,549 @@
+//! Merging one cell: its source by the Python merge (code) or by lines
+//! (markdown, raw), its outputs and execution count by merge-rules §3
+//! (never a conflict), everything else key by key.
+
+use std::borrow::Cow;
+
+use super::json::{same, same_opt, Node};
+use super::magics;
+use super::model::{Cell, SourceForm};
+use super::values::{Ctx, Fields};
+use super::write::Out;
+use crate::core::line_merge::merge_lines;
+use crate::core::merge3::{Merge3, Side};
+use crate::core::render::{render, Markers, Piece, Rendered};
+use crate::decisions::{Decision, DecisionKind};
+use crate::python;
+use crate::settings::Prefer;
+use crate::settings::{MergeOptions, OutputsPolicy};
+
+/// A merged cell, ready to write.
+pub struct MergedCell<'a> {
+    pub out: Out<'a>,
+    pub has_id: bool,
+    /// Its source text, for generating an id.
+    pub source: String,
+}
+
+/// Merges the versions of one cell (`None`: absent from that version);
+/// `None` when the merge deletes it.
+pub fn merge_cell<'a>(
+    ctx: &mut Ctx,
+    at: usize,
+    cells: Merge3<Option<&'a Cell<'a>>>,
+) -> Option<MergedCell<'a>> {
+    let subject = |c: &Cell| c.describe(at);
+    match (cells.base, cells.ours, cells.theirs) {
+        (_, None, None) => {
+            if let Some(b) = cells.base {
+                ctx.report.push(Decision::new(
+                    DecisionKind::TookBoth,
+                    subject(b),
+                    "deleted on both sides",
+                ));
+            }
+            None
+        }
+        (None, Some(o), None) => Some(taken(ctx, Side::Ours, o, subject(o), "inserted by ours")),
+        (None, None, Some(t)) => Some(taken(
+            ctx,
+            Side::Theirs,
+            t,
+            subject(t),
+            "inserted by theirs",
+        )),
+        (Some(b), None, Some(t)) => deleted_on_one_side(ctx, b, Side::Theirs, t, subject(b)),
+        (Some(b), Some(o), None) => deleted_on_one_side(ctx, b, Side::Ours, o, subject(b)),
+        (base, Some(o), Some(t)) => Some(merge_present(ctx, at, base, o, t)),
+    }
+}
+
+fn taken<'a>(
+    ctx: &mut Ctx,
+    side: Side,
+    cell: &'a Cell<'a>,
+    subject: String,
+    why: &str,
+) -> MergedCell<'a> {
+    let kind = if side == Side::Theirs {
+        DecisionKind::TookTheirs
+    } else {
+        DecisionKind::TookOurs
+    };
+    ctx.report.push(Decision::new(kind, subject, why));
+    whole(ctx, side, cell)
+}
+
+fn whole<'a>(ctx: &Ctx, side: Side, cell: &'a Cell<'a>) -> MergedCell<'a> {
+    whole_like(ctx, side, cell, None)
+}
+
+/// A side's whole cell, laid out like `like` (the layout side's version).
+fn whole_like<'a>(
+    ctx: &Ctx,
+    side: Side,
+    cell: &'a Cell<'a>,
+    like: Option<&'a Cell<'a>>,
+) -> MergedCell<'a> {
+    MergedCell {
+        out: ctx.take_like(side, cell.node, like.map(|c| c.node)),
+        has_id: cell.id.is_some(),
+        source: cell.source.clone(),
+    }
+}
+
+/// Whether two versions of a cell differ only in outputs and counts.
+fn same_but_outputs(a: &Cell, b: &Cell) -> bool {
+    let ignored = |k: &str| k == "outputs" || k == "execution_count";
+    let keys = |c: &Cell| c.fields.iter().filter(|(k, _)| !ignored(k.raw)).count();
+    keys(a) == keys(b)
+        && a.fields
+            .iter()
+            .filter(|(k, _)| !ignored(k.raw))
+            .all(|(k, v)| b.get(&k.text()).is_some_and(|w| same(v, w)))
+}
+
+/// One side deleted the cell: gone, unless the other side changed more
+/// than outputs; then the changed cell stays with its source between
+/// markers (the deleting side's section empty).
+fn deleted_on_one_side<'a>(
+    ctx: &mut Ctx,
+    base: &'a Cell<'a>,
+    kept_side: Side,
+    kept: &'a Cell<'a>,
+    subject: String,
+) -> Option<MergedCell<'a>> {
+    let deleter = if kept_side == Side::Theirs {
+        "ours"
+    } else {
+        "theirs"
+    };
+    let prefer = ctx.options.prefer;
+    let preferred = prefer.map(|p| match p {
+        Prefer::Ours => Side::Ours,
+        Prefer::Theirs => Side::Theirs,
+    });
+    if let Some(prefer) = prefer.filter(|_| preferred == Some(kept_side)) {
+        // The side preference keeps the changed cell, without markers.
+        ctx.report.push(Decision::new(
+            DecisionKind::for_preference(prefer),
+            subject,
+            format!("{deleter} deleted the cell, the preferred side changed it: kept"),
+        ));
+        return Some(MergedCell {
+            out: ctx.take(kept_side, kept.node),
+            has_id: kept.id.is_some(),
+            source: kept.source.clone(),
+        });
+    }
+    if same_but_outputs(base, kept) || preferred.is_some() {
+        let kind = if kept_side == Side::Theirs {
+            DecisionKind::TookOurs
+        } else {
+            DecisionKind::TookTheirs
+        };
+        ctx.report.push(Decision::new(
+            kind,
+            subject,
+            format!("deleted by {deleter}"),
+        ));
+        return None;
+    }
+    let texts = if kept_side == Side::Theirs {
+        Merge3::new(base.source.clone(), String::new(), kept.source.clone())
+    } else {
+        Merge3::new(base.source.clone(), kept.source.clone(), String::new())
+    };
+    let markers = cell_markers(
+        ctx.options,
+        ctx.markers,
+        &texts.as_ref().map(|s| s.as_str()),
+    );
+    let rendered = render(&[Piece::Conflict(texts.clone())], &markers);
+    ctx.conflicts += rendered.conflicts.max(1);
+    ctx.report.push(Decision::clash(
+        subject,
+        format!("{deleter} deleted the cell, the other side changed it; the cell is kept with its source between markers"),
+        &texts.ours,
+        &texts.theirs,
+    ));
+    let fields = kept.fields.iter().map(|(key, value)| {
+        let out = if key.is("source") {
+            source_out(&rendered.text, kept.form)
+        } else {
+            ctx.take(kept_side, value)
+        };
+        (Cow::Borrowed(key.raw), out)
+    });
+    Some(MergedCell {
+        out: Out::Object(fields.collect()),
+        has_id: kept.id.is_some(),
+        source: rendered.text,
+    })
+}
+
+/// Both sides have the cell (and the base has it, or both inserted it).
+fn merge_present<'a>(
+    ctx: &mut Ctx,
+    at: usize,
+    base: Option<&'a Cell<'a>>,
+    o: &'a Cell<'a>,
+    t: &'a Cell<'a>,
+) -> MergedCell<'a> {
+    let base_node = base.map(|b| b.node);
+    let like = if ctx.layout_side == Side::Theirs {
+        t
+    } else {
+        o
+    };
+    if same_opt(Some(o.node), base_node) && same_opt(Some(t.node), base_node) {
+        return whole(ctx, ctx.layout_side, like);
+    }
+    if same_opt(Some(o.node), base_node) {
+        if base.is_some() && !same(t.node, o.node) {
+            ctx.report.push(Decision::new(
+                DecisionKind::TookTheirs,
+                t.describe(at),
+                "changed by theirs",
+            ));
+        }
+        return whole_like(ctx, Side::Theirs, t, Some(like));
+    }
+    if same_opt(Some(t.node), base_node) {
+        ctx.report.push(Decision::new(
+            DecisionKind::TookOurs,
+            o.describe(at),
+            "changed by ours",
+        ));
+        return whole_like(ctx, Side::Ours, o, Some(like));
+    }
+    if same(o.node, t.node) {
+        let side = if ctx.layout_side == Side::Theirs {
+            Side::Theirs
+        } else {
+            Side::Ours
+        };
+        let cell = if side == Side::Theirs { t } else { o };
+        let why = if base.is_some() {
+            "the same change on both sides"
+        } else {
+            "the same cell inserted by both sides"
+        };
+        ctx.report
+            .push(Decision::new(DecisionKind::TookBoth, o.describe(at), why));
+        return whole(ctx, side, cell);
+    }
+    merge_fields(ctx, at, Merge3::new(base, Some(o), Some(t)))
+}
+
+/// Merges a cell key by key.
+fn merge_fields<'a>(
+    ctx: &mut Ctx,
+    at: usize,
+    cells: Merge3<Option<&'a Cell<'a>>>,
+) -> MergedCell<'a> {
+    let subject = cells
+        .ours
+        .or(cells.theirs)
+        .map(|c| c.describe(at))
+        .unwrap_or_default();
+    let fields: Merge3<Option<Fields<'a>>> = cells.map(|c| c.map(|c| c.fields));
+    let get = |key: &str| cells.map(|c| c.and_then(|c| c.get(key)));
+    let cell_type = merged_type(ctx, &subject, get("cell_type"));
+    let mut source = merge_source(ctx, &subject, &cell_type, cells);
+    let outputs = choose_outputs(ctx, &subject, cells, &source.text);
+    let mut out = Vec::new();
+    for key in ctx.key_order(fields) {
+        let value = match key {
+            "source" => Some(source.out.take()),
+            "outputs" | "execution_count" if cell_type != "code" => None,
+            "outputs" | "execution_count" => outputs.value(ctx, key, cells),
+            "cell_type" => Some(Out::Text(cell_type.clone())),
+            _ => ctx.merge_value(&format!("{subject} {key}"), get(key)),
+        };
+        if let Some(value) = value {
+            out.push((Cow::Borrowed(key), value));
+        }
+    }
+    if cell_type == "code" {
+        for key in ["execution_count", "outputs"] {
+            if !out.iter().any(|(k, _)| k == key) {
+                let at = out
+                    .iter()
+                    .position(|(k, _)| k.as_ref() > key)
+                    .unwrap_or(out.len());
+                out.insert(
+                    at,
+                    (
+                        Cow::Borrowed(key),
+                        outputs
+                            .value(ctx, key, cells)
+                            .unwrap_or(Out::Literal(empty(key))),
+                    ),
+                );
+            }
+        }
+    }
+    MergedCell {
+        has_id: out.iter().any(|(k, _)| k == "id"),
+        out: Out::Object(out),
+        source: source.text,
+    }
+}
+
+fn empty(key: &str) -> &'static str {
+    if key == "outputs" {
+        "[]"
+    } else {
+        "null"
+    }
+}
+
+fn merged_type(ctx: &mut Ctx, subject: &str, types: Merge3<Option<&Node>>) -> String {
+    let text = |n: Option<&Node>| {
+        n.and_then(Node::as_str)
+            .map(|s| s.text().into_owned())
+            .unwrap_or_default()
+    };
+    let texts = types.map(text);
+    texts.clone().resolve_trivial().unwrap_or_else(|| {
+        ctx.clashes.push(super::values::Clash {
+            path: format!("{subject} cell_type"),
+            values: texts.clone().map(|t| Some(format!("\"{t}\""))),
+        });
+        ctx.report.push(Decision::clash(
+            subject,
+            "both sides changed the cell type; ours kept",
+            &texts.ours,
+            &texts.theirs,
+        ));
+        texts.ours
+    })
+}
+
+/// A merged source: its output value (taken once) and its text.
+struct MergedSource<'a> {
+    out: SourceOut<'a>,
+    text: String,
+}
+
+struct SourceOut<'a>(Option<Out<'a>>);
+
+impl<'a> SourceOut<'a> {
+    fn take(&mut self) -> Out<'a> {
+        self.0.take().unwrap_or(Out::Literal("\"\""))
+    }
+}
+
+fn merge_source<'a>(
+    ctx: &mut Ctx,
+    subject: &str,
+    cell_type: &str,
+    cells: Merge3<Option<&'a Cell<'a>>>,
+) -> MergedSource<'a> {
+    let texts = cells.map(|c| c.map_or("", |c| c.source.as_str()));
+    let forms = cells.map(|c| c.map(|c| c.form));
+    let form = Merge3::new(forms.base.or(forms.ours), forms.ours, forms.theirs)
+        .resolve_trivial()
+        .flatten()
+        .or(forms.ours)
+        .unwrap_or(SourceForm::Lines);
+    if let Some(side) = texts.trivial_side() {
+        let side = match side {
+            _ if texts.same_change() => ctx.layout_side,
+            other => other,
+        };
+        let cell = match side {
+            Side::Base => cells.base,
+            Side::Theirs => cells.theirs,
+            _ => cells.ours,
+        };
+        let text = cell.map(|c| c.source.clone()).unwrap_or_default();
+        let out = match cell.and_then(|c| Some((c, c.get("source")?))) {
+            Some((c, node)) if c.form == form => ctx.take(side, node),
+            _ => source_out(&text, form),
+        };
+        return MergedSource {
+            out: SourceOut(Some(out)),
+            text,
+        };
+    }
+    let rendered = if cell_type == "code" {
+        merge_code(ctx, texts)
+    } else {
+        merge_text(ctx, texts)
+    };
+    ctx.conflicts += rendered.conflicts;
+    if rendered.conflicts > 0 {
+        ctx.report.push(Decision::clash(
+            subject,
+            "both sides changed the same lines of the source; markers in the cell",
+            texts.ours,
+            texts.theirs,
+        ));
+    } else {
+        ctx.report.push(Decision::new(
+            DecisionKind::TookBoth,
+            subject,
+            "source changes of both sides merged",
+        ));
+    }
+    MergedSource {
+        out: SourceOut(Some(source_out(&rendered.text, form))),
+        text: rendered.text,
+    }
+}
+
+/// A source value holding `text` in `form`.
+pub fn source_out<'a>(text: &str, form: SourceForm) -> Out<'a> {
+    match form {
+        SourceForm::Text => Out::Text(text.to_string()),
+        SourceForm::Lines => Out::Array(
+            text.split_inclusive('\n')
+                .map(|l| Out::Text(l.to_string()))
+                .collect(),
+        ),
+    }
+}
+
+/// Markers for a conflict inside a cell: longer than any marker-like line
+/// of the cell's sources (the file's markers cannot see inside strings).
+fn cell_markers(options: &MergeOptions, markers: &Markers, texts: &Merge3<&str>) -> Markers {
+    let options = MergeOptions {
+        marker_size: markers.size,
+        style: markers.style,
+        labels: markers.labels.clone(),
+        ..options.clone()
+    };
+    Markers::for_inputs(
+        &options,
+        &[
+            texts.base.as_bytes(),
+            texts.ours.as_bytes(),
+            texts.theirs.as_bytes(),
+        ],
+    )
+}
+
+fn merge_text(ctx: &Ctx, texts: Merge3<&str>) -> Rendered {
+    render(
+        &merge_lines(texts),
+        &cell_markers(ctx.options, ctx.markers, &texts),
+    )
+}
+
+/// Code through the Python merge, IPython lines masked; by lines when the
+/// cell is not Python (a cell magic) or the Python merge declines.
+fn merge_code(ctx: &mut Ctx, texts: Merge3<&str>) -> Rendered {
+    let markers = cell_markers(ctx.options, ctx.markers, &texts);
+    let is_python = ![texts.base, texts.ours, texts.theirs]
+        .iter()
+        .any(|t| magics::is_cell_magic(t));
+    let masked = match (
+        magics::mask(texts.base),
+        magics::mask(texts.ours),
+        magics::mask(texts.theirs),
+    ) {
+        (Some(b), Some(o), Some(t)) if is_python => Some(Merge3::new(b, o, t)),
+        _ => None,
+    };
+    if let Some(masked) = masked {
+        let merged = python::merge(masked.as_ref().map(|s| s.as_str()), ctx.options, &markers);
+        if let Ok(merged) = merged {
+            ctx.report.extend(merged.report);
+            let text = magics::unmask(&merged.text);
+            return Rendered {
+                text,
+                conflicts: merged.conflicts,
+                conflict_lines: 0,
+                preferred: 0,
+            };
+        }
+    }
+    render(&merge_lines(texts), &markers)
+}
+
+/// Where a cell's outputs and execution count come from.
+enum Outputs {
+    Side(Side),
+    Clear,
+}
+
+impl Outputs {
+    fn value<'a>(
+        &self,
+        ctx: &Ctx,
+        key: &str,
+        cells: Merge3<Option<&'a Cell<'a>>>,
+    ) -> Option<Out<'a>> {
+        let cell = match self {
+            Outputs::Clear => return Some(Out::Literal(empty(key))),
+            Outputs::Side(Side::Base) => cells.base,
+            Outputs::Side(Side::Theirs) => cells.theirs,
+            Outputs::Side(_) => cells.ours,
+        };
+        let side = match self {
+            Outputs::Side(side) => *side,
+            Outputs::Clear => Side::Ours,
+        };
+        let like = if ctx.layout_side == Side::Theirs {
+            cells.theirs
+        } else {
+            cells.ours
+        };
+        Some(match cell.and_then(|c| c.get(key)) {
+            Some(node) => ctx.take_like(side, node, like.and_then(|c| c.get(key))),
+            None => Out::Literal(empty(key)),
+        })
+    }
+}
+
+/// merge-rules §3: a side that re-ran alone wins; when both did, the
+/// policy, or the side whose source won, or cleared for a new source.
+fn choose_outputs<'a>(
+    ctx: &mut Ctx,
+    subject: &str,
+    cells: Merge3<Option<&'a Cell<'a>>>,
+    merged: &str,
+) -> Outputs {
+    type Run<'n> = Option<(Option<&'n Node<'n>>, Option<&'n Node<'n>>)>;
+    let runs: Merge3<Run<'a>> =
+        cells.map(|c| c.map(|c| (c.get("outputs"), c.get("execution_count"))));
+    let same_run = |a: Run, b: Run| match (a, b) {
+        (Some(a), Some(b)) => same_opt(a.0, b.0) && same_opt(a.1, b.1),
+        (None, None) => true,
+        _ => false,
+    };
+    if same_run(runs.ours, runs.base) {
+        return Outputs::Side(Side::Theirs);
+    }
+    if same_run(runs.theirs, runs.base) {
+        return Outputs::Side(Side::Ours);
+    }
+    if same_run(runs.ours, runs.theirs) {
+        return Outputs::Side(if ctx.layout_side == Side::Theirs {
+            Side::Theirs
+        } else {
+            Side::Ours
+        });
+    }
+    let sources = cells.map(|c| c.map_or("", |c| c.source.as_str()));
+    let (choice, why) = match ctx.options.outputs {
+        OutputsPolicy::Ours => (Outputs::Side(Side::Ours), "both sides re-ran the cell; ours' outputs kept (--outputs ours)"),
+        OutputsPolicy::Theirs => (Outputs::Side(Side::Theirs), "both sides re-ran the cell; theirs' outputs kept (--outputs theirs)"),
+        OutputsPolicy::Clear => (Outputs::Clear, "both sides re-ran the cell; outputs cleared (--outputs clear)"),
+        OutputsPolicy::Auto if merged == sources.ours && merged == sources.theirs => {
+            (Outputs::Side(Side::Ours), "both sides re-ran the same source; ours' outputs kept")
+        }
+        OutputsPolicy::Auto if merged == sources.ours => (Outputs::Side(Side::Ours), "both sides re-ran the cell; ours' source won, so its outputs are kept"),
+        OutputsPolicy::Auto if merged == sources.theirs => (Outputs::Side(Side::Theirs), "both sides re-ran the cell; theirs' source won, so its outputs are kept"),
+        OutputsPolicy::Auto => (Outputs::Clear, "both sides re-ran the cell and the merged source is new; outputs cleared and execution count reset"),
+    };
+    let kind = if matches!(choice, Outputs::Clear) {
+        DecisionKind::OutputsCleared
+    } else {
+        DecisionKind::OutputsTaken
+    };
+    ctx.report.push(Decision::new(kind, subject, why));
+    choice
+}

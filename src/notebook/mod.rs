@@ -1,0 +1,457 @@
+//! Jupyter notebooks (merge-rules §3): cells matched and merged like a
+//! layer list, code sources through the Python merge, outputs never in
+//! conflict, metadata key by key; the result is always valid nbformat 4.
+//!
+//! Steps: parse the three texts keeping every value's bytes ([`json`]),
+//! read their nbformat structure ([`model`]), match cells ([`matching`]),
+//! merge the cell order ([`order`]) and each cell ([`cell`]), metadata
+//! key by key ([`values`]), then write in the file's own layout
+//! ([`write`]) and re-check the result before handing it back.
+
+mod cell;
+mod json;
+mod magics;
+mod matching;
+mod model;
+mod order;
+mod values;
+mod write;
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+
+use cell::{merge_cell, source_out, MergedCell};
+use json::Node;
+use model::{Cell, Notebook, SourceForm};
+use order::{merge_order, Entry};
+use values::{Clash, Ctx};
+use write::{write_document, Format, Out};
+
+use crate::core::merge3::{Merge3, Side};
+use crate::core::render::{render, Markers, Piece};
+use crate::decisions::{Decision, DecisionKind, Report};
+use crate::pipeline::Structured;
+use crate::settings::MergeOptions;
+
+/// Whether `bytes` is a notebook Jupyter can open: JSON holding a valid
+/// nbformat 4 structure.
+pub fn is_valid(bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    json::parse(text).is_ok_and(|root| model::check_notebook(&root).is_ok())
+}
+
+/// Whether two files hold the same notebook, layout and key order aside.
+pub fn same_notebook(a: &[u8], b: &[u8]) -> bool {
+    let text = |bytes| {
+        std::str::from_utf8(bytes)
+            .ok()
+            .map(|t: &str| t.strip_prefix('\u{feff}').unwrap_or(t))
+    };
+    match (text(a), text(b)) {
+        (Some(a), Some(b)) => match (json::parse(a), json::parse(b)) {
+            (Ok(x), Ok(y)) => json::same(&x, &y),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Merges three notebook texts (LF, no BOM). `Err` when an input is not
+/// an nbformat 4.0–4.5 notebook, so the caller merges by lines.
+pub fn merge(
+    texts: Merge3<&str>,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Result<Structured, String> {
+    if let Some(text) = texts.resolve_trivial() {
+        return Ok(Structured {
+            text: text.to_string(),
+            conflicts: 0,
+            report: Report::default(),
+        });
+    }
+    let roots = parse_all(texts)?;
+    let notebooks = read_all(texts, &roots)?;
+    let (format, layout_side) = output_layout(&notebooks);
+    let mut ctx = Ctx {
+        verbatim: notebooks.map_ref(|nb| nb.format.same_layout(&format)),
+        layout_side,
+        options,
+        markers,
+        report: Report::default(),
+        clashes: Vec::new(),
+        conflicts: 0,
+    };
+    let cells = merge_cells(&mut ctx, &notebooks);
+    let (minor, minor_side) = merged_minor(&mut ctx, &notebooks);
+    let root = merge_document(&mut ctx, &notebooks, cells, (minor, minor_side));
+    let text = write_document(&root, &format, texts.ours.len().max(texts.theirs.len()));
+    verify(&text)?;
+    Ok(Structured {
+        text,
+        conflicts: ctx.conflicts,
+        report: ctx.report,
+    })
+}
+
+fn parse_all(texts: Merge3<&str>) -> Result<Merge3<Node<'_>>, String> {
+    let parse =
+        |name: &str, text| json::parse(text).map_err(|e| format!("{name} is not valid JSON ({e})"));
+    Ok(Merge3::new(
+        parse("base", texts.base)?,
+        parse("ours", texts.ours)?,
+        parse("theirs", texts.theirs)?,
+    ))
+}
+
+fn read_all<'a>(
+    texts: Merge3<&str>,
+    roots: &'a Merge3<Node<'a>>,
+) -> Result<Merge3<Notebook<'a>>, String> {
+    let read = |name: &str, text, root| {
+        Notebook::read(text, root).map_err(|e| format!("{name} is not an nbformat 4 notebook: {e}"))
+    };
+    Ok(Merge3::new(
+        read("base", texts.base, &roots.base)?,
+        read("ours", texts.ours, &roots.ours)?,
+        read("theirs", texts.theirs, &roots.theirs)?,
+    ))
+}
+
+/// The output's layout: ours', unless only theirs re-saved the notebook
+/// differently (then theirs', merge-rules §4).
+fn output_layout(nbs: &Merge3<Notebook>) -> (Format, Side) {
+    let formats = Merge3::new(&nbs.base.format, &nbs.ours.format, &nbs.theirs.format);
+    let theirs_resaved =
+        formats.ours.same_layout(formats.base) && !formats.theirs.same_layout(formats.base);
+    let side = if theirs_resaved {
+        Side::Theirs
+    } else {
+        Side::Ours
+    };
+    let mut format = if theirs_resaved {
+        formats.theirs.clone()
+    } else {
+        formats.ours.clone()
+    };
+    format.trailing_newline = formats
+        .map_ref(|f| f.trailing_newline)
+        .resolve_trivial()
+        .unwrap_or(formats.ours.trailing_newline);
+    format.ascii = formats
+        .map_ref(|f| f.ascii)
+        .resolve_trivial()
+        .unwrap_or(formats.ours.ascii);
+    (format, side)
+}
+
+/// Matches, orders and merges the cells.
+fn merge_cells<'a>(ctx: &mut Ctx, nbs: &'a Merge3<Notebook<'a>>) -> Vec<MergedCell<'a>> {
+    let (base, ours, theirs) = (&nbs.base.cells, &nbs.ours.cells, &nbs.theirs.cells);
+    let by_id =
+        nbs.base.has_unique_ids() && nbs.ours.has_unique_ids() && nbs.theirs.has_unique_ids();
+    let of_ours = matching::match_cells(base, ours, by_id);
+    let of_theirs = matching::match_cells(base, theirs, by_id);
+    let same_new = |o: usize, t: usize| {
+        let (a, b) = (&ours[o], &theirs[t]);
+        a.cell_type == b.cell_type && a.source == b.source && (!by_id || a.id == b.id)
+    };
+    let order = merge_order(
+        base.len(),
+        (&of_ours, ours.len(), &of_theirs, theirs.len()),
+        same_new,
+    );
+    for &b in &order.moved_apart {
+        moved_apart(ctx, &base[b]);
+    }
+    let mut merged = Vec::with_capacity(order.entries.len());
+    for entry in order.entries {
+        let cells = match entry {
+            Entry::Base(b) => Merge3::new(
+                Some(&base[b]),
+                of_ours[b].map(|i| &ours[i]),
+                of_theirs[b].map(|j| &theirs[j]),
+            ),
+            Entry::Ours(i) => Merge3::new(None, Some(&ours[i]), None),
+            Entry::Theirs(j) => Merge3::new(None, None, Some(&theirs[j])),
+            Entry::Both(i, j) => Merge3::new(None, Some(&ours[i]), Some(&theirs[j])),
+        };
+        if let Some(cell) = merge_cell(ctx, merged.len(), cells) {
+            merged.push(cell);
+        }
+    }
+    merged
+}
+
+fn moved_apart(ctx: &mut Ctx, cell: &Cell) {
+    let subject = cell.describe(0);
+    let text = |s: &str| Some(format!("\"{s}\""));
+    ctx.clashes.push(Clash {
+        path: format!("position of {subject}"),
+        values: Merge3::new(
+            text("here"),
+            text("moved (kept at ours' place)"),
+            text("moved elsewhere"),
+        ),
+    });
+    ctx.report.push(Decision::clash(
+        subject,
+        "both sides moved the cell to different places; ours' place kept",
+        "moved",
+        "moved elsewhere",
+    ));
+}
+
+/// The merged `nbformat_minor`: a side's upgrade wins; both changed: the
+/// higher.
+fn merged_minor(ctx: &mut Ctx, nbs: &Merge3<Notebook>) -> (u64, Side) {
+    let minors = nbs.map_ref(|nb| nb.minor);
+    match minors.trivial_side() {
+        Some(Side::Theirs) => (minors.theirs, Side::Theirs),
+        Some(_) => (minors.ours, Side::Ours),
+        None => {
+            let side = if minors.theirs > minors.ours {
+                Side::Theirs
+            } else {
+                Side::Ours
+            };
+            ctx.report.push(Decision::new(
+                DecisionKind::FormattingKept,
+                "nbformat_minor",
+                "both sides changed the nbformat minor version; the higher kept",
+            ));
+            (minors.ours.max(minors.theirs), side)
+        }
+    }
+}
+
+/// The top-level object: cells, metadata key by key, the format version.
+fn merge_document<'a>(
+    ctx: &mut Ctx,
+    nbs: &'a Merge3<Notebook<'a>>,
+    cells: Vec<MergedCell<'a>>,
+    minor: (u64, Side),
+) -> Out<'a> {
+    let fields = nbs.map_ref(|nb| Some(nb.fields));
+    let mut out: Vec<(Cow<'a, str>, Out<'a>)> = Vec::new();
+    let mut cells_at = None;
+    for key in ctx.key_order(fields) {
+        let value = nbs.map_ref(|nb| nb.root.get(key));
+        let merged = match key {
+            "cells" => {
+                cells_at = Some(out.len());
+                Some(Out::Literal("[]"))
+            }
+            "nbformat_minor" => {
+                let node = if minor.1 == Side::Theirs {
+                    value.theirs
+                } else {
+                    value.ours
+                };
+                node.map(|n| ctx.take(minor.1, n))
+            }
+            _ => ctx.merge_value(key, value),
+        };
+        if let Some(merged) = merged {
+            out.push((Cow::Borrowed(key), merged));
+        }
+    }
+    let mut cells = fix_ids(ctx, cells, minor.0);
+    if !ctx.clashes.is_empty() {
+        let clash_cell = clash_cell(ctx, minor.0, &cells);
+        cells.insert(0, clash_cell);
+    }
+    if let Some(at) = cells_at {
+        out[at].1 = Out::Array(cells.into_iter().map(|c| c.out).collect());
+    }
+    Out::Object(out)
+}
+
+/// nbformat 4.5 requires unique cell ids: cells that came without one, or
+/// with one an earlier cell already has, get a deterministic new one.
+/// Below 4.5 ids are not allowed, and none are written.
+fn fix_ids<'a>(ctx: &mut Ctx, cells: Vec<MergedCell<'a>>, minor: u64) -> Vec<MergedCell<'a>> {
+    if minor < 5 {
+        return cells
+            .into_iter()
+            .map(|c| if c.has_id { without_id(c) } else { c })
+            .collect();
+    }
+    let mut taken: HashSet<String> = cells.iter().filter_map(|c| cell_id(&c.out)).collect();
+    let mut seen = HashSet::new();
+    let mut fixed = Vec::with_capacity(cells.len());
+    for (at, cell) in cells.into_iter().enumerate() {
+        match cell_id(&cell.out) {
+            Some(id) if seen.insert(id.clone()) => fixed.push(cell),
+            old => {
+                let id = new_id(&cell.source, at, &taken);
+                if let Some(old) = old {
+                    ctx.report.push(Decision::new(
+                        DecisionKind::FormattingKept,
+                        format!("cell {}", at + 1),
+                        format!("id `{old}` was already taken by an earlier cell; renamed `{id}`"),
+                    ));
+                }
+                taken.insert(id.clone());
+                seen.insert(id.clone());
+                fixed.push(with_id(without_id(cell), id));
+            }
+        }
+    }
+    fixed
+}
+
+/// A merged cell's id, if it has one.
+fn cell_id(out: &Out) -> Option<String> {
+    match out {
+        Out::Object(fields) => fields
+            .iter()
+            .find(|(k, _)| k == "id")
+            .and_then(|(_, v)| id_text(v)),
+        Out::Raw { node, .. } => node.get("id")?.as_str().map(|s| s.text().into_owned()),
+        _ => None,
+    }
+}
+
+fn id_text(out: &Out) -> Option<String> {
+    match out {
+        Out::Raw { node, .. } => node.as_str().map(|s| s.text().into_owned()),
+        Out::Text(text) => Some(text.clone()),
+        _ => None,
+    }
+}
+
+/// An id made from the cell's source and place: the same merge gives the
+/// same ids.
+fn new_id(source: &str, at: usize, taken: &HashSet<String>) -> String {
+    (0u32..)
+        .map(|salt| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (source, at, salt).hash(&mut h);
+            format!("{:08x}", h.finish() as u32)
+        })
+        .find(|id| !taken.contains(id))
+        .unwrap_or_default()
+}
+
+/// A cell's fields as an editable list.
+fn fields_of(out: Out) -> Vec<(Cow<str>, Out)> {
+    match out {
+        Out::Object(fields) => fields,
+        Out::Raw {
+            node,
+            verbatim,
+            like,
+        } => {
+            let fields = node.as_object().unwrap_or(&[]);
+            let mut out: Vec<(Cow<str>, Out)> = fields
+                .iter()
+                .map(|(k, v)| {
+                    let like = like.and_then(|l| l.get(&k.text()));
+                    (
+                        Cow::Borrowed(k.raw),
+                        Out::Raw {
+                            node: v,
+                            verbatim,
+                            like,
+                        },
+                    )
+                })
+                .collect();
+            if let Some(like) = like.and_then(Node::as_object) {
+                let rank = |key: &str| {
+                    like.iter()
+                        .position(|(k, _)| k.raw == key)
+                        .unwrap_or(usize::MAX)
+                };
+                out.sort_by_key(|(k, _)| rank(k));
+            }
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn with_id(cell: MergedCell, id: String) -> MergedCell {
+    let mut fields = fields_of(cell.out);
+    // Jupyter sorts keys: `id` goes before the first key after it.
+    let at = fields
+        .iter()
+        .position(|(k, _)| k.as_ref() > "id")
+        .unwrap_or(fields.len());
+    fields.insert(at, (Cow::Borrowed("id"), Out::Text(id)));
+    MergedCell {
+        out: Out::Object(fields),
+        has_id: true,
+        source: cell.source,
+    }
+}
+
+fn without_id(cell: MergedCell) -> MergedCell {
+    let mut fields = fields_of(cell.out);
+    fields.retain(|(k, _)| k != "id");
+    MergedCell {
+        out: Out::Object(fields),
+        has_id: false,
+        source: cell.source,
+    }
+}
+
+/// The first cell of a notebook with metadata clashes: a raw cell listing
+/// each clash between git-style markers, where a person opening the
+/// notebook sees it.
+fn clash_cell<'a>(ctx: &mut Ctx, minor: u64, cells: &[MergedCell]) -> MergedCell<'a> {
+    let mut pieces = vec![Piece::Text(
+        "mlmerge: both sides set these notebook keys to different values.\n\
+         The notebook keeps ours' value (or the changed one, where the other side deleted the key).\n\
+         Choose, edit the metadata to match, then delete this cell.\n"
+            .to_string(),
+    )];
+    for clash in &ctx.clashes {
+        let line = |value: &Option<String>| match value {
+            Some(v) => format!("{} = {v}\n", clash.path),
+            None => format!("{} (absent)\n", clash.path),
+        };
+        pieces.push(Piece::Text("\n".into()));
+        pieces.push(Piece::Conflict(clash.values.map_ref(line)));
+    }
+    let rendered = render(&pieces, ctx.markers);
+    ctx.conflicts += rendered.conflicts;
+    let mut fields: Vec<(Cow<'a, str>, Out<'a>)> =
+        vec![(Cow::Borrowed("cell_type"), Out::Text("raw".into()))];
+    if minor >= 5 {
+        let taken: HashSet<String> = cells.iter().filter_map(|c| cell_id(&c.out)).collect();
+        let id = if taken.contains("mlmerge-conflicts") {
+            new_id(&rendered.text, 0, &taken)
+        } else {
+            "mlmerge-conflicts".to_string()
+        };
+        fields.push((Cow::Borrowed("id"), Out::Text(id)));
+    }
+    let metadata = Out::Object(vec![(
+        Cow::Borrowed("mlmerge"),
+        Out::Text("conflicts".into()),
+    )]);
+    fields.push((Cow::Borrowed("metadata"), metadata));
+    fields.push((
+        Cow::Borrowed("source"),
+        source_out(&rendered.text, SourceForm::Lines),
+    ));
+    MergedCell {
+        out: Out::Object(fields),
+        has_id: minor >= 5,
+        source: rendered.text,
+    }
+}
+
+/// The merged text must itself be a valid notebook, or it is not used.
+fn verify(text: &str) -> Result<(), String> {
+    let root =
+        json::parse(text).map_err(|e| format!("the merged notebook is not valid JSON ({e})"))?;
+    model::check_notebook(&root)
+        .map_err(|e| format!("the merged notebook is not valid nbformat ({e})"))
+}

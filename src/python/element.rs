@@ -1,0 +1,374 @@
+//! Merging one element (a layer, a call statement) node by node: calls
+//! argument by argument (positional by position, keyword by name, in
+//! [`args`]), other nodes child by child when their shape agrees. The
+//! result is the layout side's text with the other side's changes
+//! applied, so formatting of the layout side is kept.
+
+mod args;
+
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::core::merge3::Merge3;
+use crate::core::render::Piece;
+use crate::python::indent::{indent_of, one_line, reindent};
+use crate::python::parse::tokens;
+
+/// How deep the merge descends before it calls a difference a clash.
+const MAX_DEPTH: usize = 48;
+
+/// Two changes that cannot both be kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ElementClash {
+    /// What clashes, for people: "argument `learning_rate`".
+    pub what: String,
+}
+
+/// One change to the layout side's text.
+#[derive(Clone, Debug)]
+struct Edit {
+    range: Range<usize>,
+    text: String,
+    /// When set, the range is a clash: these are its three versions.
+    clash: Option<Merge3<String>>,
+}
+
+impl Edit {
+    fn text(range: Range<usize>, text: String) -> Self {
+        Edit {
+            range,
+            text,
+            clash: None,
+        }
+    }
+}
+
+/// The merged element and what was combined.
+#[derive(Clone, Debug, Default)]
+pub struct ElementMerge {
+    /// The merged text; a clash of one argument is a conflict piece.
+    pub pieces: Vec<Piece>,
+    /// The changes taken from the other side, for the report.
+    pub taken: Vec<String>,
+    /// Arguments both sides changed differently ("argument `learning_rate`").
+    pub clashes: Vec<String>,
+}
+
+/// Merges three versions of one element. `nodes.ours` is the layout side:
+/// its text is kept wherever the other side changed nothing.
+pub fn merge_element(
+    nodes: Merge3<Node<'_>>,
+    texts: Merge3<&str>,
+) -> Result<ElementMerge, ElementClash> {
+    let mut m = Merger {
+        texts,
+        edits: Vec::new(),
+        taken: Vec::new(),
+        clashes: Vec::new(),
+    };
+    m.node(nodes, 0)?;
+    let range = nodes.ours.byte_range();
+    Ok(ElementMerge {
+        pieces: apply(texts.ours, range, &mut m.edits),
+        taken: m.taken,
+        clashes: m.clashes,
+    })
+}
+
+fn apply(text: &str, range: Range<usize>, edits: &mut [Edit]) -> Vec<Piece> {
+    edits.sort_by_key(|e| e.range.start);
+    let mut pieces = Vec::new();
+    let mut out = String::new();
+    let mut pos = range.start;
+    for e in edits.iter() {
+        if e.range.start < pos {
+            continue;
+        }
+        out.push_str(&text[pos..e.range.start]);
+        match &e.clash {
+            Some(sides) => {
+                pieces.push(Piece::Text(std::mem::take(&mut out)));
+                pieces.push(Piece::Conflict(sides.clone()));
+            }
+            None => out.push_str(&e.text),
+        }
+        pos = e.range.end;
+    }
+    out.push_str(&text[pos..range.end]);
+    pieces.push(Piece::Text(out));
+    pieces.retain(|p| !matches!(p, Piece::Text(t) if t.is_empty()));
+    pieces
+}
+
+/// The merged element's text when it holds no clash.
+pub fn plain_text(pieces: &[Piece]) -> Option<String> {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => Some(t.as_str()),
+            Piece::Conflict(_) => None,
+        })
+        .collect()
+}
+
+struct Merger<'t> {
+    texts: Merge3<&'t str>,
+    edits: Vec<Edit>,
+    taken: Vec<String>,
+    clashes: Vec<String>,
+}
+
+impl<'t> Merger<'t> {
+    fn text<'n>(&self, node: Node<'n>, side: &'t str) -> &'t str {
+        side.get(node.byte_range()).unwrap_or("")
+    }
+
+    fn node(&mut self, n: Merge3<Node<'_>>, depth: usize) -> Result<(), ElementClash> {
+        let tb = tokens(n.base, self.texts.base);
+        let to = tokens(n.ours, self.texts.ours);
+        let tt = tokens(n.theirs, self.texts.theirs);
+        if tt == tb || tt == to {
+            return Ok(());
+        }
+        if to == tb && self.text(n.ours, self.texts.ours) == self.text(n.base, self.texts.base) {
+            self.replace(n.ours, n.theirs);
+            return Ok(());
+        }
+        if depth > MAX_DEPTH {
+            return Err(self.clash(n.ours));
+        }
+        let kinds_agree = n.base.kind() == n.ours.kind() && n.ours.kind() == n.theirs.kind();
+        if kinds_agree && n.ours.kind() == "call" {
+            return self.call(n, depth);
+        }
+        if kinds_agree && self.same_shape(n) {
+            return self.children(n, depth);
+        }
+        if to == tb {
+            // Ours only changed the layout here; theirs' text wins.
+            self.replace(n.ours, n.theirs);
+            return Ok(());
+        }
+        Err(self.clash(n.ours))
+    }
+
+    fn clash(&self, ours: Node<'_>) -> ElementClash {
+        let mut what = ours.kind().replace('_', " ");
+        if let Some(name) = ours.child_by_field_name("name") {
+            what = format!("`{}`", self.text(name, self.texts.ours));
+        }
+        ElementClash { what }
+    }
+
+    fn replace(&mut self, ours: Node<'_>, theirs: Node<'_>) {
+        let text = reindent(
+            self.text(theirs, self.texts.theirs),
+            indent_of(self.texts.theirs, theirs.start_byte()),
+            indent_of(self.texts.ours, ours.start_byte()),
+        );
+        self.taken.push(format!("`{}`", one_line(&text)));
+        self.edits.push(Edit::text(ours.byte_range(), text));
+    }
+
+    /// Same kinds of named children, and theirs' punctuation and operators
+    /// unchanged (ours may have changed them: its text is kept).
+    fn same_shape(&self, n: Merge3<Node<'_>>) -> bool {
+        let shape = |node: Node<'_>, text: &str| {
+            let mut cursor = node.walk();
+            let kids: Vec<(bool, String)> = node
+                .children(&mut cursor)
+                .filter(|c| c.kind() != "comment")
+                .map(|c| {
+                    if c.is_named() {
+                        (true, c.kind().to_string())
+                    } else {
+                        (false, text.get(c.byte_range()).unwrap_or("").to_string())
+                    }
+                })
+                .collect();
+            kids
+        };
+        let (b, o, t) = (
+            shape(n.base, self.texts.base),
+            shape(n.ours, self.texts.ours),
+            shape(n.theirs, self.texts.theirs),
+        );
+        let named = |v: &[(bool, String)]| {
+            v.iter()
+                .filter(|k| k.0)
+                .map(|k| k.1.clone())
+                .collect::<Vec<_>>()
+        };
+        named(&b) == named(&o) && named(&o) == named(&t) && (t == b || t == o) && !b.is_empty()
+    }
+
+    fn children(&mut self, n: Merge3<Node<'_>>, depth: usize) -> Result<(), ElementClash> {
+        let (b, o, t) = (
+            named_children(n.base),
+            named_children(n.ours),
+            named_children(n.theirs),
+        );
+        for ((b, o), t) in b.into_iter().zip(o).zip(t) {
+            self.node(Merge3::new(b, o, t), depth + 1)?;
+        }
+        Ok(())
+    }
+
+    fn call(&mut self, n: Merge3<Node<'_>>, depth: usize) -> Result<(), ElementClash> {
+        let field = |f: &str| {
+            (
+                n.base.child_by_field_name(f),
+                n.ours.child_by_field_name(f),
+                n.theirs.child_by_field_name(f),
+            )
+        };
+        let (Some(fb), Some(fo), Some(ft)) = field("function") else {
+            return Err(self.clash(n.ours));
+        };
+        // A new constructor on one side and new arguments on the other:
+        // the arguments were meant for the old layer (merge-rules §2).
+        let texts = self.texts;
+        let changed = |a: Node<'_>, ta: &str, b: Node<'_>, tb: &str| tokens(a, ta) != tokens(b, tb);
+        let (ab, ao, at) = (
+            n.base.child_by_field_name("arguments"),
+            n.ours.child_by_field_name("arguments"),
+            n.theirs.child_by_field_name("arguments"),
+        );
+        if let (Some(ab), Some(ao), Some(at)) = (ab, ao, at) {
+            let new_ctor = (
+                changed(fo, texts.ours, fb, texts.base),
+                changed(ft, texts.theirs, fb, texts.base),
+            );
+            let new_args = (
+                changed(ao, texts.ours, ab, texts.base),
+                changed(at, texts.theirs, ab, texts.base),
+            );
+            if (new_ctor.0 && new_args.1 && !new_ctor.1)
+                || (new_ctor.1 && new_args.0 && !new_ctor.0)
+            {
+                return Err(ElementClash {
+                    what: "the layer's constructor".into(),
+                });
+            }
+        }
+        self.node(Merge3::new(fb, fo, ft), depth + 1)
+            .map_err(|_| ElementClash {
+                what: "the layer's constructor".into(),
+            })?;
+        let (Some(ab), Some(ao), Some(at)) = field("arguments") else {
+            return Err(self.clash(n.ours));
+        };
+        if ab.kind() != "argument_list"
+            || ao.kind() != "argument_list"
+            || at.kind() != "argument_list"
+        {
+            return self.node(Merge3::new(ab, ao, at), depth + 1);
+        }
+        self.arguments(Merge3::new(ab, ao, at), depth)
+    }
+}
+
+fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::python::parse::parse;
+
+    fn merge(b: &str, o: &str, t: &str) -> Result<String, ElementClash> {
+        let (pb, po, pt) = (parse(b).unwrap(), parse(o).unwrap(), parse(t).unwrap());
+        let nodes = Merge3::new(&pb, &po, &pt).map(|p| p.tree.root_node().named_child(0).unwrap());
+        merge_element(nodes, Merge3::new(b, o, t))
+            .map(|m| plain_text(&m.pieces).unwrap_or_else(|| format!("CLASH {:?}", m.clashes)))
+    }
+
+    #[test]
+    fn different_arguments_combine() {
+        assert_eq!(
+            merge(
+                "Dense(64)\n",
+                "Dense(128)\n",
+                "Dense(64, activation='relu')\n"
+            )
+            .unwrap(),
+            "Dense(128, activation='relu')"
+        );
+    }
+
+    #[test]
+    fn same_argument_different_values_clash() {
+        let merged = merge(
+            "Adam(learning_rate=0.001, beta_1=0.9)\n",
+            "Adam(learning_rate=0.0001, beta_1=0.9)\n",
+            "Adam(learning_rate=0.01, beta_1=0.8)\n",
+        );
+        assert_eq!(merged.unwrap(), "CLASH [\"argument `learning_rate`\"]");
+    }
+
+    #[test]
+    fn a_changed_constructor_clashes_the_whole_layer() {
+        let err = merge("Dense(64)\n", "Conv2D(64)\n", "Dense(32)\n");
+        assert_eq!(err.unwrap_err().what, "the layer's constructor");
+    }
+
+    #[test]
+    fn keywords_added_by_both_keep_ours_first() {
+        assert_eq!(
+            merge("f(a)\n", "f(a, x=1)\n", "f(a, y=2)\n").unwrap(),
+            "f(a, x=1, y=2)"
+        );
+    }
+
+    #[test]
+    fn nested_calls_merge() {
+        assert_eq!(
+            merge(
+                "m.compile(optimizer=Adam(learning_rate=1e-3), loss='mse')\n",
+                "m.compile(optimizer=Adam(learning_rate=1e-4), loss='mse')\n",
+                "m.compile(optimizer=Adam(learning_rate=1e-3, clipnorm=1.0), loss='mse', metrics=['mae'])\n",
+            )
+            .unwrap(),
+            "m.compile(optimizer=Adam(learning_rate=1e-4, clipnorm=1.0), loss='mse', metrics=['mae'])"
+        );
+    }
+
+    #[test]
+    fn reformatted_layout_keeps_other_sides_change() {
+        let b = "Dense(64, activation='relu')\n";
+        let o = "Dense(\n    64,\n    activation='relu',\n)\n";
+        let t = "Dense(128, activation='relu')\n";
+        assert_eq!(
+            merge(b, o, t).unwrap(),
+            "Dense(\n    128,\n    activation='relu',\n)"
+        );
+    }
+
+    #[test]
+    fn multiline_insert_keeps_trailing_comma() {
+        let b = "Dense(\n    64,\n)\n";
+        let o = "Dense(\n    128,\n)\n";
+        let t = "Dense(\n    64,\n    use_bias=False,\n)\n";
+        assert_eq!(
+            merge(b, o, t).unwrap(),
+            "Dense(\n    128,\n    use_bias=False,\n)"
+        );
+    }
+
+    #[test]
+    fn delete_versus_unchanged_argument() {
+        assert_eq!(
+            merge("f(a, b=1, c=2)\n", "f(a, b=1, c=3)\n", "f(a, c=2)\n").unwrap(),
+            "f(a, c=3)"
+        );
+        assert_eq!(
+            merge("f(a, b=1)\n", "f(x, b=1)\n", "f(a)\n").unwrap(),
+            "f(x)"
+        );
+    }
+}

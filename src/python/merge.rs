@@ -1,0 +1,341 @@
+//! Python model code: layer containers and call statements merged
+//! structurally (regions found in all three versions), the text between
+//! them by lines; the result is verified by parsing it again.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::core::line_merge::merge_lines;
+use crate::core::merge3::{Merge3, Side};
+use crate::core::render::{render, Markers, Piece};
+use crate::decisions::{Decision, DecisionKind, Report};
+use crate::pipeline::Structured;
+use crate::python::chunks::{paragraph_starts, split, LineRegion, Part};
+use crate::python::layout::{line_mode, render_region};
+use crate::python::parse::{parse, Parsed};
+use crate::python::plan::{plan, Inputs};
+use crate::python::reformat::{merge_reformatted, tokens_in};
+use crate::python::regions::{Region, RegionKind};
+use crate::python::verify::verify;
+use crate::settings::MergeOptions;
+
+/// Merges three Python sources (LF, no BOM): the line merge settles what
+/// it can, and each clash, widened to whole top-level paragraphs, is merged
+/// structurally on its own.
+pub fn merge(
+    texts: Merge3<&str>,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Result<Structured, String> {
+    let lines = texts.map(|t| t.split_inclusive('\n').collect::<Vec<&str>>());
+    let line_merge = similar::TextMerge::from_lines(texts.base, texts.ours, texts.theirs);
+    if (
+        line_merge.base_len(),
+        line_merge.ours_len(),
+        line_merge.theirs_len(),
+    ) != (lines.base.len(), lines.ours.len(), lines.theirs.len())
+    {
+        return Err("a version has line breaks other than LF".into());
+    }
+    let regions: Vec<LineRegion> = line_merge
+        .regions()
+        .iter()
+        .map(|r| {
+            use similar::MergeResolution::*;
+            let take = match r.resolution() {
+                Conflict => None,
+                Ours | Both => Some(Side::Ours),
+                Theirs => Some(Side::Theirs),
+                _ => Some(Side::Base),
+            };
+            LineRegion {
+                take,
+                lines: Merge3::new(r.base_range(), r.ours_range(), r.theirs_range()),
+            }
+        })
+        .collect();
+    let starts = texts.map(paragraph_starts);
+    let counts = lines.map_ref(|l| l.len());
+    let parts = split(&regions, starts.as_ref().map(|s| s.as_slice()), counts);
+    let mut pieces = Vec::new();
+    let mut report = Report::default();
+    for part in parts {
+        match part {
+            Part::Settled(take, range) => {
+                pieces.push(Piece::Text(lines.get(take)[range].concat()));
+            }
+            Part::Chunk(ranges) => {
+                let chunk = Merge3::new(
+                    lines.base[ranges.base].concat(),
+                    lines.ours[ranges.ours].concat(),
+                    lines.theirs[ranges.theirs].concat(),
+                );
+                let chunk = chunk.as_ref().map(|s| s.as_str());
+                match merge_chunk(chunk, options, markers) {
+                    Ok((chunk_pieces, chunk_report)) => {
+                        pieces.extend(chunk_pieces);
+                        report.extend(chunk_report);
+                    }
+                    Err(why) => {
+                        pieces.extend(merge_lines(chunk));
+                        report.push(Decision::new(
+                            DecisionKind::LineMerge,
+                            "a stretch of the file",
+                            format!("merged by lines: {why}"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    let rendered = render(&join_text(pieces), markers);
+    report.extend(Report {
+        decisions: Decision::preferred(rendered.preferred, markers.prefer)
+            .into_iter()
+            .collect(),
+    });
+    Ok(Structured {
+        text: rendered.text,
+        conflicts: rendered.conflicts,
+        report,
+    })
+}
+
+/// The structured merge of one chunk: regions found in all three versions
+/// merge element by element, the text between them by lines. A clean
+/// chunk must parse again and hold exactly the planned elements.
+fn merge_chunk(
+    texts: Merge3<&str>,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Result<(Vec<Piece>, Report), String> {
+    let parsed = Merge3::new(parse(texts.base), parse(texts.ours), parse(texts.theirs));
+    let (Ok(base), Ok(ours), Ok(theirs)) = (parsed.base, parsed.ours, parsed.theirs) else {
+        return Err("a version does not parse as Python".into());
+    };
+    let parsed = Merge3::new(&base, &ours, &theirs);
+    let mut pieces = Vec::new();
+    let mut report = Report::default();
+    let mut expected: Vec<(String, Vec<Option<String>>)> = Vec::new();
+    let mut pos = Merge3::new(0, 0, 0);
+    for regions in matched_regions(parsed) {
+        let inputs = Inputs {
+            parsed,
+            regions,
+            strict: options.strict,
+            convention: &options.convention,
+        };
+        let spans = region_spans(&inputs);
+        let between = Merge3::new(
+            pos.base..spans.base.start,
+            pos.ours..spans.ours.start,
+            pos.theirs..spans.theirs.start,
+        );
+        pieces.extend(merge_between(parsed, between, &mut report));
+        let plan = plan(&inputs);
+        let rendered = render_region(&inputs, &plan)?;
+        pieces.extend(rendered.pieces);
+        expected.push((regions.base.key.clone(), rendered.expected));
+        for d in plan.decisions {
+            report.push(describe(d, regions.ours));
+        }
+        pos = spans.map(|s| s.end);
+    }
+    let tail = Merge3::new(
+        pos.base..texts.base.len(),
+        pos.ours..texts.ours.len(),
+        pos.theirs..texts.theirs.len(),
+    );
+    pieces.extend(merge_between(parsed, tail, &mut report));
+    let pieces = join_text(pieces);
+    let rendered = render(&pieces, markers);
+    if rendered.conflicts == 0 {
+        verify(&rendered.text, &expected)?;
+    }
+    Ok((pieces, report))
+}
+
+/// The code between regions: by lines, or, where one side only
+/// re-formatted it and the lines clash, token by token (merge-rules §4).
+fn merge_between(
+    parsed: Merge3<&Parsed<'_>>,
+    ranges: Merge3<Range<usize>>,
+    report: &mut Report,
+) -> Vec<Piece> {
+    let texts = Merge3::new(
+        &parsed.base.text[ranges.base.clone()],
+        &parsed.ours.text[ranges.ours.clone()],
+        &parsed.theirs.text[ranges.theirs.clone()],
+    );
+    let pieces = merge_lines(texts);
+    if !pieces.iter().any(|p| matches!(p, Piece::Conflict(_))) {
+        return pieces;
+    }
+    let relative = |p: &Parsed<'_>, r: &Range<usize>| -> Vec<Range<usize>> {
+        tokens_in(p, r.clone())
+            .into_iter()
+            .map(|t| t.start - r.start..t.end - r.start)
+            .collect()
+    };
+    let tokens = Merge3::new(
+        relative(parsed.base, &ranges.base),
+        relative(parsed.ours, &ranges.ours),
+        relative(parsed.theirs, &ranges.theirs),
+    );
+    match merge_reformatted(texts, tokens.as_ref().map(|t| t.as_slice())) {
+        Some(text) => {
+            report.push(Decision::new(
+                DecisionKind::FormattingKept,
+                "re-formatted code",
+                "one side only re-formatted this code; the other side's edits were applied token by token",
+            ));
+            vec![Piece::Text(text)]
+        }
+        None => pieces,
+    }
+}
+
+/// Regions present in all three versions, in the same order in each.
+fn matched_regions<'a>(parsed: Merge3<&'a Parsed<'a>>) -> Vec<Merge3<&'a Region>> {
+    let index = |p: &'a Parsed<'a>| -> HashMap<&'a str, usize> {
+        p.regions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.key.as_str(), i))
+            .collect()
+    };
+    let (ours, theirs) = (index(parsed.ours), index(parsed.theirs));
+    let mut last = (None::<usize>, None::<usize>);
+    let mut out = Vec::new();
+    for region in &parsed.base.regions {
+        let (Some(&o), Some(&t)) = (
+            ours.get(region.key.as_str()),
+            theirs.get(region.key.as_str()),
+        ) else {
+            continue;
+        };
+        if last.0.is_some_and(|l| o <= l) || last.1.is_some_and(|l| t <= l) {
+            continue;
+        }
+        let (ro, rt) = (&parsed.ours.regions[o], &parsed.theirs.regions[t]);
+        if ro.kind != region.kind || rt.kind != region.kind {
+            continue;
+        }
+        last = (Some(o), Some(t));
+        out.push(Merge3::new(region, ro, rt));
+    }
+    out
+}
+
+fn region_spans(inputs: &Inputs<'_>) -> Merge3<Range<usize>> {
+    let lines = line_mode(inputs);
+    inputs.regions.map_ref(|r| match (&r.lines, lines) {
+        (Some(l), true) => l.clone(),
+        _ => r.span.clone(),
+    })
+}
+
+/// Puts the region's name into a decision's subject.
+fn describe(mut d: Decision, region: &Region) -> Decision {
+    d.subject = if region.kind == RegionKind::Call {
+        region.describe.clone()
+    } else {
+        format!("{} of {}", d.subject, region.describe)
+    };
+    d
+}
+
+/// Joins neighbouring text pieces (cheaper rendering, same output).
+fn join_text(pieces: Vec<Piece>) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        match (out.last_mut(), piece) {
+            (Some(Piece::Text(prev)), Piece::Text(next)) => prev.push_str(&next),
+            (_, piece) => out.push(piece),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(b: &str, o: &str, t: &str) -> (String, usize) {
+        let markers = Markers::for_inputs(&MergeOptions::default(), &[]);
+        let s = merge(Merge3::new(b, o, t), &MergeOptions::default(), &markers).unwrap();
+        (s.text, s.conflicts)
+    }
+
+    const BASE: &str = "model = keras.Sequential([\n    layers.Conv2D(32, 3),\n    layers.Flatten(),\n    layers.Dense(64),\n    layers.Dense(10),\n])\n";
+
+    #[test]
+    fn seed_scenario_different_places() {
+        let o = BASE.replace(
+            "    layers.Dense(64),\n",
+            "    layers.Dense(64),\n    layers.Dropout(0.5),\n",
+        );
+        let t = BASE.replace(
+            "    layers.Conv2D(32, 3),\n",
+            "    layers.Conv2D(32, 3),\n    layers.BatchNormalization(),\n",
+        );
+        let (text, conflicts) = run(BASE, &o, &t);
+        assert_eq!(conflicts, 0);
+        assert_eq!(text, "model = keras.Sequential([\n    layers.Conv2D(32, 3),\n    layers.BatchNormalization(),\n    layers.Flatten(),\n    layers.Dense(64),\n    layers.Dropout(0.5),\n    layers.Dense(10),\n])\n");
+    }
+
+    #[test]
+    fn same_place_ordered_by_convention() {
+        let o = BASE.replace(
+            "    layers.Dense(64),\n",
+            "    layers.Dense(64),\n    layers.Dropout(0.5),\n",
+        );
+        let t = BASE.replace(
+            "    layers.Dense(64),\n",
+            "    layers.Dense(64),\n    layers.BatchNormalization(),\n",
+        );
+        let (text, conflicts) = run(BASE, &o, &t);
+        assert_eq!(conflicts, 0);
+        assert!(text.contains("    layers.Dense(64),\n    layers.BatchNormalization(),\n    layers.Dropout(0.5),\n"), "{text}");
+    }
+
+    #[test]
+    fn argument_clash_is_narrow() {
+        let o = BASE.replace("Dense(64)", "Dense(128)");
+        let t = BASE.replace("Dense(64)", "Dense(256)");
+        let (text, conflicts) = run(BASE, &o, &t);
+        assert_eq!(conflicts, 1);
+        assert!(text.contains("    layers.Flatten(),\n<<<<<<< ours\n    layers.Dense(128),\n=======\n    layers.Dense(256),\n>>>>>>> theirs\n    layers.Dense(10),\n"), "{text}");
+    }
+
+    #[test]
+    fn one_line_list_appends() {
+        let b = "m = Sequential([Dense(1), Dense(2)])\n";
+        let o = "m = Sequential([Dense(1), Dropout(0.1), Dense(2)])\n";
+        let t = "m = Sequential([Dense(1), Dense(2), Softmax()])\n";
+        assert_eq!(
+            run(b, o, t),
+            (
+                "m = Sequential([Dense(1), Dropout(0.1), Dense(2), Softmax()])\n".into(),
+                0
+            )
+        );
+    }
+
+    const FLAT: &str = "model = keras.Sequential([\n    layers.Conv2D(32, 3, activation=\"relu\"),\n    layers.Dense(10),\n])\nmodel.compile(optimizer=Adam(learning_rate=0.001), loss=\"mse\")\n";
+    const BLACK: &str = "model = keras.Sequential(\n    [\n        layers.Conv2D(\n            32,\n            3,\n            activation=\"relu\",\n        ),\n        layers.Dense(10),\n    ]\n)\nmodel.compile(\n    optimizer=Adam(learning_rate=0.001),\n    loss=\"mse\",\n)\n";
+
+    /// A formatter run on one side keeps its layout; the other side's
+    /// argument edits land in it, whichever side ran the formatter.
+    #[test]
+    fn formatter_on_one_side_edits_on_the_other() {
+        let edited = FLAT
+            .replace("Conv2D(32", "Conv2D(64")
+            .replace("0.001", "0.0001");
+        let expected = BLACK
+            .replace("            32,", "            64,")
+            .replace("0.001", "0.0001");
+        assert_eq!(run(FLAT, BLACK, &edited), (expected.clone(), 0));
+        assert_eq!(run(FLAT, &edited, BLACK), (expected, 0));
+    }
+}

@@ -1,0 +1,454 @@
+//! The three-way merge of one region's element list (merge-rules §2):
+//! inserts, deletes, argument changes, moves, and same-place insertions
+//! ordered by the ML convention. Produces a plan of which side's element
+//! goes where; [`crate::python::layout`] turns the plan into text. How each
+//! side fared is in [`view`]; an element both sides changed merges in
+//! [`both`]; what the plan reads is [`Inputs`].
+
+mod both;
+mod inputs;
+mod view;
+
+use std::collections::HashSet;
+
+use self::view::{side_view, SideView, State};
+use crate::core::merge3::Side;
+use crate::core::render::Piece;
+use crate::decisions::{Decision, DecisionKind};
+use crate::python::align::{align, Key};
+use crate::python::convention::order_by_convention;
+
+pub use self::inputs::Inputs;
+
+/// One step of the merged list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// A side's element, with a merged text for its node when both sides
+    /// changed it (holding a conflict piece where one argument clashes).
+    Unit {
+        side: Side,
+        index: usize,
+        body: Option<Vec<Piece>>,
+    },
+    /// Elements the sides disagree on: each side's version of the span.
+    Conflict {
+        base: Vec<usize>,
+        ours: Vec<usize>,
+        theirs: Vec<usize>,
+    },
+}
+
+/// The merge plan of a region and the decisions behind it.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    pub steps: Vec<Step>,
+    pub decisions: Vec<Decision>,
+}
+
+/// Plans the merge of one region.
+pub fn plan(inputs: &Inputs<'_>) -> Plan {
+    let keys = |side: Side| -> Vec<Key<'_>> {
+        inputs
+            .units(side)
+            .iter()
+            .map(|u| Key {
+                content: &u.tokens,
+                identity: u.identity.as_deref(),
+            })
+            .collect()
+    };
+    let base_keys = keys(Side::Base);
+    let ours = side_view(inputs, Side::Ours, align(&base_keys, &keys(Side::Ours)));
+    let theirs = side_view(inputs, Side::Theirs, align(&base_keys, &keys(Side::Theirs)));
+    Planner {
+        inputs,
+        ours,
+        theirs,
+        plan: Plan::default(),
+        emitted: HashSet::new(),
+    }
+    .run()
+}
+
+struct Planner<'a, 'i> {
+    inputs: &'i Inputs<'a>,
+    ours: SideView,
+    theirs: SideView,
+    plan: Plan,
+    emitted: HashSet<(Side, usize)>,
+}
+
+impl Planner<'_, '_> {
+    fn view(&self, side: Side) -> &SideView {
+        if side == Side::Ours {
+            &self.ours
+        } else {
+            &self.theirs
+        }
+    }
+
+    fn run(mut self) -> Plan {
+        let n = self.inputs.units(Side::Base).len();
+        let blocks = self.blocks();
+        let mut g = 0;
+        while g <= n {
+            self.gap(g);
+            if g == n {
+                break;
+            }
+            if let Some(&(lo, hi, owner)) = blocks.iter().find(|b| b.0 == g) {
+                self.block(lo, hi, owner);
+                g = hi;
+                continue;
+            }
+            self.element(g);
+            g += 1;
+        }
+        self.plan
+    }
+
+    /// Reordered spans: (lo, hi, owner); owner `None` when both reordered.
+    fn blocks(&self) -> Vec<(usize, usize, Option<Side>)> {
+        let mut all: Vec<(usize, usize, Option<Side>)> = Vec::new();
+        for (side, view) in [(Side::Ours, &self.ours), (Side::Theirs, &self.theirs)] {
+            for &(lo, hi) in &view.blocks {
+                let (lo, hi) = self.close_block(lo, hi);
+                all.push((lo, hi, Some(side)));
+            }
+        }
+        all.sort_by_key(|b| (b.0, b.1));
+        let mut out: Vec<(usize, usize, Option<Side>)> = Vec::new();
+        for (lo, hi, owner) in all {
+            match out.last_mut() {
+                Some(last) if lo < last.1 => {
+                    last.1 = last.1.max(hi);
+                    if last.2 != owner {
+                        last.2 = None;
+                    }
+                }
+                _ => out.push((lo, hi, owner)),
+            }
+        }
+        out
+    }
+
+    /// Widens a block until no element inside it is paired with one outside.
+    fn close_block(&self, mut lo: usize, mut hi: usize) -> (usize, usize) {
+        for _ in 0..64 {
+            let (mut new_lo, mut new_hi) = (lo, hi);
+            for side in [Side::Ours, Side::Theirs] {
+                let range = self.side_range(side, lo, hi);
+                for (i, state) in self.view(side).states.iter().enumerate() {
+                    if let Some(j) = state.index().or_else(|| self.moved_to(side, i)) {
+                        if range.contains(&j) {
+                            new_lo = new_lo.min(i);
+                            new_hi = new_hi.max(i + 1);
+                        }
+                    }
+                }
+            }
+            if (new_lo, new_hi) == (lo, hi) {
+                break;
+            }
+            (lo, hi) = (new_lo, new_hi);
+        }
+        (lo, hi)
+    }
+
+    fn moved_to(&self, side: Side, i: usize) -> Option<usize> {
+        self.view(side)
+            .alignment
+            .moves
+            .iter()
+            .find(|m| m.0 == i)
+            .map(|m| m.1)
+    }
+
+    /// The side's elements that stand for base elements lo..hi.
+    fn side_range(&self, side: Side, lo: usize, hi: usize) -> std::ops::Range<usize> {
+        let view = self.view(side);
+        let mut members: Vec<usize> = (lo..hi)
+            .filter_map(|i| view.states[i].index().or_else(|| self.moved_to(side, i)))
+            .collect();
+        for g in lo + 1..hi {
+            members.extend(&view.inserted[g]);
+        }
+        match (members.iter().min(), members.iter().max()) {
+            (Some(&a), Some(&b)) => a..b + 1,
+            _ => 0..0,
+        }
+    }
+
+    fn block(&mut self, lo: usize, hi: usize, owner: Option<Side>) {
+        let other_untouched = |other: Side| {
+            let view = self.view(other);
+            (lo..hi).all(|i| matches!(view.states[i], State::Same(_)))
+                && (lo + 1..hi).all(|g| view.inserted[g].is_empty())
+        };
+        let subject = format!("layers {}–{}", lo + 1, hi);
+        match owner {
+            Some(side) if other_untouched(other(side)) => {
+                for j in self.side_range(side, lo, hi) {
+                    self.push_unit(side, j, None);
+                }
+                self.decide(
+                    DecisionKind::took(side),
+                    &subject,
+                    format!("reordered by {}", side.name()),
+                );
+            }
+            _ => {
+                let ours: Vec<usize> = self.side_range(Side::Ours, lo, hi).collect();
+                let theirs: Vec<usize> = self.side_range(Side::Theirs, lo, hi).collect();
+                self.clash(&subject, "one side reordered these layers while the other changed them or inserted between them", lo..hi, ours, theirs);
+            }
+        }
+    }
+
+    fn gap(&mut self, g: usize) {
+        let ours: Vec<usize> = self.ours.inserted[g]
+            .iter()
+            .copied()
+            .filter(|&j| !self.emitted.contains(&(Side::Ours, j)))
+            .collect();
+        let theirs: Vec<usize> = self.theirs.inserted[g]
+            .iter()
+            .copied()
+            .filter(|&j| !self.emitted.contains(&(Side::Theirs, j)))
+            .collect();
+        let place = self.place(g);
+        if theirs.is_empty() || ours.is_empty() {
+            let (side, units) = if theirs.is_empty() {
+                (Side::Ours, ours)
+            } else {
+                (Side::Theirs, theirs)
+            };
+            for j in units {
+                let name = self.inputs.name(side, j);
+                self.push_unit(side, j, None);
+                self.decide(
+                    DecisionKind::took(side),
+                    &format!("layer {name}"),
+                    format!("inserted by {} {place}", side.name()),
+                );
+            }
+            return;
+        }
+        let tokens = |side: Side, js: &[usize]| {
+            js.iter()
+                .map(|&j| self.inputs.units(side)[j].tokens.clone())
+                .collect::<Vec<_>>()
+        };
+        if tokens(Side::Ours, &ours) == tokens(Side::Theirs, &theirs) {
+            for j in ours {
+                self.push_unit(Side::Ours, j, None);
+            }
+            self.decide(
+                DecisionKind::TookBoth,
+                "inserted layers",
+                format!("both sides inserted the same layers {place}"),
+            );
+            return;
+        }
+        let ctors = |side: Side, js: &[usize]| {
+            js.iter()
+                .map(|&j| self.inputs.units(side)[j].ctor.clone())
+                .collect::<Vec<_>>()
+        };
+        let order = if self.inputs.strict {
+            None
+        } else {
+            order_by_convention(
+                self.inputs.convention,
+                &ctors(Side::Ours, &ours),
+                &ctors(Side::Theirs, &theirs),
+            )
+        };
+        match order {
+            Some(order) => {
+                let names: Vec<String> = order
+                    .iter()
+                    .map(|&(from_ours, k)| {
+                        let (side, j) = if from_ours {
+                            (Side::Ours, ours[k])
+                        } else {
+                            (Side::Theirs, theirs[k])
+                        };
+                        self.push_unit(side, j, None);
+                        self.inputs.name(side, j)
+                    })
+                    .collect();
+                self.decide(
+                    DecisionKind::OrderedByConvention,
+                    "inserted layers",
+                    format!(
+                        "both sides inserted layers {place}; ordered by convention: {}",
+                        names.join(", ")
+                    ),
+                );
+            }
+            None => self.clash(
+                "inserted layers",
+                &format!("both sides inserted different layers {place}"),
+                g..g,
+                ours,
+                theirs,
+            ),
+        }
+    }
+
+    /// Where gap g is, for people.
+    fn place(&self, g: usize) -> String {
+        if g == 0 {
+            "at the start".into()
+        } else {
+            format!("after layer {} {}", g, self.inputs.name(Side::Base, g - 1))
+        }
+    }
+
+    fn element(&mut self, i: usize) {
+        let (o, t) = (self.ours.states[i], self.theirs.states[i]);
+        let name = self.inputs.name(Side::Base, i);
+        let subject = format!("layer {} {name}", i + 1);
+        if let Some(jo) = self.same_change(o, t) {
+            self.push_unit(Side::Ours, jo, None);
+            self.decide(
+                DecisionKind::TookBoth,
+                &subject,
+                "both made the same change".into(),
+            );
+            return;
+        }
+        use State::*;
+        match (o, t) {
+            (Same(j), Same(_)) | (Format(j), Format(_)) => self.push_unit(Side::Ours, j, None),
+            (Same(_), Format(j)) => self.push_unit(Side::Theirs, j, None),
+            (Format(j), Same(_)) => self.push_unit(Side::Ours, j, None),
+            (Same(_), Changed(j)) => {
+                self.push_unit(Side::Theirs, j, None);
+                self.decide(
+                    DecisionKind::TookTheirs,
+                    &subject,
+                    "changed by theirs".into(),
+                );
+            }
+            (Changed(j), Same(_)) => {
+                self.push_unit(Side::Ours, j, None);
+                self.decide(DecisionKind::TookOurs, &subject, "changed by ours".into());
+            }
+            (Deleted, Deleted) => {
+                self.decide(DecisionKind::TookBoth, &subject, "deleted by both".into())
+            }
+            (Deleted, Same(_) | Format(_)) => {
+                self.decide(DecisionKind::TookOurs, &subject, "deleted by ours".into())
+            }
+            (Same(_) | Format(_), Deleted) => self.decide(
+                DecisionKind::TookTheirs,
+                &subject,
+                "deleted by theirs".into(),
+            ),
+            (Deleted, Changed(j)) => self.clash(
+                &subject,
+                "ours deleted it, theirs changed it",
+                i..i + 1,
+                vec![],
+                vec![j],
+            ),
+            (Changed(j), Deleted) => self.clash(
+                &subject,
+                "ours changed it, theirs deleted it",
+                i..i + 1,
+                vec![j],
+                vec![],
+            ),
+            (Replaced(j), Same(_) | Format(_) | Deleted) => {
+                self.push_unit(Side::Ours, j, None);
+                let detail = format!("replaced by ours with {}", self.inputs.name(Side::Ours, j));
+                self.decide(DecisionKind::TookOurs, &subject, detail);
+            }
+            (Same(_) | Format(_) | Deleted, Replaced(j)) => {
+                self.push_unit(Side::Theirs, j, None);
+                let detail = format!(
+                    "replaced by theirs with {}",
+                    self.inputs.name(Side::Theirs, j)
+                );
+                self.decide(DecisionKind::TookTheirs, &subject, detail);
+            }
+            (Replaced(jo), Replaced(jt) | Changed(jt)) | (Changed(jo), Replaced(jt)) => {
+                let detail =
+                    "one side replaced the layer, the other changed or replaced it differently";
+                self.clash(&subject, detail, i..i + 1, vec![jo], vec![jt]);
+            }
+            (Format(jo), Changed(jt)) => self.merge_both(i, jo, jt, Side::Ours, &subject),
+            (Changed(jo), Format(jt)) => self.merge_both(i, jo, jt, Side::Theirs, &subject),
+            (Changed(jo), Changed(jt)) => self.merge_both(i, jo, jt, Side::Ours, &subject),
+        }
+    }
+
+    /// Both sides changed or replaced base element i in the same way.
+    fn same_change(&self, ours: State, theirs: State) -> Option<usize> {
+        use State::*;
+        match (ours, theirs) {
+            (Changed(jo) | Replaced(jo), Changed(jt) | Replaced(jt))
+                if self.inputs.units(Side::Ours)[jo].tokens
+                    == self.inputs.units(Side::Theirs)[jt].tokens =>
+            {
+                Some(jo)
+            }
+            _ => None,
+        }
+    }
+
+    fn clash(
+        &mut self,
+        subject: &str,
+        detail: &str,
+        base: std::ops::Range<usize>,
+        ours: Vec<usize>,
+        theirs: Vec<usize>,
+    ) {
+        let show = |side: Side, js: &[usize]| {
+            js.iter()
+                .map(|&j| self.inputs.unit_text(side, j))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let decision = Decision::clash(
+            subject,
+            detail,
+            &show(Side::Ours, &ours),
+            &show(Side::Theirs, &theirs),
+        );
+        self.plan.decisions.push(decision);
+        for &j in &ours {
+            self.emitted.insert((Side::Ours, j));
+        }
+        for &j in &theirs {
+            self.emitted.insert((Side::Theirs, j));
+        }
+        self.plan.steps.push(Step::Conflict {
+            base: base.collect(),
+            ours,
+            theirs,
+        });
+    }
+
+    fn push_unit(&mut self, side: Side, index: usize, body: Option<Vec<Piece>>) {
+        self.emitted.insert((side, index));
+        self.plan.steps.push(Step::Unit { side, index, body });
+    }
+
+    fn decide(&mut self, kind: DecisionKind, subject: &str, detail: String) {
+        self.plan
+            .decisions
+            .push(Decision::new(kind, subject, detail));
+    }
+}
+
+fn other(side: Side) -> Side {
+    if side == Side::Ours {
+        Side::Theirs
+    } else {
+        Side::Ours
+    }
+}
