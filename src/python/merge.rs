@@ -76,10 +76,14 @@ pub fn merge(
                         pieces.extend(chunk_pieces);
                         report.extend(chunk_report);
                     }
-                    Err(why) => {
+                    Err(declined) => {
                         pieces.extend(merge_lines(chunk));
+                        let (kind, why) = match declined {
+                            ChunkDeclined::Limit(why) => (DecisionKind::LimitReached, why),
+                            ChunkDeclined::Other(why) => (DecisionKind::LineMerge, why),
+                        };
                         report.push(Decision::new(
-                            DecisionKind::LineMerge,
+                            kind,
                             "a stretch of the file",
                             format!("merged by lines: {why}"),
                         ));
@@ -108,10 +112,20 @@ fn merge_chunk(
     texts: Merge3<&str>,
     options: &MergeOptions,
     markers: &Markers,
-) -> Result<(Vec<Piece>, Report), String> {
+) -> Result<(Vec<Piece>, Report), ChunkDeclined> {
     let parsed = Merge3::new(parse(texts.base), parse(texts.ours), parse(texts.theirs));
-    let (Ok(base), Ok(ours), Ok(theirs)) = (parsed.base, parsed.ours, parsed.theirs) else {
-        return Err("a version does not parse as Python".into());
+    let (base, ours, theirs) = match (parsed.base, parsed.ours, parsed.theirs) {
+        (Ok(b), Ok(o), Ok(t)) => (b, o, t),
+        (b, o, t) => {
+            let limit = [b.err(), o.err(), t.err()]
+                .into_iter()
+                .flatten()
+                .find(|e| e.is_limit());
+            return Err(match limit {
+                Some(e) => ChunkDeclined::Limit(e.to_string()),
+                None => ChunkDeclined::Other("a version does not parse as Python".into()),
+            });
+        }
     };
     let parsed = Merge3::new(&base, &ours, &theirs);
     let mut pieces = Vec::new();
@@ -153,6 +167,19 @@ fn merge_chunk(
         verify(&rendered.text, &expected)?;
     }
     Ok((pieces, report))
+}
+
+/// Why a chunk was merged by lines instead.
+enum ChunkDeclined {
+    /// A limit of docs/limits.md was reached (reported as `limit-reached`).
+    Limit(String),
+    Other(String),
+}
+
+impl From<String> for ChunkDeclined {
+    fn from(why: String) -> Self {
+        Self::Other(why)
+    }
 }
 
 /// The code between regions: by lines, or, where one side only
