@@ -2,9 +2,11 @@
 //! file kind ([`kind`]), the text encoding around a file's lines
 //! ([`encoding`]: UTF-8, BOM, line endings), git's line merge
 //! ([`line_merge`]), the conflict-marker writer ([`render`]) and scanner
-//! ([`conflicts`]), and reading and writing the files ([`input`],
+//! ([`conflicts`]), the work budgets of the structured stages ([`budget`]),
+//! and reading and writing the files ([`input`],
 //! [`output`]).
 
+pub mod budget;
 pub mod conflicts;
 pub mod encoding;
 pub mod input;
