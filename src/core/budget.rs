@@ -29,7 +29,9 @@ mod tests {
     #[test]
     fn small_diffs_finish_within_the_budget() {
         let a: Vec<u32> = (0..1000).collect();
-        let b: Vec<u32> = (0..1000).map(|i| if i % 100 == 7 { i + 5000 } else { i }).collect();
+        let b: Vec<u32> = (0..1000)
+            .map(|i| if i % 100 == 7 { i + 5000 } else { i })
+            .collect();
         let (ops, complete) = bounded_diff(&a, &b);
         assert!(complete);
         assert!(!ops.is_empty());
