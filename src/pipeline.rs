@@ -251,8 +251,12 @@ fn prefer_structured(s: &MergeOutcome, line: &MergeOutcome, markers: &Markers) -
 }
 
 fn with_note(mut outcome: MergeOutcome, reason: &str) -> MergeOutcome {
+    let (kind, reason) = match reason.strip_prefix(python::merge::LIMIT_REACHED) {
+        Some(limit) => (DecisionKind::LimitReached, limit),
+        None => (DecisionKind::LineMerge, reason),
+    };
     outcome.report.push(Decision::new(
-        DecisionKind::LineMerge,
+        kind,
         "whole file",
         format!("merged by lines like git merge-file: {reason}"),
     ));
@@ -294,7 +298,11 @@ fn structured(
     let texts = decoded.as_ref().map(|d| d.text.as_ref());
     let mut merged = match kind {
         FileKind::Python if versions.ours.len().max(versions.theirs.len()) > MAX_STRUCTURED_PY => {
-            return Err("the file is too large for the structured merge".into())
+            return Err(format!(
+                "{}the file is over {} MiB, too large for the structured merge",
+                python::merge::LIMIT_REACHED,
+                MAX_STRUCTURED_PY >> 20
+            ))
         }
         FileKind::Python => python::merge(texts, options, markers)?,
         FileKind::Notebook => crate::notebook::merge(texts, options, markers)?,

@@ -158,7 +158,7 @@ pub fn parse_budget(bytes: usize) -> usize {
 /// The comma count of the first line with more commas than a node may
 /// have children, found without parsing (a memchr pass): such a line is
 /// a literal too wide for the structured merge, and parsing it is costly.
-fn widest_line(text: &str) -> Option<usize> {
+pub fn widest_line(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
