@@ -194,6 +194,8 @@ fn edit_number(rng: &mut Rng, bytes: &mut Vec<u8>, _: &[u8]) {
     bytes.splice(at..at + 1, value.iter().copied());
 }
 
+// Every mutation has the same signature (a `Mutation`'s fn pointer).
+#[allow(clippy::ptr_arg)]
 fn flip_byte(rng: &mut Rng, bytes: &mut Vec<u8>, _: &[u8]) {
     if !bytes.is_empty() {
         let at = rng.below(bytes.len());
