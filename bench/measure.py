@@ -271,6 +271,9 @@ def main():
         base, ours, theirs = (f"{role}.{ext}" for role in ("base", "ours", "theirs"))
         git = ["git", "merge-file", "-p", ours, base, theirs]
         mine = [args.mlmerge, "merge", base, ours, theirs, "--stdout", "-p", f"model.{ext}" if ext == "py" else f"notebook.{ext}"]
+        # git merge-file labels conflicts with the file names: the same labels,
+        # so a conflicted result can be compared byte for byte.
+        mine += ["-s", base, "-x", ours, "-y", theirs]
         if case.get("peer") is False:
             # Hostile rows measure mlmerge against git only.
             peer_name, peer_bin, peer, peer_ok = "mergiraf", None, None, {0, 1}
