@@ -5,6 +5,7 @@
 use serde_json::{json, Value};
 
 use crate::core::merge3::Side;
+use crate::fallback::Fallback;
 
 /// What kind of decision a [`Decision`] records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +32,12 @@ pub enum DecisionKind {
     /// A limit on input or work was reached (marker size, a stage's work
     /// budget); the detail says which, and what was done instead.
     LimitReached,
+    /// A line both sides changed was merged token by token.
+    TokensMerged,
+    /// Both sides made the same change in different layouts; counted once.
+    SameChange,
+    /// A comment or docstring both sides changed was merged word by word.
+    WordsMerged,
 }
 
 impl DecisionKind {
@@ -62,6 +69,9 @@ impl DecisionKind {
             Self::Clash => "clash",
             Self::LineMerge => "line-merge",
             Self::LimitReached => "limit-reached",
+            Self::TokensMerged => "tokens-merged",
+            Self::SameChange => "same-change",
+            Self::WordsMerged => "words-merged",
         }
     }
 }
@@ -77,6 +87,8 @@ pub struct Decision {
     /// The clashing texts, for clashes.
     pub ours: Option<String>,
     pub theirs: Option<String>,
+    /// Why git's line merge was used, for line-merge decisions.
+    pub fallback: Option<Fallback>,
 }
 
 impl Decision {
@@ -87,6 +99,24 @@ impl Decision {
             detail: detail.into(),
             ours: None,
             theirs: None,
+            fallback: None,
+        }
+    }
+
+    /// The decision of merging `subject` by lines, and why.
+    pub fn line_merge(
+        subject: impl Into<String>,
+        detail: impl Into<String>,
+        fallback: Fallback,
+    ) -> Self {
+        let kind = if fallback.is_limit() {
+            DecisionKind::LimitReached
+        } else {
+            DecisionKind::LineMerge
+        };
+        Self {
+            fallback: Some(fallback),
+            ..Self::new(kind, subject, detail)
         }
     }
 
@@ -115,13 +145,17 @@ impl Decision {
     }
 
     pub fn to_json(&self) -> Value {
-        json!({
+        let mut value = json!({
             "kind": self.kind.as_str(),
             "subject": self.subject,
             "detail": self.detail,
             "ours": self.ours,
             "theirs": self.theirs,
-        })
+        });
+        if let (Some(fallback), Some(map)) = (&self.fallback, value.as_object_mut()) {
+            map.insert("fallback".into(), fallback.code().into());
+        }
+        value
     }
 }
 

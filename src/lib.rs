@@ -9,6 +9,7 @@
 
 pub mod core;
 pub mod decisions;
+pub mod fallback;
 pub mod git;
 pub mod notebook;
 pub mod pipeline;

@@ -4,12 +4,14 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use crate::core::conflicts::{count_regions, lines_inside};
 use crate::core::encoding::{decode, decode_keeping_eol, encode, merge_encoding, mixed_encoding};
 use crate::core::kind::{detect, FileKind};
-use crate::core::line_merge::{conflict_lines, git_merge_with, merge_lines};
+use crate::core::line_merge::{git_merge_with, merge_lines};
 use crate::core::merge3::Merge3;
 use crate::core::render::{render, Markers, MAX_MARKER_SIZE};
 use crate::decisions::{Decision, DecisionKind, Report};
+use crate::fallback::Fallback;
 use crate::python;
 use crate::settings::MergeOptions;
 
@@ -113,12 +115,9 @@ fn merge_by_kind(versions: Merge3<&[u8]>, kind: FileKind, options: &MergeOptions
     };
     match structured {
         Ok(Ok(s)) if prefer_structured(&s, &line, &markers) => s,
-        Ok(Err(reason)) => with_note(fallback(line), &reason),
-        Ok(Ok(_)) => with_note(
-            fallback(line),
-            "the structured merge left as much in conflict",
-        ),
-        Err(_) => with_note(fallback(line), "internal error in the structured merge"),
+        Ok(Err(reason)) => with_note(fallback(line), reason),
+        Ok(Ok(_)) => with_note(fallback(line), Fallback::NoFewerConflicts),
+        Err(_) => with_note(fallback(line), Fallback::Internal),
     }
 }
 
@@ -160,13 +159,12 @@ fn merge_notebook(
     let mut s = match structured {
         Ok(Ok(s)) => s,
         Ok(Err(reason)) if git_stands => {
-            return with_note(line_outcome(versions, kind, plain), &reason)
+            return with_note(line_outcome(versions, kind, plain), reason)
         }
-        Ok(Err(reason)) => return with_note(line_outcome(versions, kind, markers), &reason),
+        Ok(Err(reason)) => return with_note(line_outcome(versions, kind, markers), reason),
         Err(_) => {
-            let why = "internal error in the structured merge";
             let used = if git_stands { plain } else { markers };
-            return with_note(line_outcome(versions, kind, used), why);
+            return with_note(line_outcome(versions, kind, used), Fallback::Internal);
         }
     };
     if !git_stands {
@@ -211,7 +209,7 @@ fn line_outcome(versions: Merge3<&[u8]>, kind: FileKind, markers: &Markers) -> M
         let conflicts = if clean {
             0
         } else {
-            count_conflicts(bytes, markers).max(1)
+            count_regions(bytes, markers.size).max(1)
         };
         (bytes.to_vec(), conflicts)
     };
@@ -233,12 +231,6 @@ fn line_outcome(versions: Merge3<&[u8]>, kind: FileKind, markers: &Markers) -> M
     }
 }
 
-fn count_conflicts(bytes: &[u8], markers: &Markers) -> usize {
-    crate::core::render::lines(bytes)
-        .filter(|l| markers.is_start(l))
-        .count()
-}
-
 /// The structured result wins when it is clean, leaves fewer conflicts,
 /// or draws its clashes around whole layers where git's line merge would
 /// cut through them.
@@ -247,18 +239,14 @@ fn prefer_structured(s: &MergeOutcome, line: &MergeOutcome, markers: &Markers) -
     s.is_clean()
         || s.conflicts < line.conflicts
         || (structured_clashes && s.conflicts <= line.conflicts)
-        || conflict_lines(&s.bytes, markers) < conflict_lines(&line.bytes, markers)
+        || lines_inside(&s.bytes, markers.size) < lines_inside(&line.bytes, markers.size)
 }
 
-fn with_note(mut outcome: MergeOutcome, reason: &str) -> MergeOutcome {
-    let (kind, reason) = match reason.strip_prefix(python::merge::LIMIT_REACHED) {
-        Some(limit) => (DecisionKind::LimitReached, limit),
-        None => (DecisionKind::LineMerge, reason),
-    };
-    outcome.report.push(Decision::new(
-        kind,
+fn with_note(mut outcome: MergeOutcome, reason: Fallback) -> MergeOutcome {
+    outcome.report.push(Decision::line_merge(
         "whole file",
         format!("merged by lines like git merge-file: {reason}"),
+        reason,
     ));
     outcome
 }
@@ -269,14 +257,14 @@ fn structured(
     kind: FileKind,
     options: &MergeOptions,
     markers: &Markers,
-) -> Result<MergeOutcome, String> {
+) -> Result<MergeOutcome, Fallback> {
     let decoded = match (
         decode(versions.base),
         decode(versions.ours),
         decode(versions.theirs),
     ) {
         (Some(b), Some(o), Some(t)) => Merge3::new(b, o, t),
-        _ => return Err("an input is not UTF-8 text".into()),
+        _ => return Err(Fallback::NotText),
     };
     let encodings = decoded.map_ref(|d| d.encoding);
     let (decoded, encoding) = match (merge_encoding(&encodings), mixed_encoding(&encodings)) {
@@ -286,26 +274,20 @@ fn structured(
             let raw = versions.map(decode_keeping_eol);
             match (raw.base, raw.ours, raw.theirs) {
                 (Some(b), Some(o), Some(t)) => (Merge3::new(b, o, t), encoding),
-                _ => return Err("an input is not UTF-8 text".into()),
+                _ => return Err(Fallback::NotText),
             }
         }
-        _ => {
-            return Err(
-                "the line endings were converted differently on each side, or the BOM was".into(),
-            )
-        }
+        _ => return Err(Fallback::LineEndings),
     };
     let texts = decoded.as_ref().map(|d| d.text.as_ref());
     let mut merged = match kind {
         FileKind::Python if versions.ours.len().max(versions.theirs.len()) > MAX_STRUCTURED_PY => {
-            return Err(format!(
-                "{}the file is over {} MiB, too large for the structured merge",
-                python::merge::LIMIT_REACHED,
-                MAX_STRUCTURED_PY >> 20
-            ))
+            return Err(Fallback::TooLarge)
         }
         FileKind::Python => python::merge(texts, options, markers)?,
-        FileKind::Notebook => crate::notebook::merge(texts, options, markers)?,
+        FileKind::Notebook => {
+            crate::notebook::merge(texts, options, markers).map_err(Fallback::Notebook)?
+        }
         FileKind::Text => {
             let r = render(&merge_lines(texts), markers);
             Structured {
@@ -333,4 +315,31 @@ fn structured(
         method: Method::Structured,
         report: merged.report,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A version that is not UTF-8: the line merge, with the reason's
+    /// stable code in the report JSON.
+    #[test]
+    fn a_fallback_shows_its_code() {
+        let options = MergeOptions {
+            path: Some("model.py".into()),
+            ..MergeOptions::default()
+        };
+        let outcome = merge(
+            Merge3::new(&b"x = 1\n"[..], b"x = 2 # \xff\n", b"x = 3\n"),
+            &options,
+        );
+        let json = outcome.report.to_json();
+        let codes: Vec<&str> = json
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d.get("fallback")?.as_str())
+            .collect();
+        assert_eq!(codes, ["not-text"], "{json}");
+    }
 }

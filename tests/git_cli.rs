@@ -16,6 +16,10 @@ fn help_of_each_command() {
         "mergetool",
         "report",
         "demo",
+        "check",
+        "resolve",
+        "completions",
+        "man",
     ] {
         let out = sb.mlmerge(&[command, "--help"]);
         assert!(out.status.success(), "{}", text(&out));
@@ -24,6 +28,38 @@ fn help_of_each_command() {
     let out = sb.mlmerge(&["--help"]);
     assert!(out.status.success(), "{}", text(&out));
     assert_snapshot("help.txt", &stdout(&out));
+}
+
+/// Completions for each shell and the man page come from the same clap
+/// definitions as `--help`; their text is kept as snapshots.
+#[test]
+fn completions_and_man_page() {
+    let sb = Sandbox::new();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = sb.mlmerge(&["completions", shell]);
+        assert!(out.status.success(), "{}", text(&out));
+        let script = stdout(&out);
+        for command in ["resolve", "check", "report", "mergetool"] {
+            assert!(script.contains(command), "{shell}: no `{command}`");
+        }
+        assert_snapshot(&format!("completions-{shell}.txt"), &script);
+    }
+    let out = sb.mlmerge(&["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+
+    let out = sb.mlmerge(&["man"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let page = stdout(&out);
+    assert!(page.contains(".TH mlmerge 1"), "{page}");
+    let first_screen: String = page.lines().take(40).map(|l| format!("{l}\n")).collect();
+    assert_snapshot("man-first-screen.txt", &first_screen);
+
+    let dir = sb.root.join("man1");
+    let out = sb.mlmerge(&["man", "--dir", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let resolve = std::fs::read_to_string(dir.join("mlmerge-resolve.1")).unwrap();
+    assert!(resolve.contains("\\-\\-dry\\-run"), "{resolve}");
+    assert!(dir.join("mlmerge.1").exists());
 }
 
 /// Needs the structured Python merge (the model merges cleanly); the

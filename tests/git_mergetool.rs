@@ -42,7 +42,9 @@ fn in_terminal(sb: &Sandbox, command: &str, input: &str, editor: Option<&str>) -
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     if let Some(editor) = editor {
-        cmd.env("EDITOR", editor);
+        // The mergetool asks `git var GIT_EDITOR`, as git does: the
+        // sandbox's GIT_EDITOR=true would win over EDITOR.
+        cmd.env("GIT_EDITOR", editor);
     }
     let mut child = cmd.spawn().expect("script runs");
     child
@@ -80,10 +82,12 @@ fn without_a_terminal_a_clash_keeps_markers_and_fails() {
 #[test]
 fn on_a_terminal_the_clash_is_shown_in_model_terms_and_settled_by_the_answer() {
     let sb = conflicted(keras::UNITS_128_DROPOUT, keras::UNITS_256);
-    let Some(out) = in_terminal(&sb, MERGETOOL, "t\n", None) else {
+    let plain = format!("NO_COLOR=1 {MERGETOOL}");
+    let Some(out) = in_terminal(&sb, &plain, "t\n", None) else {
         return;
     };
     let shown = stdout(&out);
+    assert!(!shown.contains('\x1b'), "NO_COLOR: {shown}");
     assert!(out.status.success(), "{}", text(&out));
     assert!(shown.contains("Clash 1 of 1 in model.py: "), "{shown}");
     let header = shown
@@ -94,16 +98,112 @@ fn on_a_terminal_the_clash_is_shown_in_model_terms_and_settled_by_the_answer() {
         header.contains("`Dense`"),
         "the clash is named by its layer: {header}"
     );
+    // One layer argument differs: the values are offered, not the layers.
     assert!(
-        shown.contains("--- ours") && shown.contains("Dense(128") && shown.contains("Dense(256"),
+        shown.contains("\n  ours    128\r\n  base    64\r\n  theirs  256\r\n"),
         "{shown}"
     );
-    assert!(shown.contains("[ot] both ours first"), "{shown}");
+    assert!(
+        shown.contains("[o]urs 128, [t]heirs 256, [b]ase 64, [ot]/[to] both"),
+        "{shown}"
+    );
+    assert!(!shown.contains("--- ours"), "{shown}");
     assert_eq!(
         sb.read("model.py"),
         keras::UNITS_128_DROPOUT.replace("Dense(128", "Dense(256")
     );
     assert_eq!(unmerged(&sb), "");
+}
+
+/// A keyword argument both sides changed (`learning_rate`), everything
+/// else in the statement merged: the values are offered, the differing
+/// tokens coloured on a terminal, and the answer keeps the rest merged.
+#[test]
+fn on_a_terminal_a_keyword_argument_clash_offers_its_values_in_colour() {
+    let base = "import keras\n\nopt = keras.optimizers.Adam(learning_rate=0.001, beta_1=0.9)\nmodel.compile(optimizer=opt, loss=\"mse\")\n";
+    let ours = base.replace(
+        "learning_rate=0.001, beta_1=0.9",
+        "learning_rate=0.0001, beta_1=0.8",
+    );
+    let theirs = base
+        .replace(
+            "learning_rate=0.001, beta_1=0.9",
+            "learning_rate=0.01, beta_1=0.9, epsilon=1e-7",
+        )
+        .replace("\"mse\"", "\"mae\"");
+    let sb = Sandbox::new();
+    sb.install();
+    std::fs::remove_file(sb.repo.join(".gitattributes")).unwrap();
+    sb.branches("train.py", base, &ours, &theirs);
+    assert!(!sb
+        .git_status(&["merge", "--no-edit", "theirs"])
+        .status
+        .success());
+    let Some(out) = in_terminal(&sb, MERGETOOL, "b\n", None) else {
+        return;
+    };
+    assert!(out.status.success(), "{}", text(&out));
+    let shown = stdout(&out);
+    assert!(shown.contains("learning_rate"), "{shown}");
+    assert!(
+        shown.contains("    opt = keras.optimizers.Adam(learning_rate=\x1b[2m…\x1b[0m, beta_1=0.8, epsilon=1e-7)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("  ours    \x1b[1;32m0.0001\x1b[0m"),
+        "{shown}"
+    );
+    assert!(shown.contains("  theirs  \x1b[1;35m0.01\x1b[0m"), "{shown}");
+    assert!(shown.contains("[o]urs \x1b[1;32m0.0001\x1b[0m, [t]heirs \x1b[1;35m0.01\x1b[0m, [b]ase \x1b[1;33m0.001\x1b[0m"), "{shown}");
+    // Base's learning rate, both sides' other changes.
+    assert_eq!(
+        sb.read("train.py"),
+        "import keras\n\nopt = keras.optimizers.Adam(learning_rate=0.001, beta_1=0.8, epsilon=1e-7)\nmodel.compile(optimizer=opt, loss=\"mae\")\n"
+    );
+    assert_eq!(unmerged(&sb), "");
+}
+
+/// A notebook whose cell both sides changed: the clash is named as the
+/// report names it (cell index, type, first line) with the values that
+/// differ; the tool fails (exit 1) so git keeps the file unmerged (it
+/// used to report such a notebook as merged cleanly).
+#[test]
+fn on_a_terminal_a_notebook_clash_is_named_by_its_cell_and_left_marked() {
+    let notebook = |lr: &str| {
+        format!(
+            "{{\n \"cells\": [\n  {{\n   \"cell_type\": \"markdown\",\n   \"id\": \"a1\",\n   \"metadata\": {{}},\n   \"source\": [\"# Train\\n\"]\n  }},\n  {{\n   \"cell_type\": \"code\",\n   \"execution_count\": null,\n   \"id\": \"b2\",\n   \"metadata\": {{}},\n   \"outputs\": [],\n   \"source\": [\n    \"import keras\\n\",\n    \"opt = keras.optimizers.Adam(learning_rate={lr})\\n\"\n   ]\n  }}\n ],\n \"metadata\": {{}},\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}}\n"
+        )
+    };
+    let sb = Sandbox::new();
+    sb.install();
+    std::fs::remove_file(sb.repo.join(".gitattributes")).unwrap();
+    sb.branches(
+        "train.ipynb",
+        &notebook("0.001"),
+        &notebook("0.0001"),
+        &notebook("0.01"),
+    );
+    assert!(!sb
+        .git_status(&["merge", "--no-edit", "theirs"])
+        .status
+        .success());
+    let command = format!("NO_COLOR=1 {MERGETOOL}");
+    let Some(out) = in_terminal(&sb, &command, "o\n", None) else {
+        return;
+    };
+    assert!(!out.status.success(), "{}", text(&out));
+    let shown = stdout(&out);
+    assert!(
+        shown.contains("Clash 1 of 1 in train.ipynb: cell 2 (code, id b2) `import keras`"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("  ours    0.0001\r\n  theirs  0.01\r\n"),
+        "{shown}"
+    );
+    assert!(shown.contains("train.ipynb: 1 clash left"), "{shown}");
+    // Not claimed as merged: git keeps the file in conflict.
+    assert_eq!(unmerged(&sb), "train.ipynb\n");
 }
 
 #[test]

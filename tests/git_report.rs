@@ -141,6 +141,9 @@ fn preview_touches_neither_work_tree_nor_index() {
 
     let (code, _) = report(&sb, &["--preview", "ours", "ours"]);
     assert_eq!(code, Some(0));
+    // No progress line off a terminal.
+    let text_out = sb.mlmerge(&["report", "--preview", "ours", "theirs"]);
+    assert!(text_out.stderr.is_empty(), "{}", text(&text_out));
     let bad = sb.mlmerge(&["report", "--preview", "ours", "no-such-branch"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("no-such-branch"));
@@ -309,6 +312,51 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
         on_terminal(None)
     );
     assert!(!on_terminal(Some("1")).contains('\x1b'));
+}
+
+/// `--color always` colours even a pipe (and beats NO_COLOR); `never`
+/// and `auto` off a terminal do not. The coloured report is a snapshot
+/// like the plain one.
+#[test]
+fn color_flag_always_never_auto() {
+    let sb = conflicted_merge();
+    let plain = stdout(&sb.mlmerge(&["report"]));
+    let never = sb.mlmerge(&["report", "--color", "never"]);
+    assert_eq!(never.status.code(), Some(1), "{}", text(&never));
+    assert_eq!(stdout(&never), plain);
+    let always = sb.mlmerge(&["report", "--color", "always"]);
+    assert_eq!(always.status.code(), Some(1), "{}", text(&always));
+    let coloured = stdout(&always);
+    assert!(coloured.contains("\x1b[31m"), "{coloured}");
+    let stripped = strip_ansi(&coloured);
+    assert_eq!(stripped, plain);
+    assert_snapshot("report-conflicted-merge-color.txt", &coloured);
+    let mut cmd = std::process::Command::new(git_support::MLMERGE);
+    sb.isolate(&mut cmd)
+        .args(["report", "--color", "always"])
+        .current_dir(&sb.repo)
+        .env("NO_COLOR", "1");
+    assert_eq!(stdout(&cmd.output().unwrap()), coloured);
+    let bad = sb.mlmerge(&["report", "--color", "sometimes"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+/// `text` without its ANSI escape sequences.
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(ch) = chars.next() {
+        if ch == '\x1b' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(ch);
+        }
+    }
+    out
 }
 
 #[test]

@@ -41,15 +41,17 @@ const FILES: [DemoFile; 2] = [
 ];
 
 pub fn run(args: DemoArgs) -> Result<Status, CliError> {
-    let dir = make_temp_dir()?;
-    let result = run_in(&dir);
+    let temp = tempfile::Builder::new()
+        .prefix("mlmerge-demo-")
+        .tempdir()
+        .map_err(|e| format!("cannot create a temporary folder: {e}"))?;
+    let result = run_in(temp.path());
     if args.keep {
+        let dir = temp.keep();
         println!(
             "\nThe demo repository is kept at {}",
             dir.join("repo").display()
         );
-    } else {
-        let _ = std::fs::remove_dir_all(&dir);
     }
     result
 }
@@ -232,13 +234,4 @@ fn print_indented(bytes: &[u8]) {
     for line in String::from_utf8_lossy(bytes).lines() {
         println!("    {line}");
     }
-}
-
-fn make_temp_dir() -> Result<PathBuf, CliError> {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let dir = std::env::temp_dir().join(format!("mlmerge-demo-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    Ok(dir)
 }

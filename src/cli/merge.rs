@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use mlmerge::core::merge3::Merge3;
 use mlmerge::core::{input, output};
-use mlmerge::{pipeline, ConflictStyle, Labels, MergeOptions, OutputsPolicy, Prefer};
+use mlmerge::{pipeline, settings, ConflictStyle, Labels, MergeOptions, OutputsPolicy, Prefer};
 
 use super::{CliError, Status};
 
@@ -59,22 +59,25 @@ pub struct MergeArgs {
         default_value_t = 7
     )]
     marker_size: usize,
-    /// merge, diff3 or zdiff3; default: git's merge.conflictStyle.
-    #[arg(long, value_name = "STYLE", value_parser = parse_style)]
+    #[arg(long = flag(&settings::CONFLICT_STYLE), help = settings::CONFLICT_STYLE.doc,
+          value_name = "STYLE", value_parser = parse_style)]
     conflict_style: Option<ConflictStyle>,
-    /// Never order same-place insertions by the ML convention.
-    #[arg(long)]
+    #[arg(long = flag(&settings::STRICT), help = settings::STRICT.doc)]
     strict: bool,
-    /// Notebook outputs when both sides re-ran a cell: auto, ours, theirs, clear.
-    #[arg(long, value_name = "POLICY", value_parser = parse_outputs)]
+    #[arg(long = flag(&settings::OUTPUTS), help = settings::OUTPUTS.doc,
+          value_name = "POLICY", value_parser = parse_outputs)]
     outputs: Option<OutputsPolicy>,
-    /// Resolve every clash to this side instead of writing markers: ours,
-    /// theirs (git's -X never reaches a merge driver).
-    #[arg(long, value_name = "SIDE", value_parser = parse_prefer)]
+    #[arg(long = flag(&settings::PREFER), help = settings::PREFER.doc,
+          value_name = "SIDE", value_parser = parse_prefer)]
     prefer: Option<Prefer>,
     /// Print the result instead of writing it into OURS.
     #[arg(long)]
     stdout: bool,
+}
+
+/// The flag of a setting of the table (every one used here has one).
+fn flag(setting: &settings::Setting) -> &'static str {
+    setting.flag.unwrap_or_default()
 }
 
 fn parse_style(value: &str) -> Result<ConflictStyle, String> {
@@ -100,6 +103,8 @@ pub fn run(args: MergeArgs) -> Result<Status, CliError> {
     };
     let versions = input::read_versions(
         Merge3::new(&args.base, &args.ours, &args.theirs).map_ref(|p| p.as_path()),
+        Merge3::new("base", "ours", "theirs"),
+        input::MissingBase::Error,
     )?;
     let options = options(&args)?;
     let outcome = pipeline::merge(versions.as_ref().map_ref(|v| v.as_slice()), &options);
@@ -128,7 +133,7 @@ pub fn run(args: MergeArgs) -> Result<Status, CliError> {
             &outcome,
         );
     }
-    if let Some(dir) = std::env::var_os("MLMERGE_DEBUG_DIR") {
+    if let Some(dir) = settings::DEBUG_DIR.env.and_then(std::env::var_os) {
         dump_debug(
             std::path::Path::new(&dir),
             &args,

@@ -9,12 +9,15 @@ use std::process::Command;
 
 use clap::Args;
 use mlmerge::core::conflicts::{self, Choice, ConflictRegion, Segment};
+use mlmerge::core::kind::FileKind;
 use mlmerge::core::merge3::Merge3;
-use mlmerge::core::output;
 use mlmerge::core::render::Markers;
+use mlmerge::core::{input, output};
 use mlmerge::decisions::{Decision, Report};
 use mlmerge::{pipeline, ConflictStyle, MergeOptions};
 
+use super::clash_view::{self, Paint};
+use super::color::ColorArg;
 use super::{CliError, Status};
 
 #[derive(Args)]
@@ -27,21 +30,20 @@ pub struct MergetoolArgs {
     remote: PathBuf,
     /// The file to write the result to ($MERGED), also used to detect its kind.
     merged: PathBuf,
+    #[command(flatten)]
+    color: ColorArg,
 }
 
 const PROMPT: &str = "[o]urs, [t]heirs, [ot] both ours first, [to] both theirs first, [b]ase, [e]dit, [s]kip, [q]uit? ";
+/// The end of the prompt for a clash offered as values.
+const VALUE_PROMPT_END: &str = "[ot]/[to] both, [e]dit, [s]kip, [q]uit? ";
 
 pub fn run(args: MergetoolArgs) -> Result<Status, CliError> {
-    let read = |role: &str, path: &Path| {
-        std::fs::read(path)
-            .map_err(|e| format!("cannot read the {role} version {}: {e}", path.display()))
-    };
-    let base = std::fs::read(&args.base).unwrap_or_default();
-    let versions = Merge3::new(
-        base,
-        read("local", &args.local)?,
-        read("remote", &args.remote)?,
-    );
+    let versions = input::read_versions(
+        Merge3::new(&args.base, &args.local, &args.remote).map_ref(|p| p.as_path()),
+        Merge3::new("base", "local", "remote"),
+        input::MissingBase::Empty,
+    )?;
     let inputs = versions.as_ref().map_ref(|v| v.as_slice());
     let mut options = MergeOptions {
         path: Some(args.merged.clone()),
@@ -55,6 +57,20 @@ pub fn run(args: MergetoolArgs) -> Result<Status, CliError> {
     }
     let outcome = pipeline::merge(inputs, &options);
     let name = args.merged.display();
+    if outcome.kind == FileKind::Notebook && !outcome.is_clean() {
+        // The markers sit inside the cells' JSON source strings, where a
+        // line-based walk cannot settle them: list the clashes, leave the
+        // markers for Jupyter or an editor.
+        if !interactive {
+            write(&args.merged, &outcome.bytes)?;
+            return Ok(finish(&name.to_string(), outcome.conflicts.max(1)));
+        }
+        show_notebook_clashes(&outcome.report, &args.merged, paint(&args));
+        // Written in the user's conflict style, not the walk's diff3.
+        let written = pipeline::merge(inputs, &MergeOptions { style, ..options });
+        write(&args.merged, &written.bytes)?;
+        return Ok(finish(&name.to_string(), written.conflicts.max(1)));
+    }
     let text = match String::from_utf8(outcome.bytes.clone()) {
         Ok(text) if interactive && !outcome.is_clean() => text,
         _ => {
@@ -64,13 +80,57 @@ pub fn run(args: MergetoolArgs) -> Result<Status, CliError> {
     };
     let size = Markers::for_inputs(&options, &[inputs.base, inputs.ours, inputs.theirs]).size;
     let mut segments = conflicts::parse(&text, Some(size));
-    walk(&mut segments, &outcome.report, &args.merged)?;
+    walk(&mut segments, &outcome.report, &args.merged, paint(&args))?;
     let merged = conflicts::join(&segments, style);
     write(&args.merged, merged.as_bytes())?;
     Ok(finish(
         &name.to_string(),
         conflicts::regions(&merged, Some(size)).len(),
     ))
+}
+
+fn paint(args: &MergetoolArgs) -> Paint {
+    Paint {
+        color: args.color.enabled_for_stdout(),
+    }
+}
+
+/// Each clash of a notebook merge as the report names it (cell index,
+/// type and first line), with the values or sides that differ.
+fn show_notebook_clashes(report: &Report, merged: &Path, paint: Paint) {
+    let mut clashes: Vec<&Decision> = report.clashes().collect();
+    // A cell's clash is also recorded for the argument inside it; the
+    // cell's names where it is (index, type, first line).
+    if clashes.iter().any(|d| d.subject.starts_with("cell ")) {
+        clashes.retain(|d| d.subject.starts_with("cell "));
+    }
+    for (index, clash) in clashes.iter().enumerate() {
+        show(
+            index + 1,
+            clashes.len(),
+            merged,
+            Some(&format!("{}: {}", clash.subject, clash.detail)),
+        );
+        let region = ConflictRegion {
+            start_line: 0,
+            end_line: 0,
+            size: 0,
+            ours: clash.ours.clone().unwrap_or_default(),
+            ours_label: String::new(),
+            base: None,
+            base_label: String::new(),
+            theirs: clash.theirs.clone().unwrap_or_default(),
+            theirs_label: String::new(),
+        };
+        match clash_view::value_clash(&region) {
+            Some(values) => print!("{}", clash_view::show_values(&values, paint)),
+            None => show_sides(&region, paint),
+        }
+    }
+    println!(
+        "\nThe markers are inside the cells' source in {}: settle them in Jupyter or an editor, then `git add` it.",
+        merged.display()
+    );
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
@@ -92,7 +152,12 @@ fn finish(name: &str, left: usize) -> Status {
 }
 
 /// Asks about each conflict region in turn and replaces the settled ones.
-fn walk(segments: &mut [Segment], report: &Report, merged: &Path) -> Result<(), CliError> {
+fn walk(
+    segments: &mut [Segment],
+    report: &Report,
+    merged: &Path,
+    paint: Paint,
+) -> Result<(), CliError> {
     let clashes: Vec<&Decision> = report.clashes().collect();
     let total = segments
         .iter()
@@ -106,8 +171,17 @@ fn walk(segments: &mut [Segment], report: &Report, merged: &Path) -> Result<(), 
         };
         number += 1;
         let subject = describe(region, &clashes, number - 1, total);
-        show(region, number, total, merged, subject.as_deref());
-        let Some(choice) = ask(&mut stdin, region, merged)? else {
+        let values = clash_view::value_clash(region);
+        show(number, total, merged, subject.as_deref());
+        match &values {
+            Some(values) => print!("{}", clash_view::show_values(values, paint)),
+            None => show_sides(region, paint),
+        }
+        let prompt = match &values {
+            Some(values) => value_prompt(values, paint),
+            None => PROMPT.to_string(),
+        };
+        let Some(choice) = ask(&mut stdin, region, merged, &prompt)? else {
             break;
         };
         if let Some(text) = region.resolve(&choice) {
@@ -141,31 +215,44 @@ fn describe(
     found.map(|d| format!("{}: {}", d.subject, d.detail))
 }
 
-fn show(
-    region: &ConflictRegion,
-    number: usize,
-    total: usize,
-    merged: &Path,
-    subject: Option<&str>,
-) {
+fn show(number: usize, total: usize, merged: &Path, subject: Option<&str>) {
     println!(
         "\nClash {number} of {total} in {}{}",
         merged.display(),
         subject.map(|s| format!(": {s}")).unwrap_or_default()
     );
-    print_side("ours", &region.ours);
-    if let Some(base) = &region.base {
-        print_side("base", base);
-    }
-    print_side("theirs", &region.theirs);
 }
 
-fn print_side(title: &str, text: &str) {
-    println!("--- {title}");
-    print!("{text}");
-    if !text.is_empty() && !text.ends_with('\n') {
-        println!();
+/// Each side whole, the tokens that differ from the other side highlighted.
+fn show_sides(region: &ConflictRegion, paint: Paint) {
+    print!(
+        "{}",
+        clash_view::show_side("ours", &region.ours, &region.theirs, paint)
+    );
+    if let Some(base) = &region.base {
+        print!(
+            "{}",
+            clash_view::show_side("base", base, &region.ours, paint)
+        );
     }
+    print!(
+        "{}",
+        clash_view::show_side("theirs", &region.theirs, &region.ours, paint)
+    );
+}
+
+/// The prompt naming the values: `[o]urs 0.0001, [t]heirs 0.01, ...`.
+fn value_prompt(values: &clash_view::ValueClash, paint: Paint) -> String {
+    let mut prompt = format!(
+        "[o]urs {}, [t]heirs {}, ",
+        paint.side("ours", &values.ours),
+        paint.side("theirs", &values.theirs)
+    );
+    if let Some(base) = &values.base {
+        prompt.push_str(&format!("[b]ase {}, ", paint.side("base", base)));
+    }
+    prompt.push_str(VALUE_PROMPT_END);
+    prompt
 }
 
 /// Reads answers until one is valid; `None` means quit (or end of input).
@@ -173,9 +260,10 @@ fn ask(
     stdin: &mut impl BufRead,
     region: &ConflictRegion,
     merged: &Path,
+    prompt: &str,
 ) -> Result<Option<Choice>, CliError> {
     loop {
-        print!("{PROMPT}");
+        print!("{prompt}");
         std::io::stdout().flush()?;
         let mut answer = String::new();
         if stdin.read_line(&mut answer)? == 0 {
@@ -210,27 +298,29 @@ fn ask(
     }
 }
 
-/// Opens the region, markers and all, in `$EDITOR` (then `$VISUAL`, then
-/// `vi`) and returns what the person saved.
+/// Opens the region, markers and all, in the editor git would use, in a
+/// fresh temporary file, and returns what the person saved.
 fn edit(region: &ConflictRegion, merged: &Path) -> Result<String, CliError> {
-    let editor = ["EDITOR", "VISUAL"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
-        .unwrap_or_else(|| "vi".into());
+    let editor = editor();
     let ext = merged
         .extension()
         .map(|e| format!(".{}", e.to_string_lossy()))
         .unwrap_or_default();
-    let file = tempfile_path(&ext);
-    std::fs::write(&file, region.render(ConflictStyle::Diff3))?;
+    // A new file of our own (never a path someone could have put a
+    // symlink at), removed when `file` is dropped.
+    let mut file = tempfile::Builder::new()
+        .prefix("mlmerge-clash-")
+        .suffix(&ext)
+        .tempfile()?;
+    file.write_all(region.render(ConflictStyle::Diff3).as_bytes())?;
+    file.flush()?;
     let status = Command::new("sh")
         .arg("-c")
         .arg(format!("{editor} \"$@\""))
         .arg("sh")
-        .arg(&file)
+        .arg(file.path())
         .status();
-    let text = std::fs::read_to_string(&file);
-    let _ = std::fs::remove_file(&file);
+    let text = std::fs::read_to_string(file.path());
     match status {
         Ok(s) if s.success() => Ok(text?),
         Ok(s) => Err(format!("`{editor}` exited with {s}").into()),
@@ -238,9 +328,22 @@ fn edit(region: &ConflictRegion, merged: &Path) -> Result<String, CliError> {
     }
 }
 
-fn tempfile_path(ext: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    std::env::temp_dir().join(format!("mlmerge-clash-{}-{nanos}{ext}", std::process::id()))
+/// The editor as git chooses it (`git var GIT_EDITOR`: `GIT_EDITOR`,
+/// `core.editor`, `VISUAL`, `EDITOR`, then its default); without git,
+/// `EDITOR`, then `VISUAL`, then `vi`.
+fn editor() -> String {
+    let from_git = Command::new("git")
+        .args(["var", "GIT_EDITOR"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        .filter(|e| !e.is_empty());
+    from_git.unwrap_or_else(|| {
+        ["EDITOR", "VISUAL"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
+            .unwrap_or_else(|| "vi".into())
+    })
 }

@@ -1,10 +1,16 @@
 //! Command-line definitions and dispatch, one file per subcommand.
 
+mod check;
+mod clash_view;
+mod color;
+mod completions;
 mod demo;
 mod install;
 mod merge;
 mod mergetool;
+mod progress;
 mod report;
+mod resolve;
 
 use clap::{Parser, Subcommand};
 
@@ -42,6 +48,14 @@ enum Command {
     Report(report::ReportArgs),
     /// Show mlmerge on a real git merge in a temporary repository.
     Demo(demo::DemoArgs),
+    /// Fail on staged (or given) .py/.ipynb files holding conflict markers or a broken notebook (a pre-commit hook).
+    Check(check::CheckArgs),
+    /// Re-merge the conflicted .py/.ipynb files git left (merge, rebase, cherry-pick, revert) without the driver installed.
+    Resolve(resolve::ResolveArgs),
+    /// Print shell completions (bash, zsh, fish, powershell) to stdout.
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff) to stdout.
+    Man(completions::ManArgs),
 }
 
 pub fn run(cli: Cli) -> Result<Status, CliError> {
@@ -52,77 +66,15 @@ pub fn run(cli: Cli) -> Result<Status, CliError> {
         Command::Mergetool(args) => mergetool::run(args),
         Command::Report(args) => report::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Resolve(args) => resolve::run(args),
+        Command::Completions(args) => completions::run_completions(args),
+        Command::Man(args) => completions::run_man(args),
     }
 }
 
-/// The git configuration in force here: the repository's when inside one,
-/// else the user's and system's.
-pub fn git_config() -> Option<git2::Config> {
-    match git2::Repository::open_from_env() {
-        Ok(repo) => repo.config().ok(),
-        Err(_) => git2::Config::open_default().ok(),
-    }
-}
-
-/// The options git configuration and the environment set for every
-/// command: `merge.conflictStyle`, `mlmerge.strict` (or `MLMERGE_STRICT`),
-/// `mlmerge.layerKinds` and `mlmerge.outputs` (or `MLMERGE_OUTPUTS`, which
-/// wins). Command-line flags override them.
+/// The options the environment and git configuration set for every
+/// command (the table in `mlmerge::settings`); flags override them.
 pub fn configured_options() -> Result<mlmerge::MergeOptions, CliError> {
-    let config = git_config();
-    let config = config.as_ref();
-    let mut options = mlmerge::MergeOptions {
-        outputs: setting(
-            config,
-            "MLMERGE_OUTPUTS",
-            "mlmerge.outputs",
-            "outputs policy (auto, ours, theirs, clear)",
-            mlmerge::OutputsPolicy::from_name,
-        )?
-        .unwrap_or_default(),
-        prefer: setting(
-            config,
-            "MLMERGE_PREFER",
-            "mlmerge.prefer",
-            "side (ours, theirs)",
-            mlmerge::Prefer::from_name,
-        )?,
-        ..mlmerge::MergeOptions::default()
-    };
-    options.strict = std::env::var("MLMERGE_STRICT").is_ok_and(|v| !v.is_empty() && v != "0")
-        || config.is_some_and(|c| c.get_bool("mlmerge.strict").unwrap_or(false));
-    let Some(config) = config else {
-        return Ok(options);
-    };
-    if let Ok(style) = config.get_string("merge.conflictStyle") {
-        options.style = mlmerge::ConflictStyle::from_git(&style).unwrap_or_default();
-    }
-    if let Ok(kinds) = config.get_string("mlmerge.layerKinds") {
-        options.convention = mlmerge::python::convention::Convention::parse(&kinds)
-            .map_err(|e| format!("git config mlmerge.layerKinds: {e}"))?;
-    }
-    Ok(options)
-}
-
-/// The notebook outputs policy: `MLMERGE_OUTPUTS`, else git config
-/// `mlmerge.outputs` (git's `-X ours/theirs` never reaches a merge driver).
-/// A setting from the environment variable `env`, else git config `key`;
-/// an unknown value is an error naming where it came from.
-fn setting<T>(
-    config: Option<&git2::Config>,
-    env: &str,
-    key: &str,
-    what: &str,
-    parse: fn(&str) -> Option<T>,
-) -> Result<Option<T>, CliError> {
-    let (source, value) = match std::env::var(env) {
-        Ok(value) if !value.is_empty() => (env.to_string(), value),
-        _ => match config.and_then(|c| c.get_string(key).ok()) {
-            Some(value) => (format!("git config {key}"), value),
-            None => return Ok(None),
-        },
-    };
-    parse(&value)
-        .map(Some)
-        .ok_or_else(|| format!("{source}: unknown {what}: `{value}`").into())
+    Ok(mlmerge::git::config::configured_options()?)
 }

@@ -2,11 +2,11 @@
 //! merge, rebase or cherry-pick in progress, or `--preview` of one that
 //! has not happened; as text or as JSON (docs/report-schema.md).
 
-use std::io::IsTerminal;
-
 use clap::{Args, ValueEnum};
 use mlmerge::report::{analysis, text as summary};
 
+use super::color::ColorArg;
+use super::progress::Progress;
 use super::{CliError, Status};
 
 #[derive(Args)]
@@ -17,6 +17,8 @@ pub struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    #[command(flatten)]
+    color: ColorArg,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -31,7 +33,10 @@ pub fn run(args: ReportArgs) -> Result<Status, CliError> {
     let report = build(&repo, args.preview.as_deref())?;
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report.to_json())?),
-        Format::Text => print!("{}", summary::render(&report, use_color())),
+        Format::Text => print!(
+            "{}",
+            summary::render(&report, args.color.enabled_for_stdout())
+        ),
     }
     Ok(if report.clashes() == 0 {
         Status::Clean
@@ -47,19 +52,21 @@ pub fn build(
 ) -> Result<analysis::RepoReport, CliError> {
     let options = super::configured_options()?;
     Ok(match preview {
-        Some([ours, theirs]) => analysis::preview(repo, ours, theirs, &options).map_err(|e| {
-            format!(
-                "cannot preview merging {theirs} into {ours}: {}",
-                e.message()
-            )
-        })?,
+        Some([ours, theirs]) => {
+            let mut progress = Progress::new("analysing");
+            let mut tick =
+                |number: usize, total: usize, path: &str| progress.tick(number, total, path);
+            analysis::preview_with_progress(repo, ours, theirs, &options, &mut tick).map_err(
+                |e| {
+                    format!(
+                        "cannot preview merging {theirs} into {ours}: {}",
+                        e.message()
+                    )
+                },
+            )?
+        }
         Some(_) => return Err("--preview takes two revisions: OURS_REF THEIRS_REF".into()),
         None => analysis::current(repo, &options)
             .map_err(|e| format!("cannot read the merge state: {}", e.message()))?,
     })
-}
-
-/// Colour on a terminal, unless NO_COLOR is set to anything non-empty.
-fn use_color() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }

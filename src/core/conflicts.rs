@@ -1,7 +1,13 @@
-//! Conflict regions in merged text: finding git-style markers (with their
-//! line numbers), resolving one region by a person's choice, and drawing
-//! an unresolved region again in the conflict style the user asked for.
+//! Conflict markers in text, the one scanner: what a marker line is
+//! ([`marker_run`]), counting regions and the lines inside them in a merge
+//! result (byte-level, for files of tens of megabytes), the longest
+//! marker-like run in an input, and cutting text into settled text and
+//! [`ConflictRegion`]s (with line numbers) that a person resolves and that
+//! are drawn again in the conflict style asked for.
 
+use std::ops::Range;
+
+use crate::core::render::marker_line;
 use crate::settings::ConflictStyle;
 
 /// The shortest marker git writes by default; shorter runs are content.
@@ -62,15 +68,7 @@ impl ConflictRegion {
     /// Draws the region with markers again; the base section only when
     /// `style` shows it and the region has one.
     pub fn render(&self, style: ConflictStyle) -> String {
-        let line = |ch: char, label: &str| {
-            let mut s: String = std::iter::repeat_n(ch, self.size).collect();
-            if !label.is_empty() {
-                s.push(' ');
-                s.push_str(label);
-            }
-            s.push('\n');
-            s
-        };
+        let line = |ch: char, label: &str| marker_line(ch, self.size, label);
         let mut out = line('<', &self.ours_label);
         out.push_str(&self.ours);
         if let (true, Some(base)) = (style.shows_base(), &self.base) {
@@ -184,17 +182,89 @@ fn parse_region(
 /// A marker line of `ch`: its length and label, when the run is followed
 /// by nothing, a space or the line end.
 fn marker(line: &str, ch: char) -> Option<(usize, &str)> {
-    let body = line.trim_end_matches(['\n', '\r']);
-    let run = body.len() - body.trim_start_matches(ch).len();
-    if run == 0 {
-        return None;
+    let (run, label) = marker_run(line.as_bytes(), ch as u8)?;
+    // The run and the space are ASCII: the label starts on a char boundary.
+    Some((run, line.get(label).unwrap_or("")))
+}
+
+/// The one definition of a marker line: a run of `ch` opening the line,
+/// followed by nothing, or by a space and a label (line ends aside). The
+/// run's length and the label's byte range in `line`.
+pub fn marker_run(line: &[u8], ch: u8) -> Option<(usize, Range<usize>)> {
+    let end = line.len()
+        - line
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\n' || b == b'\r')
+            .count();
+    let run = leading_run(&line[..end], ch);
+    match line[..end].get(run) {
+        _ if run == 0 => None,
+        None => Some((run, run..run)),
+        Some(b' ') => Some((run, run + 1..end)),
+        Some(_) => None,
     }
-    let rest = &body[run..];
-    if rest.is_empty() {
-        Some((run, ""))
-    } else {
-        rest.strip_prefix(' ').map(|label| (run, label))
+}
+
+/// How many `ch` open `line`.
+fn leading_run(line: &[u8], ch: u8) -> usize {
+    line.iter().take_while(|&&b| b == ch).count()
+}
+
+/// The conflict regions a merge result holds: its opening markers of
+/// exactly `size` (the result was drawn with markers longer than any run
+/// in its inputs, so no content line has one).
+pub fn count_regions(bytes: &[u8], size: usize) -> usize {
+    lines(bytes)
+        .filter(|line| marker_run(line, b'<').is_some_and(|(run, _)| run == size))
+        .count()
+}
+
+/// The lines inside the conflict regions of a merge result drawn with
+/// markers of `size`, marker lines between the sides included: how wide
+/// its conflicts are.
+pub fn lines_inside(bytes: &[u8], size: usize) -> usize {
+    let mut inside = false;
+    let mut count = 0;
+    for line in lines(bytes) {
+        if leading_run(line, b'<') >= size {
+            inside = true;
+        } else if leading_run(line, b'>') >= size {
+            inside = false;
+        } else if inside {
+            count += 1;
+        }
     }
+    count
+}
+
+/// The lines of `bytes`, without their `\n` (found with `memchr`: inputs
+/// can be tens of megabytes of base64 on a few lines).
+pub fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', bytes)
+        .chain(std::iter::once(bytes.len()))
+        .map(move |end| {
+            let line = &bytes[start.min(end)..end];
+            start = end + 1;
+            line
+        })
+}
+
+/// The longest run of one marker character opening a line, counting only
+/// runs at least `min` long.
+pub fn longest_marker_run(input: &[u8], min: usize) -> usize {
+    lines(input)
+        .filter_map(|line| {
+            let first = *line.first()?;
+            if !matches!(first, b'<' | b'=' | b'>' | b'|') {
+                return None;
+            }
+            let run = line.iter().take_while(|&&b| b == first).count();
+            (run >= min).then_some(run)
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -56,16 +56,29 @@ pub fn detect_eol(text: &str) -> Eol {
     }
 }
 
-/// Decodes `bytes` as UTF-8; `None` when they are not text we can parse.
+/// How much of a file git looks at to call it binary (its `FIRST_FEW_BYTES`).
+const BINARY_SNIFF: usize = 8000;
+
+/// Whether git would treat `content` as binary: a NUL byte near its start.
+/// (The structured merge is stricter: [`decode`] refuses a NUL anywhere.)
+pub fn is_binary(content: &[u8]) -> bool {
+    content[..content.len().min(BINARY_SNIFF)].contains(&0)
+}
+
+/// `text` without its UTF-8 byte order mark, if it has one.
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix(BOM).unwrap_or(text)
+}
+
+/// Decodes `bytes` as UTF-8; `None` when they are not text we can parse
+/// (invalid UTF-8, or a NUL byte anywhere).
 pub fn decode(bytes: &[u8]) -> Option<Decoded<'_>> {
     if memchr::memchr(0, bytes).is_some() {
         return None;
     }
     let raw = std::str::from_utf8(bytes).ok()?;
-    let (bom, body) = match raw.strip_prefix(BOM) {
-        Some(rest) => (true, rest),
-        None => (false, raw),
-    };
+    let body = strip_bom(raw);
+    let bom = body.len() != raw.len();
     let eol = detect_eol(body);
     let text = if eol == Eol::Crlf {
         Cow::Owned(body.replace("\r\n", "\n"))

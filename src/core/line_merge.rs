@@ -2,6 +2,7 @@
 //! `git merge-file`) for whole files, and a piecewise one for the text
 //! between structured regions.
 
+use crate::core::encoding::is_binary;
 use crate::core::merge3::Merge3;
 use crate::core::render::{Markers, Piece};
 use crate::settings::ConflictStyle;
@@ -11,14 +12,6 @@ use crate::settings::ConflictStyle;
 pub struct GitMerge {
     pub bytes: Vec<u8>,
     pub clean: bool,
-}
-
-/// How much of a file git looks at to call it binary (its `FIRST_FEW_BYTES`).
-const BINARY_SNIFF: usize = 8000;
-
-/// Whether git would treat `content` as binary: a NUL byte near its start.
-pub fn is_binary(content: &[u8]) -> bool {
-    content[..content.len().min(BINARY_SNIFF)].contains(&0)
 }
 
 /// Merges like `git merge-file` (same diff, same zealous conflict
@@ -75,24 +68,6 @@ pub fn git_merge_with<T>(
     };
     let result = git2::merge_file(&input(base), &input(ours), &input(theirs), Some(&mut opts))?;
     Ok(visit(result.content(), result.is_automergeable()))
-}
-
-/// Counts the lines inside conflict regions of a rendered merge.
-pub fn conflict_lines(bytes: &[u8], markers: &Markers) -> usize {
-    let start: Vec<u8> = vec![b'<'; markers.size];
-    let end: Vec<u8> = vec![b'>'; markers.size];
-    let mut inside = false;
-    let mut count = 0;
-    for line in crate::core::render::lines(bytes) {
-        if line.starts_with(&start) {
-            inside = true;
-        } else if line.starts_with(&end) {
-            inside = false;
-        } else if inside {
-            count += 1;
-        }
-    }
-    count
 }
 
 /// Merges three texts line by line into pieces; a clash is one

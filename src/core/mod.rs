@@ -3,11 +3,12 @@
 //! ([`encoding`]: UTF-8, BOM, line endings), git's line merge
 //! ([`line_merge`]), the conflict-marker writer ([`render`]) and scanner
 //! ([`conflicts`]), the work budgets of the structured stages ([`budget`]),
-//! and reading and writing the files ([`input`],
-//! [`output`]).
+//! reading and writing the files ([`input`], [`output`]), and a generic
+//! diff3 over sequences ([`diff3`]).
 
 pub mod budget;
 pub mod conflicts;
+pub mod diff3;
 pub mod encoding;
 pub mod input;
 pub mod kind;

@@ -1,6 +1,7 @@
 //! Turns a merged sequence of text and conflicts into the bytes git expects:
 //! conflict markers on whole lines, of a length no input line already has.
 
+use crate::core::conflicts::longest_marker_run;
 use crate::core::merge3::Merge3;
 use crate::settings::{ConflictStyle, Labels, MergeOptions, Prefer};
 
@@ -45,20 +46,7 @@ impl Markers {
     }
 
     fn line(&self, ch: char, label: &str) -> String {
-        let mut line: String = std::iter::repeat_n(ch, self.size).collect();
-        if !label.is_empty() {
-            line.push(' ');
-            line.push_str(label);
-        }
-        line.push('\n');
-        line
-    }
-
-    /// Whether `line` is one of our own conflict-start markers.
-    pub fn is_start(&self, line: &[u8]) -> bool {
-        line.len() >= self.size
-            && line[..self.size].iter().all(|&b| b == b'<')
-            && matches!(line.get(self.size), None | Some(b' ' | b'\n' | b'\r'))
+        marker_line(ch, self.size, label)
     }
 }
 
@@ -79,33 +67,16 @@ pub fn requested_marker_size(size: usize) -> usize {
     }
 }
 
-/// The lines of `bytes`, without their `\n` (found with `memchr`: inputs
-/// can be tens of megabytes of base64 on a few lines).
-pub fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let mut start = 0;
-    memchr::memchr_iter(b'\n', bytes)
-        .chain(std::iter::once(bytes.len()))
-        .map(move |end| {
-            let line = &bytes[start.min(end)..end];
-            start = end + 1;
-            line
-        })
-}
-
-/// The longest run of one marker character opening a line, counting only
-/// runs at least `min` long.
-fn longest_marker_run(input: &[u8], min: usize) -> usize {
-    lines(input)
-        .filter_map(|line| {
-            let first = *line.first()?;
-            if !matches!(first, b'<' | b'=' | b'>' | b'|') {
-                return None;
-            }
-            let run = line.iter().take_while(|&&b| b == first).count();
-            (run >= min).then_some(run)
-        })
-        .max()
-        .unwrap_or(0)
+/// One conflict-marker line: `size` times `ch`, a space and `label` when
+/// there is one, and a newline. The only place markers are written.
+pub fn marker_line(ch: char, size: usize, label: &str) -> String {
+    let mut line: String = std::iter::repeat_n(ch, size).collect();
+    if !label.is_empty() {
+        line.push(' ');
+        line.push_str(label);
+    }
+    line.push('\n');
+    line
 }
 
 /// The rendered text and how many conflicts it holds.

@@ -5,6 +5,7 @@
 //! terminal.
 
 pub mod attributes;
+pub mod config;
 pub mod install;
 pub mod journal;
 pub mod stages;

@@ -9,7 +9,7 @@
 //! ([`write`]) and re-check the result before handing it back.
 
 mod cell;
-mod json;
+pub mod json;
 mod magics;
 mod matching;
 mod model;
@@ -40,7 +40,7 @@ pub fn is_valid(bytes: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return false;
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::core::encoding::strip_bom(text);
     json::parse(text).is_ok_and(|root| model::check_notebook(&root).is_ok())
 }
 
@@ -49,7 +49,7 @@ pub fn same_notebook(a: &[u8], b: &[u8]) -> bool {
     let text = |bytes| {
         std::str::from_utf8(bytes)
             .ok()
-            .map(|t: &str| t.strip_prefix('\u{feff}').unwrap_or(t))
+            .map(crate::core::encoding::strip_bom)
     };
     match (text(a), text(b)) {
         (Some(a), Some(b)) => match (json::parse(a), json::parse(b)) {

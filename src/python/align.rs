@@ -3,6 +3,7 @@
 //! then moves (the same element found elsewhere).
 
 use std::collections::HashMap;
+use std::hash::Hash;
 
 use similar::DiffOp;
 
@@ -10,11 +11,11 @@ use crate::core::budget::bounded_diff;
 
 /// What aligning needs to know of one element.
 #[derive(Clone, Copy, Debug)]
-pub struct Key<'a> {
+pub struct Key<'a, I: ?Sized = str> {
     /// Tokens: equal tokens are the same element, whatever the layout.
     pub content: &'a str,
     /// The element's name across versions, when it has one.
-    pub identity: Option<&'a str>,
+    pub identity: Option<&'a I>,
 }
 
 /// How a side's elements relate to the base's.
@@ -31,7 +32,7 @@ pub struct Alignment {
 }
 
 /// Aligns `side` with `base`.
-pub fn align(base: &[Key<'_>], side: &[Key<'_>]) -> Alignment {
+pub fn align<I: Eq + Hash + ?Sized>(base: &[Key<'_, I>], side: &[Key<'_, I>]) -> Alignment {
     let mut partner = vec![None; base.len()];
     let mut replaced = vec![false; base.len()];
     let contents_b: Vec<&str> = base.iter().map(|k| k.content).collect();
@@ -77,9 +78,9 @@ const MAX_WEIGHTED_GAP: usize = 40_000;
 /// Pairs the elements of one gap: same identity first, preferring the most
 /// similar when several share it; then a single leftover on each side
 /// between two pairs is a replacement of one by the other.
-fn align_gap(
-    base: &[Key<'_>],
-    side: &[Key<'_>],
+fn align_gap<I: Eq + Hash + ?Sized>(
+    base: &[Key<'_, I>],
+    side: &[Key<'_, I>],
     (b0, b1, s0, s1): (usize, usize, usize, usize),
     partner: &mut [Option<usize>],
     replaced: &mut [bool],
@@ -107,12 +108,15 @@ fn align_gap(
 }
 
 /// Same-identity pairs in order (a longest common subsequence of identities).
-fn identity_pairs(base: &[Key<'_>], side: &[Key<'_>]) -> Vec<(usize, usize)> {
+fn identity_pairs<I: Eq + Hash + ?Sized>(
+    base: &[Key<'_, I>],
+    side: &[Key<'_, I>],
+) -> Vec<(usize, usize)> {
     // Elements without identity never pair: give each a unique key.
-    fn key<'k>(k: &Key<'k>, i: usize, tag: u8) -> (u8, &'k str, usize) {
+    fn key<'k, I: ?Sized>(k: &Key<'k, I>, i: usize, tag: u8) -> (u8, Option<&'k I>, usize) {
         match k.identity {
-            Some(id) => (0, id, 0),
-            None => (tag, "", i),
+            Some(id) => (0, Some(id), 0),
+            None => (tag, None, i),
         }
     }
     let ids_b: Vec<_> = base.iter().enumerate().map(|(i, k)| key(k, i, 1)).collect();
@@ -133,7 +137,10 @@ fn identity_pairs(base: &[Key<'_>], side: &[Key<'_>]) -> Vec<(usize, usize)> {
 
 /// Same-identity pairs in order, maximising the number of pairs and then
 /// their similarity.
-fn weighted_pairs(base: &[Key<'_>], side: &[Key<'_>]) -> Vec<(usize, usize)> {
+fn weighted_pairs<I: Eq + Hash + ?Sized>(
+    base: &[Key<'_, I>],
+    side: &[Key<'_, I>],
+) -> Vec<(usize, usize)> {
     let (n, m) = (base.len(), side.len());
     let weight = |i: usize, j: usize| match (base[i].identity, side[j].identity) {
         (Some(a), Some(b)) if a == b => Some(1.0 + similarity(base[i].content, side[j].content)),
@@ -183,9 +190,9 @@ fn similarity(a: &str, b: &str) -> f64 {
 
 /// Unpaired base elements whose content, or unique identity, appears
 /// unpaired elsewhere in the side.
-fn find_moves(
-    base: &[Key<'_>],
-    side: &[Key<'_>],
+fn find_moves<I: Eq + Hash + ?Sized>(
+    base: &[Key<'_, I>],
+    side: &[Key<'_, I>],
     partner: &[Option<usize>],
 ) -> Vec<(usize, usize)> {
     let mut paired = vec![false; side.len()];
@@ -193,14 +200,14 @@ fn find_moves(
         paired[s] = true;
     }
     let mut by_content: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_identity: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_identity: HashMap<&I, Vec<usize>> = HashMap::new();
     for (j, k) in side.iter().enumerate().filter(|(j, _)| !paired[*j]) {
         by_content.entry(k.content).or_default().push(j);
         if let Some(id) = k.identity {
             by_identity.entry(id).or_default().push(j);
         }
     }
-    let identity_count = |id: &str| base.iter().filter(|k| k.identity == Some(id)).count();
+    let identity_count = |id: &I| base.iter().filter(|k| k.identity == Some(id)).count();
     let mut moves = Vec::new();
     for (i, k) in base
         .iter()

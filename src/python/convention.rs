@@ -4,19 +4,78 @@
 //! Users add their own layers with git config `mlmerge.layerKinds`
 //! (`MyConv=compute, RMSNormX=normalise`).
 
-/// The kinds, in the order the convention puts them.
-pub const KINDS: [&str; 4] = ["compute", "normalise", "activation", "regularise"];
+/// What a layer does, in the order the convention puts same-place
+/// insertions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LayerKind {
+    Compute,
+    Normalise,
+    Activation,
+    Regularise,
+}
+
+impl LayerKind {
+    /// The kinds, in the order the convention puts them.
+    pub const ALL: [LayerKind; 4] = [
+        LayerKind::Compute,
+        LayerKind::Normalise,
+        LayerKind::Activation,
+        LayerKind::Regularise,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Compute => "compute",
+            Self::Normalise => "normalise",
+            Self::Activation => "activation",
+            Self::Regularise => "regularise",
+        }
+    }
+
+    /// Parses a kind's name (`normalize` and `pooling`/`dropout` too).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "compute" => Some(Self::Compute),
+            "normalise" | "normalize" | "normalisation" | "normalization" => Some(Self::Normalise),
+            "activation" => Some(Self::Activation),
+            "regularise" | "regularize" | "dropout" | "pooling" => Some(Self::Regularise),
+            _ => None,
+        }
+    }
+}
+
+/// Why a `mlmerge.layerKinds` value was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConventionError {
+    /// An item without `=`.
+    NotNameKind(String),
+    /// A kind that is not one of [`LayerKind::ALL`].
+    UnknownKind(String),
+}
+
+impl std::fmt::Display for ConventionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotNameKind(item) => write!(f, "`{item}` is not Name=kind"),
+            Self::UnknownKind(kind) => {
+                let names: Vec<&str> = LayerKind::ALL.iter().map(|k| k.name()).collect();
+                write!(f, "unknown layer kind `{kind}` (use {})", names.join(", "))
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConventionError {}
 
 /// The convention in force: the built-in table plus the user's layers.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Convention {
-    extra: Vec<(String, u8)>,
+    extra: Vec<(String, LayerKind)>,
 }
 
 impl Convention {
-    /// Parses `Name=kind, Name=kind`; kinds are those of [`KINDS`]
-    /// (`normalize` and `pooling`/`dropout` are accepted too).
-    pub fn parse(spec: &str) -> Result<Self, String> {
+    /// Parses `Name=kind, Name=kind`; kinds are those of [`LayerKind`].
+    pub fn parse(spec: &str) -> Result<Self, ConventionError> {
         let mut extra = Vec::new();
         for item in spec
             .split([',', ';'])
@@ -25,26 +84,16 @@ impl Convention {
         {
             let (name, kind) = item
                 .split_once('=')
-                .ok_or_else(|| format!("`{item}` is not Name=kind"))?;
-            let kind = match kind.trim().to_ascii_lowercase().as_str() {
-                "compute" => 0,
-                "normalise" | "normalize" | "normalisation" | "normalization" => 1,
-                "activation" => 2,
-                "regularise" | "regularize" | "dropout" | "pooling" => 3,
-                other => {
-                    return Err(format!(
-                        "unknown layer kind `{other}` (use {})",
-                        KINDS.join(", ")
-                    ))
-                }
-            };
+                .ok_or_else(|| ConventionError::NotNameKind(item.to_string()))?;
+            let kind = LayerKind::from_name(kind)
+                .ok_or_else(|| ConventionError::UnknownKind(kind.trim().to_ascii_lowercase()))?;
             extra.push((name.trim().to_string(), kind));
         }
         Ok(Convention { extra })
     }
 
     /// The place of a constructor: the user's table first, then the built-in one.
-    pub fn category(&self, ctor: &str) -> Option<u8> {
+    pub fn category(&self, ctor: &str) -> Option<LayerKind> {
         self.extra
             .iter()
             .find(|(name, _)| name == ctor)
@@ -54,7 +103,7 @@ impl Convention {
 }
 
 /// The place of a layer constructor in the convention, if it has one.
-pub fn category(ctor: &str) -> Option<u8> {
+pub fn category(ctor: &str) -> Option<LayerKind> {
     const COMPUTE: &[&str] = &[
         "Dense",
         "Linear",
@@ -133,13 +182,13 @@ pub fn category(ctor: &str) -> Option<u8> {
         || ctor.starts_with("LazyConv");
     let is_pool = ctor.contains("Pool");
     if COMPUTE.contains(&ctor) || is_conv {
-        Some(0)
+        Some(LayerKind::Compute)
     } else if NORMALISE.contains(&ctor) {
-        Some(1)
+        Some(LayerKind::Normalise)
     } else if ACTIVATION.contains(&ctor) {
-        Some(2)
+        Some(LayerKind::Activation)
     } else if REGULARISE.contains(&ctor) || is_pool {
-        Some(3)
+        Some(LayerKind::Regularise)
     } else {
         None
     }
@@ -154,13 +203,13 @@ pub fn order_by_convention(
     ours: &[Option<String>],
     theirs: &[Option<String>],
 ) -> Option<Vec<(bool, usize)>> {
-    let cats = |side: &[Option<String>]| -> Option<Vec<u8>> {
+    let cats = |side: &[Option<String>]| -> Option<Vec<LayerKind>> {
         side.iter()
             .map(|c| c.as_deref().and_then(|c| convention.category(c)))
             .collect()
     };
     let (co, ct) = (cats(ours)?, cats(theirs)?);
-    let sorted = |v: &[u8]| v.windows(2).all(|w| w[0] <= w[1]);
+    let sorted = |v: &[LayerKind]| v.windows(2).all(|w| w[0] <= w[1]);
     if !sorted(&co) || !sorted(&ct) || co.iter().any(|c| ct.contains(c)) {
         return None;
     }
@@ -215,14 +264,20 @@ mod tests {
         let convention = Convention::parse("MyNorm=normalise, Flatten=compute").unwrap();
         let order = order_by_convention(&convention, &names(&["Dropout"]), &names(&["MyNorm"]));
         assert_eq!(order, Some(vec![(false, 0), (true, 0)]));
-        assert!(Convention::parse("X=sideways").is_err());
+        assert_eq!(
+            Convention::parse("X=sideways").unwrap_err().to_string(),
+            "unknown layer kind `sideways` (use compute, normalise, activation, regularise)"
+        );
     }
 
     #[test]
     fn categories() {
-        assert_eq!(category("Conv2D"), Some(0));
-        assert_eq!(category("BatchNorm2d"), Some(1));
-        assert_eq!(category("ReLU"), Some(2));
-        assert_eq!(category("GlobalAveragePooling2D"), Some(3));
+        assert_eq!(category("Conv2D"), Some(LayerKind::Compute));
+        assert_eq!(category("BatchNorm2d"), Some(LayerKind::Normalise));
+        assert_eq!(category("ReLU"), Some(LayerKind::Activation));
+        assert_eq!(
+            category("GlobalAveragePooling2D"),
+            Some(LayerKind::Regularise)
+        );
     }
 }

@@ -16,6 +16,24 @@ pub struct RenderedRegion {
     pub expected: Vec<Option<String>>,
 }
 
+/// Why a plan cannot be laid out with certainty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LayoutError {
+    /// A clash of one argument sits at another indentation than the list's.
+    ClashNeedsReindent,
+    /// A trailing comment on an element of a one-line list.
+    TrailingComment,
+}
+
+impl std::fmt::Display for LayoutError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::ClashNeedsReindent => "a clash would need re-indenting",
+            Self::TrailingComment => "a trailing comment would swallow the rest of a one-line list",
+        })
+    }
+}
+
 /// Whether the region is rendered by whole lines (every version in line form).
 pub fn line_mode(inputs: &Inputs<'_>) -> bool {
     let r = inputs.regions;
@@ -23,7 +41,7 @@ pub fn line_mode(inputs: &Inputs<'_>) -> bool {
 }
 
 /// Renders `plan`; `Err` when it cannot be laid out with certainty.
-pub fn render_region(inputs: &Inputs<'_>, plan: &Plan) -> Result<RenderedRegion, String> {
+pub fn render_region(inputs: &Inputs<'_>, plan: &Plan) -> Result<RenderedRegion, LayoutError> {
     let renderer = Renderer::new(inputs);
     let mut out = RenderedRegion {
         pieces: Vec::new(),
@@ -61,7 +79,7 @@ pub fn render_region(inputs: &Inputs<'_>, plan: &Plan) -> Result<RenderedRegion,
                 position += 1;
             }
             Step::Conflict { base, ours, theirs } => {
-                let side = |which: Side, js: &[usize]| -> Result<String, String> {
+                let side = |which: Side, js: &[usize]| -> Result<String, LayoutError> {
                     let mut s = String::new();
                     let last_element = js.iter().rposition(|&j| is_element(which, j));
                     for (n, &j) in js.iter().enumerate() {
@@ -139,7 +157,7 @@ impl<'i, 'a> Renderer<'i, 'a> {
         body: Option<&[Piece]>,
         position: usize,
         last: bool,
-    ) -> Result<Vec<Piece>, String> {
+    ) -> Result<Vec<Piece>, LayoutError> {
         let unit = &self.inputs.units(side)[index];
         let text = self.inputs.text(side);
         let own_body = [Piece::Text(text[unit.body.clone()].to_string())];
@@ -162,7 +180,7 @@ impl<'i, 'a> Renderer<'i, 'a> {
         let Some(body) = plain_text(body) else {
             // A clash of one argument: kept as a conflict piece, in place.
             if own_indent != self.indent {
-                return Err("a clash would need re-indenting".into());
+                return Err(LayoutError::ClashNeedsReindent);
             }
             let own_lead = &text[start..unit.body.start];
             let lead = if self.lines {
@@ -185,7 +203,7 @@ impl<'i, 'a> Renderer<'i, 'a> {
         }
         let lead = self.lead(side, index, position, &text[start..unit.body.start]);
         if after.contains('#') && !self.typical_lead().contains('\n') {
-            return Err("a trailing comment would swallow the rest of a one-line list".into());
+            return Err(LayoutError::TrailingComment);
         }
         let body = reindent(&body, own_indent, &self.indent);
         Ok(vec![Piece::Text(format!("{lead}{body}{after}"))])

@@ -5,17 +5,21 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::core::diff3::Budget;
 use crate::core::line_merge::merge_lines;
 use crate::core::merge3::{Merge3, Side};
 use crate::core::render::{render, Markers, Piece};
 use crate::decisions::{Decision, DecisionKind, Report};
+use crate::fallback::Fallback;
 use crate::pipeline::Structured;
 use crate::python::chunks::{paragraph_starts, split, LineRegion, Part};
 use crate::python::layout::{line_mode, render_region};
-use crate::python::parse::{parse, widest_line, Parsed};
+use crate::python::parse::{parse, widest_line, Parsed, PythonParseError};
 use crate::python::plan::{plan, Inputs};
 use crate::python::reformat::{merge_reformatted, tokens_in};
 use crate::python::regions::{Region, RegionKind};
+use crate::python::retry::{retry_line_conflicts, Version};
+use crate::python::submerge::describe_token_merges;
 use crate::python::verify::verify;
 use crate::settings::MergeOptions;
 
@@ -26,7 +30,7 @@ pub fn merge(
     texts: Merge3<&str>,
     options: &MergeOptions,
     markers: &Markers,
-) -> Result<Structured, String> {
+) -> Result<Structured, Fallback> {
     let lines = texts.map(|t| t.split_inclusive('\n').collect::<Vec<&str>>());
     let line_merge = similar::TextMerge::from_lines(texts.base, texts.ours, texts.theirs);
     if (
@@ -35,7 +39,7 @@ pub fn merge(
         line_merge.theirs_len(),
     ) != (lines.base.len(), lines.ours.len(), lines.theirs.len())
     {
-        return Err("a version has line breaks other than LF".into());
+        return Err(Fallback::LineBreaks);
     }
     let regions: Vec<LineRegion> = line_merge
         .regions()
@@ -59,9 +63,7 @@ pub fn merge(
     let parts = split(&regions, starts.as_ref().map(|s| s.as_slice()), counts);
     if let Some(commas) = every_chunk_too_wide(&parts, lines.as_ref()) {
         // Nothing here merges structurally: no copy of a 5 MB line is made.
-        return Err(format!(
-            "{LIMIT_REACHED}every clash is on a line of over {commas} commas, wider than a list the structured merge takes"
-        ));
+        return Err(Fallback::Python(PythonParseError::TooWide { commas }));
     }
     let mut pieces = Vec::new();
     let mut report = Report::default();
@@ -82,16 +84,12 @@ pub fn merge(
                         pieces.extend(chunk_pieces);
                         report.extend(chunk_report);
                     }
-                    Err(declined) => {
+                    Err(why) => {
                         pieces.extend(merge_lines(chunk));
-                        let (kind, why) = match declined {
-                            ChunkDeclined::Limit(why) => (DecisionKind::LimitReached, why),
-                            ChunkDeclined::Other(why) => (DecisionKind::LineMerge, why),
-                        };
-                        report.push(Decision::new(
-                            kind,
+                        report.push(Decision::line_merge(
                             "a stretch of the file",
                             format!("merged by lines: {why}"),
+                            why,
                         ));
                     }
                 }
@@ -110,10 +108,6 @@ pub fn merge(
         report,
     })
 }
-
-/// How a whole-file decline because of a limit starts (the pipeline
-/// reports it as `limit-reached`).
-pub const LIMIT_REACHED: &str = "limit reached: ";
 
 /// The fewest commas on a too-wide line when every chunk in conflict has
 /// one (so none could merge structurally); `None` otherwise.
@@ -141,21 +135,9 @@ fn merge_chunk(
     texts: Merge3<&str>,
     options: &MergeOptions,
     markers: &Markers,
-) -> Result<(Vec<Piece>, Report), ChunkDeclined> {
+) -> Result<(Vec<Piece>, Report), Fallback> {
     let parsed = Merge3::new(parse(texts.base), parse(texts.ours), parse(texts.theirs));
-    let (base, ours, theirs) = match (parsed.base, parsed.ours, parsed.theirs) {
-        (Ok(b), Ok(o), Ok(t)) => (b, o, t),
-        (b, o, t) => {
-            let limit = [b.err(), o.err(), t.err()]
-                .into_iter()
-                .flatten()
-                .find(|e| e.is_limit());
-            return Err(match limit {
-                Some(e) => ChunkDeclined::Limit(e.to_string()),
-                None => ChunkDeclined::Other("a version does not parse as Python".into()),
-            });
-        }
-    };
+    let Merge3 { base, ours, theirs } = parsed.try_map(|p| p)?;
     let parsed = Merge3::new(&base, &ours, &theirs);
     let mut pieces = Vec::new();
     let mut report = Report::default();
@@ -198,19 +180,6 @@ fn merge_chunk(
     Ok((pieces, report))
 }
 
-/// Why a chunk was merged by lines instead.
-enum ChunkDeclined {
-    /// A limit of docs/limits.md was reached (reported as `limit-reached`).
-    Limit(String),
-    Other(String),
-}
-
-impl From<String> for ChunkDeclined {
-    fn from(why: String) -> Self {
-        Self::Other(why)
-    }
-}
-
 /// The code between regions: by lines, or, where one side only
 /// re-formatted it and the lines clash, token by token (merge-rules §4).
 fn merge_between(
@@ -247,7 +216,34 @@ fn merge_between(
             ));
             vec![Piece::Text(text)]
         }
-        None => pieces,
+        // Sub-line merge (issue 10 items 4-6): until the resolver chain of
+        // branch `pystruct` lands, each line conflict is retried here.
+        None => match retry_line_conflicts(
+            Merge3::new(
+                Version {
+                    text: parsed.base.text,
+                    root: parsed.base.tree.root_node(),
+                    range: ranges.base,
+                },
+                Version {
+                    text: parsed.ours.text,
+                    root: parsed.ours.tree.root_node(),
+                    range: ranges.ours,
+                },
+                Version {
+                    text: parsed.theirs.text,
+                    root: parsed.theirs.tree.root_node(),
+                    range: ranges.theirs,
+                },
+            ),
+            Budget::default(),
+        ) {
+            Some((pieces, settled)) => {
+                report.extend(describe_token_merges(&settled));
+                pieces
+            }
+            None => pieces,
+        },
     }
 }
 
@@ -393,5 +389,23 @@ mod tests {
             .replace("0.001", "0.0001");
         assert_eq!(run(FLAT, BLACK, &edited), (expected.clone(), 0));
         assert_eq!(run(FLAT, &edited, BLACK), (expected, 0));
+    }
+
+    /// A line both sides changed at different tokens is settled by the
+    /// sub-line merge, and the report says so.
+    #[test]
+    fn sub_line_merge_is_a_decision() {
+        let b = "x = 1\nbatch = {\"gt_boxes\": b, \"gt_classes\": c}\n";
+        let o = "x = 1\nbatch = {\"boxes\": b, \"gt_classes\": c}\n";
+        let t = "x = 1\nbatch = {\"gt_boxes\": b, \"classes\": c}\n";
+        let markers = Markers::for_inputs(&MergeOptions::default(), &[]);
+        let s = merge(Merge3::new(b, o, t), &MergeOptions::default(), &markers).unwrap();
+        assert_eq!(s.conflicts, 0);
+        assert_eq!(s.text, "x = 1\nbatch = {\"boxes\": b, \"classes\": c}\n");
+        assert!(s
+            .report
+            .decisions
+            .iter()
+            .any(|d| d.kind == DecisionKind::TokensMerged));
     }
 }

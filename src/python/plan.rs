@@ -17,6 +17,7 @@ use crate::core::render::Piece;
 use crate::decisions::{Decision, DecisionKind};
 use crate::python::align::{align, Key};
 use crate::python::convention::order_by_convention;
+use crate::python::regions::Identity;
 
 pub use self::inputs::Inputs;
 
@@ -47,13 +48,13 @@ pub struct Plan {
 
 /// Plans the merge of one region.
 pub fn plan(inputs: &Inputs<'_>) -> Plan {
-    let keys = |side: Side| -> Vec<Key<'_>> {
+    let keys = |side: Side| -> Vec<Key<'_, Identity>> {
         inputs
             .units(side)
             .iter()
             .map(|u| Key {
                 content: &u.tokens,
-                identity: u.identity.as_deref(),
+                identity: u.identity.as_ref(),
             })
             .collect()
     };

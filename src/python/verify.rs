@@ -6,16 +6,39 @@ use std::collections::HashMap;
 use crate::python::parse::parse;
 use crate::python::regions::Region;
 
+/// What a clean structured result failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VerifyError {
+    DoesNotParse,
+    /// A merged region is not found again (its key).
+    LostRegion(String),
+    /// A merged region holds other elements than planned (its key).
+    WrongElements(String),
+}
+
+impl std::fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::DoesNotParse => f.write_str("the merged result does not parse"),
+            Self::LostRegion(key) => write!(f, "the merged result lost the region {key}"),
+            Self::WrongElements(key) => write!(
+                f,
+                "the merged region {key} does not hold the planned elements"
+            ),
+        }
+    }
+}
+
 /// The clean result must parse, and each merged region must hold exactly
 /// the elements the plan put there.
-pub fn verify(text: &str, expected: &[(String, Vec<Option<String>>)]) -> Result<(), String> {
-    let parsed = parse(text).map_err(|_| "the merged result does not parse".to_string())?;
+pub fn verify(text: &str, expected: &[(String, Vec<Option<String>>)]) -> Result<(), VerifyError> {
+    let parsed = parse(text).map_err(|_| VerifyError::DoesNotParse)?;
     let regions: HashMap<&str, &Region> =
         parsed.regions.iter().map(|r| (r.key.as_str(), r)).collect();
     for (key, tokens) in expected {
         let region = regions
             .get(key.as_str())
-            .ok_or_else(|| format!("the merged result lost the region {key}"))?;
+            .ok_or_else(|| VerifyError::LostRegion(key.clone()))?;
         let ok = region.units.len() == tokens.len()
             && region
                 .units
@@ -23,9 +46,7 @@ pub fn verify(text: &str, expected: &[(String, Vec<Option<String>>)]) -> Result<
                 .zip(tokens)
                 .all(|(u, t)| t.as_ref().is_none_or(|t| *t == u.tokens));
         if !ok {
-            return Err(format!(
-                "the merged region {key} does not hold the planned elements"
-            ));
+            return Err(VerifyError::WrongElements(key.clone()));
         }
     }
     Ok(())

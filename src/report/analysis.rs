@@ -2,15 +2,18 @@
 //! the engine's decisions (run again on the index's stages, or on two
 //! commits in memory for `--preview`) and the markers still in it; and,
 //! from the driver's journal, what it decided on files that merged
-//! cleanly. The same model is printed as text ([`super::summary`]) or as
-//! JSON (schema in docs/report-schema.md).
+//! cleanly. The model is in [`super::model`], printed as text
+//! ([`super::text`]) or as JSON ([`super::json`]).
 
 use std::path::Path;
 
 use git2::{Commit, Oid, Repository, RepositoryState};
-use serde_json::{json, Value};
+use serde_json::Value;
 
+pub use super::json::SCHEMA_VERSION;
+pub use super::model::*;
 use crate::core::conflicts;
+use crate::core::encoding::is_binary;
 use crate::core::kind::detect;
 use crate::core::merge3::Merge3;
 use crate::decisions::Report;
@@ -19,8 +22,6 @@ use crate::git::stages::{self, ConflictedFile};
 use crate::pipeline::{self, MergeOutcome};
 use crate::settings::MergeOptions;
 
-/// The schema version of [`RepoReport::to_json`].
-pub const SCHEMA_VERSION: u64 = 1;
 /// Versions larger than this are not analysed, only scanned for markers.
 pub const MAX_ANALYSED_BYTES: usize = 4 << 20;
 /// Work-tree files larger than this are not scanned for markers.
@@ -28,171 +29,30 @@ pub const MAX_SCANNED_BYTES: u64 = 64 << 20;
 /// At most this many decisions and markers are listed per file.
 pub const MAX_LISTED: usize = 50;
 
-/// What the repository is in the middle of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Operation {
-    Merge,
-    Rebase,
-    CherryPick,
-    Revert,
-    /// `--preview`: a merge that has not happened.
-    Preview,
-    /// Nothing in progress; HEAD is a merge the driver took part in.
-    LastMerge,
-    None,
-}
-
-impl Operation {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Merge => "merge",
-            Self::Rebase => "rebase",
-            Self::CherryPick => "cherry-pick",
-            Self::Revert => "revert",
-            Self::Preview => "preview",
-            Self::LastMerge => "last-merge",
-            Self::None => "none",
-        }
-    }
-}
-
-/// Where a conflicted file stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileState {
-    /// Clashes remain for a person.
-    Clash,
-    /// mlmerge merges it cleanly; git's conflict came from its line merge.
-    Resolvable,
-    /// The work tree holds no markers any more; it waits for `git add`.
-    NoMarkersLeft,
-    /// Deleted on one side, changed on the other.
-    ModifyDelete,
-    Binary,
-    /// Too large to analyse.
-    TooLarge,
-}
-
-impl FileState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Clash => "clash",
-            Self::Resolvable => "resolvable",
-            Self::NoMarkersLeft => "no-markers-left",
-            Self::ModifyDelete => "modify-delete",
-            Self::Binary => "binary",
-            Self::TooLarge => "too-large",
-        }
-    }
-}
-
-/// One side of the merge.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SideCommit {
-    /// What the user calls it: a branch, `MERGE_HEAD`, a revision.
-    pub label: String,
-    pub commit: String,
-    pub summary: String,
-}
-
-/// A conflict region's place: 1-based lines of its opening and closing
-/// markers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MarkerSpan {
-    pub start: usize,
-    pub end: usize,
-}
-
-/// A conflicted file.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FileReport {
-    pub path: String,
-    pub kind: String,
-    pub state: FileState,
-    /// "structured" or "line-merge"; `None` when not analysed.
-    pub method: Option<String>,
-    pub decisions: Vec<Value>,
-    pub decisions_omitted: usize,
-    /// "work tree" or "merged result".
-    pub markers_in: Option<&'static str>,
-    pub markers: Vec<MarkerSpan>,
-    pub markers_omitted: usize,
-    /// Clashes a person still has to settle in this file.
-    pub clashes: usize,
-    pub note: Option<String>,
-}
-
-/// A file the driver (or, for a preview, the engine) merged cleanly.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ResolvedFile {
-    pub path: String,
-    pub kind: String,
-    pub method: String,
-    pub decisions: Vec<Value>,
-    pub decisions_omitted: usize,
-}
-
-/// Everything `mlmerge report` shows.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RepoReport {
-    pub operation: Operation,
-    pub ours: Option<SideCommit>,
-    pub theirs: Option<SideCommit>,
-    pub base: Option<String>,
-    pub conflicted: Vec<FileReport>,
-    pub resolved: Vec<ResolvedFile>,
-}
-
-impl RepoReport {
-    pub fn clashes(&self) -> usize {
-        self.conflicted.iter().map(|f| f.clashes).sum()
-    }
-
-    pub fn to_json(&self) -> Value {
-        let side = |s: &Option<SideCommit>| {
-            s.as_ref()
-                .map(|s| json!({"label": s.label, "commit": s.commit, "summary": s.summary}))
-        };
-        json!({
-            "schema_version": SCHEMA_VERSION,
-            "operation": self.operation.as_str(),
-            "ours": side(&self.ours),
-            "theirs": side(&self.theirs),
-            "base": self.base,
-            "clashes": self.clashes(),
-            "conflicted": self.conflicted.iter().map(FileReport::to_json).collect::<Vec<_>>(),
-            "resolved": self.resolved.iter().map(|r| json!({
-                "path": r.path,
-                "kind": r.kind,
-                "method": r.method,
-                "decisions": r.decisions,
-                "decisions_omitted": r.decisions_omitted,
-            })).collect::<Vec<_>>(),
-        })
-    }
-}
-
-impl FileReport {
-    fn to_json(&self) -> Value {
-        json!({
-            "path": self.path,
-            "kind": self.kind,
-            "state": self.state.as_str(),
-            "method": self.method,
-            "clashes": self.clashes,
-            "decisions": self.decisions,
-            "decisions_omitted": self.decisions_omitted,
-            "markers_in": self.markers_in,
-            "markers": self.markers.iter().map(|m| json!({"start": m.start, "end": m.end})).collect::<Vec<_>>(),
-            "markers_omitted": self.markers_omitted,
-            "note": self.note,
-        })
-    }
-}
-
-/// The report of whatever `repo` is in the middle of.
-pub fn current(repo: &Repository, options: &MergeOptions) -> Result<RepoReport, git2::Error> {
+/// What `repo` is in the middle of, its sides and merge base, with no
+/// files yet (for a command that fills them in itself).
+pub fn in_progress(repo: &Repository) -> Result<RepoReport, git2::Error> {
     let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-    let (operation, theirs_ref) = match repo.state() {
+    let Some((operation, theirs_ref)) = operation(repo) else {
+        return Ok(RepoReport::empty());
+    };
+    let theirs = repo
+        .revparse_single(theirs_ref)
+        .ok()
+        .and_then(|o| o.peel_to_commit().ok());
+    Ok(RepoReport {
+        operation,
+        ours: head.as_ref().map(|c| side(repo, c, None)),
+        theirs: theirs.as_ref().map(|c| side(repo, c, Some(theirs_ref))),
+        base: merge_base(repo, head.as_ref(), theirs.as_ref()),
+        conflicted: Vec::new(),
+        resolved: Vec::new(),
+    })
+}
+
+/// The operation in progress and the ref naming its other side.
+fn operation(repo: &Repository) -> Option<(Operation, &'static str)> {
+    Some(match repo.state() {
         RepositoryState::Merge => (Operation::Merge, "MERGE_HEAD"),
         RepositoryState::Rebase
         | RepositoryState::RebaseInteractive
@@ -203,7 +63,15 @@ pub fn current(repo: &Repository, options: &MergeOptions) -> Result<RepoReport, 
         RepositoryState::Revert | RepositoryState::RevertSequence => {
             (Operation::Revert, "REVERT_HEAD")
         }
-        _ => return Ok(last_merge(repo, head.as_ref())),
+        _ => return None,
+    })
+}
+
+/// The report of whatever `repo` is in the middle of.
+pub fn current(repo: &Repository, options: &MergeOptions) -> Result<RepoReport, git2::Error> {
+    let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let Some((operation, theirs_ref)) = operation(repo) else {
+        return Ok(last_merge(repo, head.as_ref()));
     };
     let theirs = repo
         .revparse_single(theirs_ref)
@@ -241,13 +109,27 @@ pub fn preview(
     theirs: &str,
     options: &MergeOptions,
 ) -> Result<RepoReport, git2::Error> {
+    preview_with_progress(repo, ours, theirs, options, &mut |_, _, _| {})
+}
+
+/// Like [`preview`], calling `on_file(number, total, path)` before each
+/// conflicted file is analysed (1-based), for a progress display.
+pub fn preview_with_progress(
+    repo: &Repository,
+    ours: &str,
+    theirs: &str,
+    options: &MergeOptions,
+    on_file: &mut dyn FnMut(usize, usize, &str),
+) -> Result<RepoReport, git2::Error> {
     let ours_commit = repo.revparse_single(ours)?.peel_to_commit()?;
     let theirs_commit = repo.revparse_single(theirs)?.peel_to_commit()?;
     let index = repo.merge_commits(&ours_commit, &theirs_commit, None)?;
     let mut conflicted = Vec::new();
     let mut resolved = Vec::new();
-    for file in stages::conflicted_files(repo, &index, MAX_ANALYSED_BYTES)? {
-        let report = analyse(&file, options, None);
+    let files = stages::conflicted_files(repo, &index, MAX_ANALYSED_BYTES)?;
+    for (number, file) in files.iter().enumerate() {
+        on_file(number + 1, files.len(), &file.path);
+        let report = analyse(file, options, None);
         if report.state == FileState::Resolvable {
             resolved.push(ResolvedFile {
                 path: report.path,
@@ -273,14 +155,7 @@ pub fn preview(
 /// With nothing in progress: what the driver decided in HEAD, when HEAD
 /// is a merge whose files still hold the driver's results.
 fn last_merge(repo: &Repository, head: Option<&Commit>) -> RepoReport {
-    let mut report = RepoReport {
-        operation: Operation::None,
-        ours: None,
-        theirs: None,
-        base: None,
-        conflicted: Vec::new(),
-        resolved: Vec::new(),
-    };
+    let mut report = RepoReport::empty();
     let Some(head) = head.filter(|h| h.parent_count() == 2) else {
         return report;
     };
@@ -353,6 +228,16 @@ pub fn analyse(
     options: &MergeOptions,
     on_disk: Option<&Path>,
 ) -> FileReport {
+    analyse_outcome(file, options, on_disk).0
+}
+
+/// Like [`analyse`], also handing back the engine's merge when it ran
+/// (not for a modify/delete, binary or too large file).
+pub fn analyse_outcome(
+    file: &ConflictedFile,
+    options: &MergeOptions,
+    on_disk: Option<&Path>,
+) -> (FileReport, Option<MergeOutcome>) {
     let versions = &file.versions;
     let kind = detect(
         Some(Path::new(&file.path)),
@@ -386,7 +271,7 @@ pub fn analyse(
         };
         report.state = FileState::ModifyDelete;
         report.note = Some(format!("deleted by {deleted_by}, changed on the other side: keep it (`git add`) or delete it (`git rm`)"));
-        return report;
+        return (report, None);
     };
     let base = file.versions.base.as_ref();
     let (Some(ours_bytes), Some(theirs_bytes)) = (&ours.content, &theirs.content) else {
@@ -396,7 +281,7 @@ pub fn analyse(
             "too large to analyse ({} and {} bytes; the limit is {MAX_ANALYSED_BYTES})",
             ours.size, theirs.size
         ));
-        return report;
+        return (report, None);
     };
     let base_bytes: &[u8] = base.and_then(|b| b.content.as_deref()).unwrap_or(b"");
     if [base_bytes, ours_bytes.as_slice(), theirs_bytes.as_slice()]
@@ -409,7 +294,7 @@ pub fn analyse(
             "binary file, not analysed: pick a side with `git checkout --ours` or `--theirs`"
                 .into(),
         );
-        return report;
+        return (report, None);
     }
     let options = MergeOptions {
         path: Some(file.path.clone().into()),
@@ -417,7 +302,7 @@ pub fn analyse(
     };
     let outcome = pipeline::merge(Merge3::new(base_bytes, ours_bytes, theirs_bytes), &options);
     record_outcome(&mut report, &outcome, on_disk.is_some());
-    report
+    (report, Some(outcome))
 }
 
 fn record_outcome(report: &mut FileReport, outcome: &MergeOutcome, live: bool) {
@@ -478,10 +363,6 @@ fn set_markers(report: &mut FileReport, found: &[conflicts::ConflictRegion], pla
         })
         .collect();
     report.markers_omitted = found.len().saturating_sub(MAX_LISTED);
-}
-
-fn is_binary(bytes: &[u8]) -> bool {
-    bytes.iter().take(8000).any(|&b| b == 0)
 }
 
 fn content(version: &Option<stages::Version>) -> &[u8] {

@@ -64,7 +64,8 @@ fn describe_regions(out: &mut String, bytes: &[u8]) {
                 "comment".to_string()
             } else {
                 unit.identity
-                    .clone()
+                    .as_ref()
+                    .map(ToString::to_string)
                     .or_else(|| unit.ctor.clone())
                     .unwrap_or_else(|| "-".into())
             };

@@ -7,8 +7,6 @@ use std::sync::OnceLock;
 
 use tree_sitter::Query;
 
-use super::PythonParseError;
-
 /// A query file of `grammars/python/`, embedded so the binary works from
 /// any directory, with a cheap test of whether its shape can occur in a
 /// text at all (compiling a query costs more than parsing a small file).
@@ -45,19 +43,47 @@ pub const CONTAINER_QUERIES: [QueryFile; 4] = [
     query_file!("sequential_arguments.scm", has_sequential_arguments),
 ];
 
+/// The shape of a run of layer statements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StatementShape {
+    /// `model.add(Layer(...))`, one per statement.
+    Add,
+    /// `x = Layer(...)(x)`.
+    Functional,
+    /// `self.name = Layer(...)` in `__init__`.
+    Attributes,
+    /// `x = self.name(x)` in `forward` or `call`.
+    Chain,
+}
+
+impl StatementShape {
+    /// The name in region keys (stable across versions).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Add => "add",
+            Self::Functional => "functional",
+            Self::Attributes => "attributes",
+            Self::Chain => "chain",
+        }
+    }
+}
+
 /// Layer lists made of statements, with the shape each one names.
-pub const STATEMENT_QUERIES: [(&str, QueryFile); 4] = [
-    ("add", query_file!("model_add.scm", |t| t.contains(".add("))),
+pub const STATEMENT_QUERIES: [(StatementShape, QueryFile); 4] = [
     (
-        "functional",
+        StatementShape::Add,
+        query_file!("model_add.scm", |t| t.contains(".add(")),
+    ),
+    (
+        StatementShape::Functional,
         query_file!("functional_chain.scm", |t| t.contains(")(")),
     ),
     (
-        "attributes",
+        StatementShape::Attributes,
         query_file!("init_attributes.scm", |t| t.contains("self.")),
     ),
     (
-        "chain",
+        StatementShape::Chain,
         query_file!("forward_chain.scm", |t| t.contains("self.")),
     ),
 ];
@@ -79,32 +105,59 @@ fn has_sequential_arguments(text: &str) -> bool {
 }
 
 /// The compiled query of `file`, compiled once per process on first use.
-pub fn compiled(file: &QueryFile) -> Result<&'static Query, PythonParseError> {
+/// An embedded query that does not compile is a bug of the build (the
+/// tests compile and load every one): it panics, which the pipeline turns
+/// into an internal-error fallback, never into a verdict on the input.
+pub fn compiled(file: &QueryFile) -> &'static Query {
     static COMPILED: OnceLock<std::sync::Mutex<HashMap<&'static str, &'static Query>>> =
         OnceLock::new();
     let cache = COMPILED.get_or_init(Default::default);
+    // A panic while the lock was held leaves the map itself intact.
     let mut cache = cache
         .lock()
-        .map_err(|_| PythonParseError::Setup("query cache poisoned".into()))?;
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(q) = cache.get(file.name) {
-        return Ok(q);
+        return q;
     }
-    let query = Query::new(&tree_sitter_python::LANGUAGE.into(), file.source)
-        .map_err(|e| PythonParseError::Setup(format!("{}: {e}", file.name)))?;
+    let query = match Query::new(&tree_sitter_python::LANGUAGE.into(), file.source) {
+        Ok(query) => query,
+        Err(e) => panic!("the embedded query {} does not compile: {e}", file.name),
+    };
     // Compiled queries live for the whole process, like the grammar.
     let query: &'static Query = Box::leak(Box::new(query));
     cache.insert(file.name, query);
-    Ok(query)
+    query
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Every embedded query compiles, loads through the cache (twice: the
+    /// second time from it), and has the captures its finder reads.
     #[test]
-    fn queries_compile_against_the_grammar() {
-        for file in all_queries() {
-            assert!(compiled(file).is_ok(), "{}", file.name);
+    fn every_query_compiles_loads_and_has_its_captures() {
+        for file in &CONTAINER_QUERIES {
+            let names = compiled(file).capture_names();
+            assert!(
+                std::ptr::eq(compiled(file), compiled(file)),
+                "{}",
+                file.name
+            );
+            for needed in ["elements", "callee"] {
+                assert!(names.contains(&needed), "{} lacks @{needed}", file.name);
+            }
+            assert!(
+                names.iter().any(|n| n.starts_with("container")),
+                "{}",
+                file.name
+            );
+        }
+        for (_, file) in &STATEMENT_QUERIES {
+            let names = compiled(file).capture_names();
+            for needed in ["statement", "layer"] {
+                assert!(names.contains(&needed), "{} lacks @{needed}", file.name);
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::core::merge3::{Merge3, Side};
 use crate::python::parse::Parsed;
-use crate::python::regions::{Region, Unit};
+use crate::python::regions::{Identity, Region, Unit};
 
 /// Everything a region merge reads.
 pub struct Inputs<'a> {
@@ -48,9 +48,7 @@ impl Inputs<'_> {
             return format!("comment `{}`", &self.text(side)[unit.body.clone()]);
         }
         match (&unit.ctor, &unit.identity) {
-            (_, Some(id)) if id.starts_with("self.") || id.starts_with("item ") => {
-                format!("`{id}`")
-            }
+            (_, Some(id @ (Identity::Attribute(_) | Identity::Item(_)))) => format!("`{id}`"),
             (Some(ctor), _) => format!("`{ctor}`"),
             _ => {
                 let t = &self.text(side)[unit.body.clone()];

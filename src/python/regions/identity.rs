@@ -40,15 +40,44 @@ fn name_argument<'t>(call: Node<'_>, text: &'t str) -> Option<&'t str> {
         .map(|v| node_text(v, text))
 }
 
+/// What names an element across versions.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Identity {
+    /// A layer call: its constructor's last name, and its `name=`
+    /// argument as written.
+    Layer { ctor: String, name: Option<String> },
+    /// A `self.<key> = Layer(...)` attribute.
+    Attribute(String),
+    /// An `OrderedDict` item, by its key as written.
+    Item(String),
+}
+
+impl std::fmt::Display for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Layer { ctor, name: None } => f.write_str(ctor),
+            Self::Layer {
+                ctor,
+                name: Some(name),
+            } => write!(f, "{ctor} {name}"),
+            Self::Attribute(key) => write!(f, "self.{key}"),
+            Self::Item(key) => write!(f, "item {key}"),
+        }
+    }
+}
+
 /// Identity and constructor of a layer expression.
-pub(super) fn layer_identity(node: Node<'_>, text: &str) -> (Option<String>, Option<String>) {
+pub(super) fn layer_identity(node: Node<'_>, text: &str) -> (Option<Identity>, Option<String>) {
     if node.kind() == "tuple" {
         // OrderedDict item: ("conv1", nn.Conv2d(...)) is named by its string.
         let mut cursor = node.walk();
         let items: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
         if let [name, layer] = items.as_slice() {
             let ctor = ctor_name(*layer, text).map(str::to_string);
-            return (Some(format!("item {}", node_text(*name, text))), ctor);
+            return (
+                Some(Identity::Item(node_text(*name, text).to_string())),
+                ctor,
+            );
         }
         return (None, None);
     }
@@ -63,9 +92,9 @@ pub(super) fn layer_identity(node: Node<'_>, text: &str) -> (Option<String>, Opt
     {
         call = f;
     }
-    let identity = match name_argument(call, text) {
-        Some(name) => format!("{ctor} {name}"),
-        None => ctor.to_string(),
+    let identity = Identity::Layer {
+        ctor: ctor.to_string(),
+        name: name_argument(call, text).map(str::to_string),
     };
     (Some(identity), Some(ctor.to_string()))
 }

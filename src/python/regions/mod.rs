@@ -15,9 +15,8 @@ use tree_sitter::{Node, Tree};
 
 use crate::python::parse::facts::TreeFacts;
 use crate::python::parse::queries::{compiled, CONTAINER_QUERIES, STATEMENT_QUERIES};
-use crate::python::parse::PythonParseError;
 
-pub use self::identity::ctor_name;
+pub use self::identity::{ctor_name, Identity};
 
 /// How a region's units are laid out and merged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,7 +47,7 @@ pub struct Unit {
     pub tokens: String,
     /// A name that identifies the element across versions (constructor
     /// plus `name=`, or attribute name), when it has one.
-    pub identity: Option<String>,
+    pub identity: Option<Identity>,
     /// The layer constructor's last name (`Dense`, `Conv2d`), if a call.
     pub ctor: Option<String>,
     /// A comment on a line of its own between layers: it merges like a
@@ -72,23 +71,19 @@ pub struct Region {
 }
 
 /// Every region of a parsed text, in text order, keys made unique.
-pub(crate) fn find_regions(
-    text: &str,
-    tree: &Tree,
-    facts: &TreeFacts,
-) -> Result<Vec<Region>, PythonParseError> {
+pub(crate) fn find_regions(text: &str, tree: &Tree, facts: &TreeFacts) -> Vec<Region> {
     // A query runs only where its shape can occur at all.
     let mut containers = Vec::new();
     for (rank, file) in CONTAINER_QUERIES.iter().enumerate() {
         if file.may_match(text) {
-            containers.push((rank, compiled(file)?));
+            containers.push((rank, compiled(file)));
         }
     }
     let mut regions = lists::list_regions(text, tree, &containers, facts);
     let mut statements = Vec::new();
     for (shape, file) in &STATEMENT_QUERIES {
         if file.may_match(text) {
-            statements.push((*shape, compiled(file)?));
+            statements.push((*shape, compiled(file)));
         }
     }
     let taken = Taken::new(&regions);
@@ -103,7 +98,7 @@ pub(crate) fn find_regions(
     regions.extend(calls::call_regions(text, &taken, facts));
     regions.sort_by_key(|r| r.span.start);
     number_occurrences(&mut regions);
-    Ok(regions)
+    regions
 }
 
 /// Byte ranges already claimed by regions, sorted and disjoint, for
@@ -202,6 +197,7 @@ fn own_lines(text: &str, node: Node<'_>) -> Option<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use crate::python::parse::parse;
+    use crate::python::regions::Identity;
 
     fn region_keys(src: &str) -> Vec<(String, usize, bool)> {
         let parsed = parse(src).unwrap();
@@ -225,7 +221,13 @@ mod tests {
             &src[r.units[2].lines.clone().unwrap()],
             "    layers.Dense(10),\n"
         );
-        assert_eq!(r.units[0].identity.as_deref(), Some("Dense"));
+        assert_eq!(
+            r.units[0].identity,
+            Some(Identity::Layer {
+                ctor: "Dense".into(),
+                name: None
+            })
+        );
     }
 
     #[test]

@@ -5,13 +5,14 @@
 
 use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
 
-use super::identity::{ctor_name, layer_identity};
+use super::identity::{ctor_name, layer_identity, Identity};
 use super::{comment_unit, describe, line_end, own_lines, Region, RegionKind, Taken, Unit};
 use crate::python::parse::facts::TreeFacts;
+use crate::python::parse::queries::StatementShape;
 use crate::python::parse::tokens::{node_text, tokens};
 
 struct StatementMatch<'t> {
-    shape: &'static str,
+    shape: StatementShape,
     statement: Node<'t>,
     layer: Node<'t>,
     receiver: String,
@@ -23,7 +24,7 @@ struct StatementMatch<'t> {
 pub(super) fn statement_regions(
     text: &str,
     tree: &Tree,
-    queries: &[(&'static str, &Query)],
+    queries: &[(StatementShape, &Query)],
     taken: &Taken,
     facts: &TreeFacts,
 ) -> Vec<Region> {
@@ -47,14 +48,14 @@ pub(super) fn statement_regions(
             if let (Some(statement), Some(layer)) = (statement, layer) {
                 let function = facts.function_name(statement);
                 let in_place = match shape {
-                    "attributes" => function == Some("__init__"),
-                    "chain" => matches!(function, Some("call" | "forward")),
-                    _ => true,
+                    StatementShape::Attributes => function == Some("__init__"),
+                    StatementShape::Chain => matches!(function, Some("call" | "forward")),
+                    StatementShape::Add | StatementShape::Functional => true,
                 };
                 // An attribute holding a layer list that merges on its own still
                 // belongs to the run of attributes: it splits it in two.
                 let splitter = taken.overlaps(&statement.byte_range());
-                if in_place && (!splitter || shape == "attributes") {
+                if in_place && (!splitter || shape == StatementShape::Attributes) {
                     found.push(StatementMatch {
                         shape,
                         statement,
@@ -121,7 +122,7 @@ fn statement_region(
         let lines = own_lines(text, m.statement)?;
         let (identity, ctor) = match &m.key {
             Some(key) => (
-                Some(format!("self.{key}")),
+                Some(Identity::Attribute(key.clone())),
                 ctor_name(m.layer, text).map(str::to_string),
             ),
             None => layer_identity(m.layer, text),
@@ -164,13 +165,18 @@ fn statement_region(
         .map(|k| format!(":after:{k}"))
         .unwrap_or_default();
     let shape = match first.shape {
-        "add" => format!("{}.add", first.receiver),
-        "functional" => "functional chain".into(),
-        "attributes" => "layers of __init__".into(),
-        _ => "call chain".into(),
+        StatementShape::Add => format!("{}.add", first.receiver),
+        StatementShape::Functional => "functional chain".into(),
+        StatementShape::Attributes => "layers of __init__".into(),
+        StatementShape::Chain => "call chain".into(),
     };
     Some(Region {
-        key: format!("stmts:{}:{}@{}{part}", first.shape, first.receiver, scope),
+        key: format!(
+            "stmts:{}:{}@{}{part}",
+            first.shape.key(),
+            first.receiver,
+            scope
+        ),
         kind: RegionKind::Statements,
         span: span.clone(),
         lines: Some(span),
