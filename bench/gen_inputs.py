@@ -14,6 +14,9 @@ file's real extension (`.py` or `.ipynb`), plus `case.json` describing it:
     BatchNormalization on one side, Dropout on the other) and change
     different keyword arguments of the same one-line `model.compile(...)`,
     so git's line merge conflicts and only an argument-level merge is clean.
+* Hostile inputs (`hostile_cases`, skipped with `--quick` or
+  `--no-hostile`): a 5 MB one-line `Sequential` of 300,000 layers and a
+  45 MB module, both merged as git would (see docs/limits.md).
 * Notebooks of 200 cells (nbformat 4.4, no cell ids, as most notebooks in the
   wild) with about 5 MB and 20 MB of base64 PNG outputs, in two re-run
   scenarios:
@@ -32,7 +35,7 @@ file's real extension (`.py` or `.ipynb`), plus `case.json` describing it:
 
 The same seed always gives the same bytes.
 
-Usage: gen_inputs.py OUT_DIR [--quick]
+Usage: gen_inputs.py OUT_DIR [--quick] [--no-hostile]
 """
 
 import base64
@@ -250,6 +253,56 @@ def python_cases(sizes):
     return cases
 
 
+# Hostile inputs (issue 9) -----------------------------------------------------
+
+
+def hostile_cases():
+    """Inputs crafted to make a structured merge work hard; both end as git's
+    line merge would, and the rows show the time and memory that takes.
+
+    * `hostile-oneline`: a 5 MB one-line `Sequential([...])` of 300,000
+      layers; ours changes layer 10, theirs layer 299,990 (one line, so git
+      conflicts on it).
+    * `hostile-45mb`: a generated 45 MB model module (about 1.5 million
+      lines) with the `structured` edits at 30 sites: git conflicts at each,
+      and the file is over the structured merge's size limit.
+    """
+    n = 300_000
+    layers = [f"layers.Dense({i % 997 + 1})" for i in range(n)]
+    head = "from tensorflow import keras\nfrom tensorflow.keras import layers\n\n"
+
+    def one_line(items):
+        return head + "model = keras.Sequential([" + ", ".join(items) + "])\n"
+
+    ours, theirs = list(layers), list(layers)
+    ours[10] = "layers.Dense(4096)"
+    theirs[n - 10] = "layers.Dropout(0.5)"
+    cases = [
+        {
+            "name": "hostile-oneline",
+            "kind": "python",
+            "scenario": "hostile",
+            "ext": "py",
+            "peer": False,
+            "texts": (one_line(layers), one_line(ours), one_line(theirs)),
+        }
+    ]
+    rng = random.Random(f"{SEED}-hostile-45mb")
+    blocks = model_module(1_500_000, rng)
+    ours_blocks, theirs_blocks = structured_edits(blocks, 30)
+    cases.append(
+        {
+            "name": "hostile-45mb",
+            "kind": "python",
+            "scenario": "hostile",
+            "ext": "py",
+            "peer": False,
+            "texts": (join(blocks), join(ours_blocks), join(theirs_blocks)),
+        }
+    )
+    return cases
+
+
 # Notebooks ------------------------------------------------------------------
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -433,7 +486,8 @@ def main(argv):
     quick = "--quick" in argv
     sizes = [100, 3_000] if quick else [100, 3_000, 50_000]
     images = [1] if quick else [5, 20]
-    for case in python_cases(sizes) + notebook_cases(images) + many_edit_cases():
+    hostile = [] if quick or "--no-hostile" in argv else hostile_cases()
+    for case in python_cases(sizes) + notebook_cases(images) + many_edit_cases() + hostile:
         folder = out / case["name"]
         folder.mkdir(parents=True, exist_ok=True)
         for role, text in zip(("base", "ours", "theirs"), case["texts"]):

@@ -182,6 +182,9 @@ def check_python(case, folder, result_path, git_path):
     if case["scenario"] == "clean":
         same = Path(result_path).read_bytes() == Path(git_path).read_bytes()
         return "same bytes as git" if same else "DIFFERS from git's clean merge"
+    if case["scenario"] == "hostile":
+        same = Path(result_path).read_bytes() == Path(git_path).read_bytes()
+        return "same bytes as git" if same else f"{count_markers(text)} conflict(s), not git's bytes"
     markers = count_markers(text)
     if markers:
         return f"{markers} conflict(s) left (git: {count_markers(Path(git_path).read_text(errors='replace'))})"
@@ -268,7 +271,13 @@ def main():
         base, ours, theirs = (f"{role}.{ext}" for role in ("base", "ours", "theirs"))
         git = ["git", "merge-file", "-p", ours, base, theirs]
         mine = [args.mlmerge, "merge", base, ours, theirs, "--stdout", "-p", f"model.{ext}" if ext == "py" else f"notebook.{ext}"]
-        if case["kind"] == "python":
+        # git merge-file labels conflicts with the file names: the same labels,
+        # so a conflicted result can be compared byte for byte.
+        mine += ["-s", base, "-x", ours, "-y", theirs]
+        if case.get("peer") is False:
+            # Hostile rows measure mlmerge against git only.
+            peer_name, peer_bin, peer, peer_ok = "mergiraf", None, None, {0, 1}
+        elif case["kind"] == "python":
             peer_name, peer_bin = "mergiraf", args.mergiraf
             peer = [peer_bin, "merge", base, ours, theirs, "-o", "out.peer." + ext] if peer_bin else None
             peer_ok = {0, 1}
@@ -282,7 +291,9 @@ def main():
         (git_res, git_err), (ml_res, ml_err) = measure([git_tool, ml_tool], 2 * FAST_BUDGET_S, FAST_RUNS)
         peer_out = folder / f"out.peer.{ext}"
         peer_out.unlink(missing_ok=True)
-        if peer is None:
+        if peer is None and case.get("peer") is False:
+            peer_res, peer_err = None, "not run on hostile input"
+        elif peer is None:
             peer_res, peer_err = None, missing.get(peer_name, "not installed")
         else:
             # The peer writes its own output file; stdout is only its chatter.
@@ -307,6 +318,7 @@ def main():
                 "kind": case["kind"],
                 "scenario": case["scenario"],
                 "bytes": case["bytes"],
+                "largest_bytes": max((folder / f"{role}.{ext}").stat().st_size for role in ("base", "ours", "theirs")),
                 "lines": case["lines"],
                 "git": git_res,
                 "git_error": git_err,
@@ -363,7 +375,7 @@ def table(rows):
             f"{p['median_ms'] / m['median_ms']:.1f}x" if m and p else "n/a",
             "/".join(str(x["code"]) if x else "n/a" for x in (g, m, p)),
             fmt_rss(g["max_rss_kib"]) if g else "n/a",
-            fmt_rss(m["max_rss_kib"], r["bytes"] if notebook else None) if m else "n/a",
+            fmt_rss(m["max_rss_kib"], r["bytes"] if notebook or r["scenario"] == "hostile" else None) if m else "n/a",
             r["check"],
             p["result"] if p else "",
         ]
@@ -388,6 +400,17 @@ def targets(rows):
         ratio = m["median_ms"] / g["median_ms"]
         merged = m["code"] == 0 and "LOST" not in r["check"] and "NOT" not in r["check"]
         not_merged = "" if merged else "result not a clean merge"
+        if r["scenario"] == "hostile":
+            # Issue 9: bounded time and memory on any input.
+            if r["bytes"] < 10_000_000:
+                add("hostile input < 10 MB: <= 2 s", r["name"], f"{m['median_ms'] / 1000:.2f} s", m["median_ms"] <= 2000)
+                add("hostile input < 10 MB: <= 10x git", r["name"], f"{ratio:.2f}x", ratio <= 10)
+            if m["max_rss_kib"] is not None:
+                # The largest input, plus 16 MiB for the program itself.
+                allowed = 5 * r["largest_bytes"] + 16 * 1024 * 1024
+                peak = m["max_rss_kib"] * 1024
+                add("peak RSS <= 5x largest input + 16 MiB", r["name"], f"{peak / r['largest_bytes']:.1f}x", peak <= allowed)
+            continue
         if r["kind"] == "python" and r["scenario"] == "clean":
             add("clean merge <= 1.5x git", r["name"], f"{ratio:.2f}x", ratio <= 1.5 and merged, not_merged)
         elif r["kind"] == "python":

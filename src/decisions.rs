@@ -41,6 +41,9 @@ pub enum DecisionKind {
     /// structured result of a region, which was left as a conflict (or
     /// merged by lines) instead; the subject names the element.
     VerifyRejected,
+    /// A limit on input or work was reached (marker size, a stage's work
+    /// budget); the detail says which, and what was done instead.
+    LimitReached,
     /// A line both sides changed was merged token by token.
     TokensMerged,
     /// Both sides made the same change in different layouts; counted once.
@@ -89,6 +92,7 @@ impl DecisionKind {
             Self::Clash => "clash",
             Self::LineMerge => "line-merge",
             Self::VerifyRejected => "verify-rejected",
+            Self::LimitReached => "limit-reached",
             Self::TokensMerged => "tokens-merged",
             Self::SameChange => "same-change",
             Self::WordsMerged => "words-merged",
@@ -132,9 +136,14 @@ impl Decision {
         detail: impl Into<String>,
         fallback: Fallback,
     ) -> Self {
+        let kind = if fallback.is_limit() {
+            DecisionKind::LimitReached
+        } else {
+            DecisionKind::LineMerge
+        };
         Self {
             fallback: Some(fallback),
-            ..Self::new(DecisionKind::LineMerge, subject, detail)
+            ..Self::new(kind, subject, detail)
         }
     }
 

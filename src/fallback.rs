@@ -40,13 +40,15 @@ pub enum Fallback {
 
 impl Fallback {
     /// Every stable code, for the report schema and its test.
-    pub const CODES: [&'static str; 12] = [
+    pub const CODES: [&'static str; 14] = [
         "not-text",
         "line-endings",
         "too-large",
         "line-breaks",
         "python-syntax",
         "python-too-complex",
+        "python-over-budget",
+        "python-too-wide",
         "layout-uncertain",
         "unverified",
         "notebook",
@@ -64,6 +66,8 @@ impl Fallback {
             Self::LineBreaks => "line-breaks",
             Self::Python(PythonParseError::Syntax) => "python-syntax",
             Self::Python(PythonParseError::TooComplex) => "python-too-complex",
+            Self::Python(PythonParseError::OverBudget { .. }) => "python-over-budget",
+            Self::Python(PythonParseError::TooWide { .. }) => "python-too-wide",
             Self::Layout(_) => "layout-uncertain",
             Self::Unverified(_) => "unverified",
             Self::Notebook(_) => "notebook",
@@ -81,14 +85,29 @@ impl fmt::Display for Fallback {
             Self::LineEndings => {
                 f.write_str("the line endings are mixed or were converted differently on each side")
             }
-            Self::TooLarge => f.write_str("the file is too large for the structured merge"),
+            Self::TooLarge => {
+                f.write_str("the file is over 32 MiB, too large for the structured merge")
+            }
             Self::LineBreaks => f.write_str("a version has line breaks other than LF"),
+            Self::Python(e) if e.is_limit() => e.fmt(f),
             Self::Python(_) => f.write_str("a version does not parse as Python"),
             Self::Layout(e) => e.fmt(f),
             Self::Unverified(e) => e.fmt(f),
             Self::Notebook(why) | Self::NotebookFailed(why) => f.write_str(why),
             Self::NoFewerConflicts => f.write_str("the structured merge left as much in conflict"),
             Self::Internal => f.write_str("internal error in the structured merge"),
+        }
+    }
+}
+
+impl Fallback {
+    /// Whether a limit of docs/limits.md was reached (the decision is then
+    /// `limit-reached`, not `line-merge`).
+    pub fn is_limit(&self) -> bool {
+        match self {
+            Self::TooLarge => true,
+            Self::Python(e) => e.is_limit(),
+            _ => false,
         }
     }
 }
@@ -135,6 +154,11 @@ mod tests {
             Fallback::LineBreaks,
             Fallback::Python(PythonParseError::Syntax),
             Fallback::Python(PythonParseError::TooComplex),
+            Fallback::Python(PythonParseError::OverBudget {
+                bytes: 1,
+                operations: 1,
+            }),
+            Fallback::Python(PythonParseError::TooWide { commas: 1 }),
             Fallback::Layout(LayoutError::ClashNeedsReindent),
             Fallback::Unverified(VerifyError::DoesNotParse),
             Fallback::Notebook("x".into()),

@@ -5,11 +5,13 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::core::conflicts::{count_regions, lines_inside};
-use crate::core::encoding::{decode, encode, merge_encoding, Encoding, Eol};
+use crate::core::encoding::{
+    decode, decode_keeping_eol, encode, merge_encoding, mixed_encoding, Encoding, Eol,
+};
 use crate::core::kind::{detect, FileKind};
 use crate::core::line_merge::{git_merge_with, merge_lines};
 use crate::core::merge3::Merge3;
-use crate::core::render::{render, Markers, Piece};
+use crate::core::render::{render, Markers, Piece, MAX_MARKER_SIZE};
 use crate::decisions::{Decision, DecisionKind, Report};
 use crate::fallback::Fallback;
 use crate::python;
@@ -56,11 +58,42 @@ pub struct Structured {
 
 /// Merges three versions of one file.
 pub fn merge(versions: Merge3<&[u8]>, options: &MergeOptions) -> MergeOutcome {
-    let markers = Markers::for_inputs(options, &[versions.base, versions.ours, versions.theirs]);
     let kind = detect(
         options.path.as_deref(),
         [versions.base, versions.ours, versions.theirs],
     );
+    // merge-rules §1.2, on bytes, before any binary or encoding check.
+    let mut outcome = match trivial(versions) {
+        Some(bytes) => MergeOutcome {
+            bytes: bytes.to_vec(),
+            kind,
+            conflicts: 0,
+            method: Method::LineMerge,
+            report: Report::default(),
+        },
+        None => merge_by_kind(versions, kind, options),
+    };
+    if options.marker_size > MAX_MARKER_SIZE {
+        outcome.report.push(Decision::new(
+            DecisionKind::LimitReached,
+            "conflict markers",
+            format!(
+                "a marker size of {} was asked for; markers are at most {MAX_MARKER_SIZE} characters long",
+                options.marker_size
+            ),
+        ));
+    }
+    outcome
+}
+
+/// The result of a trivial merge: at most one side changed the bytes, or
+/// both changed them the same way.
+fn trivial(versions: Merge3<&[u8]>) -> Option<&[u8]> {
+    versions.resolve_trivial()
+}
+
+fn merge_by_kind(versions: Merge3<&[u8]>, kind: FileKind, options: &MergeOptions) -> MergeOutcome {
+    let markers = Markers::for_inputs(options, &[versions.base, versions.ours, versions.theirs]);
     // git's own verdict first, without any side preference: a preference
     // must not hide what the structured merge could combine.
     let plain = Markers {
@@ -444,11 +477,19 @@ fn structured(
         _ => return Err(Fallback::NotText),
     };
     let encodings = decoded.map_ref(|d| d.encoding);
-    let encoding = match merge_encoding(&encodings) {
-        Some(encoding) => encoding,
+    let (decoded, encoding) = match (merge_encoding(&encodings), mixed_encoding(&encodings)) {
+        (Some(encoding), _) => (decoded, encoding),
         // JSON reads a stray CR as whitespace: a notebook keeps what it has.
-        None if kind == FileKind::Notebook => notebook_encoding(&encodings),
-        None => return Err(Fallback::LineEndings),
+        (None, _) if kind == FileKind::Notebook => (decoded, notebook_encoding(&encodings)),
+        // A version mixes LF and CRLF: a layout to keep, line by line.
+        (None, Some(encoding)) => {
+            let raw = versions.map(decode_keeping_eol);
+            match (raw.base, raw.ours, raw.theirs) {
+                (Some(b), Some(o), Some(t)) => (Merge3::new(b, o, t), encoding),
+                _ => return Err(Fallback::NotText),
+            }
+        }
+        (None, None) => return Err(Fallback::LineEndings),
     };
     let texts = decoded.as_ref().map(|d| d.text.as_ref());
     let mut merged = match kind {

@@ -113,6 +113,12 @@ fn parse_outputs(value: &str) -> Result<OutputsPolicy, String> {
 }
 
 pub fn run(args: MergeArgs) -> Result<Status, CliError> {
+    // OURS is checked before anything is read: a FIFO is never opened, a
+    // device never replaced (docs/limits.md).
+    let target = match args.stdout {
+        true => None,
+        false => Some(output::check_target(&args.ours)?),
+    };
     let versions = input::read_versions(
         Merge3::new(&args.base, &args.ours, &args.theirs).map_ref(|p| p.as_path()),
         Merge3::new("base", "ours", "theirs"),
@@ -120,15 +126,23 @@ pub fn run(args: MergeArgs) -> Result<Status, CliError> {
     )?;
     let options = options(&args)?;
     let outcome = pipeline::merge(versions.as_ref().map_ref(|v| v.as_slice()), &options);
-    if args.stdout {
-        std::io::stdout().write_all(&outcome.bytes)?;
-    } else {
-        output::write_atomic(&args.ours, &outcome.bytes).map_err(|e| {
-            format!(
-                "cannot write the merged result to {}: {e}",
-                args.ours.display()
-            )
-        })?;
+    match &target {
+        None => std::io::stdout().write_all(&outcome.bytes)?,
+        Some(target) => {
+            output::write_atomic(&target.path, &outcome.bytes).map_err(|e| {
+                format!(
+                    "cannot write the merged result to {}: {e}",
+                    args.ours.display()
+                )
+            })?;
+            if target.other_links > 0 {
+                eprintln!(
+                    "mlmerge: warning: {} had {} other hard link(s); they keep the old content (the result replaces this name only, never written in place)",
+                    args.ours.display(),
+                    target.other_links
+                );
+            }
+        }
     }
     if let Some(path) = &args.path {
         mlmerge::git::journal::record_quietly(

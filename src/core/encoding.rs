@@ -91,6 +91,37 @@ pub fn decode(bytes: &[u8]) -> Option<Decoded<'_>> {
     })
 }
 
+/// Decodes `bytes` keeping every line ending as it is (only the BOM is
+/// taken off): the text of a merge where a version mixes LF and CRLF, so
+/// each line keeps its own ending, as git's line merge keeps it.
+pub fn decode_keeping_eol(bytes: &[u8]) -> Option<Decoded<'_>> {
+    let decoded = decode(bytes)?;
+    let bom = decoded.encoding.bom;
+    let body = if bom { &bytes[BOM.len()..] } else { bytes };
+    let text = std::str::from_utf8(body).ok()?;
+    Some(Decoded {
+        text: Cow::Borrowed(text),
+        encoding: Encoding {
+            bom,
+            eol: Eol::Mixed,
+        },
+    })
+}
+
+/// The encoding of a merge where a version mixes line endings: the lines
+/// keep their own endings (no conversion), the BOM as a side changed it;
+/// `None` when both sides changed the BOM differently (they cannot).
+pub fn mixed_encoding(encodings: &Merge3<Encoding>) -> Option<Encoding> {
+    let eols = encodings.map_ref(|l| l.eol);
+    if ![eols.base, eols.ours, eols.theirs].contains(&Eol::Mixed) {
+        return None;
+    }
+    Some(Encoding {
+        bom: encodings.map_ref(|l| l.bom).resolve_trivial()?,
+        eol: Eol::Mixed,
+    })
+}
+
 /// Chooses the encoding of the merged file: a side that changed the BOM or
 /// the line endings wins; `None` when the line endings cannot be decided
 /// (a mixed file, or both sides converted differently).
@@ -168,6 +199,44 @@ mod tests {
             eol: Eol::Mixed,
         };
         assert_eq!(merge_encoding(&Merge3::new(lf, mixed, lf)), None);
+    }
+
+    #[test]
+    fn mixed_endings_are_kept_line_by_line() {
+        let d = decode_keeping_eol(b"\xef\xbb\xbfa\r\nb\n").unwrap();
+        assert_eq!(d.text, "a\r\nb\n");
+        let crlf = decode_keeping_eol(b"a\r\n").unwrap();
+        assert_eq!(crlf.text, "a\r\n");
+        let lf = decode(b"a\n").unwrap().encoding;
+        let mixed = decode(b"a\r\nb\n").unwrap().encoding;
+        let keep = Encoding {
+            bom: false,
+            eol: Eol::Mixed,
+        };
+        assert_eq!(mixed_encoding(&Merge3::new(lf, mixed, lf)), Some(keep));
+        assert_eq!(mixed_encoding(&Merge3::new(lf, lf, lf)), None);
+        let bom = decode(b"\xef\xbb\xbfa\r\nb\n").unwrap().encoding;
+        let other = Encoding {
+            bom: false,
+            ..mixed
+        };
+        assert_eq!(
+            mixed_encoding(&Merge3::new(other, bom, other)),
+            Some(Encoding {
+                bom: true,
+                eol: Eol::Mixed
+            })
+        );
+        assert_eq!(
+            encode(
+                "a\r\nb\n".into(),
+                Encoding {
+                    bom: false,
+                    eol: Eol::Mixed
+                }
+            ),
+            b"a\r\nb\n"
+        );
     }
 
     #[test]

@@ -3,9 +3,11 @@
 //! file kind ([`kind`]), the text encoding around a file's lines
 //! ([`encoding`]: UTF-8, BOM, line endings), git's line merge
 //! ([`line_merge`]), the conflict-marker writer ([`render`]) and scanner
-//! ([`conflicts`]), reading and writing the files ([`input`],
-//! [`output`]), and prose merged by words ([`words`]).
+//! ([`conflicts`]), the work budgets of the structured stages ([`budget`]),
+//! reading and writing the files ([`input`], [`output`]), and prose merged
+//! by words ([`words`]).
 
+pub mod budget;
 pub mod conflicts;
 pub mod diff3;
 pub mod encoding;

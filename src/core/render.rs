@@ -26,7 +26,7 @@ impl Markers {
     /// Markers for a merge of `inputs`: at least `%L` long, and longer than
     /// any marker-like line already present in an input.
     pub fn for_inputs(options: &MergeOptions, inputs: &[&[u8]]) -> Self {
-        let requested = options.marker_size.clamp(1, 1024);
+        let requested = requested_marker_size(options.marker_size);
         let longest = inputs
             .iter()
             .map(|input| longest_marker_run(input, requested))
@@ -47,6 +47,23 @@ impl Markers {
 
     fn line(&self, ch: char, label: &str) -> String {
         marker_line(ch, self.size, label)
+    }
+}
+
+/// The default conflict marker length, as git's.
+pub const DEFAULT_MARKER_SIZE: usize = 7;
+
+/// The longest conflict marker drawn: git has no cap, but a marker longer
+/// than this is no help to a person and only makes the file larger.
+pub const MAX_MARKER_SIZE: usize = 1024;
+
+/// The marker length asked for by `%L`, as git reads it: 0 means the
+/// default (git's `ll_merge_marker_size`), anything above
+/// [`MAX_MARKER_SIZE`] is capped (the pipeline notes it in the report).
+pub fn requested_marker_size(size: usize) -> usize {
+    match size {
+        0 => DEFAULT_MARKER_SIZE,
+        n => n.min(MAX_MARKER_SIZE),
     }
 }
 
@@ -230,5 +247,19 @@ mod tests {
         assert_eq!(m.size, 9);
         let m = Markers::for_inputs(&MergeOptions::default(), &[b"x\n=====\n"]);
         assert_eq!(m.size, 7);
+    }
+
+    #[test]
+    fn marker_size_zero_is_the_default_and_huge_is_capped() {
+        let sized = |marker_size| {
+            let options = MergeOptions {
+                marker_size,
+                ..MergeOptions::default()
+            };
+            Markers::for_inputs(&options, &[]).size
+        };
+        assert_eq!(sized(0), 7);
+        assert_eq!(sized(1), 1);
+        assert_eq!(sized(1 << 40), MAX_MARKER_SIZE);
     }
 }

@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 
-use similar::{capture_diff_slices, Algorithm, DiffOp};
+use similar::DiffOp;
+
+use crate::core::budget::bounded_diff;
 
 /// What aligning needs to know of one element.
 #[derive(Clone, Copy, Debug)]
@@ -35,7 +37,8 @@ pub fn align<I: Eq + Hash + ?Sized>(base: &[Key<'_, I>], side: &[Key<'_, I>]) ->
     let mut replaced = vec![false; base.len()];
     let contents_b: Vec<&str> = base.iter().map(|k| k.content).collect();
     let contents_s: Vec<&str> = side.iter().map(|k| k.content).collect();
-    let ops = capture_diff_slices(Algorithm::Myers, &contents_b, &contents_s);
+    // Over its budget the diff is coarser: fewer pairs, more clashes.
+    let (ops, _) = bounded_diff(&contents_b, &contents_s);
     let mut gap: Option<(usize, usize, usize, usize)> = None;
     for op in &ops {
         if let DiffOp::Equal {
@@ -119,7 +122,7 @@ fn identity_pairs<I: Eq + Hash + ?Sized>(
     let ids_b: Vec<_> = base.iter().enumerate().map(|(i, k)| key(k, i, 1)).collect();
     let ids_s: Vec<_> = side.iter().enumerate().map(|(i, k)| key(k, i, 2)).collect();
     let mut pairs = Vec::new();
-    for op in capture_diff_slices(Algorithm::Myers, &ids_b, &ids_s) {
+    for op in bounded_diff(&ids_b, &ids_s).0 {
         if let DiffOp::Equal {
             old_index,
             new_index,

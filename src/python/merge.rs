@@ -15,7 +15,7 @@ use crate::pipeline::Structured;
 use crate::python::checked::checked_plan;
 use crate::python::chunks::{paragraph_starts, split, LineRegion, Part};
 use crate::python::layout::{line_mode, render_region};
-use crate::python::parse::{parse, Parsed};
+use crate::python::parse::{parse, widest_line, Parsed, PythonParseError};
 use crate::python::plan::{plan, Inputs};
 use crate::python::reformat::{merge_reformatted, tokens_in};
 use crate::python::regions::{Region, RegionKind};
@@ -62,6 +62,10 @@ pub fn merge(
     let starts = texts.map(paragraph_starts);
     let counts = lines.map_ref(|l| l.len());
     let parts = split(&regions, starts.as_ref().map(|s| s.as_slice()), counts);
+    if let Some(commas) = every_chunk_too_wide(&parts, lines.as_ref()) {
+        // Nothing here merges structurally: no copy of a 5 MB line is made.
+        return Err(Fallback::Python(PythonParseError::TooWide { commas }));
+    }
     let mut pieces = Vec::new();
     let mut report = Report::default();
     let mut retried_any = false;
@@ -313,6 +317,25 @@ fn retry_chunk(
     } else {
         (pieces, report, false)
     }
+}
+
+/// The fewest commas on a too-wide line when every chunk in conflict has
+/// one (so none could merge structurally); `None` otherwise.
+fn every_chunk_too_wide(parts: &[Part], lines: Merge3<&Vec<&str>>) -> Option<usize> {
+    let mut fewest = None;
+    for part in parts {
+        let Part::Chunk(ranges) = part else { continue };
+        let widest = [
+            &lines.base[ranges.base.clone()],
+            &lines.ours[ranges.ours.clone()],
+            &lines.theirs[ranges.theirs.clone()],
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|line| widest_line(line))?;
+        fewest = Some(fewest.map_or(widest, |f: usize| f.min(widest)));
+    }
+    fewest
 }
 
 /// The structured merge of one chunk: regions found in all three versions

@@ -5,7 +5,9 @@
 
 use std::ops::Range;
 
-use similar::{capture_diff_slices, Algorithm, DiffOp};
+use similar::DiffOp;
+
+use crate::core::budget::bounded_diff;
 
 use crate::core::merge3::Merge3;
 use crate::python::parse::{leaves, Parsed};
@@ -71,7 +73,12 @@ fn apply_edits(
 ) -> Option<String> {
     let mut out = String::with_capacity(layout.len());
     let mut pos = 0;
-    for op in capture_diff_slices(Algorithm::Myers, base, edited) {
+    let (ops, complete) = bounded_diff(base, edited);
+    if !complete {
+        // Over budget: git's conflict stands.
+        return None;
+    }
+    for op in ops {
         if let DiffOp::Equal { .. } = op {
             continue;
         }

@@ -28,15 +28,40 @@ pub enum PythonParseError {
     /// Nesting deeper, or a node wider, than the structured merge handles
     /// (tree-sitter's query cursor slows down sharply on such trees).
     TooComplex,
+    /// The parser's work budget ran out ([`parse_budget`] operations).
+    OverBudget { bytes: usize, operations: usize },
+    /// A line with more separators than a node may have children: the node
+    /// would be too wide, and parsing it to find out costs too much.
+    TooWide { commas: usize },
+}
+
+impl PythonParseError {
+    /// Whether a limit of docs/limits.md was reached (not a property of
+    /// the code itself, as a syntax error is).
+    pub fn is_limit(&self) -> bool {
+        matches!(
+            self,
+            Self::TooComplex | Self::OverBudget { .. } | Self::TooWide { .. }
+        )
+    }
 }
 
 impl std::fmt::Display for PythonParseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Syntax => f.write_str("a version has Python syntax errors"),
-            Self::TooComplex => {
-                f.write_str("a version nests deeper or wider than the structured merge handles")
-            }
+            Self::TooComplex => write!(
+                f,
+                "a version nests deeper than {MAX_DEPTH} or has a node with more than {MAX_WIDTH} children"
+            ),
+            Self::OverBudget { bytes, operations } => write!(
+                f,
+                "parsing {bytes} bytes took more than {operations} parser operations (the parse budget)"
+            ),
+            Self::TooWide { commas } => write!(
+                f,
+                "a line holds {commas} commas, more than the {MAX_WIDTH} elements a list may have"
+            ),
         }
     }
 }
@@ -73,7 +98,32 @@ pub fn parse(text: &str) -> Result<Parsed<'_>, PythonParseError> {
     if let Err(e) = parser.set_language(&language) {
         panic!("the tree-sitter-python grammar does not load (a build problem): {e}");
     }
-    let tree = parser.parse(text, None).ok_or(PythonParseError::Syntax)?;
+    if let Some(commas) = widest_line(text) {
+        return Err(PythonParseError::TooWide { commas });
+    }
+    let bytes = text.as_bytes();
+    let budget = parse_budget(bytes.len());
+    let mut checks = 0usize;
+    let mut over_budget = |_: &tree_sitter::ParseState| {
+        checks += 1;
+        checks.saturating_mul(PROGRESS_EVERY) > budget
+    };
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut over_budget);
+    let tree = parser.parse_with_options(
+        &mut |offset, _| bytes.get(offset..).unwrap_or_default(),
+        None,
+        Some(options),
+    );
+    let tree = match tree {
+        Some(tree) => tree,
+        None if checks.saturating_mul(PROGRESS_EVERY) > budget => {
+            return Err(PythonParseError::OverBudget {
+                bytes: bytes.len(),
+                operations: budget,
+            })
+        }
+        None => return Err(PythonParseError::Syntax),
+    };
     if tree.root_node().has_error() {
         return Err(PythonParseError::Syntax);
     }
@@ -89,6 +139,41 @@ pub fn parse(text: &str) -> Result<Parsed<'_>, PythonParseError> {
     })
 }
 
+/// tree-sitter calls the progress callback once per this many operations.
+const PROGRESS_EVERY: usize = 100;
+
+/// Parser operations allowed per byte of source, and for any source: well
+/// above what real code takes (about OPS_MEASURED per byte on the benchmark's
+/// modules), so only pathological input reaches it.
+const PARSE_OPERATIONS_PER_BYTE: usize = 40;
+const PARSE_OPERATIONS_FLOOR: usize = 1_000_000;
+
+/// The work budget of parsing `bytes` bytes, in tree-sitter operations.
+pub fn parse_budget(bytes: usize) -> usize {
+    bytes
+        .saturating_mul(PARSE_OPERATIONS_PER_BYTE)
+        .saturating_add(PARSE_OPERATIONS_FLOOR)
+}
+
+/// The comma count of the first line with more commas than a node may
+/// have children, found without parsing (a memchr pass): such a line is
+/// a literal too wide for the structured merge, and parsing it is costly.
+pub fn widest_line(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+        let line = &bytes[start..end];
+        start = end + 1;
+        if line.len() > MAX_WIDTH {
+            let commas = memchr::memchr_iter(b',', line).count();
+            if commas > MAX_WIDTH {
+                return Some(commas);
+            }
+        }
+    }
+    None
+}
+
 /// Deeper trees fall back to the line merge.
 const MAX_DEPTH: usize = 400;
 /// Nodes with more children than this (a literal of 100,000 numbers) too.
@@ -97,6 +182,56 @@ const MAX_WIDTH: usize = 20_000;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_wider_than_a_node_may_be_is_declined_before_parsing() {
+        let line = format!("x = [{}]\n", "1, ".repeat(MAX_WIDTH + 5));
+        assert_eq!(
+            parse(&line).err(),
+            Some(PythonParseError::TooWide {
+                commas: MAX_WIDTH + 5
+            })
+        );
+        assert!(parse(&format!("x = [{}]\n", "1, ".repeat(100))).is_ok());
+    }
+
+    /// Prints the parser operations per byte of real and hostile code (to
+    /// set the budget): `cargo test --release --lib operations_per_byte -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn operations_per_byte() {
+        let count = |text: &str| {
+            let language: Language = tree_sitter_python::LANGUAGE.into();
+            let mut parser = Parser::new();
+            parser.set_language(&language).unwrap();
+            let mut checks = 0usize;
+            let mut progress = |_: &tree_sitter::ParseState| {
+                checks += 1;
+                false
+            };
+            let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
+            let bytes = text.as_bytes();
+            parser.parse_with_options(
+                &mut |o, _| bytes.get(o..).unwrap_or_default(),
+                None,
+                Some(options),
+            );
+            checks as f64 * PROGRESS_EVERY as f64 / text.len() as f64
+        };
+        for path in std::env::var("MLMERGE_PARSE_SAMPLES")
+            .unwrap_or_default()
+            .split(':')
+        {
+            if let Ok(text) = std::fs::read_to_string(path) {
+                println!("{path}: {:.2} operations per byte", count(&text));
+            }
+        }
+        let layers: Vec<String> = (0..5000).map(|i| format!("layers.Dense({i})")).collect();
+        let one_line = format!("m = Sequential([{}])\n", layers.join(", "));
+        println!("one-line Sequential: {:.2}", count(&one_line));
+        let nested = format!("x = {}{}\n", "[".repeat(3000), "]".repeat(3000));
+        println!("3000-deep nesting: {:.2}", count(&nested));
+    }
 
     #[test]
     fn syntax_errors_are_rejected() {

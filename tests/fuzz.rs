@@ -1,0 +1,112 @@
+//! A fuzz harness on stable Rust: seeded mutations of every fixture under
+//! `fixtures/`, merged by the library and (one case in four) the real
+//! binary, each checked against the invariants of merge-rules §1 (see
+//! `fuzz_support/check.rs`). Every case is a pure function of its seed, so
+//! a failure replays from the seed it prints.
+//!
+//! Environment:
+//! - `MLMERGE_FUZZ_SECONDS=N`: run for N seconds (default 3, the short
+//!   budget of `cargo test`); the counts per invariant are printed
+//!   (`-- --nocapture`) and violations fail the test at the end.
+//! - `MLMERGE_FUZZ_SEED=N`: the first seed (default 0); seeds run upwards.
+//! - `MLMERGE_FUZZ_REPLAY=N[,M...]`: run only these seeds, with the binary.
+//! - `MLMERGE_FUZZ_THREADS=N`: worker threads (default 1; the long run
+//!   uses one per core).
+//! - `MLMERGE_FUZZ_DUMP=DIR`: write each violating case's three versions
+//!   to `DIR/seed-N/` (to turn it into a regression fixture).
+//!
+//! Long run: `MLMERGE_FUZZ_SECONDS=1800 MLMERGE_FUZZ_THREADS=2 cargo test
+//! --release --test fuzz -- --nocapture`.
+
+mod fuzz_support;
+mod notebook_common;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use fuzz_support::check::{check_case, Tally};
+use fuzz_support::{case, fixtures_root, load_fixtures};
+
+fn env_u64(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
+}
+
+#[test]
+fn fuzz_merge_invariants() {
+    let fixtures = load_fixtures(&fixtures_root());
+    assert!(!fixtures.is_empty(), "no fixtures to mutate");
+    // Internal panics are caught and counted; their messages would only
+    // flood the output.
+    std::panic::set_hook(Box::new(|_| {}));
+
+    let tally = match std::env::var("MLMERGE_FUZZ_REPLAY") {
+        Ok(seeds) => {
+            let mut tally = Tally::default();
+            for seed in seeds.split(',').filter_map(|s| s.trim().parse().ok()) {
+                let case = case(seed, &fixtures);
+                println!("replaying {}", case.describe());
+                check_case(&case, true, &mut tally);
+            }
+            tally
+        }
+        Err(_) => run_for(&fixtures),
+    };
+    let _ = std::panic::take_hook();
+    println!("{}", tally.summary());
+    for v in tally.violations.iter().take(30) {
+        println!(
+            "VIOLATION {}: {}\n  {}\n",
+            v.invariant,
+            v.case,
+            v.detail.replace('\n', "\n  ")
+        );
+    }
+    assert!(
+        tally.violations.is_empty(),
+        "{} invariant violation(s); replay with MLMERGE_FUZZ_REPLAY=<seed>",
+        tally.violations.len()
+    );
+}
+
+/// Runs seeds upwards from `MLMERGE_FUZZ_SEED` until the time budget is spent.
+fn run_for(fixtures: &[fuzz_support::Fixture]) -> Tally {
+    let seconds = env_u64("MLMERGE_FUZZ_SECONDS").unwrap_or(3);
+    let first = env_u64("MLMERGE_FUZZ_SEED").unwrap_or(0);
+    let threads = env_u64("MLMERGE_FUZZ_THREADS").unwrap_or(1).max(1);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let next = AtomicU64::new(first);
+    let total = Mutex::new(Tally::default());
+    let report_every = Duration::from_secs(60);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                let mut tally = Tally::default();
+                let mut last_report = Instant::now();
+                while Instant::now() < deadline {
+                    let seed = next.fetch_add(1, Ordering::Relaxed);
+                    let case = case(seed, fixtures);
+                    check_case(&case, seed % 4 == 0, &mut tally);
+                    if seconds > 60 && last_report.elapsed() > report_every {
+                        last_report = Instant::now();
+                        let mut total = total.lock().unwrap_or_else(|e| e.into_inner());
+                        total.absorb(std::mem::take(&mut tally));
+                        eprintln!(
+                            "fuzz: {} cases, {} violations, next seed {}",
+                            total.cases,
+                            total.violations.len(),
+                            next.load(Ordering::Relaxed)
+                        );
+                    }
+                }
+                total
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .absorb(tally);
+            });
+        }
+    });
+    let last = next.load(Ordering::Relaxed);
+    println!("seeds {first}..{last} ({threads} thread(s), {seconds} s)");
+    total.into_inner().unwrap_or_else(|e| e.into_inner())
+}

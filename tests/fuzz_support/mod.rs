@@ -1,0 +1,184 @@
+//! The fuzz harness's parts: the fixture corpus, one generated case per
+//! seed ([`case`]), the mutations ([`mutate`]) and the invariants of
+//! merge-rules §1 checked on each case ([`check`]).
+
+pub mod check;
+pub mod mutate;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use mutate::{Rng, MUTATIONS, SHARED};
+
+/// One fixture's three versions.
+pub struct Fixture {
+    pub name: String,
+    pub ext: String,
+    pub base: Vec<u8>,
+    pub ours: Vec<u8>,
+    pub theirs: Vec<u8>,
+}
+
+/// Every fixture case under `root` (folders holding `base.<ext>`), sorted.
+pub fn load_fixtures(root: &Path) -> Vec<Fixture> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut ext = None;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Some(e) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_prefix("base."))
+            {
+                ext = Some(e.to_string());
+            }
+        }
+        let Some(ext) = ext else { continue };
+        let read = |stem: &str| fs::read(dir.join(format!("{stem}.{ext}")));
+        if let (Ok(base), Ok(ours), Ok(theirs)) = (read("base"), read("ours"), read("theirs")) {
+            out.push(Fixture {
+                name: dir
+                    .strip_prefix(root)
+                    .unwrap_or(&dir)
+                    .to_string_lossy()
+                    .into_owned(),
+                ext,
+                base,
+                ours,
+                theirs,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+pub fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// How conflicts are drawn in one case (passed to mlmerge and to git).
+#[derive(Clone, Copy, Debug)]
+pub struct Drawing {
+    pub style: mlmerge::ConflictStyle,
+    pub marker_size: usize,
+}
+
+/// One generated merge: three versions and how they came about.
+pub struct Case {
+    pub seed: u64,
+    pub fixture: String,
+    pub ext: String,
+    pub base: Vec<u8>,
+    pub ours: Vec<u8>,
+    pub theirs: Vec<u8>,
+    /// The mutations applied, as `role:name`.
+    pub mutations: Vec<String>,
+    pub drawing: Drawing,
+}
+
+impl Case {
+    pub fn describe(&self) -> String {
+        format!(
+            "seed {} (fixture {}, .{}, {:?} markers {}, mutations [{}])",
+            self.seed,
+            self.fixture,
+            self.ext,
+            self.drawing.style,
+            self.drawing.marker_size,
+            self.mutations.join(", ")
+        )
+    }
+
+    /// Writes the three versions into `dir/seed-N/` for a regression fixture.
+    pub fn dump(&self, dir: &Path) -> std::io::Result<PathBuf> {
+        let folder = dir.join(format!("seed-{}", self.seed));
+        fs::create_dir_all(&folder)?;
+        for (stem, bytes) in [
+            ("base", &self.base),
+            ("ours", &self.ours),
+            ("theirs", &self.theirs),
+        ] {
+            fs::write(folder.join(format!("{stem}.{}", self.ext)), bytes)?;
+        }
+        fs::write(folder.join("case.txt"), self.describe())?;
+        Ok(folder)
+    }
+}
+
+/// The case of `seed`: a fixture, then zero to four mutations on random
+/// versions (a layout mutation sometimes on all three at once).
+pub fn case(seed: u64, fixtures: &[Fixture]) -> Case {
+    let mut rng = Rng::new(seed);
+    let fixture = rng.pick(fixtures);
+    let donor = rng.pick(fixtures);
+    let notebook = fixture.ext == "ipynb";
+    let mut versions = [
+        fixture.base.clone(),
+        fixture.ours.clone(),
+        fixture.theirs.clone(),
+    ];
+    let mut mutations = Vec::new();
+    if rng.chance(1, 6) {
+        let name = rng.pick(SHARED);
+        let mutation = mutate::by_name(name).expect("a shared mutation exists");
+        for version in &mut versions {
+            (mutation.apply)(&mut rng, version, &donor.ours);
+        }
+        mutations.push(format!("all:{name}"));
+    }
+    // Sometimes one side is base itself, or both sides are the same edit.
+    match rng.below(10) {
+        0 => versions[1] = versions[0].clone(),
+        1 => versions[2] = versions[0].clone(),
+        _ => {}
+    }
+    let count = rng.below(5);
+    let usable: Vec<&mutate::Mutation> = MUTATIONS.iter().filter(|m| notebook || !m.json).collect();
+    for _ in 0..count {
+        // JSON mutations more often on notebooks: bytes mostly break them.
+        let mutation = if notebook && rng.chance(1, 2) {
+            let json: Vec<_> = usable.iter().filter(|m| m.json).collect();
+            **rng.pick(&json)
+        } else {
+            *rng.pick(&usable)
+        };
+        let role = rng.below(10);
+        let slot = match role {
+            0..=1 => 0,
+            2..=5 => 1,
+            _ => 2,
+        };
+        (mutation.apply)(&mut rng, &mut versions[slot], &donor.ours);
+        mutations.push(format!(
+            "{}:{}",
+            ["base", "ours", "theirs"][slot],
+            mutation.name
+        ));
+    }
+    let style = *rng.pick(&[
+        mlmerge::ConflictStyle::Merge,
+        mlmerge::ConflictStyle::Merge,
+        mlmerge::ConflictStyle::Diff3,
+        mlmerge::ConflictStyle::Zdiff3,
+    ]);
+    let marker_size = *rng.pick(&[7, 7, 7, 0, 3, 10]);
+    let [base, ours, theirs] = versions;
+    Case {
+        seed,
+        fixture: fixture.name.clone(),
+        ext: fixture.ext.clone(),
+        base,
+        ours,
+        theirs,
+        mutations,
+        drawing: Drawing { style, marker_size },
+    }
+}
