@@ -482,3 +482,28 @@ fn catches_an_insertion_both_settled_and_offered_in_a_conflict() {
     let v = verdict(BASE, &strs(&ours), &strs(&theirs), &result);
     assert_caught(v, Problem::Duplicated, Some(Side::Ours), EditKind::Insert);
 }
+
+/// The check behind the whole-file retry: one insertion made by both sides
+/// is held once, while two different definitions sharing a body line are
+/// two insertions.
+#[test]
+fn a_shared_insertion_held_twice_is_found_and_shared_body_lines_are_not() {
+    use mlmerge::verify::doubled_shared_insertion;
+    let base = "model.add(layers.Dense(10))\nmodel.add(layers.Dense(12))\n";
+    let ours =
+        "model.add(layers.Dense(10))\nmodel.add(layers.Dense(501))\nmodel.add(layers.Dense(12))\n";
+    let theirs =
+        "model.add(layers.Dense(501))\nmodel.add(layers.Dense(10))\nmodel.add(layers.Dense(12))\n";
+    let doubled = "model.add(layers.Dense(10))\nmodel.add(layers.Dense(501))\nmodel.add(layers.Dense(501))\nmodel.add(layers.Dense(12))\n";
+    assert_eq!(
+        doubled_shared_insertion(base, ours, theirs, doubled).as_deref(),
+        Some("model.add(layers.Dense(501))")
+    );
+    assert_eq!(doubled_shared_insertion(base, ours, theirs, ours), None);
+
+    let base = "def accuracy(p, y):\n    return 1.0\n";
+    let ours = "def f1(p, y):\n    return 0.0\n\n\ndef accuracy(p, y):\n    return 1.0\n";
+    let theirs = "def recall(p, y):\n    return 0.0\n\n\ndef accuracy(p, y):\n    return 1.0\n";
+    let both = "def f1(p, y):\n    return 0.0\n\n\ndef recall(p, y):\n    return 0.0\n\n\ndef accuracy(p, y):\n    return 1.0\n";
+    assert_eq!(doubled_shared_insertion(base, ours, theirs, both), None);
+}

@@ -16,6 +16,8 @@ pub enum VerifyError {
     WrongElements(String),
     /// A name defined more often than either side defines it.
     DoubledDefinition(String),
+    /// Lines both sides inserted alike, in the result twice.
+    DoubledInsertion(String),
 }
 
 impl std::fmt::Display for VerifyError {
@@ -29,6 +31,11 @@ impl std::fmt::Display for VerifyError {
                     "the merge would define `{name}` more often than either side"
                 )
             }
+            Self::DoubledInsertion(lines) => write!(
+                f,
+                "both sides inserted `{}`, which the merge would hold twice",
+                lines.lines().next().unwrap_or_default().trim()
+            ),
             Self::WrongElements(key) => write!(
                 f,
                 "the merged region {key} does not hold the planned elements"
