@@ -488,7 +488,7 @@ fn catches_an_insertion_both_settled_and_offered_in_a_conflict() {
 /// two insertions.
 #[test]
 fn a_shared_insertion_held_twice_is_found_and_shared_body_lines_are_not() {
-    use mlmerge::verify::doubled_shared_insertion;
+    use mlmerge::verify::doubled_line;
     let base = "model.add(layers.Dense(10))\nmodel.add(layers.Dense(12))\n";
     let ours =
         "model.add(layers.Dense(10))\nmodel.add(layers.Dense(501))\nmodel.add(layers.Dense(12))\n";
@@ -496,14 +496,27 @@ fn a_shared_insertion_held_twice_is_found_and_shared_body_lines_are_not() {
         "model.add(layers.Dense(501))\nmodel.add(layers.Dense(10))\nmodel.add(layers.Dense(12))\n";
     let doubled = "model.add(layers.Dense(10))\nmodel.add(layers.Dense(501))\nmodel.add(layers.Dense(501))\nmodel.add(layers.Dense(12))\n";
     assert_eq!(
-        doubled_shared_insertion(base, ours, theirs, doubled).as_deref(),
+        doubled_line(base, ours, theirs, doubled).as_deref(),
         Some("model.add(layers.Dense(501))")
     );
-    assert_eq!(doubled_shared_insertion(base, ours, theirs, ours), None);
+    assert_eq!(doubled_line(base, ours, theirs, ours), None);
 
     let base = "def accuracy(p, y):\n    return 1.0\n";
     let ours = "def f1(p, y):\n    return 0.0\n\n\ndef accuracy(p, y):\n    return 1.0\n";
     let theirs = "def recall(p, y):\n    return 0.0\n\n\ndef accuracy(p, y):\n    return 1.0\n";
     let both = "def f1(p, y):\n    return 0.0\n\n\ndef recall(p, y):\n    return 0.0\n\n\ndef accuracy(p, y):\n    return 1.0\n";
-    assert_eq!(doubled_shared_insertion(base, ours, theirs, both), None);
+    assert_eq!(doubled_line(base, ours, theirs, both), None);
+}
+
+/// A line one side moved and the other moved elsewhere, kept at both places.
+#[test]
+fn a_moved_line_kept_at_both_places_is_found() {
+    let base = "m.add(D(10))\nm.add(D(11))\nm.add(D(12))\nm.add(D(13))\n";
+    let ours = "m.add(D(10))\nm.add(D(12))\nm.add(D(11))\n";
+    let theirs = "m.add(D(10))\nm.add(D(12))\nm.add(D(13))\nm.add(D(11))\n";
+    let result = "m.add(D(10))\nm.add(D(12))\nm.add(D(11))\nm.add(D(11))\n";
+    assert_eq!(
+        mlmerge::verify::doubled_line(base, ours, theirs, result).as_deref(),
+        Some("m.add(D(11))")
+    );
 }

@@ -130,14 +130,11 @@ pub fn merge(
             if let Some(whole) = recheck_lines(texts, &rendered.text, options, markers) {
                 return Ok(whole);
             }
-        } else if let Some(lines) = crate::verify::doubled_shared_insertion(
-            texts.base,
-            texts.ours,
-            texts.theirs,
-            &rendered.text,
-        ) {
+        } else if let Some(line) =
+            crate::verify::doubled_line(texts.base, texts.ours, texts.theirs, &rendered.text)
+        {
             return Err(Fallback::Unverified(
-                crate::python::verify::VerifyError::DoubledInsertion(lines),
+                crate::python::verify::VerifyError::DoubledLine(line),
             ));
         }
     }

@@ -16,8 +16,8 @@ pub enum VerifyError {
     WrongElements(String),
     /// A name defined more often than either side defines it.
     DoubledDefinition(String),
-    /// Lines both sides inserted alike, in the result twice.
-    DoubledInsertion(String),
+    /// A line the result holds more often than either side.
+    DoubledLine(String),
 }
 
 impl std::fmt::Display for VerifyError {
@@ -31,10 +31,9 @@ impl std::fmt::Display for VerifyError {
                     "the merge would define `{name}` more often than either side"
                 )
             }
-            Self::DoubledInsertion(lines) => write!(
+            Self::DoubledLine(line) => write!(
                 f,
-                "both sides inserted `{}`, which the merge would hold twice",
-                lines.lines().next().unwrap_or_default().trim()
+                "the merge would hold `{line}` more often than either side"
             ),
             Self::WrongElements(key) => write!(
                 f,

@@ -453,19 +453,15 @@ pub fn lines_suspect(base: &str, ours: &str, theirs: &str, result: &str) -> bool
     })
 }
 
-/// The first line both sides inserted alike that `result` holds more
-/// often than either side: one insertion applied twice. A line counts
-/// with its headers (the lines above it indented less, up to the top), so two
-/// different definitions that share a body line (`return 0.0`) are two
-/// insertions, while `model.add(layers.Dense(501))` inserted by both at
-/// module level, or `self.fc = ...` in the same `__init__`, is one.
-/// `None` when none is doubled, or the texts are too large to check.
-pub fn doubled_shared_insertion(
-    base: &str,
-    ours: &str,
-    theirs: &str,
-    result: &str,
-) -> Option<String> {
+/// The first line `result` holds more often than either side does: an
+/// insertion both sides made applied twice, or a line one side moved kept
+/// at both places. A line counts with its headers (the lines above it
+/// indented less, up to the top), so two different definitions that share
+/// a body line (`return 0.0`) hold it once each, while
+/// `model.add(layers.Dense(501))` at module level, or `self.fc = ...` in the
+/// same `__init__`, is one line. `None` when none is doubled, or the texts
+/// are too large to check.
+pub fn doubled_line(base: &str, ours: &str, theirs: &str, result: &str) -> Option<String> {
     if !line_check_fits(&[base, ours, theirs, result]) {
         return None;
     }
@@ -497,7 +493,7 @@ pub fn doubled_shared_insertion(
     }
     counts
         .into_iter()
-        .find(|&(_, [b, o, t, r])| o > b && t > b && r > o.max(t))
+        .find(|&(_, [_, o, t, r])| o.max(t) > 0 && r > o.max(t))
         .map(|((_, line), _)| line.trim().to_string())
 }
 
