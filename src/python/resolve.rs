@@ -344,7 +344,16 @@ fn resolve_hunk<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Option<Ve
         return None;
     }
     let texts = hunk.texts();
-    if let Some(text) = first_text(ELEMENT_CHAIN, texts) {
+    // A statement of the base found again, unchanged, among a side's
+    // statements of the hunk was moved there: a token merge would see a
+    // deletion and an insertion, and settle the move against the other
+    // side's deletion or edit without a word. Moves are merged by lines.
+    let moved = |side: &[&str]| side.iter().any(|x| same.base.contains(x));
+    let has_move = moved(&same.ours) || moved(&same.theirs);
+    if let Some(text) = (!has_move)
+        .then(|| first_text(ELEMENT_CHAIN, texts))
+        .flatten()
+    {
         ctx.report.push(Decision::new(
             DecisionKind::TokensMerged,
             "a run of statements",
