@@ -122,7 +122,7 @@ pub fn merge(
     } else {
         Check::Readable
     };
-    verify(&text, check).map_err(NotebookError::Failed)?;
+    verify(&text, check).map_err(|e| NotebookError::Failed(e.to_string()))?;
     Ok(Structured {
         text,
         conflicts: ctx.conflicts,
@@ -574,11 +574,27 @@ fn clash_cell<'a>(ctx: &mut Ctx, minor: u64, cells: &[MergedCell]) -> MergedCell
     }
 }
 
+/// Why the merged text is not a notebook.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum MergedNotebookError {
+    /// The merged text is not JSON.
+    NotJson(json::ParseError),
+    /// The merged JSON is not (valid) nbformat 4.
+    NotNbformat(model::NotebookShapeError),
+}
+
+impl std::fmt::Display for MergedNotebookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotJson(e) => write!(f, "the merged notebook is not valid JSON ({e})"),
+            Self::NotNbformat(e) => write!(f, "the merged notebook is not valid nbformat ({e})"),
+        }
+    }
+}
+
 /// The merged text must itself be a notebook (a valid one when the inputs
 /// were), or it is not used.
-fn verify(text: &str, check: Check) -> Result<(), String> {
-    let root =
-        json::parse(text).map_err(|e| format!("the merged notebook is not valid JSON ({e})"))?;
-    model::check_notebook(&root, check)
-        .map_err(|e| format!("the merged notebook is not valid nbformat ({e})"))
+fn verify(text: &str, check: Check) -> Result<(), MergedNotebookError> {
+    let root = json::parse(text).map_err(MergedNotebookError::NotJson)?;
+    model::check_notebook(&root, check).map_err(MergedNotebookError::NotNbformat)
 }
