@@ -11,6 +11,7 @@
 mod cell;
 mod checked;
 pub mod fallback;
+mod ids;
 pub mod json;
 mod magics;
 mod matching;
@@ -23,9 +24,9 @@ mod write;
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::hash::{Hash, Hasher};
 
 use cell::{merge_cell, source_out, MergedCell};
+use ids::{cell_id, fix_ids, new_id};
 use json::Node;
 use model::{Cell, Check, Notebook, SourceForm};
 use order::{merge_order, Entry};
@@ -122,7 +123,7 @@ pub fn merge(
     } else {
         Check::Readable
     };
-    verify(&text, check).map_err(NotebookError::Failed)?;
+    verify(&text, check).map_err(|e| NotebookError::Failed(e.to_string()))?;
     Ok(Structured {
         text,
         conflicts: ctx.conflicts,
@@ -397,136 +398,6 @@ fn merge_document<'a>(
     Out::Object(out)
 }
 
-/// nbformat 4.5 requires unique cell ids: cells that came without one, or
-/// with one an earlier cell already has, get a deterministic new one.
-/// Below 4.5 ids are not allowed, and none are written.
-fn fix_ids<'a>(ctx: &mut Ctx, cells: Vec<MergedCell<'a>>, minor: u64) -> Vec<MergedCell<'a>> {
-    if minor < 5 {
-        return cells
-            .into_iter()
-            .map(|c| if c.has_id { without_id(c) } else { c })
-            .collect();
-    }
-    let mut taken: HashSet<String> = cells.iter().filter_map(|c| cell_id(&c.out)).collect();
-    let mut seen = HashSet::new();
-    let mut fixed = Vec::with_capacity(cells.len());
-    for (at, cell) in cells.into_iter().enumerate() {
-        match cell_id(&cell.out) {
-            Some(id) if seen.insert(id.clone()) => fixed.push(cell),
-            old => {
-                let id = new_id(&cell.source, at, &taken);
-                if let Some(old) = old {
-                    ctx.report.push(Decision::new(
-                        DecisionKind::FormattingKept,
-                        format!("cell {}", at + 1),
-                        format!("id `{old}` was already taken by an earlier cell; renamed `{id}`"),
-                    ));
-                }
-                taken.insert(id.clone());
-                seen.insert(id.clone());
-                fixed.push(with_id(without_id(cell), id));
-            }
-        }
-    }
-    fixed
-}
-
-/// A merged cell's id, if it has one.
-fn cell_id(out: &Out) -> Option<String> {
-    match out {
-        Out::Object(fields) => fields
-            .iter()
-            .find(|(k, _)| k == "id")
-            .and_then(|(_, v)| id_text(v)),
-        Out::Raw { node, .. } => node.get("id")?.as_str().map(|s| s.text().into_owned()),
-        _ => None,
-    }
-}
-
-fn id_text(out: &Out) -> Option<String> {
-    match out {
-        Out::Raw { node, .. } => node.as_str().map(|s| s.text().into_owned()),
-        Out::Text(text) => Some(text.clone()),
-        _ => None,
-    }
-}
-
-/// An id made from the cell's source and place: the same merge gives the
-/// same ids.
-fn new_id(source: &str, at: usize, taken: &HashSet<String>) -> String {
-    (0u32..)
-        .map(|salt| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            (source, at, salt).hash(&mut h);
-            format!("{:08x}", h.finish() as u32)
-        })
-        .find(|id| !taken.contains(id))
-        .unwrap_or_default()
-}
-
-/// A cell's fields as an editable list.
-fn fields_of(out: Out) -> Vec<(Cow<str>, Out)> {
-    match out {
-        Out::Object(fields) => fields,
-        Out::Raw {
-            node,
-            verbatim,
-            like,
-        } => {
-            let fields = node.as_object().unwrap_or(&[]);
-            let mut out: Vec<(Cow<str>, Out)> = fields
-                .iter()
-                .map(|(k, v)| {
-                    let like = like.and_then(|l| l.get(&k.text()));
-                    (
-                        Cow::Borrowed(k.raw),
-                        Out::Raw {
-                            node: v,
-                            verbatim,
-                            like,
-                        },
-                    )
-                })
-                .collect();
-            if let Some(like) = like.and_then(Node::as_object) {
-                let rank = |key: &str| {
-                    like.iter()
-                        .position(|(k, _)| k.raw == key)
-                        .unwrap_or(usize::MAX)
-                };
-                out.sort_by_key(|(k, _)| rank(k));
-            }
-            out
-        }
-        _ => Vec::new(),
-    }
-}
-
-fn with_id(cell: MergedCell, id: String) -> MergedCell {
-    let mut fields = fields_of(cell.out);
-    // Jupyter sorts keys: `id` goes before the first key after it.
-    let at = fields
-        .iter()
-        .position(|(k, _)| k.as_ref() > "id")
-        .unwrap_or(fields.len());
-    fields.insert(at, (Cow::Borrowed("id"), Out::Text(id)));
-    MergedCell {
-        out: Out::Object(fields),
-        has_id: true,
-        source: cell.source,
-    }
-}
-
-fn without_id(cell: MergedCell) -> MergedCell {
-    let mut fields = fields_of(cell.out);
-    fields.retain(|(k, _)| k != "id");
-    MergedCell {
-        out: Out::Object(fields),
-        has_id: false,
-        source: cell.source,
-    }
-}
-
 /// The first cell of a notebook with metadata clashes: a raw cell listing
 /// each clash between git-style markers, where a person opening the
 /// notebook sees it.
@@ -574,11 +445,27 @@ fn clash_cell<'a>(ctx: &mut Ctx, minor: u64, cells: &[MergedCell]) -> MergedCell
     }
 }
 
+/// Why the merged text is not a notebook.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum MergedNotebookError {
+    /// The merged text is not JSON.
+    NotJson(json::ParseError),
+    /// The merged JSON is not (valid) nbformat 4.
+    NotNbformat(model::NotebookShapeError),
+}
+
+impl std::fmt::Display for MergedNotebookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotJson(e) => write!(f, "the merged notebook is not valid JSON ({e})"),
+            Self::NotNbformat(e) => write!(f, "the merged notebook is not valid nbformat ({e})"),
+        }
+    }
+}
+
 /// The merged text must itself be a notebook (a valid one when the inputs
 /// were), or it is not used.
-fn verify(text: &str, check: Check) -> Result<(), String> {
-    let root =
-        json::parse(text).map_err(|e| format!("the merged notebook is not valid JSON ({e})"))?;
-    model::check_notebook(&root, check)
-        .map_err(|e| format!("the merged notebook is not valid nbformat ({e})"))
+fn verify(text: &str, check: Check) -> Result<(), MergedNotebookError> {
+    let root = json::parse(text).map_err(MergedNotebookError::NotJson)?;
+    model::check_notebook(&root, check).map_err(MergedNotebookError::NotNbformat)
 }

@@ -63,7 +63,7 @@ impl<'a> Cell<'a> {
 
 impl<'a> Notebook<'a> {
     /// Reads the nbformat 4 structure of `root`, parsed from `text`.
-    pub fn read(text: &str, root: &'a Node<'a>) -> Result<Self, String> {
+    pub fn read(text: &str, root: &'a Node<'a>) -> Result<Self, NotebookShapeError> {
         check_notebook(root, Check::Readable)?;
         let valid = check_notebook(root, Check::Valid).is_ok();
         let fields = root.as_object().unwrap_or(&[]);
@@ -145,21 +145,78 @@ pub enum Check {
     Valid,
 }
 
+/// What is wrong with a notebook's nbformat 4 structure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotebookShapeError {
+    /// The document is not a JSON object.
+    NotAnObject,
+    /// `nbformat` is not 4.
+    NotNbformat4,
+    /// `nbformat_minor` is not one this merge knows (or, when it must be
+    /// there, missing).
+    UnknownMinor,
+    /// `cells` is missing or not a list.
+    CellsNotAList,
+    /// Cell `.0` (0-based) is wrong in the way `.1` says.
+    Cell(usize, Box<NotebookShapeError>),
+    /// A cell is not an object.
+    CellNotAnObject,
+    /// A required key is missing.
+    Missing(&'static str),
+    /// A key has the wrong type.
+    WrongType(&'static str),
+    /// A cell's `cell_type` is not `code`, `markdown` or `raw`.
+    UnknownCellType,
+    /// A code cell's `outputs` is missing or not a list.
+    OutputsNotAList,
+    /// A markdown or raw cell's `attachments` is not an object.
+    AttachmentsNotAnObject,
+    /// An output is not an object.
+    OutputNotAnObject,
+    /// An output has no `output_type`.
+    NoOutputType,
+    /// An output's `output_type` is not one nbformat 4 knows.
+    UnknownOutputType(String),
+}
+
+impl std::fmt::Display for NotebookShapeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotAnObject => f.write_str("the notebook is not a JSON object"),
+            Self::NotNbformat4 => f.write_str("not an nbformat 4 notebook"),
+            Self::UnknownMinor => f.write_str("unknown nbformat minor version"),
+            Self::CellsNotAList => f.write_str("`cells` is not a list"),
+            Self::Cell(i, e) => write!(f, "cell {i}: {e}"),
+            Self::CellNotAnObject => f.write_str("not an object"),
+            Self::Missing(key) => write!(f, "`{key}` is missing"),
+            Self::WrongType(key) => write!(f, "`{key}` has the wrong type"),
+            Self::UnknownCellType => f.write_str("unknown `cell_type`"),
+            Self::OutputsNotAList => f.write_str("`outputs` is not a list"),
+            Self::AttachmentsNotAnObject => f.write_str("`attachments` is not an object"),
+            Self::OutputNotAnObject => f.write_str("an output is not an object"),
+            Self::NoOutputType => f.write_str("an output has no `output_type`"),
+            Self::UnknownOutputType(kind) => write!(f, "unknown output type `{kind}`"),
+        }
+    }
+}
+
+impl std::error::Error for NotebookShapeError {}
+
+use NotebookShapeError as E;
+
 /// Checks the nbformat 4 structure at the level `check` asks.
-pub fn check_notebook(root: &Node, check: Check) -> Result<(), String> {
-    let fields = root
-        .as_object()
-        .ok_or("the notebook is not a JSON object")?;
+pub fn check_notebook(root: &Node, check: Check) -> Result<(), NotebookShapeError> {
+    let fields = root.as_object().ok_or(E::NotAnObject)?;
     let major = field(fields, "nbformat").and_then(Node::as_u64);
     if major != Some(4) {
-        return Err("not an nbformat 4 notebook".into());
+        return Err(E::NotNbformat4);
     }
     let minor = field(fields, "nbformat_minor");
     let minor_known = minor
         .and_then(Node::as_u64)
         .is_some_and(|m| KNOWN_MINORS.contains(&m));
     if !minor_known && (check == Check::Valid || minor.is_some()) {
-        return Err("unknown nbformat minor version".into());
+        return Err(E::UnknownMinor);
     }
     if check == Check::Valid {
         require(fields, "metadata", is_object)?;
@@ -168,25 +225,25 @@ pub fn check_notebook(root: &Node, check: Check) -> Result<(), String> {
     }
     let cells = field(fields, "cells")
         .and_then(Node::as_array)
-        .ok_or("`cells` is not a list")?;
+        .ok_or(E::CellsNotAList)?;
     cells.iter().enumerate().try_for_each(|(i, cell)| {
         let checked = match check {
             Check::Valid => check_cell(cell),
             Check::Readable => check_readable_cell(cell),
         };
-        checked.map_err(|e| format!("cell {i}: {e}"))
+        checked.map_err(|e| E::Cell(i, Box::new(e)))
     })
 }
 
 /// A cell the merge can read: an object of a known type with a readable
 /// source (or none).
-fn check_readable_cell(cell: &Node) -> Result<(), String> {
-    let fields = cell.as_object().ok_or("not an object")?;
+fn check_readable_cell(cell: &Node) -> Result<(), NotebookShapeError> {
+    let fields = cell.as_object().ok_or(E::CellNotAnObject)?;
     let cell_type = field(fields, "cell_type")
         .and_then(Node::as_str)
-        .ok_or("`cell_type` is missing")?;
+        .ok_or(E::Missing("cell_type"))?;
     if !(cell_type.is("code") || cell_type.is("markdown") || cell_type.is("raw")) {
-        return Err("unknown `cell_type`".into());
+        return Err(E::UnknownCellType);
     }
     optional(fields, "source", is_multiline)?;
     optional(fields, "id", is_string)
@@ -196,9 +253,9 @@ fn optional(
     fields: &[(JsonStr, Node)],
     key: &'static str,
     check: fn(&Node) -> bool,
-) -> Result<(), String> {
+) -> Result<(), NotebookShapeError> {
     match field(fields, key) {
-        Some(value) if !check(value) => Err(format!("`{key}` has the wrong type")),
+        Some(value) if !check(value) => Err(E::WrongType(key)),
         _ => Ok(()),
     }
 }
@@ -231,16 +288,16 @@ fn require(
     fields: &[(JsonStr, Node)],
     key: &'static str,
     check: fn(&Node) -> bool,
-) -> Result<(), String> {
+) -> Result<(), NotebookShapeError> {
     match field(fields, key) {
         Some(value) if check(value) => Ok(()),
-        Some(_) => Err(format!("`{key}` has the wrong type")),
-        None => Err(format!("`{key}` is missing")),
+        Some(_) => Err(E::WrongType(key)),
+        None => Err(E::Missing(key)),
     }
 }
 
-fn check_cell(cell: &Node) -> Result<(), String> {
-    let fields = cell.as_object().ok_or("not an object")?;
+fn check_cell(cell: &Node) -> Result<(), NotebookShapeError> {
+    let fields = cell.as_object().ok_or(E::CellNotAnObject)?;
     require(fields, "metadata", is_object)?;
     require(fields, "source", is_multiline)?;
     if field(fields, "id").is_some() {
@@ -248,28 +305,28 @@ fn check_cell(cell: &Node) -> Result<(), String> {
     }
     let cell_type = field(fields, "cell_type")
         .and_then(Node::as_str)
-        .ok_or("`cell_type` is missing")?;
+        .ok_or(E::Missing("cell_type"))?;
     if cell_type.is("code") {
         require(fields, "execution_count", is_count)?;
         let outputs = field(fields, "outputs")
             .and_then(Node::as_array)
-            .ok_or("`outputs` is not a list")?;
+            .ok_or(E::OutputsNotAList)?;
         outputs.iter().try_for_each(check_output)
     } else if cell_type.is("markdown") || cell_type.is("raw") {
         match field(fields, "attachments") {
-            Some(a) if !is_object(a) => Err("`attachments` is not an object".into()),
+            Some(a) if !is_object(a) => Err(E::AttachmentsNotAnObject),
             _ => Ok(()),
         }
     } else {
-        Err("unknown `cell_type`".into())
+        Err(E::UnknownCellType)
     }
 }
 
-fn check_output(output: &Node) -> Result<(), String> {
-    let fields = output.as_object().ok_or("an output is not an object")?;
+fn check_output(output: &Node) -> Result<(), NotebookShapeError> {
+    let fields = output.as_object().ok_or(E::OutputNotAnObject)?;
     let kind = field(fields, "output_type")
         .and_then(Node::as_str)
-        .ok_or("an output has no `output_type`")?;
+        .ok_or(E::NoOutputType)?;
     let kind = kind.text();
     match kind.as_ref() {
         "stream" => {
@@ -289,7 +346,7 @@ fn check_output(output: &Node) -> Result<(), String> {
             require(fields, "evalue", is_string)?;
             require(fields, "traceback", is_array)
         }
-        other => Err(format!("unknown output type `{other}`")),
+        other => Err(E::UnknownOutputType(other.to_owned())),
     }
 }
 

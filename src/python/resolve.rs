@@ -36,11 +36,14 @@
 use std::ops::Range;
 
 use super::hunks::{diff3, Step};
-use super::siblings::{inner, module, parse_tree, Container, ContainerKind, Element, Layout};
+use super::siblings::{inner, module, parse_tree, Container, ContainerKind, Element};
 use crate::core::line_merge::merge_lines;
 use crate::core::merge3::{Merge3, Side};
 use crate::core::render::Piece;
 use crate::decisions::{Decision, DecisionKind, Report};
+
+mod render;
+use render::render;
 
 /// Deeper nesting of merged containers is left to the line merge.
 const MAX_DEPTH: usize = 48;
@@ -509,102 +512,8 @@ fn merge_inside(
     Some(pieces)
 }
 
-/// The container's text: head, the items with commas where the layout
-/// needs them, tail.
-fn render(
-    layout_of: &Container<'_>,
-    items: &[Item<'_, '_>],
-    head: &str,
-    tail: &str,
-    separator: &str,
-    trailing: bool,
-) -> Vec<Piece> {
-    let mut out = vec![Piece::Text(head.to_string())];
-    let delimited = !layout_of.kind.is_block();
-    let n = items.len();
-    for (i, item) in items.iter().enumerate() {
-        let last = i + 1 == n;
-        match layout_of.layout {
-            Layout::Inline => {
-                if i > 0 {
-                    out.push(Piece::Text(separator.to_string()));
-                }
-                match item {
-                    Item::Element(c, k) => {
-                        out.push(Piece::Text(c.element_text(&c.elements[*k]).to_string()))
-                    }
-                    Item::Pieces { pieces, .. } => out.extend(pieces.iter().cloned()),
-                }
-                if last && trailing {
-                    out.push(Piece::Text(",".into()));
-                }
-            }
-            Layout::Lines => match item {
-                Item::Element(c, k) => {
-                    let e = &c.elements[*k];
-                    let text = c.element_text(e);
-                    let wants = delimited && (!last || trailing);
-                    let rendered = match (&e.comma, wants) {
-                        (None, true) => {
-                            let at = e.node.end_byte() - e.span.start;
-                            format!("{},{}", &text[..at], &text[at..])
-                        }
-                        (Some(comma), false) if delimited => {
-                            let r = comma.start - e.span.start..comma.end - e.span.start;
-                            format!("{}{}", &text[..r.start], &text[r.end..])
-                        }
-                        _ => text.to_string(),
-                    };
-                    out.push(Piece::Text(rendered));
-                }
-                Item::Pieces { pieces, .. } => out.extend(pieces.iter().cloned()),
-            },
-        }
-    }
-    out.push(Piece::Text(tail.to_string()));
-    out
-}
+#[cfg(test)]
+mod tests;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(b: &str, o: &str, t: &str) -> String {
-        let ctx = Context::new(&[], None);
-        let m = merge_module(Merge3::new(b, o, t), ctx).expect("merged");
-        let markers =
-            crate::core::render::Markers::for_inputs(&crate::MergeOptions::default(), &[]);
-        crate::core::render::render(&m.pieces, &markers).text
-    }
-
-    #[test]
-    fn members_inserted_at_one_place_keep_their_blank_lines() {
-        let b = "def a():\n    pass\n\n\ndef z():\n    pass\n";
-        let o = b.replace("\n\ndef z", "\n\ndef b():\n    pass\n\n\ndef z");
-        let t = b.replace("\n\ndef z", "\n\ndef c():\n    pass\n\n\ndef z");
-        assert_eq!(
-            run(b, &o, &t),
-            "def a():\n    pass\n\n\ndef b():\n    pass\n\n\ndef c():\n    pass\n\n\ndef z():\n    pass\n"
-        );
-    }
-}
-
-#[cfg(test)]
-mod set_argument_tests {
-    use super::*;
-
-    #[test]
-    fn metrics_merge_as_a_set() {
-        let sets = vec!["metrics".to_string()];
-        let b = "model.compile(\n    optimizer=\"adam\",\n    metrics=[\"accuracy\"],\n)\n";
-        let o = b.replace("[\"accuracy\"]", "[\"accuracy\", AUC()]");
-        let t = b.replace("[\"accuracy\"]", "[\"accuracy\", Precision()]");
-        let m = merge_module(Merge3::new(b, &o, &t), Context::new(&sets, None)).expect("merged");
-        let markers =
-            crate::core::render::Markers::for_inputs(&crate::MergeOptions::default(), &[]);
-        assert_eq!(
-            crate::core::render::render(&m.pieces, &markers).text,
-            b.replace("[\"accuracy\"]", "[\"accuracy\", AUC(), Precision()]")
-        );
-    }
-}
+mod set_argument_tests;
