@@ -6,7 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::core::conflicts::{count_regions, lines_inside};
 use crate::core::encoding::{
-    decode, decode_keeping_eol, encode, merge_encoding, mixed_encoding, Encoding, Eol,
+    decode, decode_keeping_eol, encode, merge_encoding, mixed_encoding, Decoded, Encoding, Eol,
 };
 use crate::core::kind::{detect, FileKind};
 use crate::core::line_merge::{git_merge_with, merge_lines};
@@ -270,14 +270,7 @@ fn structured_whole(
     options: &MergeOptions,
     markers: &Markers,
 ) -> Result<MergeOutcome, Fallback> {
-    let decoded = match (
-        decode(versions.base),
-        decode(versions.ours),
-        decode(versions.theirs),
-    ) {
-        (Some(b), Some(o), Some(t)) => Merge3::new(b, o, t),
-        _ => return Err(Fallback::NotText),
-    };
+    let decoded = decode_all(versions)?;
     let encoding = merge_encoding(&decoded.map_ref(|d| d.encoding)).ok_or(Fallback::LineEndings)?;
     if versions.ours.len().max(versions.theirs.len()) > MAX_STRUCTURED_PY {
         return Err(Fallback::TooLarge);
@@ -461,6 +454,18 @@ fn with_note(mut outcome: MergeOutcome, reason: Fallback) -> MergeOutcome {
     outcome
 }
 
+/// The three versions as text, or [`Fallback::NotText`].
+fn decode_all(versions: Merge3<&[u8]>) -> Result<Merge3<Decoded<'_>>, Fallback> {
+    match (
+        decode(versions.base),
+        decode(versions.ours),
+        decode(versions.theirs),
+    ) {
+        (Some(b), Some(o), Some(t)) => Ok(Merge3::new(b, o, t)),
+        _ => Err(Fallback::NotText),
+    }
+}
+
 /// Decodes, merges by kind, and encodes back with the merged encoding.
 fn structured(
     versions: Merge3<&[u8]>,
@@ -468,14 +473,7 @@ fn structured(
     options: &MergeOptions,
     markers: &Markers,
 ) -> Result<MergeOutcome, Fallback> {
-    let decoded = match (
-        decode(versions.base),
-        decode(versions.ours),
-        decode(versions.theirs),
-    ) {
-        (Some(b), Some(o), Some(t)) => Merge3::new(b, o, t),
-        _ => return Err(Fallback::NotText),
-    };
+    let decoded = decode_all(versions)?;
     let encodings = decoded.map_ref(|d| d.encoding);
     let (decoded, encoding) = match (merge_encoding(&encodings), mixed_encoding(&encodings)) {
         (Some(encoding), _) => (decoded, encoding),

@@ -8,7 +8,7 @@ use std::ops::Range;
 use crate::core::diff3::Budget;
 use crate::core::line_merge::merge_lines;
 use crate::core::merge3::{Merge3, Side};
-use crate::core::render::{render, Markers, Piece};
+use crate::core::render::{render, Markers, Piece, Rendered};
 use crate::decisions::{Decision, DecisionKind, Report};
 use crate::fallback::Fallback;
 use crate::pipeline::Structured;
@@ -138,16 +138,22 @@ pub fn merge(
             ));
         }
     }
+    Ok(finish(rendered, report, markers))
+}
+
+/// The structured result of a rendered merge: its report gains what the
+/// side preference settled.
+fn finish(rendered: Rendered, mut report: Report, markers: &Markers) -> Structured {
     report.extend(Report {
         decisions: Decision::preferred(rendered.preferred, markers.prefer)
             .into_iter()
             .collect(),
     });
-    Ok(Structured {
+    Structured {
         text: rendered.text,
         conflicts: rendered.conflicts,
         report,
-    })
+    }
 }
 
 /// A clean result whose settled lines came from the line merge can have
@@ -187,18 +193,9 @@ pub fn merge_whole(
     options: &MergeOptions,
     markers: &Markers,
 ) -> Result<Structured, Fallback> {
-    let (pieces, mut report) = merge_chunk(texts, options, markers)?;
+    let (pieces, report) = merge_chunk(texts, options, markers)?;
     let rendered = render(&pieces, markers);
-    report.extend(Report {
-        decisions: Decision::preferred(rendered.preferred, markers.prefer)
-            .into_iter()
-            .collect(),
-    });
-    Ok(Structured {
-        text: rendered.text,
-        conflicts: rendered.conflicts,
-        report,
-    })
+    Ok(finish(rendered, report, markers))
 }
 
 /// A clean result defines no function or class (at one indentation), nor
