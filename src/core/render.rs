@@ -91,6 +91,17 @@ pub struct Rendered {
 }
 
 /// Renders `pieces`, widening every conflict to whole lines and joining
+/// The text of the pieces with every conflict left out.
+pub fn text_outside_conflicts(pieces: &[Piece]) -> String {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => t.as_str(),
+            Piece::Conflict(_) => "",
+        })
+        .collect()
+}
+
 /// conflicts that share a line.
 pub fn render(pieces: &[Piece], markers: &Markers) -> Rendered {
     let mut out = Rendered {

@@ -57,13 +57,7 @@ fn planned(inputs: &Inputs<'_>, plan: &Plan) -> Vec<ResultElement> {
                 index,
                 body: Some(pieces),
             } => {
-                let text: String = pieces
-                    .iter()
-                    .map(|p| match p {
-                        Piece::Text(t) => t.as_str(),
-                        Piece::Conflict(_) => "",
-                    })
-                    .collect();
+                let text = crate::core::render::text_outside_conflicts(pieces);
                 let merged = Element::new(key(inputs, *side, *index), normalized(&text));
                 if pieces.iter().any(|p| matches!(p, Piece::Conflict(_))) {
                     out.push(ResultElement::conflicted(merged));

@@ -201,13 +201,7 @@ pub fn merge_module(texts: Merge3<&str>, ctx: Context<'_>) -> Option<Merged> {
     let mut ctx = ctx;
     let (pieces, keys) = merge_container(containers.as_ref(), &mut ctx)?;
     if !pieces.iter().any(|p| matches!(p, Piece::Conflict(_))) {
-        let text: String = pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Text(t) => t.as_str(),
-                Piece::Conflict(_) => "",
-            })
-            .collect();
+        let text = crate::core::render::text_outside_conflicts(&pieces);
         verify(&text, &keys)?;
     }
     Some(Merged {
