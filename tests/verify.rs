@@ -508,6 +508,26 @@ fn a_shared_insertion_held_twice_is_found_and_shared_body_lines_are_not() {
     assert_eq!(doubled_line(base, ours, theirs, both), None);
 }
 
+/// A line the base holds under the same headers (a decorator at module
+/// level, a lone `(` in a list of tuples) may be held once more for each
+/// side that added one; once more than that is doubled.
+#[test]
+fn a_base_line_added_by_both_sides_counts_each_addition() {
+    use mlmerge::verify::doubled_line;
+    let base = "@keras_test\ndef test_a():\n    pass\n";
+    let ours = "@keras_test\ndef test_a():\n    pass\n\n\n@keras_test\ndef test_b():\n    pass\n";
+    let theirs = "@keras_test\ndef test_a():\n    pass\n\n\n@keras_test\ndef test_c():\n    pass\n";
+    let both = "@keras_test\ndef test_a():\n    pass\n\n\n@keras_test\ndef test_b():\n    pass\n\n\n@keras_test\ndef test_c():\n    pass\n";
+    assert_eq!(doubled_line(base, ours, theirs, both), None);
+    let thrice = format!("{both}\n\n@keras_test\ndef test_d():\n    pass\n");
+    let theirs_d = format!("{theirs}\n\n@keras_test\ndef test_d():\n    pass\n");
+    assert_eq!(doubled_line(base, ours, &theirs_d, &thrice), None);
+    assert_eq!(
+        doubled_line(base, ours, theirs, &thrice).as_deref(),
+        Some("@keras_test")
+    );
+}
+
 /// A line one side moved and the other moved elsewhere, kept at both places.
 #[test]
 fn a_moved_line_kept_at_both_places_is_found() {

@@ -1,5 +1,6 @@
 //! What every file kind shares: the three-way value ([`merge3`]), the
-//! three-way merge of any sequence ([`diff3`]), the
+//! three-way merge of any sequence ([`diff3`]) and when its placement of
+//! an edit is a guess ([`slide`]), the
 //! file kind ([`kind`]), the text encoding around a file's lines
 //! ([`encoding`]: UTF-8, BOM, line endings), git's line merge
 //! ([`line_merge`]), the conflict-marker writer ([`render`]) and scanner
@@ -17,6 +18,7 @@ pub mod line_merge;
 pub mod merge3;
 pub mod output;
 pub mod render;
+pub mod slide;
 pub mod words;
 
 pub use merge3::{Merge3, Side};

@@ -31,6 +31,7 @@
 
 use crate::core::diff3::{diff3, Budget, Hunk, HunkKind};
 use crate::core::merge3::Merge3;
+use crate::core::slide::ambiguous;
 use crate::core::words::merge_words;
 use crate::decisions::{Decision, DecisionKind, Report};
 use crate::python::stream::{parse_snippet, well_indented, TokenKind, TokenStream};
@@ -106,7 +107,13 @@ pub fn merge_streams(
     theirs: &TokenStream<'_>,
     budget: Budget,
 ) -> Option<TokenMerge> {
-    let hunks = diff3(&base.texts(), &ours.texts(), &theirs.texts(), budget).ok()?;
+    let texts = Merge3::new(base.texts(), ours.texts(), theirs.texts());
+    let hunks = diff3(&texts.base, &texts.ours, &texts.theirs, budget).ok()?;
+    if ambiguous(&hunks, &texts.base, &texts.ours, &texts.theirs) {
+        // Where the diff put an edit is a guess the other side's edit
+        // depends on (`core::slide`).
+        return None;
+    }
     let s = Streams {
         reference,
         base,

@@ -459,8 +459,10 @@ pub fn lines_suspect(base: &str, ours: &str, theirs: &str, result: &str) -> bool
 /// indented less, up to the top), so two different definitions that share
 /// a body line (`return 0.0`) hold it once each, while
 /// `model.add(layers.Dense(501))` at module level, or `self.fc = ...` in the
-/// same `__init__`, is one line. `None` when none is doubled, or the texts
-/// are too large to check.
+/// same `__init__`, is one line. A line the base already holds may be held
+/// as often as base plus both sides' additions (two tests added with the
+/// base's decorator `@keras_test`). `None` when none is doubled, or the
+/// texts are too large to check.
 pub fn doubled_line(base: &str, ours: &str, theirs: &str, result: &str) -> Option<String> {
     if !line_check_fits(&[base, ours, theirs, result]) {
         return None;
@@ -491,9 +493,16 @@ pub fn doubled_line(base: &str, ours: &str, theirs: &str, result: &str) -> Optio
             open.push((indent, std::hash::Hasher::finish(&hasher)));
         }
     }
+    // More often than either side, and either new in both sides (one
+    // insertion made twice) or more often than both sides' insertions
+    // together: a line the base already holds several times under the
+    // same headers (`@keras_test`, a lone `(` in a list of tuples) is
+    // held once more for each side that added one.
     counts
         .into_iter()
-        .find(|&(_, [_, o, t, r])| o.max(t) > 0 && r > o.max(t))
+        .find(|&(_, [b, o, t, r])| {
+            o.max(t) > 0 && r > o.max(t) && (b == 0 || r + b > o + t)
+        })
         .map(|((_, line), _)| line.trim().to_string())
 }
 

@@ -1,0 +1,124 @@
+//! Where a diff put an edit is not always the only place it could go: an
+//! insertion of `x , b ,` after `a ,` in `a , b , c` is also an insertion of
+//! `, b , x` after `b`, and the two give different results once the other
+//! side edits `b`. Myers picks one placement without knowing about the
+//! other side; a three-way merge that trusts it can apply the other side's
+//! edit to the wrong copy of a repeated stretch (an import line inserted
+//! between two lines that share their module, the other side renaming the
+//! module in both: the rename lands on the inserted line).
+//!
+//! [`ambiguous`] says when that can happen: the stretch over which an edit
+//! of one side can slide (each step moving it by one element over an equal
+//! element) overlaps an edit of the other side. Touching is not enough: an
+//! edit that can only slide up to the other side's edit has one clean
+//! placement.
+
+use std::ops::Range;
+
+use super::diff3::{Hunk, HunkKind};
+
+/// The base stretch over which an edit replacing `base[b]` by `side[s]`
+/// can slide, each step over one element equal on both ends.
+fn extent<T: Eq>(base: &[T], side: &[T], b: &Range<usize>, s: &Range<usize>) -> Range<usize> {
+    let (mut lo_b, mut lo_s) = (b.clone(), s.clone());
+    // Left: the element before the edit equals the last one it removes
+    // (if any) and the last one it inserts (if any).
+    while lo_b.start > 0 && lo_s.start > 0 {
+        let before = &base[lo_b.start - 1];
+        let removes = lo_b.is_empty() || &base[lo_b.end - 1] == before;
+        let inserts = lo_s.is_empty() || &side[lo_s.end - 1] == before;
+        if !(removes && inserts) {
+            break;
+        }
+        lo_b = lo_b.start - 1..lo_b.end - 1;
+        lo_s = lo_s.start - 1..lo_s.end - 1;
+    }
+    let (mut hi_b, mut hi_s) = (b.clone(), s.clone());
+    while hi_b.end < base.len() && hi_s.end < side.len() {
+        let after = &base[hi_b.end];
+        let removes = hi_b.is_empty() || &base[hi_b.start] == after;
+        let inserts = hi_s.is_empty() || &side[hi_s.start] == after;
+        if !(removes && inserts) {
+            break;
+        }
+        hi_b = hi_b.start + 1..hi_b.end + 1;
+        hi_s = hi_s.start + 1..hi_s.end + 1;
+    }
+    lo_b.start..hi_b.end
+}
+
+/// Whether two base stretches share an element, or one is an insertion
+/// point strictly inside the other.
+fn overlap(a: &Range<usize>, b: &Range<usize>) -> bool {
+    match (a.is_empty(), b.is_empty()) {
+        (false, false) => a.start < b.end && b.start < a.end,
+        (true, false) => b.start < a.start && a.start < b.end,
+        (false, true) => a.start < b.start && b.start < a.end,
+        (true, true) => false,
+    }
+}
+
+/// Whether some one-side edit of `hunks` could slide over a stretch the
+/// other side edited (see the module doc): then where the diff put it is
+/// a guess, and a clean merge of the hunks is not certain.
+pub fn ambiguous<T: Eq>(hunks: &[Hunk], base: &[T], ours: &[T], theirs: &[T]) -> bool {
+    let mut by_ours: Vec<Range<usize>> = Vec::new();
+    let mut by_theirs: Vec<Range<usize>> = Vec::new();
+    for h in hunks {
+        match h.kind {
+            HunkKind::Stable => {}
+            HunkKind::Ours => by_ours.push(extent(base, ours, &h.base, &h.ours)),
+            HunkKind::Theirs => by_theirs.push(extent(base, theirs, &h.base, &h.theirs)),
+            HunkKind::Both | HunkKind::Conflict => {
+                by_ours.push(extent(base, ours, &h.base, &h.ours));
+                by_theirs.push(extent(base, theirs, &h.base, &h.theirs));
+            }
+        }
+    }
+    by_ours
+        .iter()
+        .any(|o| by_theirs.iter().any(|t| overlap(o, t)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::diff3::{diff3, Budget};
+
+    fn words(s: &str) -> Vec<&str> {
+        s.split(' ').collect()
+    }
+
+    fn check(b: &str, o: &str, t: &str) -> bool {
+        let (b, o, t) = (words(b), words(o), words(t));
+        let hunks = diff3(&b, &o, &t, Budget::default()).unwrap();
+        ambiguous(&hunks, &b, &o, &t)
+    }
+
+    #[test]
+    fn an_insertion_that_can_slide_over_the_other_edit_is_ambiguous() {
+        // Theirs inserts a line `f m i c ;` between two lines of module m;
+        // ours renames the second line's module: which copy it renames
+        // depends on where the insertion is placed.
+        assert!(check(
+            "f m i a ; f m i b ;",
+            "f m i a ; f n i b ;",
+            "f m i a ; f m i c ; f m i b ;"
+        ));
+    }
+
+    #[test]
+    fn edits_that_cannot_slide_onto_the_other_edit_are_not() {
+        // `a ,` inserted anywhere in `a , a ,`: every placement gives the
+        // same result, away from theirs' edit of `c`.
+        assert!(!check("a , a , b , c", "a , a , a , b , c", "a , a , b , Z"));
+        assert!(!check("a b c d e", "a X c d e", "a b c d Y"));
+    }
+
+    #[test]
+    fn a_deletion_sliding_over_an_insertion_is_ambiguous() {
+        // Ours deletes one of three equal elements; theirs inserts before
+        // the last: `a b X b c` or `a b b X c`.
+        assert!(check("a b b b c", "a b b c", "a b b X b c"));
+    }
+}
