@@ -15,8 +15,10 @@
 use std::cmp::Ordering;
 
 use super::keyed::{by_lowercase, common_order, merge_keyed, Compare, Order, Twice};
-use super::resolve::{Context, Hunk, Resolution};
-use super::siblings::{is_import, Container};
+use super::resolve::{merge_container, Context, Hunk, Resolution};
+use super::siblings::{inner, is_import, Container, Element};
+use crate::core::merge3::Merge3;
+use crate::core::render::Piece;
 use crate::decisions::{Decision, DecisionKind};
 
 pub fn resolve<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Resolution<'a, 't> {
@@ -45,6 +47,70 @@ pub fn resolve<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Resolution
             format!("both sides changed this import block; merged as a set of imports, {how}"),
         ),
     }
+}
+
+/// `from m import ...` added by both sides with different names, as one
+/// statement: the names of both (merged as the names of a statement both
+/// sides changed, from no names at all), in ours' layout, in sorted
+/// position when both sides' names are sorted, else ours first. `None`
+/// when both import one name (the one-name-per-import style keeps both
+/// statements), when either is not a plain list (a wildcard, comments),
+/// the layouts differ, or the names clash (one name imported under two
+/// aliases): then both statements are kept.
+pub fn names_union(
+    ours: (&Container<'_>, &Element<'_>),
+    theirs: (&Container<'_>, &Element<'_>),
+    ctx: &mut Context<'_>,
+) -> Option<String> {
+    let (co, eo) = ours;
+    let (ct, et) = theirs;
+    if eo.node.kind() != "import_from_statement" || et.node.kind() != "import_from_statement" {
+        return None;
+    }
+    let sets = ctx.set_arguments;
+    let (io, it) = (
+        inner(eo.node, co.text, sets)?,
+        inner(et.node, ct.text, sets)?,
+    );
+    if io.layout != it.layout
+        || io
+            .elements
+            .iter()
+            .chain(&it.elements)
+            .any(|e| e.key.is_none())
+    {
+        return None;
+    }
+    // One name each is the one-import-per-name style (isort's
+    // `force_single_line`, as in keras): both statements stay.
+    if io.elements.len() < 2 && it.elements.len() < 2 {
+        return None;
+    }
+    let none = Container {
+        kind: io.kind,
+        layout: io.layout,
+        text: "",
+        span: 0..0,
+        head: 0..0,
+        tail: 0..0,
+        elements: Vec::new(),
+        separator: io.separator.clone(),
+        trailing_comma: io.trailing_comma,
+        owner: None,
+    };
+    // The statement outside the names (`from m import (` ... `)`) must be
+    // the same on both sides.
+    let (pieces, _) = merge_container(Merge3::new(&none, &io, &it), ctx)?;
+    let mut merged = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => merged.push_str(&t),
+            Piece::Conflict(_) => return None,
+        }
+    }
+    let before = co.slice(&(eo.span.start..io.span.start));
+    let after = co.slice(&(io.span.end..eo.span.end));
+    Some(format!("{before}{merged}{after}"))
 }
 
 /// The sort key of an import key: (straight import first, module).

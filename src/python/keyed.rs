@@ -120,6 +120,23 @@ pub fn merge_keyed<'a, 't>(
             }
             (None, Some(t)) if e.theirs[t].same == eo.same => Item::Element(c.ours, ours_at),
             (None, Some(t)) if twice == Twice::KeepBoth => {
+                let et = &e.theirs[t];
+                if let Some(text) = super::imports::names_union((c.ours, eo), (c.theirs, et), ctx) {
+                    ctx.report.push(Decision::new(
+                        crate::decisions::DecisionKind::ImportsMerged,
+                        super::resolve::describe(Some(k)),
+                        "both sides added this import with different names; one import of all the names",
+                    ));
+                    out.push((
+                        k.to_string(),
+                        Item::Pieces {
+                            key: Some(k.to_string()),
+                            pieces: vec![Piece::Text(text)],
+                        },
+                        false,
+                    ));
+                    continue;
+                }
                 out.push((k.to_string(), Item::Element(c.ours, ours_at), false));
                 from_theirs.push(k.to_string());
                 Item::Element(c.theirs, off.theirs + t)

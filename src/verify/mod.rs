@@ -500,9 +500,7 @@ pub fn doubled_line(base: &str, ours: &str, theirs: &str, result: &str) -> Optio
     // held once more for each side that added one.
     counts
         .into_iter()
-        .find(|&(_, [b, o, t, r])| {
-            o.max(t) > 0 && r > o.max(t) && (b == 0 || r + b > o + t)
-        })
+        .find(|&(_, [b, o, t, r])| o.max(t) > 0 && r > o.max(t) && (b == 0 || r + b > o + t))
         .map(|((_, line), _)| line.trim().to_string())
 }
 
