@@ -10,7 +10,8 @@
 //! [`ambiguous`] says when that can happen: the stretch over which an edit
 //! of one side can slide (each step moving it by one element over an equal
 //! element) overlaps an edit of the other side. Touching is not enough: an
-//! edit that can only slide up to the other side's edit has one clean
+//! edit that can only slide up to the other side's edit (or an insertion
+//! that can only reach the other side's insertion point) has one clean
 //! placement.
 
 use std::ops::Range;
@@ -47,13 +48,22 @@ fn extent<T: Eq>(base: &[T], side: &[T], b: &Range<usize>, s: &Range<usize>) -> 
     lo_b.start..hi_b.end
 }
 
-/// Whether two base stretches share an element, or one is an insertion
-/// point strictly inside the other.
-fn overlap(a: &Range<usize>, b: &Range<usize>) -> bool {
-    match (a.is_empty(), b.is_empty()) {
-        (false, false) => a.start < b.end && b.start < a.end,
-        (true, false) => b.start < a.start && a.start < b.end,
-        (false, true) => a.start < b.start && b.start < a.end,
+/// An edit (by its hunk) and the base stretch it can slide over.
+struct Placed {
+    hunk: usize,
+    stretch: Range<usize>,
+}
+
+/// Whether two placed edits could be placed on each other: stretches that
+/// share an element, or an insertion point strictly inside a stretch. Two
+/// insertions that can meet at one point are not: placed there they
+/// conflict, so only the clean placement remains.
+fn overlap(a: &Placed, b: &Placed) -> bool {
+    let (x, y) = (&a.stretch, &b.stretch);
+    match (x.is_empty(), y.is_empty()) {
+        (false, false) => x.start < y.end && y.start < x.end,
+        (true, false) => y.start < x.start && x.start < y.end,
+        (false, true) => x.start < y.start && y.start < x.end,
         (true, true) => false,
     }
 }
@@ -62,24 +72,28 @@ fn overlap(a: &Range<usize>, b: &Range<usize>) -> bool {
 /// other side edited (see the module doc): then where the diff put it is
 /// a guess, and a clean merge of the hunks is not certain.
 pub fn ambiguous<T: Eq>(hunks: &[Hunk], base: &[T], ours: &[T], theirs: &[T]) -> bool {
-    // (hunk, stretch) for each side's edits; a hunk both sides changed
-    // counts for both (it is one edit, not compared with itself).
-    let mut by_ours: Vec<(usize, Range<usize>)> = Vec::new();
-    let mut by_theirs: Vec<(usize, Range<usize>)> = Vec::new();
+    // Each side's edits; a hunk both sides changed counts for both (it is
+    // one edit, not compared with itself).
+    let placed = |hunk: usize, h: &Hunk, side: &[T], range: &Range<usize>| Placed {
+        hunk,
+        stretch: extent(base, side, &h.base, range),
+    };
+    let mut by_ours: Vec<Placed> = Vec::new();
+    let mut by_theirs: Vec<Placed> = Vec::new();
     for (i, h) in hunks.iter().enumerate() {
         if matches!(h.kind, HunkKind::Ours | HunkKind::Both | HunkKind::Conflict) {
-            by_ours.push((i, extent(base, ours, &h.base, &h.ours)));
+            by_ours.push(placed(i, h, ours, &h.ours));
         }
         if matches!(
             h.kind,
             HunkKind::Theirs | HunkKind::Both | HunkKind::Conflict
         ) {
-            by_theirs.push((i, extent(base, theirs, &h.base, &h.theirs)));
+            by_theirs.push(placed(i, h, theirs, &h.theirs));
         }
     }
     by_ours
         .iter()
-        .any(|(i, o)| by_theirs.iter().any(|(j, t)| i != j && overlap(o, t)))
+        .any(|o| by_theirs.iter().any(|t| o.hunk != t.hunk && overlap(o, t)))
 }
 
 #[cfg(test)]
@@ -121,6 +135,18 @@ mod tests {
             "a , a , b , Z"
         ));
         assert!(certain("a b c d e", "a X c d e", "a b c d Y"));
+    }
+
+    #[test]
+    fn two_insertions_that_can_meet_at_one_point_are_not() {
+        // `max ( len ( loader ) , 1 )` against `len ( loader . dataset )`:
+        // ours' `, 1 )` can slide to before `)`, next to theirs'
+        // `. dataset`, where the two would conflict; one clean placement.
+        assert!(certain(
+            "x / len ( loader )",
+            "x / max ( len ( loader ) , 1 )",
+            "x / len ( loader . dataset )"
+        ));
     }
 
     #[test]

@@ -47,6 +47,11 @@ impl Merger<'_> {
             keys_of(&args.ours, texts.ours),
             keys_of(&args.theirs, texts.theirs),
         );
+        if let Some(name) = passed_twice(&args, &keys, texts) {
+            return Err(ElementClash {
+                what: format!("argument `{name}`"),
+            });
+        }
         let find = |keys: &[ArgKey], k: &ArgKey| keys.iter().position(|x| x == k);
         let mut all: Vec<ArgKey> = keys.base.clone();
         for k in keys.ours.iter().chain(&keys.theirs) {
@@ -203,6 +208,49 @@ impl Merger<'_> {
         };
         self.edits.push(edit);
     }
+}
+
+/// A positional argument one side added whose text names a keyword the
+/// other side added (`f(r, alpha)` against `f(r, alpha=alpha)`): most
+/// likely one parameter passed twice, a `TypeError` once both apply.
+fn passed_twice(
+    args: &Merge3<Vec<Arg<'_>>>,
+    keys: &Merge3<Vec<ArgKey>>,
+    texts: Merge3<&str>,
+) -> Option<String> {
+    let base_positionals = keys
+        .base
+        .iter()
+        .filter(|k| matches!(k, ArgKey::Positional(_)))
+        .count();
+    let added_positionals = |args: &[Arg<'_>], keys: &[ArgKey], text: &str| -> Vec<String> {
+        args.iter()
+            .zip(keys)
+            .filter(|(_, k)| matches!(k, ArgKey::Positional(i) if *i >= base_positionals))
+            .filter_map(|(a, _)| text.get(a.node.byte_range()).map(str::to_string))
+            .collect()
+    };
+    let new_keywords = |side: &[ArgKey]| -> Vec<String> {
+        side.iter()
+            .filter(|k| !keys.base.contains(k))
+            .filter_map(|k| match k {
+                ArgKey::Keyword(name) => Some(name.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let ours_positionals = added_positionals(&args.ours, &keys.ours, texts.ours);
+    let theirs_positionals = added_positionals(&args.theirs, &keys.theirs, texts.theirs);
+    let (ours_keywords, theirs_keywords) = (new_keywords(&keys.ours), new_keywords(&keys.theirs));
+    ours_positionals
+        .iter()
+        .find(|p| theirs_keywords.contains(p))
+        .or_else(|| {
+            theirs_positionals
+                .iter()
+                .find(|p| ours_keywords.contains(p))
+        })
+        .cloned()
 }
 
 fn collect_args(list: Node<'_>) -> Vec<Arg<'_>> {
