@@ -508,19 +508,19 @@ pub fn check_conflicted_lines(
     size: usize,
 ) -> Verdict {
     let lines = |t: &str| -> Vec<Element> { t.lines().map(Element::plain).collect() };
-    let is_marker = |line: &str, c: char| {
-        line.len() >= size
-            && line.chars().take(size).all(|x| x == c)
-            && matches!(line[size..].chars().next(), None | Some(' ' | '\r'))
+    // The marker format is core's (one scanner, beside the one writer);
+    // what this check owns is the accounting of edits, not the format.
+    let is_marker = |line: &str, c: u8| {
+        crate::core::conflicts::marker_run(line.as_bytes(), c).is_some_and(|(run, _)| run == size)
     };
     let mut inside = false;
     let mut elements = Vec::new();
     for line in result.lines() {
-        if is_marker(line, '<') {
+        if is_marker(line, b'<') {
             inside = true;
-        } else if is_marker(line, '>') {
+        } else if is_marker(line, b'>') {
             inside = false;
-        } else if inside && (is_marker(line, '=') || is_marker(line, '|')) {
+        } else if inside && (is_marker(line, b'=') || is_marker(line, b'|')) {
         } else {
             elements.push(ResultElement {
                 element: Element::plain(line),
