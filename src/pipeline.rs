@@ -203,13 +203,11 @@ mod tests {
             Merge3::new(&b"x = 1\n"[..], b"x = 2 # \xff\n", b"x = 3\n"),
             &options,
         );
-        let json = outcome.report.to_json();
-        let codes: Vec<&str> = json
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|d| d.get("fallback")?.as_str())
+        let records = outcome.report.records();
+        let codes: Vec<&str> = records
+            .iter()
+            .filter_map(|d| d.fallback.as_deref())
             .collect();
-        assert_eq!(codes, ["not-text"], "{json}");
+        assert_eq!(codes, ["not-text"], "{records:?}");
     }
 }
