@@ -39,3 +39,25 @@ impl RepoReport {
         serde_json::to_value(json).unwrap_or(Value::Null)
     }
 }
+
+/// The names docs/report-schema.md lists for `field`, in the table row
+/// that also names `example`; words in parentheses explain a name and are
+/// left out.
+#[cfg(test)]
+pub(crate) fn schema_names(field: &str, example: &str) -> Vec<String> {
+    let doc = include_str!("../../docs/report-schema.md");
+    let row = doc
+        .lines()
+        .find(|l| l.starts_with(&format!("| `{field}` |")) && l.contains(&format!("`{example}`")))
+        .unwrap_or_default();
+    let mut names = row.split('|').nth(3).unwrap_or_default().to_string();
+    while let (Some(open), Some(close)) = (names.find('('), names.find(')')) {
+        names.replace_range(open..=close.max(open), "");
+    }
+    names
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}

@@ -3,13 +3,13 @@
 //! markers. Built by [`super::analysis`], shown by [`super::text`] and
 //! [`super::json`].
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::decisions::DecisionRecord;
 
 /// What the repository is in the middle of (its JSON name is
 /// [`Operation::as_str`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Operation {
     Merge,
@@ -38,7 +38,7 @@ impl Operation {
 }
 
 /// Where a conflicted file stands (its JSON name is [`FileState::as_str`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FileState {
     /// Clashes remain for a person.
@@ -145,35 +145,23 @@ impl RepoReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::json::schema_names;
 
-    /// The JSON names of operations and states are the ones the text
-    /// view shows and the schema lists.
+    /// Every operation and state docs/report-schema.md lists reads back
+    /// (serde) as the value whose `as_str` (the text view's word) is it.
     #[test]
-    fn names_serialize_as_shown() {
-        use FileState as S;
-        use Operation as O;
-        let ops = [
-            O::Merge,
-            O::Rebase,
-            O::CherryPick,
-            O::Revert,
-            O::Preview,
-            O::LastMerge,
-            O::None,
-        ];
-        for op in ops {
-            assert_eq!(serde_json::to_value(op).unwrap(), op.as_str());
+    fn documented_names_serialize_as_shown() {
+        let operations = schema_names("operation", "last-merge");
+        assert_eq!(operations.len(), 7, "{operations:?}");
+        for name in operations {
+            let op: Operation = serde_json::from_value(name.as_str().into()).unwrap();
+            assert_eq!(op.as_str(), name);
         }
-        let states = [
-            S::Clash,
-            S::Resolvable,
-            S::NoMarkersLeft,
-            S::ModifyDelete,
-            S::Binary,
-            S::TooLarge,
-        ];
-        for state in states {
-            assert_eq!(serde_json::to_value(state).unwrap(), state.as_str());
+        let states = schema_names("state", "no-markers-left");
+        assert_eq!(states.len(), 6, "{states:?}");
+        for name in states {
+            let state: FileState = serde_json::from_value(name.as_str().into()).unwrap();
+            assert_eq!(state.as_str(), name);
         }
     }
 }
