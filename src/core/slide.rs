@@ -9,10 +9,11 @@
 //!
 //! [`ambiguous`] says when that can happen: the stretch over which an edit
 //! of one side can slide (each step moving it by one element over an equal
-//! element) overlaps an edit of the other side. Touching is not enough: an
-//! edit that can only slide up to the other side's edit (or an insertion
-//! that can only reach the other side's insertion point) has one clean
-//! placement.
+//! element) overlaps where the diff put an edit of the other side, so that
+//! it could be placed on either side of it. Touching is not enough: an edit
+//! that can only slide up to the other side's edit has one clean placement;
+//! nor are two edits that both slide over the same equal run (a deletion
+//! and an insertion both next to `self .`): they commute.
 
 use std::ops::Range;
 
@@ -48,18 +49,17 @@ fn extent<T: Eq>(base: &[T], side: &[T], b: &Range<usize>, s: &Range<usize>) -> 
     lo_b.start..hi_b.end
 }
 
-/// An edit (by its hunk) and the base stretch it can slide over.
+/// An edit (by its hunk), where the diff put it and the base stretch it
+/// can slide over.
 struct Placed {
     hunk: usize,
+    placed: Range<usize>,
     stretch: Range<usize>,
 }
 
-/// Whether two placed edits could be placed on each other: stretches that
-/// share an element, or an insertion point strictly inside a stretch. Two
-/// insertions that can meet at one point are not: placed there they
-/// conflict, so only the clean placement remains.
-fn overlap(a: &Placed, b: &Placed) -> bool {
-    let (x, y) = (&a.stretch, &b.stretch);
+/// Whether two base stretches share an element, or one is an insertion
+/// point strictly inside the other.
+fn overlap(x: &Range<usize>, y: &Range<usize>) -> bool {
     match (x.is_empty(), y.is_empty()) {
         (false, false) => x.start < y.end && y.start < x.end,
         (true, false) => y.start < x.start && x.start < y.end,
@@ -76,6 +76,7 @@ pub fn ambiguous<T: Eq>(hunks: &[Hunk], base: &[T], ours: &[T], theirs: &[T]) ->
     // one edit, not compared with itself).
     let placed = |hunk: usize, h: &Hunk, side: &[T], range: &Range<usize>| Placed {
         hunk,
+        placed: h.base.clone(),
         stretch: extent(base, side, &h.base, range),
     };
     let mut by_ours: Vec<Placed> = Vec::new();
@@ -91,9 +92,11 @@ pub fn ambiguous<T: Eq>(hunks: &[Hunk], base: &[T], ours: &[T], theirs: &[T]) ->
             by_theirs.push(placed(i, h, theirs, &h.theirs));
         }
     }
-    by_ours
-        .iter()
-        .any(|o| by_theirs.iter().any(|t| o.hunk != t.hunk && overlap(o, t)))
+    by_ours.iter().any(|o| {
+        by_theirs.iter().any(|t| {
+            o.hunk != t.hunk && (overlap(&o.stretch, &t.placed) || overlap(&o.placed, &t.stretch))
+        })
+    })
 }
 
 #[cfg(test)]
