@@ -482,7 +482,7 @@ fn merge_text(ctx: &mut Ctx, subject: &str, texts: Merge3<&str>) -> Rendered {
         ctx.report.push(Decision::new(
             DecisionKind::TookBoth,
             subject,
-            "both sides changed the same lines; their edits touch different words and were merged word by word",
+            "both sides changed the same lines; their edits touch different words and were merged word by word (or were the same but for spaces at line ends: ours' text kept)",
         ));
     }
     render(&pieces, &cell_markers(ctx.options, ctx.markers, &texts))

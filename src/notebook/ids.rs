@@ -11,9 +11,9 @@ use std::hash::{Hash, Hasher};
 use super::cell::MergedCell;
 use super::json::Node;
 use super::model::{Cell, Notebook};
-use crate::core::merge3::Merge3;
 use super::values::Ctx;
 use super::write::Out;
+use crate::core::merge3::Merge3;
 use crate::decisions::{Decision, DecisionKind};
 
 /// Whether cells are matched by id: every cell of the three versions has
