@@ -224,9 +224,12 @@ pub enum NoTree {
 /// run (an unbudgeted parse of the same text answers it: the budgeted one
 /// would have stopped exactly when that one went past the budget).
 pub fn budgeted_tree(text: &str, budget: usize) -> Result<Tree, NoTree> {
-    let parse = memoized(|m| &mut m.trees, 0, &[text], || {
-        parse_counted(text, Some(budget))
-    });
+    let parse = memoized(
+        |m| &mut m.trees,
+        0,
+        &[text],
+        || parse_counted(text, Some(budget)),
+    );
     if parse.cancelled || parse.checks.saturating_mul(PROGRESS_EVERY) > budget {
         return Err(NoTree::OverBudget);
     }
@@ -296,7 +299,9 @@ mod tests {
                 ..
             }
         ));
-        let within = budgeted_tree(&text, usize::MAX).ok().expect("within budget");
+        let within = budgeted_tree(&text, usize::MAX)
+            .ok()
+            .expect("within budget");
         assert_eq!(within.root_node().to_sexp(), full.root_node().to_sexp());
     }
 
@@ -313,7 +318,10 @@ mod tests {
     fn results_are_kept_only_inside_a_scope() {
         let mut calls = 0;
         let texts = Merge3::new("a\n", "b\n", "c\n");
-        let (o, m) = (MergeOptions::default(), Markers::for_inputs(&MergeOptions::default(), &[]));
+        let (o, m) = (
+            MergeOptions::default(),
+            Markers::for_inputs(&MergeOptions::default(), &[]),
+        );
         for _ in 0..2 {
             module(texts, &o, &m, || {
                 calls += 1;

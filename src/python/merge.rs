@@ -292,8 +292,7 @@ fn module_merge(
 ) -> Option<(Vec<Piece>, Report)> {
     memo::module(texts, options, markers, || {
         let region_merge = |t: Merge3<&str>| region_merge_of(t, options, markers);
-        let ctx =
-            crate::python::resolve::Context::new(&options.set_arguments, Some(&region_merge));
+        let ctx = crate::python::resolve::Context::new(&options.set_arguments, Some(&region_merge));
         let merged = crate::python::resolve::merge_module(texts, ctx)?;
         Some((join_text(merged.pieces), merged.report))
     })

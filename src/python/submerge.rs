@@ -108,7 +108,8 @@ fn may_be_same_tokens(ours: &str, theirs: &str) -> bool {
     fn kept(text: &str) -> impl Iterator<Item = char> + '_ {
         text.chars()
             .filter(|c| {
-                !(c.is_whitespace() || matches!(c, '\\' | ',' | '\u{feff}' | '\u{2060}' | '\u{200b}'))
+                !(c.is_whitespace()
+                    || matches!(c, '\\' | ',' | '\u{feff}' | '\u{2060}' | '\u{200b}'))
             })
             .map(|c| if c == '\'' { '"' } else { c })
     }

@@ -130,7 +130,6 @@ fn parse_owned(text: &str) -> Result<(Tree, Vec<Region>), PythonParseError> {
     Ok((tree, regions))
 }
 
-
 /// Parser operations allowed per byte of source, and for any source: well
 /// above what real code takes (about OPS_MEASURED per byte on the benchmark's
 /// modules), so only pathological input reaches it.
