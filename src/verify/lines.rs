@@ -59,50 +59,6 @@ pub fn lines_suspect(base: &str, ours: &str, theirs: &str, result: &str) -> bool
     })
 }
 
-/// The first line `result` holds more often than either side does: an
-/// insertion both sides made applied twice, or a line one side moved kept
-/// at both places. A line counts with its headers (the lines above it
-/// indented less, up to the top), so two different definitions that share
-/// a body line (`return 0.0`) hold it once each, while
-/// `model.add(layers.Dense(501))` at module level, or `self.fc = ...` in the
-/// same `__init__`, is one line. `None` when none is doubled, or the texts
-/// are too large to check.
-pub fn doubled_line(base: &str, ours: &str, theirs: &str, result: &str) -> Option<String> {
-    if !line_check_fits(&[base, ours, theirs, result]) {
-        return None;
-    }
-    let mut counts: HashMap<(u64, &str), [u32; 4]> = HashMap::new();
-    for (k, text) in [base, ours, theirs, result].into_iter().enumerate() {
-        // The headers open above the current line: indent and a hash of
-        // the whole path of headers down to it.
-        let mut open: Vec<(usize, u64)> = Vec::new();
-        for line in text.lines() {
-            let code = line.trim_start();
-            // Blank lines and lone closing brackets (`},`) belong to no
-            // insertion of their own.
-            if code
-                .chars()
-                .all(|c| matches!(c, ')' | ']' | '}' | ',' | ';') || c.is_whitespace())
-            {
-                continue;
-            }
-            let indent = line.len() - code.len();
-            while open.last().is_some_and(|&(i, _)| i >= indent) {
-                open.pop();
-            }
-            let path = open.last().map_or(0, |&(_, h)| h);
-            counts.entry((path, line)).or_default()[k] += 1;
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            std::hash::Hash::hash(&(path, line), &mut hasher);
-            open.push((indent, std::hash::Hasher::finish(&hasher)));
-        }
-    }
-    counts
-        .into_iter()
-        .find(|&(_, [_, o, t, r])| o.max(t) > 0 && r > o.max(t))
-        .map(|((_, line), _)| line.trim().to_string())
-}
-
 /// [`check_lines`] for a result that may hold git-style conflicts: lines
 /// from a `<<<<<<<` marker (of `size` characters) to its `>>>>>>>` marker
 /// lie inside a conflict.

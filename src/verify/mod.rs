@@ -13,6 +13,7 @@
 
 mod account;
 mod diff;
+mod doubled;
 mod lines;
 mod script;
 
@@ -22,9 +23,9 @@ use std::fmt;
 use diff::Budget;
 use script::{Ids, Script};
 
+pub use doubled::doubled_line;
 pub use lines::{
-    check_conflicted_lines, check_lines, doubled_line, line_check_fits, lines_suspect,
-    MAX_LINE_CHECK_BYTES,
+    check_conflicted_lines, check_lines, line_check_fits, lines_suspect, MAX_LINE_CHECK_BYTES,
 };
 
 /// One element of a sequence: a key that identifies it across versions
