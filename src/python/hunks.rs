@@ -70,7 +70,13 @@ fn moves(
         unmatched.entry(text).or_default().push(j);
     }
     let mut out = Vec::new();
-    for (b, text) in base.iter().enumerate().filter(|(b, _)| to_side[*b].is_none()) {
+    // A blank line or a lone bracket found elsewhere is layout, not a move.
+    let movable = |text: &str| text.chars().any(char::is_alphanumeric);
+    for (b, text) in base
+        .iter()
+        .enumerate()
+        .filter(|(b, text)| to_side[*b].is_none() && movable(text))
+    {
         if let Some(j) = unmatched
             .get_mut(text)
             .and_then(|v| (!v.is_empty()).then(|| v.remove(0)))
@@ -159,6 +165,21 @@ pub fn diff3(seqs: Merge3<&[&str]>) -> Vec<Step> {
     steps
 }
 
+/// The moves of three texts compared line by line (indentation aside):
+/// the worst of the hunks of their three-way line diff. A text resolver
+/// that sees a move as a deletion and an insertion (a token merge) must
+/// not settle a text holding one.
+pub fn line_moves(texts: Merge3<&str>) -> Moves {
+    let lines = texts.map(|t| t.lines().map(str::trim).collect::<Vec<&str>>());
+    diff3(lines.as_ref().map(|l| l.as_slice()))
+        .iter()
+        .fold(Moves::None, |acc, step| match (acc, step) {
+            (Moves::Clash, _) | (_, Step::Hunk(_, Moves::Clash)) => Moves::Clash,
+            (Moves::Clean, _) | (_, Step::Hunk(_, Moves::Clean)) => Moves::Clean,
+            _ => Moves::None,
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,6 +227,16 @@ mod tests {
                 Step::Stable(Merge3::new(3, 3, 2)),
             ]
         );
+    }
+
+    #[test]
+    fn a_moved_line_against_its_deletion_clashes() {
+        let base = "def f():\n    a = 1\n    b = 2\n    c = 3\n";
+        let ours = "def f():\n    c = 3\n    b = 2\n";
+        let theirs = "def f():\n    a = 1\n    b = 2\n";
+        assert_eq!(line_moves(Merge3::new(base, ours, theirs)), Moves::Clash);
+        let edit = "def f():\n    a = 1\n    b = 2\n    c = 4\n";
+        assert_eq!(line_moves(Merge3::new(base, edit, theirs)), Moves::None);
     }
 
     #[test]

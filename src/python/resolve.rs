@@ -35,7 +35,7 @@
 
 use std::ops::Range;
 
-use super::hunks::{diff3, Moves, Step};
+use super::hunks::{diff3, line_moves, Moves, Step};
 use super::siblings::{inner, module, parse_tree, Container, ContainerKind, Element};
 use crate::core::line_merge::merge_lines;
 use crate::core::merge3::{Merge3, Side};
@@ -464,7 +464,25 @@ pub fn merge_element<'a, 't>(
             return Item::Pieces { key, pieces };
         }
     }
-    if let Some(text) = first_text(ELEMENT_CHAIN, texts) {
+    // The element's own lines, diffed: a move there is a deletion and an
+    // insertion to a token or line merge.
+    let moves = line_moves(texts);
+    if moves == Moves::Clash {
+        ctx.report.push(Decision::clash(
+            describe(key.as_deref()),
+            "one side moved a statement the other side deleted, changed or moved",
+            texts.ours,
+            texts.theirs,
+        ));
+        return Item::Pieces {
+            key,
+            pieces: vec![Piece::Conflict(texts.map(str::to_string))],
+        };
+    }
+    if let Some(text) = (moves == Moves::None)
+        .then(|| first_text(ELEMENT_CHAIN, texts))
+        .flatten()
+    {
         ctx.report.push(Decision::new(
             DecisionKind::TokensMerged,
             describe(key.as_deref()),
