@@ -44,6 +44,7 @@ struct Move {
     gap: usize,
     /// Whether the other side kept the base element unchanged.
     other_kept: bool,
+    by_ours: bool,
 }
 
 /// The moves of `side` against `base`, given each base element's match in
@@ -53,6 +54,7 @@ fn moves(
     side: &[&str],
     to_side: &[Option<usize>],
     to_other: &[Option<usize>],
+    by_ours: bool,
 ) -> Vec<Move> {
     let mut matched = vec![None; side.len()];
     for (b, s) in to_side.iter().enumerate() {
@@ -85,6 +87,7 @@ fn moves(
                 base: b,
                 gap: gap_of[j],
                 other_kept: to_other[b].is_some(),
+                by_ours,
             });
         }
     }
@@ -113,9 +116,9 @@ fn matches(base: &[&str], side: &[&str]) -> Vec<Option<usize>> {
 pub fn diff3(seqs: Merge3<&[&str]>) -> Vec<Step> {
     let to_ours = matches(seqs.base, seqs.ours);
     let to_theirs = matches(seqs.base, seqs.theirs);
-    let all_moves: Vec<Move> = moves(seqs.base, seqs.ours, &to_ours, &to_theirs)
+    let all_moves: Vec<Move> = moves(seqs.base, seqs.ours, &to_ours, &to_theirs, true)
         .into_iter()
-        .chain(moves(seqs.base, seqs.theirs, &to_theirs, &to_ours))
+        .chain(moves(seqs.base, seqs.theirs, &to_theirs, &to_ours, false))
         .collect();
     // No anchor between the two ends of a move: base elements lo..hi.
     let spans: Vec<(Range<usize>, bool)> = all_moves
@@ -147,11 +150,15 @@ pub fn diff3(seqs: Merge3<&[&str]>) -> Vec<Step> {
             let base = at.base..anchor.base;
             // A move belongs to the hunk its base element is in (never an
             // anchor: the moving side did not match it in place).
-            let held = all_moves.iter().filter(|m| base.contains(&m.base));
-            let moved = held.fold(Moves::None, |acc, m| match (acc, m.other_kept) {
-                (Moves::Clash, _) | (_, false) => Moves::Clash,
-                _ => Moves::Clean,
-            });
+            let held: Vec<&Move> = all_moves.iter().filter(|m| base.contains(&m.base)).collect();
+            let by_both = held.iter().any(|m| m.by_ours) && held.iter().any(|m| !m.by_ours);
+            let moved = if held.is_empty() {
+                Moves::None
+            } else if by_both || held.iter().any(|m| !m.other_kept) {
+                Moves::Clash
+            } else {
+                Moves::Clean
+            };
             steps.push(Step::Hunk(
                 Merge3::new(base, at.ours..anchor.ours, at.theirs..anchor.theirs),
                 moved,
@@ -173,6 +180,11 @@ pub fn line_moves(texts: Merge3<&str>) -> Moves {
     let lines = texts.map(|t| t.lines().map(str::trim).collect::<Vec<&str>>());
     diff3(lines.as_ref().map(|l| l.as_slice()))
         .iter()
+        // Both sides making the same change there (the same move) is fine.
+        .filter(|step| match step {
+            Step::Hunk(r, _) => lines.ours[r.ours.clone()] != lines.theirs[r.theirs.clone()],
+            Step::Stable(_) => false,
+        })
         .fold(Moves::None, |acc, step| match (acc, step) {
             (Moves::Clash, _) | (_, Step::Hunk(_, Moves::Clash)) => Moves::Clash,
             (Moves::Clean, _) | (_, Step::Hunk(_, Moves::Clean)) => Moves::Clean,
