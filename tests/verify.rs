@@ -520,3 +520,36 @@ fn a_moved_line_kept_at_both_places_is_found() {
         Some("m.add(D(11))")
     );
 }
+
+/// Ours swaps two layers, theirs inserts one at the front: with a swap
+/// either layer may be the one that moved, so the insertion has two right
+/// places (before or after the first layer of the pair); past a layer no
+/// move passes over it is still misplaced.
+#[test]
+fn an_insertion_beside_a_swap_has_two_places() {
+    let base = ["layers.Dense(1)", "layers.Dense(2)", "layers.Dense(3)"];
+    let ours = ["layers.Dense(2)", "layers.Dense(1)", "layers.Dense(3)"];
+    let theirs = [
+        "layers.Conv1D(9)",
+        "layers.Dense(1)",
+        "layers.Dense(2)",
+        "layers.Dense(3)",
+    ];
+    for result in [
+        ["layers.Conv1D(9)", "layers.Dense(2)", "layers.Dense(1)", "layers.Dense(3)"],
+        ["layers.Dense(2)", "layers.Conv1D(9)", "layers.Dense(1)", "layers.Dense(3)"],
+    ] {
+        assert_eq!(
+            verdict(&base, &ours, &theirs, &clean(&result)),
+            Verdict::Ok,
+            "{result:?}"
+        );
+    }
+    let far = ["layers.Dense(2)", "layers.Dense(1)", "layers.Dense(3)", "layers.Conv1D(9)"];
+    assert_caught(
+        verdict(&base, &ours, &theirs, &clean(&far)),
+        Problem::Misplaced,
+        Some(Side::Theirs),
+        EditKind::Insert,
+    );
+}
