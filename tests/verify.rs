@@ -536,8 +536,18 @@ fn an_insertion_beside_a_swap_has_two_places() {
         "layers.Dense(3)",
     ];
     for result in [
-        ["layers.Conv1D(9)", "layers.Dense(2)", "layers.Dense(1)", "layers.Dense(3)"],
-        ["layers.Dense(2)", "layers.Conv1D(9)", "layers.Dense(1)", "layers.Dense(3)"],
+        [
+            "layers.Conv1D(9)",
+            "layers.Dense(2)",
+            "layers.Dense(1)",
+            "layers.Dense(3)",
+        ],
+        [
+            "layers.Dense(2)",
+            "layers.Conv1D(9)",
+            "layers.Dense(1)",
+            "layers.Dense(3)",
+        ],
     ] {
         assert_eq!(
             verdict(&base, &ours, &theirs, &clean(&result)),
@@ -545,7 +555,12 @@ fn an_insertion_beside_a_swap_has_two_places() {
             "{result:?}"
         );
     }
-    let far = ["layers.Dense(2)", "layers.Dense(1)", "layers.Dense(3)", "layers.Conv1D(9)"];
+    let far = [
+        "layers.Dense(2)",
+        "layers.Dense(1)",
+        "layers.Dense(3)",
+        "layers.Conv1D(9)",
+    ];
     assert_caught(
         verdict(&base, &ours, &theirs, &clean(&far)),
         Problem::Misplaced,

@@ -103,7 +103,10 @@ impl Reserved {
         }
         let (mut reserved_b, mut reserved_s) = (vec![false; base.len()], vec![false; side.len()]);
         for (j, c) in side.iter().enumerate().filter(|(j, _)| !paired_s[*j]) {
-            if let Some(i) = unpaired_b.get_mut(c).and_then(|v| (!v.is_empty()).then(|| v.remove(0))) {
+            if let Some(i) = unpaired_b
+                .get_mut(c)
+                .and_then(|v| (!v.is_empty()).then(|| v.remove(0)))
+            {
                 reserved_b[i] = true;
                 reserved_s[j] = true;
             }

@@ -68,7 +68,11 @@ fn moves(
         gap_of[j] = matched[j].unwrap_or(gap_of[j + 1]);
     }
     let mut unmatched: std::collections::HashMap<&str, Vec<usize>> = Default::default();
-    for (j, text) in side.iter().enumerate().filter(|(j, _)| matched[*j].is_none()) {
+    for (j, text) in side
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| matched[*j].is_none())
+    {
         unmatched.entry(text).or_default().push(j);
     }
     let mut out = Vec::new();
@@ -150,7 +154,10 @@ pub fn diff3(seqs: Merge3<&[&str]>) -> Vec<Step> {
             let base = at.base..anchor.base;
             // A move belongs to the hunk its base element is in (never an
             // anchor: the moving side did not match it in place).
-            let held: Vec<&Move> = all_moves.iter().filter(|m| base.contains(&m.base)).collect();
+            let held: Vec<&Move> = all_moves
+                .iter()
+                .filter(|m| base.contains(&m.base))
+                .collect();
             let by_both = held.iter().any(|m| m.by_ours) && held.iter().any(|m| !m.by_ours);
             let moved = if held.is_empty() {
                 Moves::None

@@ -338,7 +338,10 @@ impl Planner<'_, '_> {
             );
             return;
         }
-        let (o, t) = (self.shared_insertion(o, i, Side::Ours), self.shared_insertion(t, i, Side::Theirs));
+        let (o, t) = (
+            self.shared_insertion(o, i, Side::Ours),
+            self.shared_insertion(t, i, Side::Theirs),
+        );
         use State::*;
         match (o, t) {
             (Same(j), Same(_)) | (Format(j), Format(_)) => self.push_unit(Side::Ours, j, None),
@@ -431,7 +434,9 @@ impl Planner<'_, '_> {
     /// layer is kept once whatever else either side did to element `i`.
     fn shared_insertion(&mut self, state: State, i: usize, side: Side) -> State {
         match state {
-            State::Changed(j) | State::Replaced(j) if self.inserted_next_to(side.other(), i, side, j) => {
+            State::Changed(j) | State::Replaced(j)
+                if self.inserted_next_to(side.other(), i, side, j) =>
+            {
                 self.emitted.insert((side, j));
                 State::Deleted
             }
