@@ -328,8 +328,9 @@ mod tests {
         // theirs swaps Dense(10)/Dense(11) and names Dense(12): the
         // swapped Dense(10) must not pair with Dense(12) by identity.
         let d = Some("Dense");
-        let base = keys(&[("D10", d), ("D11", d), ("D12", d)]);
-        let side = keys(&[("D11", d), ("D10", d), ("D12n", Some("Dense l"))]);
+        let base_items = [("D10", d), ("D11", d), ("D12", d)];
+        let side_items = [("D11", d), ("D10", d), ("D12n", Some("Dense l"))];
+        let (base, side) = (keys(&base_items), keys(&side_items));
         let a = align(&base, &side);
         let paired: Vec<(usize, usize)> = a
             .partner
