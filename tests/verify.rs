@@ -566,6 +566,9 @@ fn an_insertion_beside_a_swap_has_two_places() {
         Problem::Misplaced,
         Some(Side::Theirs),
         EditKind::Insert,
+    );
+}
+
 /// Lines that different insertions share are not one line held twice: a
 /// decorator above two new tests, and a field of two new table entries;
 /// the same line inside brackets held more often than both sides' insertions
