@@ -30,7 +30,7 @@ pub enum Step {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Moves {
     None,
-    /// A side moved an element the other side left as it was.
+    /// A side moved an element, and the other side left the hunk as it was.
     Clean,
     /// A side moved an element the other side deleted, changed or moved:
     /// the two changes clash (merge-rules: delete vs move is a conflict).
@@ -159,9 +159,15 @@ pub fn diff3(seqs: Merge3<&[&str]>) -> Vec<Step> {
                 .filter(|m| base.contains(&m.base))
                 .collect();
             let by_both = held.iter().any(|m| m.by_ours) && held.iter().any(|m| !m.by_ours);
+            // A move inside a hunk both sides changed is not one a line or
+            // token merge can settle: which element moved is a guess of the
+            // diff (in a swap, either), and the other side's change may be
+            // to the one taken as standing still.
+            let both_changed = seqs.ours[at.ours..anchor.ours] != seqs.base[base.clone()]
+                && seqs.theirs[at.theirs..anchor.theirs] != seqs.base[base.clone()];
             let moved = if held.is_empty() {
                 Moves::None
-            } else if by_both || held.iter().any(|m| !m.other_kept) {
+            } else if by_both || both_changed || held.iter().any(|m| !m.other_kept) {
                 Moves::Clash
             } else {
                 Moves::Clean
