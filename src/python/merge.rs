@@ -124,7 +124,8 @@ pub fn merge(
     }
     let rendered = render(&pieces, markers);
     if rendered.conflicts == 0 {
-        no_definition_doubled(&rendered.text, texts)?;
+        crate::python::doubled::no_definition_doubled(&rendered.text, texts)?;
+        crate::python::doubled::no_key_doubled(&rendered.text, texts)?;
         // The line check is for lines the line merge settled; a result of
         // the element retry holds merged elements (two functions inserted
         // side by side share lines such as `return 0.0`), checked by keys.
@@ -199,62 +200,6 @@ pub fn merge_whole(
     let (pieces, report) = merge_chunk(texts, options, markers)?;
     let rendered = render(&pieces, markers);
     Ok(finish(rendered, report, markers))
-}
-
-/// A clean result defines no function or class (at one indentation), nor
-/// assigns a module-level name, more
-/// often than either side does: two versions of one definition kept side
-/// by side lose the choice between them (merge-rules §1.1). A line scan,
-/// cheap enough to run on every clean result.
-fn no_definition_doubled(merged: &str, texts: Merge3<&str>) -> Result<(), Fallback> {
-    fn definitions<'a>(text: &'a str) -> HashMap<(usize, &'a str), usize> {
-        let mut counts = HashMap::new();
-        for line in text.lines() {
-            let code = line.trim_start();
-            let indent = line.len() - code.len();
-            let code = code.strip_prefix("async ").unwrap_or(code);
-            let word = |s: &'a str| {
-                s.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .next()
-                    .unwrap_or("")
-            };
-            let name = match code
-                .strip_prefix("def ")
-                .or_else(|| code.strip_prefix("class "))
-            {
-                Some(rest) => word(rest),
-                // `NAME = ...` at module level.
-                None if indent == 0 => {
-                    let name = word(code);
-                    let after = code[name.len()..].trim_start();
-                    if after.starts_with('=') && !after.starts_with("==") {
-                        name
-                    } else {
-                        ""
-                    }
-                }
-                None => "",
-            };
-            if !name.is_empty() {
-                *counts.entry((indent, name)).or_insert(0) += 1;
-            }
-        }
-        counts
-    }
-    let (ours, theirs) = (definitions(texts.ours), definitions(texts.theirs));
-    for (key, n) in definitions(merged) {
-        let most = ours
-            .get(&key)
-            .copied()
-            .unwrap_or(0)
-            .max(theirs.get(&key).copied().unwrap_or(0));
-        if n > most {
-            return Err(Fallback::Unverified(
-                crate::python::verify::VerifyError::DoubledDefinition(key.1.to_string()),
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// The layer-list merge of one top-level element for the whole-file merge:

@@ -20,6 +20,7 @@ pub mod align;
 pub mod checked;
 pub mod chunks;
 pub mod convention;
+pub mod doubled;
 pub mod element;
 pub mod entries;
 pub mod hunks;

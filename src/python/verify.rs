@@ -18,6 +18,8 @@ pub enum VerifyError {
     DoubledDefinition(String),
     /// A line the result holds more often than either side.
     DoubledLine(String),
+    /// A dictionary key the result writes twice where no side does.
+    DoubledKey(String),
 }
 
 impl std::fmt::Display for VerifyError {
@@ -35,6 +37,9 @@ impl std::fmt::Display for VerifyError {
                 f,
                 "the merge would hold `{line}` more often than either side"
             ),
+            Self::DoubledKey(key) => {
+                write!(f, "the merge would write the dictionary key {key} twice")
+            }
             Self::WrongElements(key) => write!(
                 f,
                 "the merged region {key} does not hold the planned elements"
