@@ -12,6 +12,9 @@
 //! - `MLMERGE_FUZZ_REPLAY=N[,M...]`: run only these seeds, with the binary.
 //! - `MLMERGE_FUZZ_THREADS=N`: worker threads (default 1; the long run
 //!   uses one per core).
+//! - `MLMERGE_FUZZ_FIXTURES=DIR`: mutate the fixtures under DIR instead
+//!   of `fixtures/` (a seed names a case only with its fixture set: to
+//!   replay an older run, `git archive COMMIT fixtures | tar -x -C /tmp`).
 //! - `MLMERGE_FUZZ_DUMP=DIR`: write each violating case's three versions
 //!   to `DIR/seed-N/` (to turn it into a regression fixture).
 //!
