@@ -313,8 +313,8 @@ fn merge_notebook(
         versions.theirs,
         plain,
         |bytes, clean| GitVerdict {
-            clean_and_valid: clean && crate::notebook::is_valid(bytes),
-            digest: digest(bytes),
+            clean_and_valid: clean && crate::notebook::is_valid(&bytes),
+            digest: digest(&bytes),
         },
     );
     let git_stands = verdict.as_ref().is_ok_and(|v| v.clean_and_valid);
@@ -408,13 +408,13 @@ fn digest(bytes: &[u8]) -> u64 {
 
 /// git's line merge, as an outcome.
 fn line_outcome(versions: Merge3<&[u8]>, kind: FileKind, markers: &Markers) -> MergeOutcome {
-    let visit = |bytes: &[u8], clean: bool| {
+    let visit = |bytes: std::borrow::Cow<'_, [u8]>, clean: bool| {
         let conflicts = if clean {
             0
         } else {
-            count_regions(bytes, markers.size).max(1)
+            count_regions(&bytes, markers.size).max(1)
         };
-        (bytes.to_vec(), conflicts)
+        (bytes.into_owned(), conflicts)
     };
     let (bytes, conflicts) = git_merge_with(
         versions.base,

@@ -2,7 +2,7 @@
 //! three-way merge of any sequence ([`diff3`]), the
 //! file kind ([`kind`]), the text encoding around a file's lines
 //! ([`encoding`]: UTF-8, BOM, line endings), git's line merge
-//! ([`line_merge`]), the conflict-marker writer ([`render`]) and scanner
+//! ([`line_merge`], very large files in pieces: [`segments`]), the conflict-marker writer ([`render`]) and scanner
 //! ([`conflicts`]), the work budgets of the structured stages ([`budget`]),
 //! reading and writing the files ([`input`], [`output`]), and prose merged
 //! by words ([`words`]).
@@ -17,6 +17,7 @@ pub mod line_merge;
 pub mod merge3;
 pub mod output;
 pub mod render;
+pub mod segments;
 pub mod words;
 
 pub use merge3::{Merge3, Side};
