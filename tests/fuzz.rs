@@ -57,6 +57,14 @@ fn fuzz_merge_invariants() {
     };
     let _ = std::panic::take_hook();
     println!("{}", tally.summary());
+    for v in tally.advisories.iter().take(30) {
+        println!(
+            "ADVISORY {}: {}\n  {}\n",
+            v.invariant,
+            v.case,
+            v.detail.lines().next().unwrap_or_default()
+        );
+    }
     for v in tally.violations.iter().take(30) {
         println!(
             "VIOLATION {}: {}\n  {}\n",
