@@ -143,13 +143,13 @@ fn merge_by_kind(versions: Merge3<&[u8]>, kind: FileKind, options: &MergeOptions
 
 /// git's line merge, as an outcome.
 fn line_outcome(versions: Merge3<&[u8]>, kind: FileKind, markers: &Markers) -> MergeOutcome {
-    let visit = |bytes: &[u8], clean: bool| {
+    let visit = |bytes: std::borrow::Cow<'_, [u8]>, clean: bool| {
         let conflicts = if clean {
             0
         } else {
-            count_regions(bytes, markers.size).max(1)
+            count_regions(&bytes, markers.size).max(1)
         };
-        (bytes.to_vec(), conflicts)
+        (bytes.into_owned(), conflicts)
     };
     let (bytes, conflicts) = git_merge_with(
         versions.base,

@@ -12,6 +12,9 @@
 //! - `MLMERGE_FUZZ_REPLAY=N[,M...]`: run only these seeds, with the binary.
 //! - `MLMERGE_FUZZ_THREADS=N`: worker threads (default 1; the long run
 //!   uses one per core).
+//! - `MLMERGE_FUZZ_FIXTURES=DIR`: mutate the fixtures under DIR instead
+//!   of `fixtures/` (a seed names a case only with its fixture set: to
+//!   replay an older run, `git archive COMMIT fixtures | tar -x -C /tmp`).
 //! - `MLMERGE_FUZZ_DUMP=DIR`: write each violating case's three versions
 //!   to `DIR/seed-N/` (to turn it into a regression fixture).
 //!
@@ -54,6 +57,14 @@ fn fuzz_merge_invariants() {
     };
     let _ = std::panic::take_hook();
     println!("{}", tally.summary());
+    for v in tally.advisories.iter().take(30) {
+        println!(
+            "ADVISORY {}: {}\n  {}\n",
+            v.invariant,
+            v.case,
+            v.detail.lines().next().unwrap_or_default()
+        );
+    }
     for v in tally.violations.iter().take(30) {
         println!(
             "VIOLATION {}: {}\n  {}\n",

@@ -76,3 +76,52 @@ proptest! {
         }
     }
 }
+
+/// A long file for the pieced merge: `n` lines, every `period`-th line
+/// repeated (`period` 0: all distinct), so some stretches look alike.
+fn long_base(n: usize, period: usize) -> Vec<String> {
+    (0..n)
+        .map(|k| match period {
+            0 => format!("x_{k} = layers.Dense({k})\n"),
+            p => format!("x = layers.Dense({})\n", k % p),
+        })
+        .collect()
+}
+
+fn far_edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (0usize..600).prop_map(Edit::Delete),
+        (0usize..600, 0u16..3).prop_map(|(i, v)| Edit::Replace(i, v)),
+        (0usize..601, 0u16..3).prop_map(|(i, v)| Edit::Insert(i, v)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// A very large file is merged by libgit2 in pieces cut on long
+    /// identical stretches (core/segments.rs): the bytes and the verdict
+    /// must be those of the whole-file merge, in every conflict style.
+    #[test]
+    fn the_pieced_git_merge_is_the_whole_one(
+        n in 100usize..600,
+        period in prop::sample::select(vec![0usize, 0, 5, 50]),
+        ours in prop::collection::vec(far_edit(), 0..6),
+        theirs in prop::collection::vec(far_edit(), 0..6),
+        style in prop::sample::select(vec![
+            mlmerge::ConflictStyle::Merge,
+            mlmerge::ConflictStyle::Diff3,
+            mlmerge::ConflictStyle::Zdiff3,
+        ]),
+    ) {
+        let base = long_base(n, period);
+        let (b, o, t) = (apply(&base, &[], ""), apply(&base, &ours, "ours"), apply(&base, &theirs, "theirs"));
+        let options = MergeOptions { style, ..MergeOptions::default() };
+        let markers = Markers::for_inputs(&options, &[]);
+        let whole = git_merge(b.as_bytes(), o.as_bytes(), t.as_bytes(), &markers).expect("libgit2 merges text");
+        let pieced = mlmerge::core::line_merge::git_merge_in_pieces(b.as_bytes(), o.as_bytes(), t.as_bytes(), &markers)
+            .expect("libgit2 merges text");
+        prop_assert_eq!(whole.clean, pieced.clean);
+        prop_assert_eq!(String::from_utf8_lossy(&whole.bytes), String::from_utf8_lossy(&pieced.bytes));
+    }
+}

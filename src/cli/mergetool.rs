@@ -39,6 +39,9 @@ const PROMPT: &str = "[o]urs, [t]heirs, [ot] both ours first, [to] both theirs f
 const VALUE_PROMPT_END: &str = "[ot]/[to] both, [e]dit, [s]kip, [q]uit? ";
 
 pub fn run(args: MergetoolArgs) -> Result<Status, CliError> {
+    // MERGED is checked before anything is read or merged, as OURS is by
+    // `mlmerge merge` (docs/limits.md): only a regular file is written.
+    let target = output::check_target_or_new(&args.merged)?;
     let versions = input::read_versions(
         Merge3::new(&args.base, &args.local, &args.remote).map_ref(|p| p.as_path()),
         Merge3::new("base", "local", "remote"),
@@ -62,19 +65,19 @@ pub fn run(args: MergetoolArgs) -> Result<Status, CliError> {
         // line-based walk cannot settle them: list the clashes, leave the
         // markers for Jupyter or an editor.
         if !interactive {
-            write(&args.merged, &outcome.bytes)?;
+            write(&target, &args.merged, &outcome.bytes)?;
             return Ok(finish(&name.to_string(), outcome.conflicts.max(1)));
         }
         show_notebook_clashes(&outcome.report, &args.merged, paint(&args));
         // Written in the user's conflict style, not the walk's diff3.
         let written = pipeline::merge(inputs, &MergeOptions { style, ..options });
-        write(&args.merged, &written.bytes)?;
+        write(&target, &args.merged, &written.bytes)?;
         return Ok(finish(&name.to_string(), written.conflicts.max(1)));
     }
     let text = match String::from_utf8(outcome.bytes.clone()) {
         Ok(text) if interactive && !outcome.is_clean() => text,
         _ => {
-            write(&args.merged, &outcome.bytes)?;
+            write(&target, &args.merged, &outcome.bytes)?;
             return Ok(finish(&name.to_string(), outcome.conflicts));
         }
     };
@@ -82,7 +85,7 @@ pub fn run(args: MergetoolArgs) -> Result<Status, CliError> {
     let mut segments = conflicts::parse(&text, Some(size));
     walk(&mut segments, &outcome.report, &args.merged, paint(&args))?;
     let merged = conflicts::join(&segments, style);
-    write(&args.merged, merged.as_bytes())?;
+    write(&target, &args.merged, merged.as_bytes())?;
     Ok(finish(
         &name.to_string(),
         conflicts::regions(&merged, Some(size)).len(),
@@ -133,9 +136,24 @@ fn show_notebook_clashes(report: &Report, merged: &Path, paint: Paint) {
     );
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    output::write_atomic(path, bytes)
-        .map_err(|e| format!("cannot write the merged result to {}: {e}", path.display()).into())
+/// Writes the result into the checked `target` (the file MERGED names,
+/// a symbolic link followed), warning when other hard links keep the old
+/// content.
+fn write(target: &output::WriteTarget, merged: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    output::write_atomic(&target.path, bytes).map_err(|e| {
+        format!(
+            "cannot write the merged result to {}: {e}",
+            merged.display()
+        )
+    })?;
+    if target.other_links > 0 {
+        eprintln!(
+            "mlmerge: warning: {} had {} other hard link(s); they keep the old content (the result replaces this name only, never written in place)",
+            merged.display(),
+            target.other_links
+        );
+    }
+    Ok(())
 }
 
 fn finish(name: &str, left: usize) -> Status {

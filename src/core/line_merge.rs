@@ -2,9 +2,12 @@
 //! `git merge-file`) for whole files, and a piecewise one for the text
 //! between structured regions.
 
+use std::borrow::Cow;
+
 use crate::core::encoding::is_binary;
 use crate::core::merge3::Merge3;
 use crate::core::render::{Markers, Piece};
+use crate::core::segments;
 use crate::settings::ConflictStyle;
 
 /// The result of git's line merge of a whole file.
@@ -23,24 +26,58 @@ pub fn git_merge(
     markers: &Markers,
 ) -> Result<GitMerge, git2::Error> {
     git_merge_with(base, ours, theirs, markers, |bytes, clean| GitMerge {
-        bytes: bytes.to_vec(),
+        bytes: bytes.into_owned(),
         clean,
     })
 }
 
-/// Like [`git_merge`], handing libgit2's buffer and whether it is clean to
-/// `visit` instead of copying it (a notebook's can be tens of megabytes).
+/// Like [`git_merge`], handing libgit2's buffer (borrowed; owned when a very
+/// large file was merged in pieces) and whether it is clean to `visit`
+/// instead of copying it (a notebook's can be tens of megabytes).
 pub fn git_merge_with<T>(
     base: &[u8],
     ours: &[u8],
     theirs: &[u8],
     markers: &Markers,
-    visit: impl FnOnce(&[u8], bool) -> T,
+    visit: impl FnOnce(Cow<'_, [u8]>, bool) -> T,
+) -> Result<T, git2::Error> {
+    merge_file(
+        base,
+        ours,
+        theirs,
+        markers,
+        segments::SEGMENTED_ABOVE,
+        visit,
+    )
+}
+
+/// [`git_merge`] cut into pieces whatever the size (core/segments.rs), as
+/// a file over [`segments::SEGMENTED_ABOVE`] is: for the tests that hold
+/// the pieced merge to the whole one.
+pub fn git_merge_in_pieces(
+    base: &[u8],
+    ours: &[u8],
+    theirs: &[u8],
+    markers: &Markers,
+) -> Result<GitMerge, git2::Error> {
+    merge_file(base, ours, theirs, markers, 0, |bytes, clean| GitMerge {
+        bytes: bytes.into_owned(),
+        clean,
+    })
+}
+
+fn merge_file<T>(
+    base: &[u8],
+    ours: &[u8],
+    theirs: &[u8],
+    markers: &Markers,
+    segment_above: usize,
+    visit: impl FnOnce(Cow<'_, [u8]>, bool) -> T,
 ) -> Result<T, git2::Error> {
     if is_binary(base) || is_binary(ours) || is_binary(theirs) {
         // git keeps ours for binary files and reports a conflict (libgit2
         // would hand back no buffer at all).
-        return Ok(visit(ours, false));
+        return Ok(visit(Cow::Borrowed(ours), false));
     }
     // git2 initialises libgit2 lazily and `merge_file` does not; making a
     // buffer does, once per process.
@@ -66,8 +103,33 @@ pub fn git_merge_with<T>(
         input.content(content);
         input
     };
-    let result = git2::merge_file(&input(base), &input(ours), &input(theirs), Some(&mut opts))?;
-    Ok(visit(result.content(), result.is_automergeable()))
+    let texts = Merge3::new(base, ours, theirs);
+    let cuts = match base.len().max(ours.len()).max(theirs.len()) > segment_above {
+        true => segments::cuts(texts),
+        false => Vec::new(),
+    };
+    if cuts.is_empty() {
+        let result = git2::merge_file(&input(base), &input(ours), &input(theirs), Some(&mut opts))?;
+        return Ok(visit(
+            Cow::Borrowed(result.content()),
+            result.is_automergeable(),
+        ));
+    }
+    // A very large file, piece by piece (core/segments.rs): xdiff's memory
+    // is that of the largest piece, not of the whole file.
+    let mut merged = Vec::with_capacity(ours.len().max(theirs.len()));
+    let mut clean = true;
+    for piece in segments::pieces(texts, &cuts) {
+        let result = git2::merge_file(
+            &input(piece.base),
+            &input(piece.ours),
+            &input(piece.theirs),
+            Some(&mut opts),
+        )?;
+        merged.extend_from_slice(result.content());
+        clean &= result.is_automergeable();
+    }
+    Ok(visit(Cow::Owned(merged), clean))
 }
 
 /// Merges three texts line by line into pieces; a clash is one

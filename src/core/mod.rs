@@ -3,7 +3,7 @@
 //! an edit is a guess ([`slide`]), the
 //! file kind ([`kind`]), the text encoding around a file's lines
 //! ([`encoding`]: UTF-8, BOM, line endings), git's line merge
-//! ([`line_merge`]), the conflict-marker writer ([`render`]) and scanner
+//! ([`line_merge`], very large files in pieces: [`segments`]), the conflict-marker writer ([`render`]) and scanner
 //! ([`conflicts`]), the work budgets of the structured stages ([`budget`]),
 //! reading and writing the files ([`input`], [`output`]), and prose merged
 //! by words ([`words`]).
@@ -18,6 +18,7 @@ pub mod line_merge;
 pub mod merge3;
 pub mod output;
 pub mod render;
+pub mod segments;
 pub mod slide;
 pub mod words;
 

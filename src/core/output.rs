@@ -108,6 +108,20 @@ pub fn check_target(path: &Path) -> Result<WriteTarget, TargetError> {
     })
 }
 
+/// [`check_target`] for a file the command may create (the mergetool's
+/// MERGED, which git always makes, but a person running it by hand may
+/// not): a name that does not exist at all (not even as a dangling link)
+/// is a new regular file there.
+pub fn check_target_or_new(path: &Path) -> Result<WriteTarget, TargetError> {
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(WriteTarget {
+            path: path.to_path_buf(),
+            other_links: 0,
+        }),
+        _ => check_target(path),
+    }
+}
+
 fn kind_name(meta: &Metadata) -> &'static str {
     let kind = meta.file_type();
     if kind.is_dir() {

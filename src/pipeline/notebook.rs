@@ -41,8 +41,8 @@ pub(super) fn merge_notebook(
         versions.theirs,
         plain,
         |bytes, clean| GitVerdict {
-            clean_and_valid: clean && crate::notebook::is_valid(bytes),
-            digest: digest(bytes),
+            clean_and_valid: clean && crate::notebook::is_valid(&bytes),
+            digest: digest(&bytes),
         },
     );
     let git_stands = verdict.as_ref().is_ok_and(|v| v.clean_and_valid);

@@ -138,7 +138,14 @@ impl<'i, 'a> Renderer<'i, 'a> {
             (indent, last_element.map(|u| u.comma.is_some()))
         };
         let (b, o, t) = (frame(Side::Base), frame(Side::Ours), frame(Side::Theirs));
-        let indent = pick(b.0, o.0, t.0).unwrap_or_default();
+        // A base without elements here still has the indentation of the
+        // line the region sits on: without it, a side that re-indented the
+        // block (tabs for spaces) would win or lose by being theirs or
+        // ours, not by having changed it (merge-rules §1.3, the fuzz case
+        // fixtures/python/reindented-block-both-insert-attributes).
+        let base_indent =
+            b.0.or_else(|| statement_indent_before(inputs.text(Side::Base), r.base.span.start));
+        let indent = pick(base_indent, o.0, t.0).unwrap_or_default();
         let trailing_comma = pick(b.1, o.1, t.1).unwrap_or(false);
         Renderer {
             inputs,
@@ -267,6 +274,19 @@ impl<'i, 'a> Renderer<'i, 'a> {
             .map_or(region.span.start, |u| u.span.end);
         text[from..region.span.end].to_string()
     }
+}
+
+/// The indentation of the last non-blank line before `pos`, when it is a
+/// statement of the block (not a header ending in `:`, whose block is
+/// indented further).
+fn statement_indent_before(text: &str, pos: usize) -> Option<String> {
+    let before = text.get(..pos)?;
+    let line = before.lines().rev().find(|l| !l.trim().is_empty())?;
+    if line.trim_end().ends_with(':') {
+        return None;
+    }
+    let width = line.len() - line.trim_start_matches([' ', '\t']).len();
+    Some(line[..width].to_string())
 }
 
 /// Merges a frame value as a value; a side without elements has none and

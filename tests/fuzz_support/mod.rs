@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod mutate;
+pub mod preserve;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -60,8 +61,14 @@ pub fn load_fixtures(root: &Path) -> Vec<Fixture> {
     out
 }
 
+/// `fixtures/`, or `MLMERGE_FUZZ_FIXTURES` (a seed names a case only
+/// together with the fixture set: replaying an old run's seed needs the
+/// fixtures of its commit, e.g. from `git archive COMMIT fixtures`).
 pub fn fixtures_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+    match std::env::var_os("MLMERGE_FUZZ_FIXTURES") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+    }
 }
 
 /// How conflicts are drawn in one case (passed to mlmerge and to git).

@@ -91,6 +91,27 @@ impl Parsed<'_> {
     }
 }
 
+/// Whether a top-level statement starts a line indented: Python's
+/// "unexpected indent", which tree-sitter-python reads without an error
+/// node (`x = 1\n    y = 2\n` is two statements to it). A statement after
+/// `;` on the same line is not at a line's start; comments may be
+/// indented anywhere.
+fn indented_at_top_level(root: tree_sitter::Node<'_>) -> bool {
+    let mut cursor = root.walk();
+    let mut last_row = None;
+    for child in root.named_children(&mut cursor) {
+        if child.kind() == "comment" {
+            continue;
+        }
+        let start = child.start_position();
+        if last_row != Some(start.row) && start.column != 0 {
+            return true;
+        }
+        last_row = Some(child.end_position().row);
+    }
+    false
+}
+
 /// Parses `text`; syntax errors are an error, since a structured merge of a
 /// broken file could not be verified.
 pub fn parse(text: &str) -> Result<Parsed<'_>, PythonParseError> {
@@ -119,7 +140,7 @@ fn parse_owned(text: &str) -> Result<(Tree, Vec<Region>), PythonParseError> {
         }
         Err(memo::NoTree::Failed) => return Err(PythonParseError::Syntax),
     };
-    if tree.root_node().has_error() {
+    if tree.root_node().has_error() || indented_at_top_level(tree.root_node()) {
         return Err(PythonParseError::Syntax);
     }
     let facts = TreeFacts::gather(&tree, text);
@@ -226,6 +247,12 @@ mod tests {
     #[test]
     fn syntax_errors_are_rejected() {
         assert_eq!(parse("def f(:\n").err(), Some(PythonParseError::Syntax));
+        // An unexpected indent, which tree-sitter reads without an error.
+        assert_eq!(
+            parse("x = f(\n    a,\n)\n    m=1,").err(),
+            Some(PythonParseError::Syntax)
+        );
+        assert!(parse("x = 1; y = 2\n  # a comment\nz = 3\n").is_ok());
     }
 
     #[test]

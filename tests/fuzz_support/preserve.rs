@@ -1,0 +1,421 @@
+//! The change-preservation invariant (merge-rules §1.1) on a clean
+//! structured result: `mlmerge::verify` (written apart from the merge code)
+//! must find every edit of both sides in it exactly once.
+//!
+//! The harness knows nothing of the merge's elements (layers, arguments,
+//! members), so `verify` runs on elements of its own: lines, each named
+//! with its headers (the lines above it indented less), moves detected,
+//! on results whose every line is a line of some version. A result holding
+//! a line the merge combined from both sides' edits of it (token by token,
+//! argument by argument) is not checkable by lines and is counted apart:
+//! the merge's own element check (`python/checked.rs`) covers those. A
+//! notebook whose cells all have ids is checked cell by cell (keyed by id,
+//! a move merging with an edit as merge-rules §3 says), then inside each
+//! cell both sides edited; without ids it is read as the text of its
+//! cells' sources, each opened by a line naming the cell.
+
+use mlmerge::verify::{check_with, Element, Options, Problem, ResultElement, Verdict};
+use serde_json::Value;
+
+/// What the check found.
+pub enum Preserved {
+    Holds,
+    /// Both levels found a violation: their reasons.
+    Violated(String),
+    /// Not text the check reads (not UTF-8, a notebook that is not JSON),
+    /// or over the check's budget.
+    NotChecked,
+}
+
+/// Checks `result` against the case's three versions.
+pub fn check(notebook: bool, versions: [&[u8]; 3], result: &[u8]) -> Preserved {
+    let text = |bytes: &[u8]| -> Option<String> {
+        let text = std::str::from_utf8(bytes).ok()?;
+        Some(text.strip_prefix('\u{feff}').unwrap_or(text).to_string())
+    };
+    let (Some(b), Some(o), Some(t), Some(r)) = (
+        text(versions[0]),
+        text(versions[1]),
+        text(versions[2]),
+        text(result),
+    ) else {
+        return Preserved::NotChecked;
+    };
+    if !notebook {
+        return texts(&b, &o, &t, &r);
+    }
+    let (Some(b), Some(o), Some(t), Some(r)) = (cells(&b), cells(&o), cells(&t), cells(&r)) else {
+        return Preserved::NotChecked;
+    };
+    match [&b, &o, &t, &r].iter().all(|c| ids_unique(c)) {
+        true => by_ids(&b, &o, &t, &r),
+        false => texts_with(&joined(&b), &joined(&o), &joined(&t), &joined(&r), true),
+    }
+}
+
+/// `verify` by lines, when every line of the result is a line of some
+/// version: a line the merge combined from both sides' edits of it (token
+/// by token, argument by argument) is checked by the merge's own element
+/// check, not here.
+fn texts(b: &str, o: &str, t: &str, r: &str) -> Preserved {
+    texts_with(b, o, t, r, false)
+}
+
+/// [`texts`]; `cells_moved` forgives lines not at their place: in a
+/// notebook without ids, a cell one side moved carries the other side's
+/// edits with it (merge-rules §3), which a line view sees as misplaced.
+fn texts_with(b: &str, o: &str, t: &str, r: &str, cells_moved: bool) -> Preserved {
+    let known: std::collections::HashSet<String> =
+        [b, o, t].iter().flat_map(|x| lines(x)).collect();
+    if lines(r).iter().any(|l| !known.contains(l)) {
+        return Preserved::NotChecked;
+    }
+    match level(b, o, t, r, lines, true) {
+        Verdict::Ok => Preserved::Holds,
+        Verdict::Unchecked(_) => Preserved::NotChecked,
+        Verdict::Violations(v)
+            if cells_moved && v.iter().all(|v| v.problem == Problem::Misplaced) =>
+        {
+            Preserved::Holds
+        }
+        v => Preserved::Violated(format!("verify: {}", v.reason().unwrap_or_default())),
+    }
+}
+
+/// One notebook cell: its id (empty without one) and its type and source.
+#[derive(Clone)]
+struct Cell {
+    id: String,
+    text: String,
+}
+
+fn ids_unique(cells: &[Cell]) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    cells.iter().all(|c| !c.id.is_empty() && seen.insert(&c.id))
+}
+
+/// Cells with ids in all four: the cell list checked by id (a cell moves
+/// with the other side's edit, merge-rules §3), then the source of each
+/// cell both sides edited, as [`texts`].
+fn by_ids(b: &[Cell], o: &[Cell], t: &[Cell], r: &[Cell]) -> Preserved {
+    let elements = |cells: &[Cell]| -> Vec<Element> {
+        cells
+            .iter()
+            .map(|c| Element::new(c.id.clone(), c.text.clone()))
+            .collect()
+    };
+    let result: Vec<ResultElement> = elements(r).into_iter().map(ResultElement::clean).collect();
+    let verdict = check_with(
+        &elements(b),
+        &elements(o),
+        &elements(t),
+        &result,
+        Options {
+            moves_by_key: true,
+            moved_edits_merge: true,
+            ..Options::default()
+        },
+    );
+    match verdict {
+        Verdict::Ok => {}
+        Verdict::Unchecked(_) => return Preserved::NotChecked,
+        v => return Preserved::Violated(format!("cells: {}", v.reason().unwrap_or_default())),
+    }
+    let find = |cells: &[Cell], id: &str| cells.iter().find(|c| c.id == id).map(|c| c.text.clone());
+    for cell in r {
+        let (Some(x), Some(y), Some(z)) = (find(b, &cell.id), find(o, &cell.id), find(t, &cell.id))
+        else {
+            continue;
+        };
+        if x == y || x == z || y == z {
+            continue;
+        }
+        match texts(&x, &y, &z, &cell.text) {
+            Preserved::Holds => {}
+            Preserved::Violated(why) => {
+                return Preserved::Violated(format!("cell {}: {why}", cell.id))
+            }
+            Preserved::NotChecked => return Preserved::NotChecked,
+        }
+    }
+    Preserved::Holds
+}
+
+/// Cells without (unique) ids as one text: a line opening each cell (its
+/// type), then its source, so cells added, deleted and moved are line
+/// edits.
+fn joined(cells: &[Cell]) -> String {
+    cells
+        .iter()
+        .map(|c| {
+            // The opening line names the cell by its type and first line:
+            // two different cells inserted at one place must not look like
+            // one insertion both sides made.
+            let (kind, source) = c.text.split_once('\n').unwrap_or((&c.text, ""));
+            let first = source.lines().next().unwrap_or_default();
+            format!("\u{1}cell {kind}: {first}\n{source}")
+        })
+        .collect()
+}
+
+fn level(
+    b: &str,
+    o: &str,
+    t: &str,
+    r: &str,
+    split: fn(&str) -> Vec<String>,
+    moves: bool,
+) -> Verdict {
+    let elements =
+        |text: &str| -> Vec<Element> { split(text).into_iter().map(Element::plain).collect() };
+    let result: Vec<ResultElement> = elements(r).into_iter().map(ResultElement::clean).collect();
+    check_with(
+        &elements(b),
+        &elements(o),
+        &elements(t),
+        &result,
+        Options {
+            moves,
+            ..Options::default()
+        },
+    )
+}
+
+/// The lines, without their endings; blank lines dropped (the merge may
+/// place a blank line between two insertions either side of it).
+/// The lines (see [`JOIN_BRACKETED`]), each named by its headers (the lines above it indented less, as in
+/// `mlmerge::verify::doubled_line`), so that two different functions
+/// inserted at one place, both ending in `return 0.0`, hold that line once
+/// each rather than as one insertion both sides made. Layout is not
+/// content: whitespace, the indentation's characters (the headers give the
+/// nesting) and a comma before a closing bracket are dropped.
+fn lines(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut open: Vec<(usize, u64)> = Vec::new();
+    let mut logical = String::new();
+    let mut indent = 0;
+    let mut depth = 0i64;
+    for line in text.lines().map(|l| l.trim_end_matches('\r')) {
+        let code = line.trim_start();
+        if logical.is_empty() {
+            // Blank lines and lone closing brackets (`},`) belong to no
+            // insertion of their own (two dict entries inserted at one
+            // place both end in `},`), as in `doubled_line`.
+            if code
+                .chars()
+                .all(|c| matches!(c, ')' | ']' | '}' | ',' | ';') || c.is_whitespace())
+            {
+                continue;
+            }
+            indent = line.len() - code.len();
+        }
+        logical.push_str(code);
+        depth += bracket_balance(code);
+        if depth > 0 && JOIN_BRACKETED {
+            continue;
+        }
+        depth = 0;
+        let content = compact(&std::mem::take(&mut logical));
+        while open.last().is_some_and(|&(i, _)| i >= indent) {
+            open.pop();
+        }
+        let path = open.last().map_or(0, |&(_, h)| h);
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&(path, &content), &mut hasher);
+        open.push((indent, std::hash::Hasher::finish(&hasher)));
+        out.push(format!("{path:x}|{content}"));
+    }
+    if !logical.is_empty() {
+        out.push(compact(&logical));
+    }
+    out
+}
+
+/// Whether physical lines inside brackets join into one logical line. Off:
+/// a whole layer list would be one element, so any merge inside it a
+/// clash of that one element; the cost is that the same call written flat
+/// and in black's layout reads as two different edits.
+const JOIN_BRACKETED: bool = false;
+
+/// Opening minus closing brackets outside strings and comments (quotes
+/// tracked within the line).
+fn bracket_balance(code: &str) -> i64 {
+    let mut balance = 0;
+    let mut quote = None;
+    let mut escaped = false;
+    for c in code.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '#' => break,
+                '\'' | '"' => quote = Some(c),
+                '(' | '[' | '{' => balance += 1,
+                ')' | ']' | '}' => balance -= 1,
+                _ => {}
+            },
+        }
+    }
+    balance
+}
+
+/// A logical line without whitespace and without a comma before a
+/// closing bracket.
+fn compact(line: &str) -> String {
+    let mut out: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    for (from, to) in [(",)", ")"), (",]", "]"), (",}", "}")] {
+        out = out.replace(from, to);
+    }
+    out
+}
+
+/// Python-ish tokens: names and numbers, strings (with their prefix and
+/// quotes), comments, and every other character alone; whitespace and line
+/// continuations are layout. Commas are layout too: a merge keeps one
+/// side's trailing-comma style (merge-rules §2, "Formatting").
+fn tokens(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let start = i;
+        if c.is_whitespace() || c == '\\' || c == ',' {
+            i += 1;
+            continue;
+        }
+        if c == '#' {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+        } else if c.is_alphanumeric() || c == '_' {
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            if i < chars.len() && matches!(chars[i], '\'' | '"') && i - start <= 3 {
+                i = string_end(&chars, i);
+            }
+        } else if matches!(c, '\'' | '"') {
+            i = string_end(&chars, i);
+        } else {
+            i += 1;
+        }
+        out.push(normal_quotes(chars[start..i].iter().collect()));
+    }
+    out
+}
+
+/// A string written with single or double quotes is one token either way
+/// (a merge writes a change in the file's quote style).
+fn normal_quotes(token: String) -> String {
+    let inner = token
+        .strip_prefix('\'')
+        .and_then(|t| t.strip_suffix('\''))
+        .filter(|t| !t.contains(['\'', '"', '\\']));
+    match inner {
+        Some(inner) => format!("\"{inner}\""),
+        None => token,
+    }
+}
+
+/// The index after the string literal opening at `i` (a quote).
+fn string_end(chars: &[char], i: usize) -> usize {
+    let quote = chars[i];
+    let triple = chars.get(i + 1) == Some(&quote) && chars.get(i + 2) == Some(&quote);
+    let mut j = if triple { i + 3 } else { i + 1 };
+    while j < chars.len() {
+        match chars[j] {
+            '\\' => j += 2,
+            c if c == quote && !triple => return j + 1,
+            c if c == quote
+                && chars.get(j + 1) == Some(&quote)
+                && chars.get(j + 2) == Some(&quote) =>
+            {
+                return j + 3
+            }
+            '\n' if !triple => return j,
+            _ => j += 1,
+        }
+    }
+    chars.len()
+}
+
+/// A notebook's cells: id, and type then source as text. `None` when it
+/// is not a JSON object with a cell list.
+fn cells(text: &str) -> Option<Vec<Cell>> {
+    let doc: Value = serde_json::from_str(text).ok()?;
+    let cells = doc.get("cells")?.as_array()?;
+    let mut out = Vec::new();
+    for cell in cells {
+        let kind = cell.get("cell_type").and_then(Value::as_str).unwrap_or("?");
+        let id = cell.get("id").and_then(Value::as_str).unwrap_or("");
+        let mut text = format!("{kind}\n");
+        match cell.get("source") {
+            Some(Value::String(s)) => text.push_str(s),
+            Some(Value::Array(parts)) => {
+                for part in parts.iter().filter_map(Value::as_str) {
+                    text.push_str(part);
+                }
+            }
+            _ => {}
+        }
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        out.push(Cell {
+            id: id.to_string(),
+            text,
+        });
+    }
+    Some(out)
+}
+
+/// Whether two clean results hold the same tokens, in any order: the
+/// symmetry of merge-rules §1.3 (the same result except for the order of
+/// ours/theirs sections and same-gap insertions). `None` when either is
+/// not text the check reads.
+pub fn same_up_to_order(notebook: bool, a: &[u8], b: &[u8]) -> Option<bool> {
+    let bag = |bytes: &[u8]| -> Option<Vec<String>> {
+        let text = std::str::from_utf8(bytes).ok()?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let text = if notebook {
+            joined(&cells(text)?)
+        } else {
+            text.to_string()
+        };
+        let mut all = tokens(&text);
+        all.sort();
+        Some(all)
+    };
+    Some(bag(a)? == bag(b)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_split_python_without_layout() {
+        assert_eq!(
+            tokens("x = f(a, b'q,\\'', \"\"\"d\n\"\"\")  # c\n"),
+            [
+                "x",
+                "=",
+                "f",
+                "(",
+                "a",
+                "b'q,\\''",
+                "\"\"\"d\n\"\"\"",
+                ")",
+                "# c"
+            ]
+        );
+    }
+}
