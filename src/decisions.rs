@@ -2,13 +2,15 @@
 //! what was ordered by convention, what clashed. `mlmerge report` shows it
 //! and `--json` hands it to CI (schema in docs/report-schema.md).
 
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 use crate::core::merge3::Side;
 use crate::fallback::Fallback;
 
-/// What kind of decision a [`Decision`] records.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What kind of decision a [`Decision`] records (its JSON name is
+/// [`DecisionKind::as_str`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum DecisionKind {
     /// A piece was taken from one side (inserted, deleted or changed there).
     TookOurs,
@@ -171,19 +173,33 @@ impl Decision {
         ))
     }
 
-    pub fn to_json(&self) -> Value {
-        let mut value = json!({
-            "kind": self.kind.as_str(),
-            "subject": self.subject,
-            "detail": self.detail,
-            "ours": self.ours,
-            "theirs": self.theirs,
-        });
-        if let (Some(fallback), Some(map)) = (&self.fallback, value.as_object_mut()) {
-            map.insert("fallback".into(), fallback.code().into());
+    /// The decision as the report JSON and the journal hold it.
+    pub fn record(&self) -> DecisionRecord {
+        DecisionRecord {
+            kind: self.kind,
+            subject: self.subject.clone(),
+            detail: self.detail.clone(),
+            ours: self.ours.clone(),
+            theirs: self.theirs.clone(),
+            fallback: self.fallback.as_ref().map(|f| f.code().to_string()),
         }
-        value
     }
+}
+
+/// A decision as the report JSON shows it and the journal keeps it
+/// (docs/report-schema.md): its texts, and its fallback's stable code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionRecord {
+    pub kind: DecisionKind,
+    #[serde(default)]
+    pub subject: String,
+    #[serde(default)]
+    pub detail: String,
+    pub ours: Option<String>,
+    pub theirs: Option<String>,
+    /// [`Fallback::code`], on line-merge and limit-reached decisions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<String>,
 }
 
 /// All decisions of one file's merge.
@@ -207,7 +223,26 @@ impl Report {
             .filter(|d| d.kind == DecisionKind::Clash)
     }
 
-    pub fn to_json(&self) -> Value {
-        Value::Array(self.decisions.iter().map(Decision::to_json).collect())
+    /// Every decision as the report shows it.
+    pub fn records(&self) -> Vec<DecisionRecord> {
+        self.decisions.iter().map(Decision::record).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind docs/report-schema.md lists reads back (serde) as the
+    /// kind whose `as_str` is that name.
+    #[test]
+    fn documented_kinds_serialize_as_their_names() {
+        let names = crate::report::json::schema_names("kind", "took-ours");
+        assert!(names.len() > 20, "{names:?}");
+        for name in names {
+            let kind: DecisionKind = serde_json::from_value(name.as_str().into()).unwrap();
+            assert_eq!(kind.as_str(), name);
+            assert_eq!(serde_json::to_value(kind).unwrap(), name.as_str());
+        }
     }
 }

@@ -520,3 +520,34 @@ fn a_moved_line_kept_at_both_places_is_found() {
         Some("m.add(D(11))")
     );
 }
+
+/// Lines that different insertions share are not one line held twice: a
+/// decorator above two new tests, and a field of two new table entries;
+/// the same line inside brackets held more often than both sides' insertions
+/// together is still found.
+#[test]
+fn decorators_and_bracketed_fields_of_different_insertions_are_not_doubled() {
+    use mlmerge::verify::doubled_line;
+    let base = "@keras_test\ndef test_a():\n    pass\n";
+    let ours = "@keras_test\ndef test_a():\n    pass\n\n\n@keras_test\ndef test_b():\n    pass\n";
+    let theirs = "@keras_test\ndef test_a():\n    pass\n\n\n@keras_test\ndef test_c():\n    pass\n";
+    let both = "@keras_test\ndef test_a():\n    pass\n\n\n@keras_test\ndef test_b():\n    pass\n\n\n@keras_test\ndef test_c():\n    pass\n";
+    assert_eq!(doubled_line(base, ours, theirs, both), None);
+    // The same decorated definition twice is doubled.
+    let twice = "@keras_test\ndef test_a():\n    pass\n\n\n@keras_test\ndef test_b():\n    pass\n\n\n@keras_test\ndef test_b():\n    pass\n";
+    assert_eq!(
+        doubled_line(base, ours, ours, twice).as_deref(),
+        Some("@keras_test")
+    );
+
+    let base = "CASES = [\n    (\n        \"mlp 1\",\n        \"MLP\",\n    ),\n]\n";
+    let ours = "CASES = [\n    (\n        \"mlp 1\",\n        \"MLP\",\n    ),\n    (\n        \"mlp 2\",\n        \"MLP\",\n    ),\n]\n";
+    let theirs = "CASES = [\n    (\n        \"mlp 1\",\n        \"MLP\",\n    ),\n    (\n        \"mlp 3\",\n        \"MLP\",\n    ),\n]\n";
+    let both = "CASES = [\n    (\n        \"mlp 1\",\n        \"MLP\",\n    ),\n    (\n        \"mlp 2\",\n        \"MLP\",\n    ),\n    (\n        \"mlp 3\",\n        \"MLP\",\n    ),\n]\n";
+    assert_eq!(doubled_line(base, ours, theirs, both), None);
+    let thrice = "CASES = [\n    (\n        \"mlp 1\",\n        \"MLP\",\n    ),\n    (\n        \"mlp 2\",\n        \"MLP\",\n        \"MLP\",\n    ),\n    (\n        \"mlp 3\",\n        \"MLP\",\n    ),\n]\n";
+    assert_eq!(
+        doubled_line(base, ours, theirs, thrice).as_deref(),
+        Some("\"MLP\",")
+    );
+}

@@ -410,12 +410,7 @@ fn resolve_markers(
             }
             .to_string(),
         ),
-        decisions: outcome
-            .report
-            .decisions
-            .iter()
-            .map(|d| d.to_json())
-            .collect(),
+        decisions: outcome.report.records(),
         decisions_omitted: 0,
         markers_in: None,
         markers: Vec::new(),

@@ -59,10 +59,17 @@ pub fn detect_eol(text: &str) -> Eol {
 /// How much of a file git looks at to call it binary (its `FIRST_FEW_BYTES`).
 const BINARY_SNIFF: usize = 8000;
 
-/// Whether git would treat `content` as binary: a NUL byte near its start.
-/// (The structured merge is stricter: [`decode`] refuses a NUL anywhere.)
+/// The one rule for binary content: a NUL byte among the first `within`
+/// bytes of `content`.
+fn holds_nul(content: &[u8], within: usize) -> bool {
+    memchr::memchr(0, &content[..content.len().min(within)]).is_some()
+}
+
+/// Whether git would treat `content` as binary: a NUL byte in its first
+/// 8000 bytes. (The structured merge reads no NUL at all: [`decode`] looks
+/// for one in the whole file, by the same rule.)
 pub fn is_binary(content: &[u8]) -> bool {
-    content[..content.len().min(BINARY_SNIFF)].contains(&0)
+    holds_nul(content, BINARY_SNIFF)
 }
 
 /// `text` without its UTF-8 byte order mark, if it has one.
@@ -73,7 +80,7 @@ pub fn strip_bom(text: &str) -> &str {
 /// Decodes `bytes` as UTF-8; `None` when they are not text we can parse
 /// (invalid UTF-8, or a NUL byte anywhere).
 pub fn decode(bytes: &[u8]) -> Option<Decoded<'_>> {
-    if memchr::memchr(0, bytes).is_some() {
+    if holds_nul(bytes, bytes.len()) {
         return None;
     }
     let raw = std::str::from_utf8(bytes).ok()?;

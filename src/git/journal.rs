@@ -15,17 +15,18 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository};
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 use crate::core::merge3::Merge3;
+use crate::decisions::DecisionRecord;
 use crate::pipeline::MergeOutcome;
 
 pub const MAX_BYTES: u64 = 1 << 20;
 pub const MAX_DECISIONS: usize = 100;
 pub const MAX_TEXT: usize = 2000;
 
-/// What the driver decided for one file.
-#[derive(Clone, Debug, PartialEq)]
+/// What the driver decided for one file: one JSON line of the journal.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JournalEntry {
     /// HEAD when the driver ran; `None` on an unborn branch.
     pub head: Option<String>,
@@ -36,12 +37,16 @@ pub struct JournalEntry {
     pub theirs: String,
     pub result: String,
     pub clean: bool,
+    #[serde(default)]
     pub kind: String,
+    #[serde(default)]
     pub method: String,
     /// The report's decisions, in the report schema's decision form.
-    pub decisions: Vec<Value>,
+    pub decisions: Vec<DecisionRecord>,
+    #[serde(default)]
     pub decisions_omitted: usize,
     /// Seconds since the Unix epoch.
+    #[serde(default)]
     pub time: u64,
 }
 
@@ -69,43 +74,13 @@ impl JournalEntry {
             decisions: decisions
                 .iter()
                 .take(MAX_DECISIONS)
-                .map(|d| clip_decision(d.to_json()))
+                .map(|d| clip_decision(d.record()))
                 .collect(),
             decisions_omitted: decisions.len().saturating_sub(MAX_DECISIONS),
             time: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs()),
         }
-    }
-
-    pub fn to_json(&self) -> Value {
-        json!({
-            "head": self.head, "path": self.path,
-            "ours": self.ours, "theirs": self.theirs, "result": self.result,
-            "clean": self.clean, "kind": self.kind, "method": self.method,
-            "decisions": self.decisions, "decisions_omitted": self.decisions_omitted,
-            "time": self.time,
-        })
-    }
-
-    pub fn from_json(value: &Value) -> Option<Self> {
-        let text = |k: &str| value.get(k)?.as_str().map(str::to_string);
-        Some(Self {
-            head: text("head"),
-            path: text("path")?,
-            ours: text("ours")?,
-            theirs: text("theirs")?,
-            result: text("result")?,
-            clean: value.get("clean")?.as_bool()?,
-            kind: text("kind").unwrap_or_default(),
-            method: text("method").unwrap_or_default(),
-            decisions: value.get("decisions")?.as_array()?.clone(),
-            decisions_omitted: value
-                .get("decisions_omitted")
-                .and_then(Value::as_u64)
-                .unwrap_or(0) as usize,
-            time: value.get("time").and_then(Value::as_u64).unwrap_or(0),
-        })
     }
 }
 
@@ -116,18 +91,24 @@ pub fn blob_id(bytes: &[u8]) -> String {
         .unwrap_or_default()
 }
 
-fn clip_decision(mut decision: Value) -> Value {
-    if let Some(map) = decision.as_object_mut() {
-        for value in map.values_mut() {
-            if let Some(text) = value.as_str().filter(|t| t.len() > MAX_TEXT) {
-                let mut cut = MAX_TEXT;
-                while !text.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                *value = Value::String(format!("{}…", &text[..cut]));
+/// `decision` with each text cut to [`MAX_TEXT`] bytes (on a character
+/// boundary), an ellipsis marking the cut.
+fn clip_decision(mut decision: DecisionRecord) -> DecisionRecord {
+    let clip = |text: &mut String| {
+        if text.len() > MAX_TEXT {
+            let mut cut = MAX_TEXT;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
             }
+            text.truncate(cut);
+            text.push('…');
         }
-    }
+    };
+    let texts = [&mut decision.subject, &mut decision.detail]
+        .into_iter()
+        .chain(decision.ours.as_mut())
+        .chain(decision.theirs.as_mut());
+    texts.for_each(clip);
     decision
 }
 
@@ -150,7 +131,7 @@ pub fn record_quietly(file: &Path, versions: Merge3<&[u8]>, outcome: &MergeOutco
 /// Appends `entry`, first dropping the oldest half when the file would
 /// grow past [`MAX_BYTES`].
 pub fn append(journal: &Path, entry: &JournalEntry) -> std::io::Result<()> {
-    let mut line = entry.to_json().to_string();
+    let mut line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
     line.push('\n');
     if let Some(dir) = journal.parent() {
         std::fs::create_dir_all(dir)?;
@@ -184,8 +165,7 @@ pub fn read(journal: &Path) -> Vec<JournalEntry> {
         return Vec::new();
     };
     text.lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter_map(|v| JournalEntry::from_json(&v))
+        .filter_map(|l| serde_json::from_str::<JournalEntry>(l).ok())
         .collect()
 }
 
@@ -220,7 +200,14 @@ mod tests {
             kind: "python".into(),
             method: "structured".into(),
             decisions: (0..decisions)
-                .map(|i| json!({"kind": "took-ours", "subject": i.to_string()}))
+                .map(|i| {
+                    crate::decisions::Decision::new(
+                        crate::decisions::DecisionKind::TookOurs,
+                        i.to_string(),
+                        "",
+                    )
+                    .record()
+                })
                 .collect(),
             decisions_omitted: 0,
             time: 1,

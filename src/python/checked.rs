@@ -137,6 +137,43 @@ pub fn checked_plan(inputs: &Inputs<'_>, plan: Plan) -> Plan {
     }
 }
 
+/// Why [`arguments_hold`] rejected a merged call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArgumentsRejected {
+    /// The Python parser could not be set up (a broken build).
+    NoParser,
+    /// The merged element does not parse.
+    DoesNotParse,
+    /// The merged element is not a call.
+    MergedNotACall,
+    /// A version of the element is not a call.
+    VersionNotACall,
+    /// A call repeats the keyword argument (never merged argument by argument).
+    RepeatedKeyword(String),
+    /// The calls nest deeper than the check goes.
+    TooDeep,
+    /// The check found a side's edit missing or doubled: its reason.
+    Rejected(String),
+}
+
+impl std::fmt::Display for ArgumentsRejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoParser => f.write_str("the parser is not available"),
+            Self::DoesNotParse => f.write_str("the merged element does not parse"),
+            Self::MergedNotACall => f.write_str("the merged element is not a call"),
+            Self::VersionNotACall => f.write_str("a version of the element is not a call"),
+            Self::RepeatedKeyword(name) => {
+                write!(f, "the keyword argument `{name}` is repeated")
+            }
+            Self::TooDeep => f.write_str("the call nests too deep to check"),
+            Self::Rejected(reason) => f.write_str(reason),
+        }
+    }
+}
+
+impl std::error::Error for ArgumentsRejected {}
+
 /// The independent check of an element both sides changed and
 /// [`crate::python::element::merge_element`] combined: the arguments of
 /// its calls (keywords by name, positionals in order, comments inside the
@@ -147,22 +184,22 @@ pub fn arguments_hold(
     nodes: Merge3<tree_sitter::Node<'_>>,
     texts: Merge3<&str>,
     merged: &str,
-) -> Result<(), String> {
+) -> Result<(), ArgumentsRejected> {
     let mut parser = tree_sitter::Parser::new();
     parser
         .set_language(&tree_sitter_python::LANGUAGE.into())
-        .map_err(|_| "the parser is not available".to_string())?;
+        .map_err(|_| ArgumentsRejected::NoParser)?;
     let tree = parser
         .parse(merged, None)
-        .ok_or_else(|| "the merged element does not parse".to_string())?;
+        .ok_or(ArgumentsRejected::DoesNotParse)?;
     let root = tree.root_node();
     if root.has_error() {
-        return Err("the merged element does not parse".into());
+        return Err(ArgumentsRejected::DoesNotParse);
     }
-    let result = outer_call(root).ok_or_else(|| "the merged element is not a call".to_string())?;
+    let result = outer_call(root).ok_or(ArgumentsRejected::MergedNotACall)?;
     let calls = nodes.map_ref(|n| outer_call(*n));
     let (Some(b), Some(o), Some(t)) = (calls.base, calls.ours, calls.theirs) else {
-        return Err("a version of the element is not a call".into());
+        return Err(ArgumentsRejected::VersionNotACall);
     };
     same_call(Merge3::new(b, o, t), texts, (result, merged), 0)
 }
@@ -182,7 +219,10 @@ fn outer_call(node: tree_sitter::Node<'_>) -> Option<tree_sitter::Node<'_>> {
 
 /// A call's arguments as elements, with their value nodes; `Err` when a
 /// keyword argument is repeated.
-fn arguments<'t>(call: tree_sitter::Node<'t>, text: &str) -> Result<Vec<Argument<'t>>, String> {
+fn arguments<'t>(
+    call: tree_sitter::Node<'t>,
+    text: &str,
+) -> Result<Vec<Argument<'t>>, ArgumentsRejected> {
     let Some(list) = call.child_by_field_name("arguments") else {
         return Ok(Vec::new());
     };
@@ -200,7 +240,7 @@ fn arguments<'t>(call: tree_sitter::Node<'t>, text: &str) -> Result<Vec<Argument
                     .unwrap_or_default()
                     .to_string();
                 if !names.insert(name.clone()) {
-                    return Err(format!("the keyword argument `{name}` is repeated"));
+                    return Err(ArgumentsRejected::RepeatedKeyword(name));
                 }
                 (format!("{name}="), arg.child_by_field_name("value"))
             }
@@ -216,9 +256,9 @@ fn same_call(
     texts: Merge3<&str>,
     result: (tree_sitter::Node<'_>, &str),
     depth: usize,
-) -> Result<(), String> {
+) -> Result<(), ArgumentsRejected> {
     if depth > 32 {
-        return Err("the call nests too deep to check".into());
+        return Err(ArgumentsRejected::TooDeep);
     }
     let b = arguments(calls.base, texts.base)?;
     let o = arguments(calls.ours, texts.ours)?;
@@ -231,7 +271,9 @@ fn same_call(
         .collect();
     let verdict = check(&plain(&b), &plain(&o), &plain(&t), &clean);
     if verdict != Verdict::Ok {
-        return Err(verdict.reason().unwrap_or_default());
+        return Err(ArgumentsRejected::Rejected(
+            verdict.reason().unwrap_or_default(),
+        ));
     }
     // Keywords both sides changed: their calls are checked the same way.
     for (element, value) in &r {

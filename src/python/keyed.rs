@@ -71,19 +71,14 @@ pub fn merge_keyed<'a, 't>(
     let in_all = |k: &&str| {
         idx.base.contains_key(k) && idx.ours.contains_key(k) && idx.theirs.contains_key(k)
     };
-    let common_ours: Vec<&str> = e
-        .ours
-        .iter()
-        .filter_map(|x| x.key.as_deref())
-        .filter(in_all)
-        .collect();
-    let common_theirs: Vec<&str> = e
-        .theirs
-        .iter()
-        .filter_map(|x| x.key.as_deref())
-        .filter(in_all)
-        .collect();
-    if common_ours != common_theirs {
+    // The keys all three versions hold, in a side's order.
+    let common = |side: &'a [Element<'t>]| -> Vec<&'a str> {
+        side.iter()
+            .filter_map(|x| x.key.as_deref())
+            .filter(in_all)
+            .collect()
+    };
+    if common(e.ours) != common(e.theirs) {
         return None;
     }
     // (key, item, whether only ours has it, whether theirs inserted it)

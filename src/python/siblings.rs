@@ -344,22 +344,13 @@ fn delimited<'t>(
         .copied()
         .filter(|c| c.kind() != ",")
         .collect();
-    if items.iter().any(|i| i.kind() == "comment") {
-        return lines_layout(
-            kind,
-            text,
-            open.end_byte(),
-            close.start_byte(),
-            node.byte_range(),
-            &children[1..children.len() - 1],
-            owner,
-        );
-    }
-    if items.iter().any(|c| !c.is_named()) {
+    // A comment inside the brackets puts the items on lines of their own.
+    let commented = items.iter().any(|i| i.kind() == "comment");
+    if !commented && items.iter().any(|c| !c.is_named()) {
         return None;
     }
     let inline = !text[open.end_byte()..close.start_byte()].contains('\n');
-    if inline {
+    if inline && !commented {
         inline_layout(
             kind,
             text,

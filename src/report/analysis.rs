@@ -8,7 +8,6 @@
 use std::path::Path;
 
 use git2::{Commit, Oid, Repository, RepositoryState};
-use serde_json::Value;
 
 pub use super::json::SCHEMA_VERSION;
 pub use super::model::*;
@@ -16,7 +15,7 @@ use crate::core::conflicts;
 use crate::core::encoding::is_binary;
 use crate::core::kind::detect;
 use crate::core::merge3::Merge3;
-use crate::decisions::Report;
+use crate::decisions::{Decision, DecisionRecord, Report};
 use crate::git::journal::{self, JournalEntry};
 use crate::git::stages::{self, ConflictedFile};
 use crate::pipeline::{self, MergeOutcome};
@@ -333,10 +332,10 @@ fn record_outcome(report: &mut FileReport, outcome: &MergeOutcome, live: bool) {
     }
 }
 
-fn list_decisions(report: &Report) -> (Vec<Value>, usize) {
+fn list_decisions(report: &Report) -> (Vec<DecisionRecord>, usize) {
     let all = &report.decisions;
     (
-        all.iter().take(MAX_LISTED).map(|d| d.to_json()).collect(),
+        all.iter().take(MAX_LISTED).map(Decision::record).collect(),
         all.len().saturating_sub(MAX_LISTED),
     )
 }

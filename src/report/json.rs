@@ -1,52 +1,63 @@
 //! The JSON view of a report (schema in docs/report-schema.md, checked by
-//! `tests/git_report.rs`).
+//! `tests/git_report.rs`): the model itself, serde-derived, with the
+//! schema version and the clash count in front.
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
-use super::model::{FileReport, RepoReport, SideCommit};
+use super::model::{FileReport, Operation, RepoReport, ResolvedFile, SideCommit};
 
 /// The schema version of [`RepoReport::to_json`].
 pub const SCHEMA_VERSION: u64 = 1;
 
+/// The report as its JSON holds it, fields in the schema's order.
+#[derive(Serialize)]
+struct RepoJson<'r> {
+    schema_version: u64,
+    operation: Operation,
+    ours: &'r Option<SideCommit>,
+    theirs: &'r Option<SideCommit>,
+    base: &'r Option<String>,
+    clashes: usize,
+    conflicted: &'r [FileReport],
+    resolved: &'r [ResolvedFile],
+}
+
 impl RepoReport {
     pub fn to_json(&self) -> Value {
-        let side = |s: &Option<SideCommit>| {
-            s.as_ref()
-                .map(|s| json!({"label": s.label, "commit": s.commit, "summary": s.summary}))
+        let json = RepoJson {
+            schema_version: SCHEMA_VERSION,
+            operation: self.operation,
+            ours: &self.ours,
+            theirs: &self.theirs,
+            base: &self.base,
+            clashes: self.clashes(),
+            conflicted: &self.conflicted,
+            resolved: &self.resolved,
         };
-        json!({
-            "schema_version": SCHEMA_VERSION,
-            "operation": self.operation.as_str(),
-            "ours": side(&self.ours),
-            "theirs": side(&self.theirs),
-            "base": self.base,
-            "clashes": self.clashes(),
-            "conflicted": self.conflicted.iter().map(FileReport::to_json).collect::<Vec<_>>(),
-            "resolved": self.resolved.iter().map(|r| json!({
-                "path": r.path,
-                "kind": r.kind,
-                "method": r.method,
-                "decisions": r.decisions,
-                "decisions_omitted": r.decisions_omitted,
-            })).collect::<Vec<_>>(),
-        })
+        // Plain structs of strings and numbers: serializing cannot fail.
+        serde_json::to_value(json).unwrap_or(Value::Null)
     }
 }
 
-impl FileReport {
-    fn to_json(&self) -> Value {
-        json!({
-            "path": self.path,
-            "kind": self.kind,
-            "state": self.state.as_str(),
-            "method": self.method,
-            "clashes": self.clashes,
-            "decisions": self.decisions,
-            "decisions_omitted": self.decisions_omitted,
-            "markers_in": self.markers_in,
-            "markers": self.markers.iter().map(|m| json!({"start": m.start, "end": m.end})).collect::<Vec<_>>(),
-            "markers_omitted": self.markers_omitted,
-            "note": self.note,
-        })
+/// The names docs/report-schema.md lists for `field`, in the table row
+/// that also names `example`; words in parentheses explain a name and are
+/// left out.
+#[cfg(test)]
+pub(crate) fn schema_names(field: &str, example: &str) -> Vec<String> {
+    let doc = include_str!("../../docs/report-schema.md");
+    let row = doc
+        .lines()
+        .find(|l| l.starts_with(&format!("| `{field}` |")) && l.contains(&format!("`{example}`")))
+        .unwrap_or_default();
+    let mut names = row.split('|').nth(3).unwrap_or_default().to_string();
+    while let (Some(open), Some(close)) = (names.find('('), names.find(')')) {
+        names.replace_range(open..=close.max(open), "");
     }
+    names
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
 }

@@ -3,10 +3,14 @@
 //! markers. Built by [`super::analysis`], shown by [`super::text`] and
 //! [`super::json`].
 
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 
-/// What the repository is in the middle of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+use crate::decisions::DecisionRecord;
+
+/// What the repository is in the middle of (its JSON name is
+/// [`Operation::as_str`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Operation {
     Merge,
     Rebase,
@@ -33,8 +37,9 @@ impl Operation {
     }
 }
 
-/// Where a conflicted file stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where a conflicted file stands (its JSON name is [`FileState::as_str`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum FileState {
     /// Clashes remain for a person.
     Clash,
@@ -63,7 +68,7 @@ impl FileState {
 }
 
 /// One side of the merge.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SideCommit {
     /// What the user calls it: a branch, `MERGE_HEAD`, a revision.
     pub label: String,
@@ -73,38 +78,38 @@ pub struct SideCommit {
 
 /// A conflict region's place: 1-based lines of its opening and closing
 /// markers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct MarkerSpan {
     pub start: usize,
     pub end: usize,
 }
 
-/// A conflicted file.
-#[derive(Clone, Debug, PartialEq)]
+/// A conflicted file (the JSON shows the fields in this order).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FileReport {
     pub path: String,
     pub kind: String,
     pub state: FileState,
     /// "structured" or "line-merge"; `None` when not analysed.
     pub method: Option<String>,
-    pub decisions: Vec<Value>,
+    /// Clashes a person still has to settle in this file.
+    pub clashes: usize,
+    pub decisions: Vec<DecisionRecord>,
     pub decisions_omitted: usize,
     /// "work tree" or "merged result".
     pub markers_in: Option<&'static str>,
     pub markers: Vec<MarkerSpan>,
     pub markers_omitted: usize,
-    /// Clashes a person still has to settle in this file.
-    pub clashes: usize,
     pub note: Option<String>,
 }
 
 /// A file the driver (or, for a preview, the engine) merged cleanly.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ResolvedFile {
     pub path: String,
     pub kind: String,
     pub method: String,
-    pub decisions: Vec<Value>,
+    pub decisions: Vec<DecisionRecord>,
     pub decisions_omitted: usize,
 }
 
@@ -133,6 +138,30 @@ impl RepoReport {
             base: None,
             conflicted: Vec::new(),
             resolved: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::json::schema_names;
+
+    /// Every operation and state docs/report-schema.md lists reads back
+    /// (serde) as the value whose `as_str` (the text view's word) is it.
+    #[test]
+    fn documented_names_serialize_as_shown() {
+        let operations = schema_names("operation", "last-merge");
+        assert_eq!(operations.len(), 7, "{operations:?}");
+        for name in operations {
+            let op: Operation = serde_json::from_value(name.as_str().into()).unwrap();
+            assert_eq!(op.as_str(), name);
+        }
+        let states = schema_names("state", "no-markers-left");
+        assert_eq!(states.len(), 6, "{states:?}");
+        for name in states {
+            let state: FileState = serde_json::from_value(name.as_str().into()).unwrap();
+            assert_eq!(state.as_str(), name);
         }
     }
 }

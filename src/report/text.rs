@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use serde_json::Value;
+use crate::decisions::{DecisionKind, DecisionRecord};
 
 use super::analysis::{FileReport, Operation, RepoReport, ResolvedFile, SideCommit};
 
@@ -147,19 +147,17 @@ fn resolved_file(out: &mut String, file: &ResolvedFile, paint: &Paint) {
     decisions(out, &file.decisions, file.decisions_omitted, paint);
 }
 
-fn decisions(out: &mut String, decisions: &[Value], omitted: usize, paint: &Paint) {
+fn decisions(out: &mut String, decisions: &[DecisionRecord], omitted: usize, paint: &Paint) {
     for d in decisions {
-        let field = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or("");
-        let kind = field("kind");
-        let tag = format!("{kind:<21}");
-        let tag = if kind == "clash" {
+        let tag = format!("{:<21}", d.kind.as_str());
+        let tag = if d.kind == DecisionKind::Clash {
             paint.red(&tag)
         } else {
             paint.green(&tag)
         };
-        let _ = writeln!(out, "    {tag} {}: {}", field("subject"), field("detail"));
-        for side in ["ours", "theirs"] {
-            if let Some(text) = d.get(side).and_then(Value::as_str) {
+        let _ = writeln!(out, "    {tag} {}: {}", d.subject, d.detail);
+        for (side, text) in [("ours", &d.ours), ("theirs", &d.theirs)] {
+            if let Some(text) = text {
                 let _ = writeln!(out, "    {:21}   {side:<6}  {}", "", quote(text));
             }
         }

@@ -1,7 +1,10 @@
 //! The accounting of the check: from the two edit scripts, what the clean
 //! part of the result must hold (each element once, as many times as the
 //! edits allow), what must lie inside a conflict, and where placed
-//! elements must stand; then the result is compared against that.
+//! elements must stand; then the result is compared against that
+//! (placement in [`places`]).
+
+mod places;
 
 use std::collections::{HashMap, HashSet};
 
@@ -401,108 +404,6 @@ pub fn check(v: &Versions<'_>, r: &Outcome<'_>, moved_edits_merge: bool) -> Vec<
             });
         }
     }
-    check_places(v, &p, r, &clean_positions, &mut out);
+    places::check_places(v, &p, r, &clean_positions, &mut out);
     out
-}
-
-/// Placed elements (inserted, replaced, edited, moved) stand between the
-/// stable elements around them on their side; stable elements keep the
-/// base order.
-fn check_places(
-    v: &Versions<'_>,
-    p: &Plan,
-    r: &Outcome<'_>,
-    clean: &HashMap<u32, Vec<usize>>,
-    out: &mut Vec<Violation>,
-) {
-    let first = |content: u32| clean.get(&content).and_then(|ps| ps.first().copied());
-    let last = |content: u32| clean.get(&content).and_then(|ps| ps.last().copied());
-    for side in [Side::Ours, Side::Theirs] {
-        let sv = v.side(side);
-        let origins = &sv.script.origins;
-        let m = origins.len();
-        let stable_at = |j: usize| match origins[j] {
-            Origin::Kept(i) if p.stable[i] => Some(i),
-            _ => None,
-        };
-        let mut seen = None;
-        let prev: Vec<Option<usize>> = (0..m)
-            .map(|j| {
-                let before = seen;
-                seen = stable_at(j).or(seen);
-                before
-            })
-            .collect();
-        let mut next = vec![None; m];
-        let mut seen = None;
-        for j in (0..m).rev() {
-            next[j] = seen;
-            seen = stable_at(j).or(seen);
-        }
-        for j in 0..m {
-            let edit = match origins[j] {
-                Origin::Kept(_) => continue,
-                Origin::Inserted => EditKind::Insert,
-                Origin::Replaced(_) => EditKind::Replace,
-                Origin::Edited(_) => EditKind::Edit,
-                Origin::Moved(_) => EditKind::Move,
-            };
-            if p.in_clash.contains(&(side, j)) {
-                continue;
-            }
-            // Edited here, moved by the other side: the other side places it.
-            if let Origin::Edited(i) | Origin::Replaced(i) = origins[j] {
-                let other = v.side(if side == Side::Ours {
-                    Side::Theirs
-                } else {
-                    Side::Ours
-                });
-                if matches!(other.script.fates[i], Fate::Moved(_)) {
-                    continue;
-                }
-            }
-            let Some(positions) = clean.get(&sv.version.ids.content[j]) else {
-                continue;
-            };
-            let lo = prev[j].and_then(|i| first(v.base.ids.content[i]));
-            let hi = next[j].and_then(|i| last(v.base.ids.content[i]));
-            let placed = positions
-                .iter()
-                .any(|&at| lo.is_none_or(|l| l < at) && hi.is_none_or(|h| at < h));
-            if !placed {
-                out.push(Violation {
-                    side: Some(side),
-                    edit,
-                    problem: Problem::Misplaced,
-                    element: sv.version.elements[j].clone(),
-                });
-            }
-        }
-    }
-    // Stable elements with a content found once in the base and once in
-    // the clean result keep the base order.
-    let mut base_count: HashMap<u32, usize> = HashMap::new();
-    for &c in v.base.ids.content {
-        *base_count.entry(c).or_default() += 1;
-    }
-    let mut last_at = None;
-    for i in (0..p.stable.len()).filter(|&i| p.stable[i]) {
-        let content = v.base.ids.content[i];
-        let Some(positions) = clean.get(&content) else {
-            continue;
-        };
-        if positions.len() != 1 || base_count.get(&content) != Some(&1) {
-            continue;
-        }
-        let at = positions[0];
-        if last_at.is_some_and(|l| at < l) {
-            out.push(Violation {
-                side: None,
-                edit: EditKind::Keep,
-                problem: Problem::Misplaced,
-                element: r.version.elements[at].clone(),
-            });
-        }
-        last_at = Some(at);
-    }
 }

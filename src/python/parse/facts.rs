@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use tree_sitter::{Node, Tree};
 
-use super::tokens::node_text;
+use super::tokens::{next_subtree, node_text};
 
 /// Facts about the tree gathered in one walk, so that no lookup needs
 /// `Node::parent` or sibling searches (each of which rescans from the root
@@ -43,7 +43,7 @@ impl<'t> TreeFacts<'t> {
         let mut facts = TreeFacts::default();
         let mut cursor = tree.walk();
         let mut stack: Vec<Frame<'t>> = Vec::new();
-        'walk: loop {
+        loop {
             let node = cursor.node();
             let field = cursor.field_name();
             let def = stack.last().and_then(|f| f.def);
@@ -117,14 +117,10 @@ impl<'t> TreeFacts<'t> {
                 });
                 continue;
             }
-            loop {
-                if cursor.goto_next_sibling() {
-                    continue 'walk;
-                }
-                if !cursor.goto_parent() {
-                    break 'walk;
-                }
+            if !next_subtree(&mut cursor, None, || {
                 stack.pop();
+            }) {
+                break;
             }
         }
         facts

@@ -32,7 +32,7 @@ pub fn leaves(node: Node<'_>, range: Range<usize>) -> Vec<Node<'_>> {
     let mut cursor = node.walk();
     // Kinds of the nodes above the cursor, to spot magic trailing commas.
     let mut parents: Vec<&'static str> = Vec::new();
-    'walk: loop {
+    loop {
         let n = cursor.node();
         let overlaps = n.start_byte() < range.end && n.end_byte() > range.start;
         if overlaps && (n.child_count() == 0 || n.kind() == "string") {
@@ -44,20 +44,37 @@ pub fn leaves(node: Node<'_>, range: Range<usize>) -> Vec<Node<'_>> {
             parents.push(n.kind());
             continue;
         }
-        loop {
-            if cursor.node().id() == node.id() {
-                break 'walk;
-            }
-            if cursor.goto_next_sibling() {
-                continue 'walk;
-            }
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
+        if !next_subtree(&mut cursor, Some(node.id()), || {
             parents.pop();
+        }) {
+            break;
         }
     }
     out
+}
+
+/// Moves `cursor` past the subtree of its node in a pre-order walk: to the
+/// next sibling, else to the next sibling of the nearest ancestor that has
+/// one, calling `climbed` for each level it goes up. `false` when the walk
+/// is over: the cursor is back at `root` (the node the walk started at) or
+/// at the top of the tree.
+pub fn next_subtree(
+    cursor: &mut tree_sitter::TreeCursor<'_>,
+    root: Option<usize>,
+    mut climbed: impl FnMut(),
+) -> bool {
+    loop {
+        if root == Some(cursor.node().id()) {
+            return false;
+        }
+        if cursor.goto_next_sibling() {
+            return true;
+        }
+        if !cursor.goto_parent() {
+            return false;
+        }
+        climbed();
+    }
 }
 
 /// A comma right before the closing bracket of a list-like node, comments

@@ -1,3 +1,7 @@
+//! Tests of the token-level merge of one line: keys renamed on one line,
+//! overlapping edits declined, the same change in two layouts, comment and
+//! docstring words, and properties of word edits.
+
 use super::*;
 
 fn run(b: &str, o: &str, t: &str) -> Option<String> {

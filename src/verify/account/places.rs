@@ -1,0 +1,111 @@
+//! Where the clean result puts what the sides placed: an inserted,
+//! replaced, edited or moved element stands between the stable elements
+//! around it on its side, and stable elements keep the base order.
+
+use std::collections::HashMap;
+
+use super::{Outcome, Plan, Versions};
+use crate::verify::script::{Fate, Origin};
+use crate::verify::{EditKind, Problem, Side, Violation};
+
+/// Placed elements (inserted, replaced, edited, moved) stand between the
+/// stable elements around them on their side; stable elements keep the
+/// base order.
+pub(super) fn check_places(
+    v: &Versions<'_>,
+    p: &Plan,
+    r: &Outcome<'_>,
+    clean: &HashMap<u32, Vec<usize>>,
+    out: &mut Vec<Violation>,
+) {
+    let first = |content: u32| clean.get(&content).and_then(|ps| ps.first().copied());
+    let last = |content: u32| clean.get(&content).and_then(|ps| ps.last().copied());
+    for side in [Side::Ours, Side::Theirs] {
+        let sv = v.side(side);
+        let origins = &sv.script.origins;
+        let m = origins.len();
+        let stable_at = |j: usize| match origins[j] {
+            Origin::Kept(i) if p.stable[i] => Some(i),
+            _ => None,
+        };
+        let mut seen = None;
+        let prev: Vec<Option<usize>> = (0..m)
+            .map(|j| {
+                let before = seen;
+                seen = stable_at(j).or(seen);
+                before
+            })
+            .collect();
+        let mut next = vec![None; m];
+        let mut seen = None;
+        for j in (0..m).rev() {
+            next[j] = seen;
+            seen = stable_at(j).or(seen);
+        }
+        for j in 0..m {
+            let edit = match origins[j] {
+                Origin::Kept(_) => continue,
+                Origin::Inserted => EditKind::Insert,
+                Origin::Replaced(_) => EditKind::Replace,
+                Origin::Edited(_) => EditKind::Edit,
+                Origin::Moved(_) => EditKind::Move,
+            };
+            if p.in_clash.contains(&(side, j)) {
+                continue;
+            }
+            // Edited here, moved by the other side: the other side places it.
+            if let Origin::Edited(i) | Origin::Replaced(i) = origins[j] {
+                let other = v.side(if side == Side::Ours {
+                    Side::Theirs
+                } else {
+                    Side::Ours
+                });
+                if matches!(other.script.fates[i], Fate::Moved(_)) {
+                    continue;
+                }
+            }
+            let Some(positions) = clean.get(&sv.version.ids.content[j]) else {
+                continue;
+            };
+            let lo = prev[j].and_then(|i| first(v.base.ids.content[i]));
+            let hi = next[j].and_then(|i| last(v.base.ids.content[i]));
+            let placed = positions
+                .iter()
+                .any(|&at| lo.is_none_or(|l| l < at) && hi.is_none_or(|h| at < h));
+            if !placed {
+                out.push(Violation {
+                    side: Some(side),
+                    edit,
+                    problem: Problem::Misplaced,
+                    element: sv.version.elements[j].clone(),
+                });
+            }
+        }
+    }
+    // Stable elements with a content found once in the base and once in
+    // the clean result keep the base order.
+    let mut base_count: HashMap<u32, usize> = HashMap::new();
+    for &c in v.base.ids.content {
+        *base_count.entry(c).or_default() += 1;
+    }
+    let mut last_at = None;
+    for i in (0..p.stable.len()).filter(|&i| p.stable[i]) {
+        let content = v.base.ids.content[i];
+        let Some(positions) = clean.get(&content) else {
+            continue;
+        };
+        if positions.len() != 1 || base_count.get(&content) != Some(&1) {
+            continue;
+        }
+        let at = positions[0];
+        if last_at.is_some_and(|l| at < l) {
+            out.push(Violation {
+                side: None,
+                edit: EditKind::Keep,
+                problem: Problem::Misplaced,
+                element: r.version.elements[at].clone(),
+            });
+        }
+        last_at = Some(at);
+    }
+}
