@@ -106,6 +106,8 @@ fn merge_by_kind(versions: Merge3<&[u8]>, kind: FileKind, options: &MergeOptions
     if kind == FileKind::Notebook {
         return merge_notebook(versions, options, &markers, &plain);
     }
+    // The Python stages below share what they parse and merge.
+    let _memo = (kind == FileKind::Python).then(crate::python::memo::RunScope::open);
     let line = line_outcome(versions, kind, &plain);
     if line.is_clean() {
         if kind == FileKind::Python {

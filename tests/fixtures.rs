@@ -249,7 +249,8 @@ fn every_fixture_merges_as_expected() {
 /// (only the order of same-place insertions, ours first, may differ; and a
 /// notebook cell both sides re-ran keeps ours' outputs, a tie-break like
 /// that order, so outputs are left out of the comparison; so is the
-/// environment metadata both sides changed, where ours is kept by design).
+/// environment metadata both sides changed and the cell ids both sides
+/// re-keyed, where ours are kept by design).
 #[test]
 fn every_fixture_merges_symmetrically() {
     let scratch = tempfile::tempdir().expect("temp dir");
@@ -268,6 +269,8 @@ fn every_fixture_merges_symmetrically() {
             for cell in cells.iter_mut().filter_map(|c| c.as_object_mut()) {
                 cell.remove("outputs");
                 cell.remove("execution_count");
+                // Ids both sides re-keyed: ours' are kept by design.
+                cell.remove("id");
                 strip(cell.get_mut("metadata"));
             }
         }

@@ -277,6 +277,7 @@ fn merge_fields<'a>(
             "outputs" | "execution_count" if cell_type != "code" => None,
             "outputs" | "execution_count" => outputs.value(ctx, key, cells),
             "cell_type" => Some(Out::Text(cell_type.clone())),
+            "id" => merged_id(ctx, &subject, get(key)),
             _ => ctx.merge_value(&format!("{subject} {key}"), get(key)),
         };
         if let Some(value) = value {
@@ -307,6 +308,36 @@ fn merge_fields<'a>(
         out: Out::Object(out),
         source: source.text,
     }
+}
+
+/// A cell's `id` both sides changed: each side re-saved the notebook with
+/// new random ids (cells are then matched by content). An id names the
+/// cell for tools, not for people: ours kept (theirs' where ours has none),
+/// reported like environment metadata, never a clash. Repeated ids are
+/// renamed afterwards ([`super::ids`]).
+fn merged_id<'a>(ctx: &mut Ctx, subject: &str, v: Merge3<Option<&'a Node<'a>>>) -> Option<Out<'a>> {
+    let both_changed = !same_opt(v.ours, v.base) && !same_opt(v.theirs, v.base);
+    if !both_changed || same_opt(v.ours, v.theirs) {
+        return ctx.merge_value(&format!("{subject} id"), v);
+    }
+    let text = |n: Option<&Node>| {
+        n.and_then(Node::as_str)
+            .map_or_else(|| "(none)".to_string(), |s| s.text().into_owned())
+    };
+    let mut decision = Decision::new(
+        DecisionKind::EnvironmentMetadata,
+        format!("{subject} id"),
+        "both sides gave the cell a new id (a re-save with random ids); ours kept, no conflict",
+    );
+    decision.ours = Some(text(v.ours));
+    decision.theirs = Some(text(v.theirs));
+    ctx.report.push(decision);
+    let side = if v.ours.is_some() {
+        Side::Ours
+    } else {
+        Side::Theirs
+    };
+    ctx.pick(side, v)
 }
 
 fn empty(key: &str) -> &'static str {
@@ -451,7 +482,7 @@ fn merge_text(ctx: &mut Ctx, subject: &str, texts: Merge3<&str>) -> Rendered {
         ctx.report.push(Decision::new(
             DecisionKind::TookBoth,
             subject,
-            "both sides changed the same lines; their edits touch different words and were merged word by word",
+            "both sides changed the same lines; their edits touch different words and were merged word by word (or were the same but for spaces at line ends: ours' text kept)",
         ));
     }
     render(&pieces, &cell_markers(ctx.options, ctx.markers, &texts))

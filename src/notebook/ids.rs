@@ -1,6 +1,8 @@
-//! Cell ids in the merged notebook: unique, deterministic new ids where
-//! nbformat 4.5 needs them (a cell without one, or a repeated one), none
-//! below 4.5.
+//! Cell ids: whether they name the cells across the three versions (a
+//! side that re-saved the notebook with new random ids is matched by
+//! content), and in the merged notebook unique, deterministic new ids
+//! where nbformat 4.5 needs them (a cell without one, or a repeated one),
+//! none below 4.5.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -8,9 +10,37 @@ use std::hash::{Hash, Hasher};
 
 use super::cell::MergedCell;
 use super::json::Node;
+use super::model::{Cell, Notebook};
 use super::values::Ctx;
 use super::write::Out;
+use crate::core::merge3::Merge3;
 use crate::decisions::{Decision, DecisionKind};
+
+/// Whether cells are matched by id: every cell of the three versions has
+/// a unique id, and each side kept the base's ids on at least half of the
+/// cells it could have kept (the fewer of the base's and the side's
+/// cells). A side that re-saved the notebook with new random ids (Jupyter
+/// upgrading to nbformat 4.5, SageMaker, Colab) keeps none: its cells are
+/// matched by content, so no cell is taken for deleted and inserted again.
+pub(super) fn ids_name_cells(nbs: &Merge3<Notebook>) -> bool {
+    if !(nbs.base.has_unique_ids() && nbs.ours.has_unique_ids() && nbs.theirs.has_unique_ids()) {
+        return false;
+    }
+    let cells = Merge3::new(
+        nbs.base.cells.as_slice(),
+        nbs.ours.cells.as_slice(),
+        nbs.theirs.cells.as_slice(),
+    );
+    let base_ids: HashSet<&str> = cells.base.iter().filter_map(|c| c.id.as_deref()).collect();
+    let kept_ids = |side: &[Cell]| {
+        let kept = side
+            .iter()
+            .filter(|c| c.id.as_deref().is_some_and(|id| base_ids.contains(id)))
+            .count();
+        kept * 2 >= cells.base.len().min(side.len())
+    };
+    kept_ids(cells.ours) && kept_ids(cells.theirs)
+}
 
 /// nbformat 4.5 requires unique cell ids: cells that came without one, or
 /// with one an earlier cell already has, get a deterministic new one.

@@ -212,8 +212,7 @@ fn output_layout(nbs: &Merge3<Notebook>) -> (Format, Side) {
 /// Matches, orders and merges the cells.
 fn merge_cells<'a>(ctx: &mut Ctx, nbs: &'a Merge3<Notebook<'a>>) -> Vec<MergedCell<'a>> {
     let (base, ours, theirs) = (&nbs.base.cells, &nbs.ours.cells, &nbs.theirs.cells);
-    let by_id =
-        nbs.base.has_unique_ids() && nbs.ours.has_unique_ids() && nbs.theirs.has_unique_ids();
+    let by_id = ids::ids_name_cells(nbs);
     let of_ours = matching::match_cells(base, ours, by_id);
     let of_theirs = matching::match_cells(base, theirs, by_id);
     let same_new = |o: usize, t: usize| {

@@ -15,6 +15,7 @@ use crate::pipeline::Structured;
 use crate::python::checked::checked_plan;
 use crate::python::chunks::{paragraph_starts, split, LineRegion, Part};
 use crate::python::layout::{line_mode, render_region};
+use crate::python::memo::{self, RunScope};
 use crate::python::parse::{parse, widest_line, Parsed, PythonParseError};
 use crate::python::plan::{plan, Inputs};
 use crate::python::reformat::{merge_reformatted, tokens_in};
@@ -32,6 +33,7 @@ pub fn merge(
     options: &MergeOptions,
     markers: &Markers,
 ) -> Result<Structured, Fallback> {
+    let _memo = RunScope::open();
     let lines = texts.map(|t| t.split_inclusive('\n').collect::<Vec<&str>>());
     let line_merge = similar::TextMerge::from_lines(texts.base, texts.ours, texts.theirs);
     if (
@@ -193,6 +195,7 @@ pub fn merge_whole(
     options: &MergeOptions,
     markers: &Markers,
 ) -> Result<Structured, Fallback> {
+    let _memo = RunScope::open();
     let (pieces, report) = merge_chunk(texts, options, markers)?;
     let rendered = render(&pieces, markers);
     Ok(finish(rendered, report, markers))
@@ -275,10 +278,24 @@ fn retry_file(
     options: &MergeOptions,
     markers: &Markers,
 ) -> Option<(Vec<Piece>, Report)> {
-    let region_merge = |t: Merge3<&str>| region_merge_of(t, options, markers);
-    let ctx = crate::python::resolve::Context::new(&options.set_arguments, Some(&region_merge));
-    let merged = crate::python::resolve::merge_module(texts, ctx)?;
-    Some((join_text(merged.pieces), merged.report))
+    module_merge(texts, options, markers)
+}
+
+/// The structured merge of whole files over three texts, the region merge
+/// as its most specific rule for each top-level element: its pieces and
+/// report, once per texts in a run (`retry_chunk` and `retry_file` often
+/// ask for the same).
+fn module_merge(
+    texts: Merge3<&str>,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Option<(Vec<Piece>, Report)> {
+    memo::module(texts, options, markers, || {
+        let region_merge = |t: Merge3<&str>| region_merge_of(t, options, markers);
+        let ctx = crate::python::resolve::Context::new(&options.set_arguments, Some(&region_merge));
+        let merged = crate::python::resolve::merge_module(texts, ctx)?;
+        Some((join_text(merged.pieces), merged.report))
+    })
 }
 
 /// Where the region merge left conflicts in a chunk, the structured merge
@@ -305,18 +322,15 @@ fn retry_chunk(
     if before.0 == 0 {
         return (pieces, report, false);
     }
-    let region_merge = |t: Merge3<&str>| region_merge_of(t, options, markers);
-    let ctx = crate::python::resolve::Context::new(&options.set_arguments, Some(&region_merge));
-    let Some(merged) = crate::python::resolve::merge_module(chunk, ctx) else {
+    let Some((merged_pieces, merged_report)) = module_merge(chunk, options, markers) else {
         return (pieces, report, false);
     };
-    let merged_pieces = join_text(merged.pieces);
     let after = measure(&merged_pieces);
     // Clashes the region merge drew around whole layers stand unless the
     // retry leaves fewer.
     let layered = report.clashes().count() > 0;
     if after.0 < before.0 || (after.0 == before.0 && !layered && after.1 < before.1) {
-        (merged_pieces, merged.report, true)
+        (merged_pieces, merged_report, true)
     } else {
         (pieces, report, false)
     }
@@ -345,6 +359,18 @@ fn every_chunk_too_wide(parts: &[Part], lines: Merge3<&Vec<&str>>) -> Option<usi
 /// merge element by element, the text between them by lines. A clean
 /// chunk must parse again and hold exactly the planned elements.
 fn merge_chunk(
+    texts: Merge3<&str>,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Result<(Vec<Piece>, Report), Fallback> {
+    // Once per texts in a run: the whole-file merge and the element retry
+    // ask again for what a chunk merge already did.
+    memo::chunk(texts, options, markers, || {
+        merge_chunk_once(texts, options, markers)
+    })
+}
+
+fn merge_chunk_once(
     texts: Merge3<&str>,
     options: &MergeOptions,
     markers: &Markers,

@@ -28,6 +28,7 @@ pub mod indent;
 pub mod keyed;
 pub mod layout;
 pub mod members;
+pub mod memo;
 pub mod merge;
 pub mod parse;
 pub mod plan;

@@ -8,18 +8,15 @@
 
 use std::ops::Range;
 
-use tree_sitter::{Node, Parser, Tree};
+use tree_sitter::{Node, Tree};
 
 mod layout;
 use layout::{inline_layout, lines_layout};
 
 /// Parses `text` with tree-sitter-python; `None` when it has syntax errors.
 pub fn parse_tree(text: &str) -> Option<Tree> {
-    let mut parser = Parser::new();
-    parser
-        .set_language(&tree_sitter_python::LANGUAGE.into())
-        .ok()?;
-    let tree = parser.parse(text, None)?;
+    // Once per text in a merge run.
+    let tree = crate::python::memo::tree(text)?;
     (!tree.root_node().has_error()).then_some(tree)
 }
 

@@ -11,7 +11,7 @@
 
 use std::ops::Range;
 
-use tree_sitter::{Node, Parser, Tree};
+use tree_sitter::{Node, Tree};
 
 use crate::python::parse::tokens::leaves;
 
@@ -223,11 +223,8 @@ pub fn parse_snippet(text: &str) -> Option<Snippet> {
     } else {
         (text.to_string(), 0)
     };
-    let mut parser = Parser::new();
-    parser
-        .set_language(&tree_sitter_python::LANGUAGE.into())
-        .ok()?;
-    let tree = parser.parse(&source, None)?;
+    // Once per text in a merge run.
+    let tree = crate::python::memo::tree(&source)?;
     if tree.root_node().has_error() {
         return None;
     }

@@ -85,6 +85,9 @@ pub fn same_change_resolver(texts: Merge3<&str>) -> Option<String> {
 /// layout aside): `Some` with the text to keep (ours' layout unless only
 /// theirs follows the base's quote style).
 pub fn same_change(base: &str, ours: &str, theirs: &str) -> Option<String> {
+    if !may_be_same_tokens(ours, theirs) {
+        return None;
+    }
     let (o, t) = (parse_snippet(ours)?, parse_snippet(theirs)?);
     let (os, ts) = (o.tokens()?, t.tokens()?);
     if os.len() != ts.len() || (0..os.len()).any(|i| os.key(i) != ts.key(i)) {
@@ -94,6 +97,23 @@ pub fn same_change(base: &str, ours: &str, theirs: &str) -> Option<String> {
         true => theirs.to_string(),
         false => ours.to_string(),
     })
+}
+
+/// A cheap test, without parsing, that two snippets may have the same
+/// tokens: equal once whatever can differ between token-identical snippets
+/// is set aside (the layout between tokens — whitespace, line
+/// continuations, the grammar's invisible extras —, magic trailing commas,
+/// and a simple string's quotes). `false` means their tokens differ.
+fn may_be_same_tokens(ours: &str, theirs: &str) -> bool {
+    fn kept(text: &str) -> impl Iterator<Item = char> + '_ {
+        text.chars()
+            .filter(|c| {
+                !(c.is_whitespace()
+                    || matches!(c, '\\' | ',' | '\u{feff}' | '\u{2060}' | '\u{200b}'))
+            })
+            .map(|c| if c == '\'' { '"' } else { c })
+    }
+    kept(ours).eq(kept(theirs))
 }
 
 /// Merges three token streams (see the module doc); `reference` is the

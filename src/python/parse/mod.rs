@@ -9,9 +9,10 @@ pub mod tokens;
 
 use std::ops::Range;
 
-use tree_sitter::{Language, Node, Parser, Tree};
+use tree_sitter::{Node, Tree};
 
 use self::facts::TreeFacts;
+use crate::python::memo;
 use crate::python::regions::{find_regions, Region};
 
 pub use self::queries::all_queries;
@@ -93,36 +94,30 @@ impl Parsed<'_> {
 /// Parses `text`; syntax errors are an error, since a structured merge of a
 /// broken file could not be verified.
 pub fn parse(text: &str) -> Result<Parsed<'_>, PythonParseError> {
-    let language: Language = tree_sitter_python::LANGUAGE.into();
-    let mut parser = Parser::new();
-    if let Err(e) = parser.set_language(&language) {
-        panic!("the tree-sitter-python grammar does not load (a build problem): {e}");
-    }
+    // Once per text in a merge run (`python::memo`).
+    let (tree, regions) = memo::parsed(text, || parse_owned(text))?;
+    Ok(Parsed {
+        text,
+        tree,
+        regions,
+    })
+}
+
+/// [`parse`]'s tree and regions.
+fn parse_owned(text: &str) -> Result<(Tree, Vec<Region>), PythonParseError> {
     if let Some(commas) = widest_line(text) {
         return Err(PythonParseError::TooWide { commas });
     }
-    let bytes = text.as_bytes();
-    let budget = parse_budget(bytes.len());
-    let mut checks = 0usize;
-    let mut over_budget = |_: &tree_sitter::ParseState| {
-        checks += 1;
-        checks.saturating_mul(PROGRESS_EVERY) > budget
-    };
-    let options = tree_sitter::ParseOptions::new().progress_callback(&mut over_budget);
-    let tree = parser.parse_with_options(
-        &mut |offset, _| bytes.get(offset..).unwrap_or_default(),
-        None,
-        Some(options),
-    );
-    let tree = match tree {
-        Some(tree) => tree,
-        None if checks.saturating_mul(PROGRESS_EVERY) > budget => {
+    let budget = parse_budget(text.len());
+    let tree = match memo::budgeted_tree(text, budget) {
+        Ok(tree) => tree,
+        Err(memo::NoTree::OverBudget) => {
             return Err(PythonParseError::OverBudget {
-                bytes: bytes.len(),
+                bytes: text.len(),
                 operations: budget,
             })
         }
-        None => return Err(PythonParseError::Syntax),
+        Err(memo::NoTree::Failed) => return Err(PythonParseError::Syntax),
     };
     if tree.root_node().has_error() {
         return Err(PythonParseError::Syntax);
@@ -132,15 +127,8 @@ pub fn parse(text: &str) -> Result<Parsed<'_>, PythonParseError> {
         return Err(PythonParseError::TooComplex);
     }
     let regions = find_regions(text, &tree, &facts);
-    Ok(Parsed {
-        text,
-        tree,
-        regions,
-    })
+    Ok((tree, regions))
 }
-
-/// tree-sitter calls the progress callback once per this many operations.
-const PROGRESS_EVERY: usize = 100;
 
 /// Parser operations allowed per byte of source, and for any source: well
 /// above what real code takes (about OPS_MEASURED per byte on the benchmark's
@@ -182,6 +170,8 @@ const MAX_WIDTH: usize = 20_000;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::python::memo::PROGRESS_EVERY;
+    use tree_sitter::{Language, Parser};
 
     #[test]
     fn a_line_wider_than_a_node_may_be_is_declined_before_parsing() {

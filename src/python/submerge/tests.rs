@@ -237,3 +237,27 @@ fn the_resolver_shapes_answer_like_the_functions() {
     assert_eq!(same_change_resolver(same).as_deref(), Some("x = f(a, b)\n"));
     assert_eq!(same_change_resolver(texts), None);
 }
+
+/// The parse-free test in front of `same_change` never turns away two
+/// snippets whose tokens are the same.
+#[test]
+fn the_cheap_same_tokens_test_keeps_every_token_identical_pair() {
+    let pairs = [
+        ("x = f(a, 'b')\n", "x = f(a, \"b\")\n"),
+        ("f(\n    a,\n    b,\n)\n", "f(a, b)\n"),
+        ("y = 1 + \\\n    2\n", "y = 1 + 2\n"),
+        ("    z = [1,2]  # n\n", "z = [1, 2]  # n\n"),
+        ("s = 'it\\'s'\n", "s = 'it\\'s'\n"),
+        ("d = {'k': 1,}\n", "d = {\"k\": 1}\n"),
+    ];
+    for (o, t) in pairs {
+        let (so, st) = (parse_snippet(o).unwrap(), parse_snippet(t).unwrap());
+        let (to, tt) = (so.tokens().unwrap(), st.tokens().unwrap());
+        let same = to.len() == tt.len() && (0..to.len()).all(|i| to.key(i) == tt.key(i));
+        if same {
+            assert!(super::may_be_same_tokens(o, t), "{o:?} / {t:?}");
+        }
+    }
+    assert!(!super::may_be_same_tokens("x = f(a)\n", "x = f(b)\n"));
+    assert!(same_change("x = 1\n", "x = f(a, 'b')\n", "x = f(a, \"b\")\n").is_some());
+}
