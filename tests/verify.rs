@@ -521,6 +521,54 @@ fn a_moved_line_kept_at_both_places_is_found() {
     );
 }
 
+/// Ours swaps two layers, theirs inserts one at the front: with a swap
+/// either layer may be the one that moved, so the insertion has two right
+/// places (before or after the first layer of the pair); past a layer no
+/// move passes over it is still misplaced.
+#[test]
+fn an_insertion_beside_a_swap_has_two_places() {
+    let base = ["layers.Dense(1)", "layers.Dense(2)", "layers.Dense(3)"];
+    let ours = ["layers.Dense(2)", "layers.Dense(1)", "layers.Dense(3)"];
+    let theirs = [
+        "layers.Conv1D(9)",
+        "layers.Dense(1)",
+        "layers.Dense(2)",
+        "layers.Dense(3)",
+    ];
+    for result in [
+        [
+            "layers.Conv1D(9)",
+            "layers.Dense(2)",
+            "layers.Dense(1)",
+            "layers.Dense(3)",
+        ],
+        [
+            "layers.Dense(2)",
+            "layers.Conv1D(9)",
+            "layers.Dense(1)",
+            "layers.Dense(3)",
+        ],
+    ] {
+        assert_eq!(
+            verdict(&base, &ours, &theirs, &clean(&result)),
+            Verdict::Ok,
+            "{result:?}"
+        );
+    }
+    let far = [
+        "layers.Dense(2)",
+        "layers.Dense(1)",
+        "layers.Dense(3)",
+        "layers.Conv1D(9)",
+    ];
+    assert_caught(
+        verdict(&base, &ours, &theirs, &clean(&far)),
+        Problem::Misplaced,
+        Some(Side::Theirs),
+        EditKind::Insert,
+    );
+}
+
 /// Lines that different insertions share are not one line held twice: a
 /// decorator above two new tests, and a field of two new table entries;
 /// the same line inside brackets held more often than both sides' insertions

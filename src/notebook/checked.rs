@@ -11,7 +11,7 @@ use crate::core::merge3::{Merge3, Side};
 use crate::decisions::{Decision, DecisionKind};
 use crate::notebook::model::Cell;
 use crate::notebook::values::{Clash, Ctx};
-use crate::verify::{check_with, EditKind, Element, Options, Problem, ResultElement, Verdict};
+use crate::verify::{check_with, Element, Options, ResultElement, Verdict};
 
 /// One merged cell: which side cells it stands for, and whether its source
 /// holds a conflict.
@@ -70,30 +70,13 @@ pub fn check_cells(
         moved_edits_merge: true,
         ..Options::default()
     };
-    let verdict = match check_with(
+    let verdict = check_with(
         &elements(cells.base),
         &elements(cells.ours),
         &elements(cells.theirs),
         &result,
         options,
-    ) {
-        // A cell inserted next to cells the other side swapped has two
-        // right places (either cell of the swap may be the one that moved);
-        // the cell merge keeps ours first at a shared gap, and either order
-        // holds every edit once. Lost, doubled or undone cells still count.
-        Verdict::Violations(v) => {
-            let v: Vec<_> = v
-                .into_iter()
-                .filter(|x| !(x.problem == Problem::Misplaced && x.edit == EditKind::Insert))
-                .collect();
-            if v.is_empty() {
-                Verdict::Ok
-            } else {
-                Verdict::Violations(v)
-            }
-        }
-        other => other,
-    };
+    );
     if verdict == Verdict::Ok {
         return None;
     }

@@ -19,6 +19,7 @@ pub mod metadata;
 mod model;
 mod order;
 mod prose;
+mod rematch;
 mod values;
 mod write;
 
@@ -213,8 +214,11 @@ fn output_layout(nbs: &Merge3<Notebook>) -> (Format, Side) {
 fn merge_cells<'a>(ctx: &mut Ctx, nbs: &'a Merge3<Notebook<'a>>) -> Vec<MergedCell<'a>> {
     let (base, ours, theirs) = (&nbs.base.cells, &nbs.ours.cells, &nbs.theirs.cells);
     let by_id = ids::ids_name_cells(nbs);
-    let of_ours = matching::match_cells(base, ours, by_id);
-    let of_theirs = matching::match_cells(base, theirs, by_id);
+    let mut of_ours = matching::match_cells(base, ours, by_id);
+    let mut of_theirs = matching::match_cells(base, theirs, by_id);
+    if !by_id {
+        rematch::rematch(base, (ours, theirs), &mut of_ours, &mut of_theirs);
+    }
     let same_new = |o: usize, t: usize| {
         let (a, b) = (&ours[o], &theirs[t]);
         a.cell_type == b.cell_type && a.source == b.source && (!by_id || a.id == b.id)

@@ -39,6 +39,7 @@ pub fn align<I: Eq + Hash + ?Sized>(base: &[Key<'_, I>], side: &[Key<'_, I>]) ->
     let contents_s: Vec<&str> = side.iter().map(|k| k.content).collect();
     // Over its budget the diff is coarser: fewer pairs, more clashes.
     let (ops, _) = bounded_diff(&contents_b, &contents_s);
+    let reserved = Reserved::new(&contents_b, &contents_s, &ops);
     let mut gap: Option<(usize, usize, usize, usize)> = None;
     for op in &ops {
         if let DiffOp::Equal {
@@ -48,7 +49,7 @@ pub fn align<I: Eq + Hash + ?Sized>(base: &[Key<'_, I>], side: &[Key<'_, I>]) ->
         } = *op
         {
             if let Some(g) = gap.take() {
-                align_gap(base, side, g, &mut partner, &mut replaced);
+                align_gap(base, side, g, &reserved, &mut partner, &mut replaced);
             }
             for k in 0..len {
                 partner[old_index + k] = Some(new_index + k);
@@ -62,7 +63,7 @@ pub fn align<I: Eq + Hash + ?Sized>(base: &[Key<'_, I>], side: &[Key<'_, I>]) ->
         }
     }
     if let Some(g) = gap {
-        align_gap(base, side, g, &mut partner, &mut replaced);
+        align_gap(base, side, g, &reserved, &mut partner, &mut replaced);
     }
     let moves = find_moves(base, side, &partner);
     Alignment {
@@ -72,36 +73,91 @@ pub fn align<I: Eq + Hash + ?Sized>(base: &[Key<'_, I>], side: &[Key<'_, I>]) ->
     }
 }
 
+/// Elements the content diff left unpaired whose exact content is found
+/// unpaired on the other side: a move (or a swap) of one element, which
+/// identity must not pair with another element of its gap (a swapped
+/// `Dense(10)` taken for an edit of the `Dense(12)` beside it). They are
+/// left to [`find_moves`].
+struct Reserved {
+    base: Vec<bool>,
+    side: Vec<bool>,
+}
+
+impl Reserved {
+    fn new(base: &[&str], side: &[&str], ops: &[DiffOp]) -> Self {
+        let (mut paired_b, mut paired_s) = (vec![false; base.len()], vec![false; side.len()]);
+        for op in ops {
+            if let DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } = *op
+            {
+                paired_b[old_index..old_index + len].fill(true);
+                paired_s[new_index..new_index + len].fill(true);
+            }
+        }
+        let mut unpaired_b: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, c) in base.iter().enumerate().filter(|(i, _)| !paired_b[*i]) {
+            unpaired_b.entry(c).or_default().push(i);
+        }
+        let (mut reserved_b, mut reserved_s) = (vec![false; base.len()], vec![false; side.len()]);
+        for (j, c) in side.iter().enumerate().filter(|(j, _)| !paired_s[*j]) {
+            if let Some(i) = unpaired_b
+                .get_mut(c)
+                .and_then(|v| (!v.is_empty()).then(|| v.remove(0)))
+            {
+                reserved_b[i] = true;
+                reserved_s[j] = true;
+            }
+        }
+        Self {
+            base: reserved_b,
+            side: reserved_s,
+        }
+    }
+}
+
 /// Gaps larger than this (base × side elements) pair by identity alone.
 const MAX_WEIGHTED_GAP: usize = 40_000;
 
 /// Pairs the elements of one gap: same identity first, preferring the most
 /// similar when several share it; then a single leftover on each side
 /// between two pairs is a replacement of one by the other.
-fn align_gap<I: Eq + Hash + ?Sized>(
-    base: &[Key<'_, I>],
-    side: &[Key<'_, I>],
+fn align_gap<'k, I: Eq + Hash + ?Sized>(
+    base: &[Key<'k, I>],
+    side: &[Key<'k, I>],
     (b0, b1, s0, s1): (usize, usize, usize, usize),
+    reserved: &Reserved,
     partner: &mut [Option<usize>],
     replaced: &mut [bool],
 ) {
-    let (n, m) = (b1 - b0, s1 - s0);
+    // The gap's elements that are not moves, by their index in the gap.
+    let at_b: Vec<usize> = (b0..b1).filter(|&i| !reserved.base[i]).collect();
+    let at_s: Vec<usize> = (s0..s1).filter(|&j| !reserved.side[j]).collect();
+    let (n, m) = (at_b.len(), at_s.len());
     if n == 0 || m == 0 {
         return;
     }
+    let copy = |k: &Key<'k, I>| Key {
+        content: k.content,
+        identity: k.identity,
+    };
+    let keys_b: Vec<Key<'k, I>> = at_b.iter().map(|&i| copy(&base[i])).collect();
+    let keys_s: Vec<Key<'k, I>> = at_s.iter().map(|&j| copy(&side[j])).collect();
     let pairs = if n * m <= MAX_WEIGHTED_GAP {
-        weighted_pairs(&base[b0..b1], &side[s0..s1])
+        weighted_pairs(&keys_b, &keys_s)
     } else {
-        identity_pairs(&base[b0..b1], &side[s0..s1])
+        identity_pairs(&keys_b, &keys_s)
     };
     let mut last = (0, 0);
     for &(i, j) in pairs.iter().chain(std::iter::once(&(n, m))) {
         if i - last.0 == 1 && j - last.1 == 1 {
-            partner[b0 + last.0] = Some(s0 + last.1);
-            replaced[b0 + last.0] = true;
+            partner[at_b[last.0]] = Some(at_s[last.1]);
+            replaced[at_b[last.0]] = true;
         }
         if i < n {
-            partner[b0 + i] = Some(s0 + j);
+            partner[at_b[i]] = Some(at_s[j]);
         }
         last = (i + 1, j + 1);
     }
@@ -265,6 +321,26 @@ mod tests {
         let a = align(&base, &side);
         assert_eq!(a.partner, vec![None, Some(0), Some(1)]);
         assert_eq!(a.moves, vec![(0, 2)]);
+    }
+
+    #[test]
+    fn a_swapped_layer_is_a_move_not_an_edit_of_its_neighbour() {
+        // theirs swaps Dense(10)/Dense(11) and names Dense(12): the
+        // swapped Dense(10) must not pair with Dense(12) by identity.
+        let d = Some("Dense");
+        let base_items = [("D10", d), ("D11", d), ("D12", d)];
+        let side_items = [("D11", d), ("D10", d), ("D12n", Some("Dense l"))];
+        let (base, side) = (keys(&base_items), keys(&side_items));
+        let a = align(&base, &side);
+        let paired: Vec<(usize, usize)> = a
+            .partner
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.map(|j| (i, j)))
+            .chain(a.moves.iter().copied())
+            .collect();
+        assert!(paired.contains(&(0, 1)), "{a:?}");
+        assert!(paired.contains(&(1, 0)), "{a:?}");
     }
 
     #[test]

@@ -2,6 +2,13 @@
 //! (compared by text, commas aside) into stable elements, which all three
 //! versions share, and hunks, the smallest runs of whole siblings in which
 //! the sides changed something.
+//!
+//! A side's move (a base element found again, unchanged, at another place
+//! of that side) is a deletion and an insertion to a sequence diff. The
+//! diff joins both ends of every move into one hunk and says so
+//! ([`Moves`]): a merge that sees the two ends apart settles the deletion
+//! against the other side's deletion and keeps the insertion, undoing that
+//! side's change without a word.
 
 use std::ops::Range;
 
@@ -14,8 +21,81 @@ use crate::core::merge3::Merge3;
 pub enum Step {
     /// The same element, unchanged in all three: its index in each.
     Stable(Merge3<usize>),
-    /// A run of elements changed by one side or both: index ranges.
-    Hunk(Merge3<Range<usize>>),
+    /// A run of elements changed by one side or both: index ranges, and
+    /// the moves it holds.
+    Hunk(Merge3<Range<usize>>, Moves),
+}
+
+/// The moves inside a hunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Moves {
+    None,
+    /// A side moved an element, and the other side left the hunk as it was.
+    Clean,
+    /// A side moved an element the other side deleted, changed or moved:
+    /// the two changes clash (merge-rules: delete vs move is a conflict).
+    Clash,
+}
+
+/// One side's move: the base element and the side element it became.
+struct Move {
+    base: usize,
+    /// The base gap the side element sits in: before base element `gap`.
+    gap: usize,
+    /// Whether the other side kept the base element unchanged.
+    other_kept: bool,
+    by_ours: bool,
+}
+
+/// The moves of `side` against `base`, given each base element's match in
+/// the side (`to_side`) and in the other side (`to_other`).
+fn moves(
+    base: &[&str],
+    side: &[&str],
+    to_side: &[Option<usize>],
+    to_other: &[Option<usize>],
+    by_ours: bool,
+) -> Vec<Move> {
+    let mut matched = vec![None; side.len()];
+    for (b, s) in to_side.iter().enumerate() {
+        if let Some(s) = *s {
+            matched[s] = Some(b);
+        }
+    }
+    // The base gap of side element j: before the next matched element.
+    let mut gap_of = vec![base.len(); side.len() + 1];
+    for j in (0..side.len()).rev() {
+        gap_of[j] = matched[j].unwrap_or(gap_of[j + 1]);
+    }
+    let mut unmatched: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (j, text) in side
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| matched[*j].is_none())
+    {
+        unmatched.entry(text).or_default().push(j);
+    }
+    let mut out = Vec::new();
+    // A blank line or a lone bracket found elsewhere is layout, not a move.
+    let movable = |text: &str| text.chars().any(char::is_alphanumeric);
+    for (b, text) in base
+        .iter()
+        .enumerate()
+        .filter(|(b, text)| to_side[*b].is_none() && movable(text))
+    {
+        if let Some(j) = unmatched
+            .get_mut(text)
+            .and_then(|v| (!v.is_empty()).then(|| v.remove(0)))
+        {
+            out.push(Move {
+                base: b,
+                gap: gap_of[j],
+                other_kept: to_other[b].is_some(),
+                by_ours,
+            });
+        }
+    }
+    out
 }
 
 /// For each base element, the index of the element it matches in `side`.
@@ -40,10 +120,28 @@ fn matches(base: &[&str], side: &[&str]) -> Vec<Option<usize>> {
 pub fn diff3(seqs: Merge3<&[&str]>) -> Vec<Step> {
     let to_ours = matches(seqs.base, seqs.ours);
     let to_theirs = matches(seqs.base, seqs.theirs);
+    let all_moves: Vec<Move> = moves(seqs.base, seqs.ours, &to_ours, &to_theirs, true)
+        .into_iter()
+        .chain(moves(seqs.base, seqs.theirs, &to_theirs, &to_ours, false))
+        .collect();
+    // No anchor between the two ends of a move: base elements lo..hi.
+    let spans: Vec<(Range<usize>, bool)> = all_moves
+        .iter()
+        .map(|m| {
+            let span = if m.base < m.gap {
+                m.base..m.gap
+            } else {
+                m.gap..m.base + 1
+            };
+            (span, m.other_kept)
+        })
+        .collect();
+    let breaks = |b: usize| spans.iter().any(|(span, _)| span.contains(&b));
     let mut steps = Vec::new();
     let mut at = Merge3::new(0, 0, 0);
-    let anchors =
-        (0..seqs.base.len()).filter_map(|b| Some(Merge3::new(b, to_ours[b]?, to_theirs[b]?)));
+    let anchors = (0..seqs.base.len())
+        .filter(|&b| !breaks(b))
+        .filter_map(|b| Some(Merge3::new(b, to_ours[b]?, to_theirs[b]?)));
     for anchor in anchors.chain(std::iter::once(Merge3::new(
         seqs.base.len(),
         seqs.ours.len(),
@@ -53,11 +151,31 @@ pub fn diff3(seqs: Merge3<&[&str]>) -> Vec<Step> {
             continue;
         }
         if anchor != at {
-            steps.push(Step::Hunk(Merge3::new(
-                at.base..anchor.base,
-                at.ours..anchor.ours,
-                at.theirs..anchor.theirs,
-            )));
+            let base = at.base..anchor.base;
+            // A move belongs to the hunk its base element is in (never an
+            // anchor: the moving side did not match it in place).
+            let held: Vec<&Move> = all_moves
+                .iter()
+                .filter(|m| base.contains(&m.base))
+                .collect();
+            let by_both = held.iter().any(|m| m.by_ours) && held.iter().any(|m| !m.by_ours);
+            // A move inside a hunk both sides changed is not one a line or
+            // token merge can settle: which element moved is a guess of the
+            // diff (in a swap, either), and the other side's change may be
+            // to the one taken as standing still.
+            let both_changed = seqs.ours[at.ours..anchor.ours] != seqs.base[base.clone()]
+                && seqs.theirs[at.theirs..anchor.theirs] != seqs.base[base.clone()];
+            let moved = if held.is_empty() {
+                Moves::None
+            } else if by_both || both_changed || held.iter().any(|m| !m.other_kept) {
+                Moves::Clash
+            } else {
+                Moves::Clean
+            };
+            steps.push(Step::Hunk(
+                Merge3::new(base, at.ours..anchor.ours, at.theirs..anchor.theirs),
+                moved,
+            ));
         }
         if anchor.base < seqs.base.len() {
             steps.push(Step::Stable(anchor));
@@ -65,6 +183,26 @@ pub fn diff3(seqs: Merge3<&[&str]>) -> Vec<Step> {
         at = anchor.map(|i| i + 1);
     }
     steps
+}
+
+/// The moves of three texts compared line by line (indentation aside):
+/// the worst of the hunks of their three-way line diff. A text resolver
+/// that sees a move as a deletion and an insertion (a token merge) must
+/// not settle a text holding one.
+pub fn line_moves(texts: Merge3<&str>) -> Moves {
+    let lines = texts.map(|t| t.lines().map(str::trim).collect::<Vec<&str>>());
+    diff3(lines.as_ref().map(|l| l.as_slice()))
+        .iter()
+        // Both sides making the same change there (the same move) is fine.
+        .filter(|step| match step {
+            Step::Hunk(r, _) => lines.ours[r.ours.clone()] != lines.theirs[r.theirs.clone()],
+            Step::Stable(_) => false,
+        })
+        .fold(Moves::None, |acc, step| match (acc, step) {
+            (Moves::Clash, _) | (_, Step::Hunk(_, Moves::Clash)) => Moves::Clash,
+            (Moves::Clean, _) | (_, Step::Hunk(_, Moves::Clean)) => Moves::Clean,
+            _ => Moves::None,
+        })
 }
 
 #[cfg(test)]
@@ -81,10 +219,10 @@ mod tests {
             steps,
             vec![
                 Step::Stable(Merge3::new(0, 0, 0)),
-                Step::Hunk(Merge3::new(1..1, 1..2, 1..1)),
+                Step::Hunk(Merge3::new(1..1, 1..2, 1..1), Moves::None),
                 Step::Stable(Merge3::new(1, 2, 1)),
                 Step::Stable(Merge3::new(2, 3, 2)),
-                Step::Hunk(Merge3::new(3..4, 4..5, 3..4)),
+                Step::Hunk(Merge3::new(3..4, 4..5, 3..4), Moves::None),
             ]
         );
     }
@@ -96,7 +234,46 @@ mod tests {
         let o = ["x"];
         assert_eq!(
             diff3(Merge3::new(&e[..], &o[..], &e[..])),
-            vec![Step::Hunk(Merge3::new(0..0, 0..1, 0..0))]
+            vec![Step::Hunk(Merge3::new(0..0, 0..1, 0..0), Moves::None)]
         );
+    }
+
+    #[test]
+    fn a_move_against_a_deletion_is_one_clashing_hunk() {
+        // ours moves `a` after `c`; theirs deletes `a`.
+        let b = ["a", "b", "c", "d"];
+        let o = ["b", "c", "a", "d"];
+        let t = ["b", "c", "d"];
+        let steps = diff3(Merge3::new(&b[..], &o[..], &t[..]));
+        assert_eq!(
+            steps,
+            vec![
+                Step::Hunk(Merge3::new(0..3, 0..3, 0..2), Moves::Clash),
+                Step::Stable(Merge3::new(3, 3, 2)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_moved_line_against_its_deletion_clashes() {
+        let base = "def f():\n    a = 1\n    b = 2\n    c = 3\n";
+        let ours = "def f():\n    c = 3\n    b = 2\n";
+        let theirs = "def f():\n    a = 1\n    b = 2\n";
+        assert_eq!(line_moves(Merge3::new(base, ours, theirs)), Moves::Clash);
+        let edit = "def f():\n    a = 1\n    b = 2\n    c = 4\n";
+        assert_eq!(line_moves(Merge3::new(base, edit, theirs)), Moves::None);
+    }
+
+    #[test]
+    fn a_move_the_other_side_left_alone_is_clean() {
+        let b = ["a", "b", "c", "d"];
+        let o = ["b", "a", "c", "d"];
+        let t = ["a", "b", "c", "D"];
+        let steps = diff3(Merge3::new(&b[..], &o[..], &t[..]));
+        assert_eq!(
+            steps[0],
+            Step::Hunk(Merge3::new(0..2, 0..2, 0..2), Moves::Clean)
+        );
+        assert!(steps.contains(&Step::Hunk(Merge3::new(3..4, 3..4, 3..4), Moves::None)));
     }
 }

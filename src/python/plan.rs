@@ -242,6 +242,10 @@ impl Planner<'_, '_> {
             );
             return;
         }
+        let (o, t) = (
+            self.shared_insertion(o, i, Side::Ours),
+            self.shared_insertion(t, i, Side::Theirs),
+        );
         use State::*;
         match (o, t) {
             (Same(j), Same(_)) | (Format(j), Format(_)) => self.push_unit(Side::Ours, j, None),
@@ -290,29 +294,17 @@ impl Planner<'_, '_> {
                 } else {
                     Side::Theirs
                 };
-                let deleter = replacer.other();
-                if self.inserted_next_to(deleter, i, replacer, jo) {
-                    // The same replacement on both sides, one side also
-                    // inserting more there: the other side's copy is used.
-                    self.emitted.insert((replacer, jo));
-                    self.decide(
-                        DecisionKind::TookBoth,
-                        &subject,
-                        "replaced by both sides the same way".into(),
-                    );
+                let (ours, theirs) = if replacer == Side::Ours {
+                    (vec![jo], vec![])
                 } else {
-                    let (ours, theirs) = if replacer == Side::Ours {
-                        (vec![jo], vec![])
-                    } else {
-                        (vec![], vec![jo])
-                    };
-                    let detail = format!(
-                        "{} deleted it, {} replaced it",
-                        deleter.name(),
-                        replacer.name()
-                    );
-                    self.clash(&subject, &detail, i..i + 1, ours, theirs);
-                }
+                    (vec![], vec![jo])
+                };
+                let detail = format!(
+                    "{} deleted it, {} replaced it",
+                    replacer.other().name(),
+                    replacer.name()
+                );
+                self.clash(&subject, &detail, i..i + 1, ours, theirs);
             }
             (Replaced(j), Same(_) | Format(_)) => {
                 self.push_unit(Side::Ours, j, None);
@@ -335,6 +327,24 @@ impl Planner<'_, '_> {
             (Format(jo), Changed(jt)) => self.merge_both(i, jo, jt, Side::Ours, &subject),
             (Changed(jo), Format(jt)) => self.merge_both(i, jo, jt, Side::Theirs, &subject),
             (Changed(jo), Changed(jt)) => self.merge_both(i, jo, jt, Side::Ours, &subject),
+        }
+    }
+
+    /// A side's state of base element `i`, read again: an element that
+    /// took its place (changed or replaced it) with exactly the tokens of
+    /// a layer the other side inserted right before or after it is that
+    /// shared insertion, and the base element was deleted. The other
+    /// side's copy is used; this side's is marked emitted, so the shared
+    /// layer is kept once whatever else either side did to element `i`.
+    fn shared_insertion(&mut self, state: State, i: usize, side: Side) -> State {
+        match state {
+            State::Changed(j) | State::Replaced(j)
+                if self.inserted_next_to(side.other(), i, side, j) =>
+            {
+                self.emitted.insert((side, j));
+                State::Deleted
+            }
+            _ => state,
         }
     }
 

@@ -35,7 +35,7 @@
 
 use std::ops::Range;
 
-use super::hunks::{diff3, Step};
+use super::hunks::{diff3, line_moves, Moves, Step};
 use super::siblings::{inner, module, parse_tree, Container, ContainerKind, Element};
 use crate::core::line_merge::merge_lines;
 use crate::core::merge3::{Merge3, Side};
@@ -111,6 +111,8 @@ pub struct Hunk<'a, 't> {
     pub containers: Merge3<&'a Container<'t>>,
     /// The hunk's element indices in each container.
     pub ranges: Merge3<Range<usize>>,
+    /// The moves the hunk holds (both ends of each).
+    pub moves: Moves,
 }
 
 impl<'a, 't> Hunk<'a, 't> {
@@ -267,10 +269,11 @@ pub fn merge_container(
     for step in diff3(same.as_ref().map(|s| s.as_slice())) {
         match step {
             Step::Stable(at) => items.push(Item::Element(c.ours, at.ours)),
-            Step::Hunk(ranges) => {
+            Step::Hunk(ranges, moves) => {
                 let hunk = Hunk {
                     containers: c,
                     ranges,
+                    moves,
                 };
                 items.extend(resolve_hunk(&hunk, ctx)?);
             }
@@ -326,6 +329,14 @@ fn resolve_hunk<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Option<Ve
             return Some(items);
         }
     }
+    if hunk.moves == Moves::Clash {
+        // Between commas a clash drawn over several elements could cut
+        // the container's layout: the element around it is merged whole.
+        return hunk
+            .kind()
+            .is_block()
+            .then(|| vec![moved_against_a_change(hunk, ctx)]);
+    }
     // One element each, changed on both sides: the same element, whatever
     // its key.
     if hunk.ranges.map_ref(|r| r.len()) == Merge3::new(1, 1, 1)
@@ -341,13 +352,9 @@ fn resolve_hunk<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Option<Ve
         return None;
     }
     let texts = hunk.texts();
-    // A statement of the base found again, unchanged, among a side's
-    // statements of the hunk was moved there: a token merge would see a
-    // deletion and an insertion, and settle the move against the other
-    // side's deletion or edit without a word. Moves are merged by lines.
-    let moved = |side: &[&str]| side.iter().any(|x| same.base.contains(x));
-    let has_move = moved(&same.ours) || moved(&same.theirs);
-    if let Some(text) = (!has_move)
+    // A token merge sees a move as a deletion and an insertion: a hunk
+    // holding one is merged by lines.
+    if let Some(text) = (hunk.moves == Moves::None)
         .then(|| first_text(ELEMENT_CHAIN, texts))
         .flatten()
     {
@@ -363,6 +370,23 @@ fn resolve_hunk<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Option<Ve
     }
     let pieces = lines_with_report(texts, "a run of statements", ctx);
     Some(vec![Item::Pieces { key: None, pieces }])
+}
+
+/// A hunk where one side moved an element the other deleted, changed or
+/// moved elsewhere: one conflict over the hunk (merge-rules: delete vs
+/// move is a conflict; a line merge would keep the moved copy).
+fn moved_against_a_change<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Item<'a, 't> {
+    let texts = hunk.texts();
+    ctx.report.push(Decision::clash(
+        "a run of elements",
+        "one side moved an element the other side deleted, changed or moved",
+        texts.ours,
+        texts.theirs,
+    ));
+    Item::Pieces {
+        key: None,
+        pieces: vec![Piece::Conflict(texts.map(str::to_string))],
+    }
 }
 
 /// A line merge of `texts`, each clash recorded.
@@ -440,7 +464,25 @@ pub fn merge_element<'a, 't>(
             return Item::Pieces { key, pieces };
         }
     }
-    if let Some(text) = first_text(ELEMENT_CHAIN, texts) {
+    // The element's own lines, diffed: a move there is a deletion and an
+    // insertion to a token or line merge.
+    let moves = line_moves(texts);
+    if moves == Moves::Clash {
+        ctx.report.push(Decision::clash(
+            describe(key.as_deref()),
+            "one side moved a statement the other side deleted, changed or moved",
+            texts.ours,
+            texts.theirs,
+        ));
+        return Item::Pieces {
+            key,
+            pieces: vec![Piece::Conflict(texts.map(str::to_string))],
+        };
+    }
+    if let Some(text) = (moves == Moves::None)
+        .then(|| first_text(ELEMENT_CHAIN, texts))
+        .flatten()
+    {
         ctx.report.push(Decision::new(
             DecisionKind::TokensMerged,
             describe(key.as_deref()),

@@ -8,6 +8,26 @@ use super::{Outcome, Plan, Versions};
 use crate::verify::script::{Fate, Origin};
 use crate::verify::{EditKind, Problem, Side, Violation};
 
+/// Base elements some side's move passes over: those between the moved
+/// element's base place and the gap it went to, itself included.
+fn reordered(v: &Versions<'_>) -> Vec<bool> {
+    let n = v.base.elements.len();
+    let mut out = vec![false; n];
+    for side in [Side::Ours, Side::Theirs] {
+        let script = &v.side(side).script;
+        for (j, origin) in script.origins.iter().enumerate() {
+            if let Origin::Moved(i) = *origin {
+                let gap = script.next_in_place[j].unwrap_or(n);
+                let span = if i < gap { i..gap } else { gap..i + 1 };
+                for k in span {
+                    out[k] = true;
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Placed elements (inserted, replaced, edited, moved) stand between the
 /// stable elements around them on their side; stable elements keep the
 /// base order.
@@ -20,29 +40,44 @@ pub(super) fn check_places(
 ) {
     let first = |content: u32| clean.get(&content).and_then(|ps| ps.first().copied());
     let last = |content: u32| clean.get(&content).and_then(|ps| ps.last().copied());
+    let shaken = reordered(v);
     for side in [Side::Ours, Side::Theirs] {
         let sv = v.side(side);
         let origins = &sv.script.origins;
         let m = origins.len();
-        let stable_at = |j: usize| match origins[j] {
-            Origin::Kept(i) if p.stable[i] => Some(i),
-            _ => None,
-        };
-        let mut seen = None;
-        let prev: Vec<Option<usize>> = (0..m)
-            .map(|j| {
-                let before = seen;
+        // The stable elements around each side element; for an insertion
+        // only those no move passes over (`steady`): in a swap either
+        // element may be the one that moved, so an insertion next to it
+        // has two right places (before or after the pair).
+        let bounds = |steady: bool| {
+            let stable_at = |j: usize| match origins[j] {
+                Origin::Kept(i) if p.stable[i] && !(steady && shaken[i]) => Some(i),
+                _ => None,
+            };
+            let mut seen = None;
+            let prev: Vec<Option<usize>> = (0..m)
+                .map(|j| {
+                    let before = seen;
+                    seen = stable_at(j).or(seen);
+                    before
+                })
+                .collect();
+            let mut next = vec![None; m];
+            let mut seen = None;
+            for j in (0..m).rev() {
+                next[j] = seen;
                 seen = stable_at(j).or(seen);
-                before
-            })
-            .collect();
-        let mut next = vec![None; m];
-        let mut seen = None;
-        for j in (0..m).rev() {
-            next[j] = seen;
-            seen = stable_at(j).or(seen);
-        }
+            }
+            (prev, next)
+        };
+        let (prev_any, next_any) = bounds(false);
+        let (prev_steady, next_steady) = bounds(true);
         for j in 0..m {
+            let (prev, next) = if origins[j] == Origin::Inserted {
+                (&prev_steady, &next_steady)
+            } else {
+                (&prev_any, &next_any)
+            };
             let edit = match origins[j] {
                 Origin::Kept(_) => continue,
                 Origin::Inserted => EditKind::Insert,

@@ -1,0 +1,100 @@
+//! Two corrections of the content matching of cells without ids, made
+//! once both sides are matched (issue 8):
+//!
+//! - **A lone cell in place is an edit.** Where a gap between matched
+//!   cells holds exactly one unmatched base cell and one unmatched side
+//!   cell of the same type, the side rewrote that cell, however little of
+//!   it is left (`lr = 0.01` → `learning_rate = 3e-4`): a deletion and an
+//!   insertion would keep both sides' rewrites as two cells, exit 0.
+//! - **The same edit on both sides is one edit.** When one side turned a
+//!   base cell into some content and the other side has a cell of exactly
+//!   that content, unmatched, right beside its own version of the base
+//!   cell, that cell is the other side's version: both sides made the same
+//!   change (one also inserted a cell next to it). Matched the other way,
+//!   the shared content would be written twice.
+
+use super::matching::{in_order_pairs, Matching};
+use super::model::Cell;
+
+fn same(a: &Cell, b: &Cell) -> bool {
+    a.cell_type == b.cell_type && a.source == b.source
+}
+
+/// Applies both corrections to the matchings of ours and theirs.
+pub fn rematch(
+    base: &[Cell],
+    sides: (&[Cell], &[Cell]),
+    of_ours: &mut Matching,
+    of_theirs: &mut Matching,
+) {
+    let (ours, theirs) = sides;
+    lone_cells_in_place(base, ours, of_ours);
+    lone_cells_in_place(base, theirs, of_theirs);
+    same_edit_beside(base, ours, theirs, of_ours, of_theirs);
+    same_edit_beside(base, theirs, ours, of_theirs, of_ours);
+}
+
+fn side_index(of_base: &Matching, len: usize) -> Vec<Option<usize>> {
+    let mut of_side = vec![None; len];
+    for (b, s) in of_base.iter().enumerate() {
+        if let Some(s) = *s {
+            if let Some(slot) = of_side.get_mut(s) {
+                *slot = Some(b);
+            }
+        }
+    }
+    of_side
+}
+
+fn lone_cells_in_place(base: &[Cell], side: &[Cell], of_base: &mut Matching) {
+    let of_side = side_index(of_base, side.len());
+    let anchors = in_order_pairs(of_base);
+    let mut prev = (0usize, 0usize);
+    let mut found = Vec::new();
+    for (b_end, s_end) in anchors.into_iter().chain([(base.len(), side.len())]) {
+        let gap_base: Vec<usize> = (prev.0..b_end).filter(|&b| of_base[b].is_none()).collect();
+        let gap_side: Vec<usize> = (prev.1..s_end).filter(|&s| of_side[s].is_none()).collect();
+        if let ([b], [s]) = (gap_base.as_slice(), gap_side.as_slice()) {
+            // Only where nothing matched lies between them either.
+            let clear = (prev.0..b_end).all(|k| k == *b || of_base[k].is_none())
+                && (prev.1..s_end).all(|k| k == *s || of_side[k].is_none());
+            if clear && base[*b].cell_type == side[*s].cell_type {
+                found.push((*b, *s));
+            }
+        }
+        prev = (b_end + 1, s_end + 1);
+    }
+    for (b, s) in found {
+        of_base[b] = Some(s);
+    }
+}
+
+/// `changer` turned base cell b into content C; `other` has an unmatched
+/// cell of content C right beside its own version of b: that cell is its
+/// version of b.
+fn same_edit_beside(
+    base: &[Cell],
+    changer: &[Cell],
+    other: &[Cell],
+    of_changer: &Matching,
+    of_other: &mut Matching,
+) {
+    let mut of_side = side_index(of_other, other.len());
+    for b in 0..base.len() {
+        let Some(c) = of_changer[b] else { continue };
+        let Some(p) = of_other[b] else { continue };
+        let target = &changer[c];
+        if same(target, &base[b]) || same(target, &other[p]) {
+            continue;
+        }
+        let beside = [p.checked_sub(1), p.checked_add(1)]
+            .into_iter()
+            .flatten()
+            .find(|&o| o < other.len() && of_side[o].is_none() && same(&other[o], target));
+        if let Some(o) = beside {
+            of_other[b] = Some(o);
+            of_side[o] = Some(b);
+            of_side[p] = None;
+        }
+    }
+}
