@@ -23,11 +23,18 @@ fn words(t: &str) -> HashMap<&str, usize> {
     m
 }
 
-/// How alike two contents are: the number of word tokens they share.
-fn alike(a: &str, b: &str) -> usize {
-    let (wa, wb) = (words(a), words(b));
-    wa.iter()
-        .map(|(w, n)| (*n).min(wb.get(w).copied().unwrap_or(0)))
+/// How alike two contents are: the number of word tokens they share
+/// (given their [`words`]; the sum is the same from either side, so the
+/// smaller map is walked).
+fn alike(wa: &HashMap<&str, usize>, wb: &HashMap<&str, usize>) -> usize {
+    let (small, large) = if wa.len() <= wb.len() {
+        (wa, wb)
+    } else {
+        (wb, wa)
+    };
+    small
+        .iter()
+        .map(|(w, n)| (*n).min(large.get(w).copied().unwrap_or(0)))
         .sum()
 }
 
@@ -120,11 +127,19 @@ impl Script {
         for g in &gap_ids {
             let (deleted, inserted) = &gaps[g];
             let mut candidates = Vec::new();
+            // Each element's words once, not once per candidate pair.
+            let mut side_words: Vec<Option<HashMap<&str, usize>>> = vec![None; inserted.len()];
             for &i in deleted {
-                for &j in inserted.iter().filter(|&&j| base.key[i] == side.key[j]) {
+                let mut base_words = None;
+                for (at, &j) in inserted.iter().enumerate() {
+                    if base.key[i] != side.key[j] {
+                        continue;
+                    }
                     let (a, b) = (&texts.0[i].content, &texts.1[j].content);
                     budget.spend((a.len() + b.len()) as u64 / 8 + 1)?;
-                    candidates.push((std::cmp::Reverse(alike(a, b)), i, j));
+                    let wa = base_words.get_or_insert_with(|| words(a));
+                    let wb = side_words[at].get_or_insert_with(|| words(b));
+                    candidates.push((std::cmp::Reverse(alike(wa, wb)), i, j));
                 }
             }
             candidates.sort_unstable();
