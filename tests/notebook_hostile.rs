@@ -117,7 +117,7 @@ fn hundred_thousand_cells() {
     assert_eq!(cells[5]["execution_count"], json!(7));
     // Generous for a debug build on a slow machine; quadratic matching
     // would take hours here.
-    assert!(elapsed.as_secs() < 60, "took {elapsed:?}");
+    assert!(elapsed.as_secs() < 300, "took {elapsed:?}");
 }
 
 #[test]
