@@ -5,9 +5,11 @@
 //! a failure replays from the seed it prints.
 //!
 //! Environment:
-//! - `MLMERGE_FUZZ_SECONDS=N`: run for N seconds (default 3, the short
-//!   budget of `cargo test`); the counts per invariant are printed
-//!   (`-- --nocapture`) and violations fail the test at the end.
+//! - `MLMERGE_FUZZ_CASES=N`: run N seeds (default 120, what `cargo test`
+//!   runs: a fixed sample, whatever the machine's speed).
+//! - `MLMERGE_FUZZ_SECONDS=N`: run for N seconds instead (long runs); the
+//!   counts per invariant are printed (`-- --nocapture`) and violations
+//!   fail the test at the end.
 //! - `MLMERGE_FUZZ_SEED=N`: the first seed (default 0); seeds run upwards.
 //! - `MLMERGE_FUZZ_REPLAY=N[,M...]`: run only these seeds, with the binary.
 //! - `MLMERGE_FUZZ_THREADS=N`: worker threads (default 1; the long run
@@ -30,6 +32,10 @@ use std::time::{Duration, Instant};
 
 use fuzz_support::check::{check_case, Tally};
 use fuzz_support::{case, fixtures_root, load_fixtures};
+
+/// The cases `cargo test` runs: the same seeds on every machine, so the
+/// suite passes or fails by the code, not by the machine's speed.
+const CI_CASES: u64 = 120;
 
 fn env_u64(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
@@ -80,10 +86,17 @@ fn fuzz_merge_invariants() {
     );
 }
 
-/// Runs seeds upwards from `MLMERGE_FUZZ_SEED` until the time budget is spent.
+/// Runs seeds upwards from `MLMERGE_FUZZ_SEED`: a fixed number of them
+/// (`MLMERGE_FUZZ_CASES`, default [`CI_CASES`]), or, with
+/// `MLMERGE_FUZZ_SECONDS`, until that time budget is spent.
 fn run_for(fixtures: &[fuzz_support::Fixture]) -> Tally {
-    let seconds = env_u64("MLMERGE_FUZZ_SECONDS").unwrap_or(3);
+    let timed = env_u64("MLMERGE_FUZZ_SECONDS");
+    let seconds = timed.unwrap_or(u64::MAX / 4);
     let first = env_u64("MLMERGE_FUZZ_SEED").unwrap_or(0);
+    let end = match timed {
+        Some(_) => u64::MAX,
+        None => first.saturating_add(env_u64("MLMERGE_FUZZ_CASES").unwrap_or(CI_CASES)),
+    };
     let threads = env_u64("MLMERGE_FUZZ_THREADS").unwrap_or(1).max(1);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let next = AtomicU64::new(first);
@@ -96,6 +109,9 @@ fn run_for(fixtures: &[fuzz_support::Fixture]) -> Tally {
                 let mut last_report = Instant::now();
                 while Instant::now() < deadline {
                     let seed = next.fetch_add(1, Ordering::Relaxed);
+                    if seed >= end {
+                        break;
+                    }
                     let case = case(seed, fixtures);
                     check_case(&case, seed % 4 == 0, &mut tally);
                     if seconds > 60 && last_report.elapsed() > report_every {
@@ -117,7 +133,7 @@ fn run_for(fixtures: &[fuzz_support::Fixture]) -> Tally {
             });
         }
     });
-    let last = next.load(Ordering::Relaxed);
-    println!("seeds {first}..{last} ({threads} thread(s), {seconds} s)");
+    let last = next.load(Ordering::Relaxed).min(end);
+    println!("seeds {first}..{last} ({threads} thread(s))");
     total.into_inner().unwrap_or_else(|e| e.into_inner())
 }

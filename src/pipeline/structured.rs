@@ -59,7 +59,9 @@ pub(super) fn structured(
         FileKind::Python if versions.ours.len().max(versions.theirs.len()) > MAX_STRUCTURED_PY => {
             return Err(Fallback::TooLarge)
         }
-        FileKind::Python => python::merge(texts, options, markers)?,
+        FileKind::Python => python::final_newline::merged_with_final_newline(texts, |t| {
+            python::merge(t, options, markers)
+        })?,
         FileKind::Notebook => crate::notebook::merge(texts, options, markers)?,
         FileKind::Text => {
             let r = render(&merge_lines(texts), markers);
@@ -120,7 +122,9 @@ pub(super) fn structured_whole(
         return Err(Fallback::TooLarge);
     }
     let texts = decoded.as_ref().map(|d| d.text.as_ref());
-    let merged = python::merge_whole(texts, options, markers)?;
+    let merged = python::final_newline::merged_with_final_newline(texts, |t| {
+        python::merge_whole(t, options, markers)
+    })?;
     Ok(MergeOutcome {
         bytes: encode(merged.text, encoding),
         kind: FileKind::Python,

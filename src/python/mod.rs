@@ -23,6 +23,7 @@ pub mod convention;
 pub mod doubled;
 pub mod element;
 pub mod entries;
+pub mod final_newline;
 pub mod hunks;
 pub mod imports;
 pub mod indent;

@@ -13,11 +13,13 @@ use tree_sitter::{Node, Tree};
 mod layout;
 use layout::{inline_layout, lines_layout};
 
-/// Parses `text` with tree-sitter-python; `None` when it has syntax errors.
+/// Parses `text` with tree-sitter-python; `None` when it has syntax errors
+/// (an unexpected indent at the top level included).
 pub fn parse_tree(text: &str) -> Option<Tree> {
     // Once per text in a merge run.
     let tree = crate::python::memo::tree(text)?;
-    (!tree.root_node().has_error()).then_some(tree)
+    let root = tree.root_node();
+    (!root.has_error() && !crate::python::parse::indented_at_top_level(root)).then_some(tree)
 }
 
 /// What a container holds, which decides how its elements are keyed.

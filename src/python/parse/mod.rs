@@ -96,7 +96,7 @@ impl Parsed<'_> {
 /// node (`x = 1\n    y = 2\n` is two statements to it). A statement after
 /// `;` on the same line is not at a line's start; comments may be
 /// indented anywhere.
-fn indented_at_top_level(root: tree_sitter::Node<'_>) -> bool {
+pub(crate) fn indented_at_top_level(root: tree_sitter::Node<'_>) -> bool {
     let mut cursor = root.walk();
     let mut last_row = None;
     for child in root.named_children(&mut cursor) {
