@@ -9,6 +9,7 @@
 //! are not fixed lines of the file, those between markers flagged as
 //! inside a conflict. `PROPTEST_CASES` raises the case count.
 
+mod seeded;
 use mlmerge::core::merge3::Merge3;
 use mlmerge::verify::{check_with, Element, Options, ResultElement, Verdict};
 use mlmerge::{pipeline, MergeOptions, MergeOutcome, Method};
@@ -517,22 +518,7 @@ fn check_case(case: &Case) -> Result<(), String> {
 }
 
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(32);
-    // CI runs one fixed sample (the seed below) so that its verdict does
-    // not change from run to run; `PROPTEST_RNG_SEED=random` (or a number)
-    // and `PROPTEST_CASES` explore further. Known failures found that way
-    // are listed in docs/merge-quality.md and the session notes.
-    let rng_seed = match std::env::var("PROPTEST_RNG_SEED").as_deref() {
-        Ok("random") => proptest::test_runner::RngSeed::Random,
-        Ok(n) => n
-            .parse()
-            .map(proptest::test_runner::RngSeed::Fixed)
-            .unwrap_or(proptest::test_runner::RngSeed::Random),
-        Err(_) => proptest::test_runner::RngSeed::Fixed(20261201),
-    };
+    let (cases, rng_seed) = (seeded::cases(32), seeded::rng_seed());
     ProptestConfig {
         cases,
         rng_seed,

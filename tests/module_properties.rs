@@ -8,6 +8,8 @@
 //! it deleted, no old value of a changed element), while a key both sides
 //! set differently is never clean.
 
+mod seeded;
+
 use mlmerge::core::merge3::Merge3;
 use mlmerge::{pipeline, MergeOptions};
 use proptest::prelude::*;
@@ -269,12 +271,9 @@ fn sorted_lines(bytes: &[u8]) -> Vec<String> {
 }
 
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(64);
     ProptestConfig {
-        cases,
+        cases: seeded::cases(64),
+        rng_seed: seeded::rng_seed(),
         failure_persistence: None,
         ..ProptestConfig::default()
     }

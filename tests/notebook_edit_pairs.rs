@@ -7,6 +7,7 @@
 //! the same exit code. `PROPTEST_CASES` raises the case count.
 
 mod notebook_common;
+mod seeded;
 
 use mlmerge::verify::{check_with, Element, Options, ResultElement, Verdict};
 use notebook_common::*;
@@ -295,20 +296,7 @@ fn check_case(case: &Case) -> Result<(), String> {
 }
 
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(48);
-    // One fixed sample in CI, like tests/edit_pairs.rs;
-    // `PROPTEST_RNG_SEED=random` (or a number) explores.
-    let rng_seed = match std::env::var("PROPTEST_RNG_SEED").as_deref() {
-        Ok("random") => proptest::test_runner::RngSeed::Random,
-        Ok(n) => n
-            .parse()
-            .map(proptest::test_runner::RngSeed::Fixed)
-            .unwrap_or(proptest::test_runner::RngSeed::Random),
-        Err(_) => proptest::test_runner::RngSeed::Fixed(20261201),
-    };
+    let (cases, rng_seed) = (seeded::cases(48), seeded::rng_seed());
     ProptestConfig {
         cases,
         rng_seed,

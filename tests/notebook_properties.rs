@@ -3,6 +3,7 @@
 //! lost) and "every result, clean or conflicted, is valid nbformat".
 
 mod notebook_common;
+mod seeded;
 
 use std::collections::HashSet;
 
@@ -146,7 +147,7 @@ fn sides() -> impl Strategy<Value = Case> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: seeded::cases(128), rng_seed: seeded::rng_seed(), ..ProptestConfig::default() })]
 
     #[test]
     fn trivial_merges_are_exact((kinds, ids, ours_ops, _theirs) in sides()) {
@@ -233,7 +234,7 @@ fn mutate(text: &str, value: &Value, how: u8, at: usize) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: seeded::cases(64), rng_seed: seeded::rng_seed(), ..ProptestConfig::default() })]
 
     /// The notebook merge forced to fail: the conservative notebook merge
     /// still gives a valid notebook, with the same exit code both ways.
