@@ -1,0 +1,158 @@
+//! The merge of a cell's source: taken whole where one side changed it,
+//! else by words for markdown and raw cells and by the Python merge for
+//! code cells (IPython magics masked), with markers sized for the cell.
+
+use super::*;
+
+/// A merged source: its output value (taken once) and its text.
+pub(super) struct MergedSource<'a> {
+    pub(super) out: SourceOut<'a>,
+    pub(super) text: String,
+}
+
+pub(super) struct SourceOut<'a>(Option<Out<'a>>);
+
+impl<'a> SourceOut<'a> {
+    pub(super) fn take(&mut self) -> Out<'a> {
+        self.0.take().unwrap_or(Out::Literal("\"\""))
+    }
+}
+
+pub(super) fn merge_source<'a>(
+    ctx: &mut Ctx,
+    subject: &str,
+    cell_type: &str,
+    cells: Merge3<Option<&'a Cell<'a>>>,
+) -> MergedSource<'a> {
+    let texts = cells.map(|c| c.map_or("", |c| c.source.as_str()));
+    let forms = cells.map(|c| c.map(|c| c.form));
+    let form = Merge3::new(forms.base.or(forms.ours), forms.ours, forms.theirs)
+        .resolve_trivial()
+        .flatten()
+        .or(forms.ours)
+        .unwrap_or(SourceForm::Lines);
+    if let Some(side) = texts.trivial_side() {
+        let side = match side {
+            _ if texts.same_change() => ctx.layout_side,
+            other => other,
+        };
+        let cell = match side {
+            Side::Base => cells.base,
+            Side::Theirs => cells.theirs,
+            _ => cells.ours,
+        };
+        let text = cell.map(|c| c.source.clone()).unwrap_or_default();
+        let out = match cell.and_then(|c| Some((c, c.get("source")?))) {
+            Some((c, node)) if c.form == form => ctx.take(side, node),
+            _ => source_out(&text, form),
+        };
+        return MergedSource {
+            out: SourceOut(Some(out)),
+            text,
+        };
+    }
+    let rendered = if cell_type == "code" {
+        merge_code(ctx, texts)
+    } else {
+        merge_text(ctx, subject, texts)
+    };
+    ctx.conflicts += rendered.conflicts;
+    if rendered.conflicts > 0 {
+        ctx.report.push(Decision::clash(
+            subject,
+            "both sides changed the same lines of the source; markers in the cell",
+            texts.ours,
+            texts.theirs,
+        ));
+    } else {
+        ctx.report.push(Decision::new(
+            DecisionKind::TookBoth,
+            subject,
+            "source changes of both sides merged",
+        ));
+    }
+    MergedSource {
+        out: SourceOut(Some(source_out(&rendered.text, form))),
+        text: rendered.text,
+    }
+}
+
+/// A source value holding `text` in `form`.
+pub fn source_out<'a>(text: &str, form: SourceForm) -> Out<'a> {
+    match form {
+        SourceForm::Text => Out::Text(text.to_string()),
+        SourceForm::Lines => Out::Array(
+            text.split_inclusive('\n')
+                .map(|l| Out::Text(l.to_string()))
+                .collect(),
+        ),
+    }
+}
+
+/// Markers for a conflict inside a cell: longer than any marker-like line
+/// of the cell's sources (the file's markers cannot see inside strings).
+pub(super) fn cell_markers(
+    options: &MergeOptions,
+    markers: &Markers,
+    texts: &Merge3<&str>,
+) -> Markers {
+    let options = MergeOptions {
+        marker_size: markers.size,
+        style: markers.style,
+        labels: markers.labels.clone(),
+        ..options.clone()
+    };
+    Markers::for_inputs(
+        &options,
+        &[
+            texts.base.as_bytes(),
+            texts.ours.as_bytes(),
+            texts.theirs.as_bytes(),
+        ],
+    )
+}
+
+/// Markdown and raw cells: by lines, and where both sides changed the same
+/// lines, again by words ([`prose`]).
+fn merge_text(ctx: &mut Ctx, subject: &str, texts: Merge3<&str>) -> Rendered {
+    let mut pieces = merge_lines(texts);
+    if prose::refine(&mut pieces) > 0 {
+        ctx.report.push(Decision::new(
+            DecisionKind::TookBoth,
+            subject,
+            "both sides changed the same lines; their edits touch different words and were merged word by word (or were the same but for spaces at line ends: ours' text kept)",
+        ));
+    }
+    render(&pieces, &cell_markers(ctx.options, ctx.markers, &texts))
+}
+
+/// Code through the Python merge, IPython lines masked; by lines when the
+/// cell is not Python (a cell magic) or the Python merge declines.
+fn merge_code(ctx: &mut Ctx, texts: Merge3<&str>) -> Rendered {
+    let markers = cell_markers(ctx.options, ctx.markers, &texts);
+    let is_python = ![texts.base, texts.ours, texts.theirs]
+        .iter()
+        .any(|t| magics::is_cell_magic(t));
+    let masked = match (
+        magics::mask(texts.base),
+        magics::mask(texts.ours),
+        magics::mask(texts.theirs),
+    ) {
+        (Some(b), Some(o), Some(t)) if is_python => Some(Merge3::new(b, o, t)),
+        _ => None,
+    };
+    if let Some(masked) = masked {
+        let merged = python::merge(masked.as_ref().map(|s| s.as_str()), ctx.options, &markers);
+        if let Ok(merged) = merged {
+            ctx.report.extend(merged.report);
+            let text = magics::unmask(&merged.text);
+            return Rendered {
+                text,
+                conflicts: merged.conflicts,
+                conflict_lines: 0,
+                preferred: 0,
+            };
+        }
+    }
+    render(&merge_lines(texts), &markers)
+}
