@@ -14,12 +14,12 @@ mod layout;
 use layout::{inline_layout, lines_layout};
 
 /// Parses `text` with tree-sitter-python; `None` when it has syntax errors
-/// (an unexpected indent at the top level included).
+/// (an unexpected indent included).
 pub fn parse_tree(text: &str) -> Option<Tree> {
     // Once per text in a merge run.
     let tree = crate::python::memo::tree(text)?;
     let root = tree.root_node();
-    (!root.has_error() && !crate::python::parse::indented_at_top_level(root)).then_some(tree)
+    (!root.has_error() && !crate::python::parse::unexpected_indent(root)).then_some(tree)
 }
 
 /// What a container holds, which decides how its elements are keyed.

@@ -91,23 +91,35 @@ impl Parsed<'_> {
     }
 }
 
-/// Whether a top-level statement starts a line indented: Python's
+/// Whether a statement starts a line at another indentation than the
+/// statements before it in its block (at column 0 for the module): Python's
 /// "unexpected indent", which tree-sitter-python reads without an error
-/// node (`x = 1\n    y = 2\n` is two statements to it). A statement after
-/// `;` on the same line is not at a line's start; comments may be
-/// indented anywhere.
-pub(crate) fn indented_at_top_level(root: tree_sitter::Node<'_>) -> bool {
+/// node (`x = 1\n    y = 2\n` is two statements to it, and so is a method
+/// body whose `def` line was deleted). A statement after `;` on the same
+/// line is not at a line's start; comments may be indented anywhere.
+pub(crate) fn unexpected_indent(root: tree_sitter::Node<'_>) -> bool {
     let mut cursor = root.walk();
-    let mut last_row = None;
-    for child in root.named_children(&mut cursor) {
-        if child.kind() == "comment" {
-            continue;
+    // An explicit stack: no recursion on hostile nesting.
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        let is_block = node.kind() == "block";
+        let mut column = (!is_block).then_some(0);
+        let mut last_row = None;
+        for child in node.named_children(&mut cursor) {
+            stack.push(child);
+            if (!is_block && node.kind() != "module") || child.kind() == "comment" {
+                continue;
+            }
+            let start = child.start_position();
+            if last_row != Some(start.row) {
+                match column {
+                    Some(c) if c != start.column => return true,
+                    Some(_) => {}
+                    None => column = Some(start.column),
+                }
+            }
+            last_row = Some(child.end_position().row);
         }
-        let start = child.start_position();
-        if last_row != Some(start.row) && start.column != 0 {
-            return true;
-        }
-        last_row = Some(child.end_position().row);
     }
     false
 }
@@ -140,7 +152,7 @@ fn parse_owned(text: &str) -> Result<(Tree, Vec<Region>), PythonParseError> {
         }
         Err(memo::NoTree::Failed) => return Err(PythonParseError::Syntax),
     };
-    if tree.root_node().has_error() || indented_at_top_level(tree.root_node()) {
+    if tree.root_node().has_error() || unexpected_indent(tree.root_node()) {
         return Err(PythonParseError::Syntax);
     }
     let facts = TreeFacts::gather(&tree, text);
@@ -253,6 +265,12 @@ mod tests {
             Some(PythonParseError::Syntax)
         );
         assert!(parse("x = 1; y = 2\n  # a comment\nz = 3\n").is_ok());
+        // A method body whose `def` line was deleted.
+        assert_eq!(
+            parse("class A:\n    \"\"\"Doc.\"\"\"\n\n        x = 1\n").err(),
+            Some(PythonParseError::Syntax)
+        );
+        assert!(parse("class A:\n    \"\"\"Doc.\"\"\"\n\n    def f(self):\n        if x: y = 1\n        return 2\n").is_ok());
     }
 
     #[test]
