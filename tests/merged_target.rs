@@ -7,18 +7,15 @@
 //! MERGED that does not exist is created (git always makes it; a person
 //! running the command by hand may not).
 
+mod target_support;
+
 use std::fs;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::Duration;
+use std::process::Command;
 
-const BASE: &str = "model = keras.Sequential([\n    layers.Dense(64),\n])\n";
-const OURS: &str = "model = keras.Sequential([\n    layers.Dense(128),\n])\n";
-const THEIRS: &str =
-    "model = keras.Sequential([\n    layers.Dense(64),\n    layers.Dropout(0.5),\n])\n";
-const MERGED: &str =
-    "model = keras.Sequential([\n    layers.Dense(128),\n    layers.Dropout(0.5),\n])\n";
+use target_support::*;
+
 /// What git leaves in the work tree before the tool runs.
 const MARKED: &str = "<<<<<<< ours\n=======\n>>>>>>> theirs\n";
 
@@ -32,51 +29,14 @@ fn setup() -> tempfile::TempDir {
 
 /// The binary as `git mergetool` runs it, without a terminal.
 fn mergetool(dir: &Path, merged: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mlmerge"));
+    let mut command = isolated(Command::new(env!("CARGO_BIN_EXE_mlmerge")), dir);
     command
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", dir.join("no-gitconfig"))
-        .env("HOME", dir)
-        .env_remove("GIT_DIR")
         .arg("mergetool")
         .arg(dir.join("base.py"))
         .arg(dir.join("local.py"))
         .arg(dir.join("remote.py"))
-        .arg(merged)
-        .stdin(Stdio::null());
+        .arg(merged);
     command
-}
-
-/// Runs the binary, killing it if it hangs (a FIFO opened for reading).
-fn run(mut command: Command) -> Output {
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run mlmerge");
-    for _ in 0..200 {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().expect("output");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    panic!("mlmerge hung for 10 s");
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn files(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 const INPUTS: [&str; 3] = ["base.py", "local.py", "remote.py"];
@@ -149,8 +109,7 @@ fn a_dangling_symlink_as_merged_is_a_usage_error() {
 fn a_fifo_as_merged_is_refused_without_being_opened() {
     let dir = setup();
     let fifo = dir.path().join("model.py");
-    let status = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
-    assert!(status.success());
+    mkfifo(&fifo);
     let out = run(mergetool(dir.path(), &fifo));
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
@@ -221,22 +180,6 @@ fn a_hard_linked_merged_keeps_the_other_name_and_says_so() {
     );
 }
 
-/// Whether this process is root (the owner of a file it just created).
-fn running_as_root(dir: &Path) -> bool {
-    let probe = dir.join("probe");
-    fs::write(&probe, "").unwrap();
-    let root = fs::metadata(&probe).unwrap().uid() == 0;
-    fs::remove_file(probe).unwrap();
-    root
-}
-
-/// Whether every folder above `path` can be entered and `path` run by any user.
-fn readable_by_everyone(path: &Path) -> bool {
-    let runnable =
-        |p: &Path, bits: u32| fs::metadata(p).is_ok_and(|m| m.permissions().mode() & bits == bits);
-    runnable(path, 0o005) && path.ancestors().skip(1).all(|p| runnable(p, 0o001))
-}
-
 /// Before the check, the rename replaced a 0444 MERGED in a writable
 /// folder: now it is refused as git refuses it.
 #[test]
@@ -245,33 +188,9 @@ fn a_merged_the_user_may_not_write_is_refused_with_gits_message() {
     let merged = dir.path().join("model.py");
     fs::write(&merged, MARKED).unwrap();
     fs::set_permissions(&merged, fs::Permissions::from_mode(0o444)).unwrap();
-    let mut command = mergetool(dir.path(), &merged);
-    if running_as_root(dir.path()) {
-        // Root may write a 0444 file: run as nobody, who may read
-        // everything here and write only the folder.
-        if Command::new("setpriv").arg("--help").output().is_err() {
-            eprintln!("setpriv missing: cannot drop root, read-only case not run");
-            return;
-        }
-        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
-        if !readable_by_everyone(Path::new(env!("CARGO_BIN_EXE_mlmerge"))) {
-            eprintln!("the binary is not reachable by nobody: read-only case not run");
-            return;
-        }
-        let program = command.get_program().to_owned();
-        let args: Vec<_> = command.get_args().map(|a| a.to_owned()).collect();
-        let mut dropped = Command::new("setpriv");
-        dropped
-            .current_dir(dir.path())
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", dir.path().join("no-gitconfig"))
-            .env("HOME", dir.path())
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(program)
-            .args(args)
-            .stdin(Stdio::null());
-        command = dropped;
-    }
+    let Some(command) = unprivileged(mergetool(dir.path(), &merged), dir.path()) else {
+        return;
+    };
     let out = run(command);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(
