@@ -91,14 +91,13 @@ fn fuzz_merge_invariants() {
 /// `MLMERGE_FUZZ_SECONDS`, until that time budget is spent.
 fn run_for(fixtures: &[fuzz_support::Fixture]) -> Tally {
     let timed = env_u64("MLMERGE_FUZZ_SECONDS");
-    let seconds = timed.unwrap_or(u64::MAX / 4);
     let first = env_u64("MLMERGE_FUZZ_SEED").unwrap_or(0);
     let end = match timed {
         Some(_) => u64::MAX,
         None => first.saturating_add(env_u64("MLMERGE_FUZZ_CASES").unwrap_or(CI_CASES)),
     };
     let threads = env_u64("MLMERGE_FUZZ_THREADS").unwrap_or(1).max(1);
-    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let deadline = timed.map(|seconds| Instant::now() + Duration::from_secs(seconds));
     let next = AtomicU64::new(first);
     let total = Mutex::new(Tally::default());
     let report_every = Duration::from_secs(60);
@@ -107,14 +106,14 @@ fn run_for(fixtures: &[fuzz_support::Fixture]) -> Tally {
             scope.spawn(|| {
                 let mut tally = Tally::default();
                 let mut last_report = Instant::now();
-                while Instant::now() < deadline {
+                while deadline.is_none_or(|d| Instant::now() < d) {
                     let seed = next.fetch_add(1, Ordering::Relaxed);
                     if seed >= end {
                         break;
                     }
                     let case = case(seed, fixtures);
                     check_case(&case, seed % 4 == 0, &mut tally);
-                    if seconds > 60 && last_report.elapsed() > report_every {
+                    if timed > Some(60) && last_report.elapsed() > report_every {
                         last_report = Instant::now();
                         let mut total = total.lock().unwrap_or_else(|e| e.into_inner());
                         total.absorb(std::mem::take(&mut tally));
