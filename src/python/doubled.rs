@@ -65,14 +65,12 @@ pub fn no_definition_doubled(merged: &str, texts: Merge3<&str>) -> Result<(), Fa
     Ok(())
 }
 
-/// No dictionary display in a clean result holds one constant key (a
-/// string or number literal) twice unless a side's version of it does
+/// No dictionary display in a clean result holds one constant key (as the
+/// dict merge keys entries: `siblings::dict_key`) twice unless a side's version of it does
 /// too: both sides adding `"preset_004"` with different values, merged by
 /// tokens, would keep both entries and Python would drop ours' silently.
 pub fn no_key_doubled(merged: &str, texts: Merge3<&str>) -> Result<(), Fallback> {
-    let Some(doubled) = doubled_keys(merged) else {
-        return Ok(());
-    };
+    let doubled = doubled_keys(merged).unwrap_or_default();
     if doubled.is_empty() {
         return Ok(());
     }
@@ -97,19 +95,14 @@ fn doubled_keys(text: &str) -> Option<Vec<String>> {
     let mut stack = vec![tree.root_node()];
     while let Some(node) = stack.pop() {
         if node.kind() == "dictionary" {
-            let mut seen: HashSet<&str> = HashSet::new();
+            let mut seen = HashSet::new();
             for pair in node.named_children(&mut cursor) {
-                let Some(key) = pair.child_by_field_name("key") else {
-                    continue;
-                };
-                if !matches!(key.kind(), "string" | "integer" | "float") {
-                    continue;
-                }
-                let Some(text) = text.get(key.byte_range()) else {
-                    continue;
-                };
-                if !seen.insert(text) {
-                    doubled.push(text.to_string());
+                if let Some(key) = crate::python::siblings::dict_key(pair, text) {
+                    if seen.contains(&key) {
+                        doubled.push(key);
+                    } else {
+                        seen.insert(key);
+                    }
                 }
             }
         }

@@ -424,17 +424,7 @@ fn import_names<'t>(node: Node<'t>, text: &'t str) -> Option<Container<'t>> {
 
 fn item_key(kind: ContainerKind, node: Node<'_>, text: &str) -> Option<String> {
     match kind {
-        ContainerKind::Dict => {
-            if node.kind() != "pair" {
-                return None;
-            }
-            let key = node.child_by_field_name("key")?;
-            matches!(
-                key.kind(),
-                "string" | "integer" | "float" | "true" | "false" | "none"
-            )
-            .then(|| format!("key {}", normalise_string(node_text(key, text))))
-        }
+        ContainerKind::Dict => dict_key(node, text).map(|k| format!("key {k}")),
         ContainerKind::Set | ContainerKind::SetList => (node.kind() != "list_splat").then(|| {
             format!(
                 "item {}",
@@ -449,6 +439,21 @@ fn item_key(kind: ContainerKind, node: Node<'_>, text: &str) -> Option<String> {
             .map(|n| format!("keyword {}", node_text(n, text))),
         ContainerKind::Module | ContainerKind::ClassBody => statement_key(node, text),
     }
+}
+
+/// The constant key of a dictionary entry (a `pair` node): a string,
+/// number, `True`, `False` or `None`, quotes normalised; `None` for other
+/// keys and for `**spread`.
+pub fn dict_key(node: Node<'_>, text: &str) -> Option<String> {
+    if node.kind() != "pair" {
+        return None;
+    }
+    let key = node.child_by_field_name("key")?;
+    matches!(
+        key.kind(),
+        "string" | "integer" | "float" | "true" | "false" | "none"
+    )
+    .then(|| normalise_string(node_text(key, text)))
 }
 
 /// `'a'` and `"a"` are one key.
