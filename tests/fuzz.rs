@@ -31,7 +31,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use fuzz_support::check::{check_case, Tally};
-use fuzz_support::{case, fixtures_root, load_fixtures};
+use fuzz_support::{case, fixtures_root, load_fixtures, preserve};
 
 /// The cases `cargo test` runs: the same seeds on every machine, so the
 /// suite passes or fails by the code, not by the machine's speed.
@@ -83,6 +83,34 @@ fn fuzz_merge_invariants() {
         tally.violations.is_empty(),
         "{} invariant violation(s); replay with MLMERGE_FUZZ_REPLAY=<seed>",
         tally.violations.len()
+    );
+}
+
+/// The change-preservation check reads every clean fixture's expected
+/// result (a correct merge by definition) as holding every change: a
+/// misreading here would be a false violation in the fuzz run.
+#[test]
+fn preservation_check_reads_every_clean_fixture_as_correct() {
+    let fixtures = load_fixtures(&fixtures_root());
+    let mut misread = Vec::new();
+    let mut checked = 0;
+    for fixture in &fixtures {
+        let Some(expected) = &fixture.clean_expected else {
+            continue;
+        };
+        let versions = [&fixture.base[..], &fixture.ours[..], &fixture.theirs[..]];
+        match preserve::check(fixture.ext == "ipynb", versions, expected) {
+            preserve::Preserved::Violated(why) => misread.push(format!("{}: {why}", fixture.name)),
+            preserve::Preserved::Holds => checked += 1,
+            preserve::Preserved::NotChecked => {}
+        }
+    }
+    assert!(checked > 100, "only {checked} fixtures were checkable");
+    assert!(
+        misread.is_empty(),
+        "{} clean fixture(s) misread:\n{}",
+        misread.len(),
+        misread.join("\n")
     );
 }
 

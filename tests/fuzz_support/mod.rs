@@ -18,6 +18,10 @@ pub struct Fixture {
     pub base: Vec<u8>,
     pub ours: Vec<u8>,
     pub theirs: Vec<u8>,
+    /// The fixture's expected result when it is a clean merge (exit code
+    /// 0) without a side preference (`--prefer` settles a clash by
+    /// dropping the other side's edit, which the fuzz run never asks for).
+    pub clean_expected: Option<Vec<u8>>,
 }
 
 /// Every fixture case under `root` (folders holding `base.<ext>`), sorted.
@@ -44,6 +48,9 @@ pub fn load_fixtures(root: &Path) -> Vec<Fixture> {
         let Some(ext) = ext else { continue };
         let read = |stem: &str| fs::read(dir.join(format!("{stem}.{ext}")));
         if let (Ok(base), Ok(ours), Ok(theirs)) = (read("base"), read("ours"), read("theirs")) {
+            let clean = fs::read_to_string(dir.join("exit_code")).is_ok_and(|c| c.trim() == "0");
+            let prefers = fs::read_to_string(dir.join("args")).is_ok_and(|a| a.contains("--prefer"));
+            let clean_expected = read("expected").ok().filter(|_| clean && !prefers);
             out.push(Fixture {
                 name: dir
                     .strip_prefix(root)
@@ -54,6 +61,7 @@ pub fn load_fixtures(root: &Path) -> Vec<Fixture> {
                 base,
                 ours,
                 theirs,
+                clean_expected,
             });
         }
     }

@@ -64,13 +64,36 @@ fn texts(b: &str, o: &str, t: &str, r: &str) -> Preserved {
 /// [`texts`]; `cells_moved` forgives lines not at their place: in a
 /// notebook without ids, a cell one side moved carries the other side's
 /// edits with it (merge-rules §3), which a line view sees as misplaced.
+///
+/// Two readings, each a proof on its own when it holds: physical lines,
+/// then logical lines (a bracketed statement over several lines is one
+/// element), so that the same call written flat on one side and in
+/// black's layout on the other is one change. A result is violated only
+/// when both readings find a violation.
 fn texts_with(b: &str, o: &str, t: &str, r: &str, cells_moved: bool) -> Preserved {
-    let known: std::collections::HashSet<String> =
-        [b, o, t].iter().flat_map(|x| lines(x)).collect();
-    if lines(r).iter().any(|l| !known.contains(l)) {
+    let physical = reading(b, o, t, r, cells_moved, false);
+    match physical {
+        Preserved::Violated(_) => match reading(b, o, t, r, cells_moved, true) {
+            Preserved::Holds => Preserved::Holds,
+            _ => physical,
+        },
+        other => other,
+    }
+}
+
+/// One reading of [`texts_with`]: physical lines, or logical lines when
+/// `joined`.
+fn reading(b: &str, o: &str, t: &str, r: &str, cells_moved: bool, joined: bool) -> Preserved {
+    let split = |text: &str| lines(text, joined);
+    let known: std::collections::HashSet<Element> =
+        [b, o, t].iter().flat_map(|x| split(x)).collect();
+    let result = split(r);
+    if result.iter().any(|l| !known.contains(l)) {
         return Preserved::NotChecked;
     }
-    match level(b, o, t, r, lines, true) {
+    let result: Vec<ResultElement> = result.into_iter().map(ResultElement::clean).collect();
+    let verdict = check_with(&split(b), &split(o), &split(t), &result, Options::default());
+    match verdict {
         Verdict::Ok => Preserved::Holds,
         Verdict::Unchecked(_) => Preserved::NotChecked,
         Verdict::Violations(v)
@@ -158,49 +181,32 @@ fn joined(cells: &[Cell]) -> String {
         .collect()
 }
 
-fn level(
-    b: &str,
-    o: &str,
-    t: &str,
-    r: &str,
-    split: fn(&str) -> Vec<String>,
-    moves: bool,
-) -> Verdict {
-    let elements =
-        |text: &str| -> Vec<Element> { split(text).into_iter().map(Element::plain).collect() };
-    let result: Vec<ResultElement> = elements(r).into_iter().map(ResultElement::clean).collect();
-    check_with(
-        &elements(b),
-        &elements(o),
-        &elements(t),
-        &result,
-        Options {
-            moves,
-            ..Options::default()
-        },
-    )
-}
-
-/// The lines, without their endings; blank lines dropped (the merge may
-/// place a blank line between two insertions either side of it).
-/// The lines (see [`JOIN_BRACKETED`]), each named by its headers (the lines above it indented less, as in
-/// `mlmerge::verify::doubled_line`), so that two different functions
-/// inserted at one place, both ending in `return 0.0`, hold that line once
-/// each rather than as one insertion both sides made. Layout is not
-/// content: whitespace, the indentation's characters (the headers give the
-/// nesting) and a comma before a closing bracket are dropped.
-fn lines(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut open: Vec<(usize, u64)> = Vec::new();
+/// The lines of `text` as elements (logical lines when `joined`: a
+/// statement over several bracketed lines is one), blank lines and lone
+/// closing brackets dropped (the merge may place a blank line between two
+/// insertions either side of it; two dict entries inserted at one place
+/// both end in `},`).
+///
+/// Each element is named by its headers (the lines above it indented
+/// less, as in `mlmerge::verify::doubled_line`), so that two different
+/// functions inserted at one place, both ending in `return 0.0`, hold that
+/// line once each rather than as one insertion both sides made; a
+/// decorator line is named by the definition it decorates too. Its
+/// content is its tokens (see [`tokens`]): whitespace, the indentation's
+/// characters (the headers give the nesting), commas and a simple
+/// string's quotes are layout. Its key is the name the line defines or
+/// assigns, when it does (`def f`, `EPOCHS =`, `self.fc =`), so that an
+/// edit of that line pairs with the base's line of that name rather than
+/// with a neighbour by position.
+fn lines(text: &str, joined: bool) -> Vec<Element> {
+    // (indent, code) of each line, logical when `joined`.
+    let mut raw: Vec<(usize, String)> = Vec::new();
     let mut logical = String::new();
     let mut indent = 0;
     let mut depth = 0i64;
     for line in text.lines().map(|l| l.trim_end_matches('\r')) {
         let code = line.trim_start();
         if logical.is_empty() {
-            // Blank lines and lone closing brackets (`},`) belong to no
-            // insertion of their own (two dict entries inserted at one
-            // place both end in `},`), as in `doubled_line`.
             if code
                 .chars()
                 .all(|c| matches!(c, ')' | ']' | '}' | ',' | ';') || c.is_whitespace())
@@ -210,32 +216,75 @@ fn lines(text: &str) -> Vec<String> {
             indent = line.len() - code.len();
         }
         logical.push_str(code);
+        logical.push('\n');
         depth += bracket_balance(code);
-        if depth > 0 && JOIN_BRACKETED {
+        if depth > 0 && joined {
             continue;
         }
         depth = 0;
-        let content = compact(&std::mem::take(&mut logical));
-        while open.last().is_some_and(|&(i, _)| i >= indent) {
+        raw.push((indent, std::mem::take(&mut logical)));
+    }
+    if !logical.is_empty() {
+        raw.push((indent, logical));
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    let mut open: Vec<(usize, u64)> = Vec::new();
+    for (n, (indent, code)) in raw.iter().enumerate() {
+        let mut content = tokens(code).join(" ");
+        let mut name = defined_name(code);
+        if code.starts_with('@') {
+            // The definition below the decorators names them.
+            if let Some((_, def)) = raw[n..]
+                .iter()
+                .find(|(i, c)| i == indent && !c.starts_with('@'))
+            {
+                let decorated = defined_name(def).unwrap_or_default();
+                content = format!("{content} @{decorated}");
+                name = Some(format!("@{decorated}"));
+            }
+        }
+        while open.last().is_some_and(|&(i, _)| i >= *indent) {
             open.pop();
         }
         let path = open.last().map_or(0, |&(_, h)| h);
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         std::hash::Hash::hash(&(path, &content), &mut hasher);
-        open.push((indent, std::hash::Hasher::finish(&hasher)));
-        out.push(format!("{path:x}|{content}"));
-    }
-    if !logical.is_empty() {
-        out.push(compact(&logical));
+        open.push((*indent, std::hash::Hasher::finish(&hasher)));
+        let content = format!("{path:x}|{content}");
+        out.push(match name {
+            Some(name) => Element::new(format!("{path:x}|{name}"), content),
+            None => Element::plain(content),
+        });
     }
     out
 }
 
-/// Whether physical lines inside brackets join into one logical line. Off:
-/// a whole layer list would be one element, so any merge inside it a
-/// clash of that one element; the cost is that the same call written flat
-/// and in black's layout reads as two different edits.
-const JOIN_BRACKETED: bool = false;
+/// The name a line defines or assigns: `def f` or `class C` for a
+/// definition, the target of a plain or annotated assignment (`EPOCHS =`,
+/// `self.fc =`); `None` for any other line.
+fn defined_name(code: &str) -> Option<String> {
+    for keyword in ["async def ", "def ", "class "] {
+        if let Some(rest) = code.strip_prefix(keyword) {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            return (!name.is_empty()).then(|| format!("{}{name}", keyword));
+        }
+    }
+    let target: String = code
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.'))
+        .collect();
+    let rest = code[target.len()..].trim_start();
+    let assigns = (rest.starts_with('=') && !rest.starts_with("==")) || rest.starts_with(':');
+    let keyword = matches!(
+        target.as_str(),
+        "if" | "elif" | "else" | "for" | "while" | "try" | "except" | "finally" | "with"
+            | "return" | "lambda" | "match" | "case"
+    );
+    (assigns && !target.is_empty() && !keyword).then(|| format!("{target} ="))
+}
 
 /// Opening minus closing brackets outside strings and comments (quotes
 /// tracked within the line).
@@ -264,16 +313,6 @@ fn bracket_balance(code: &str) -> i64 {
         }
     }
     balance
-}
-
-/// A logical line without whitespace and without a comma before a
-/// closing bracket.
-fn compact(line: &str) -> String {
-    let mut out: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    for (from, to) in [(",)", ")"), (",]", "]"), (",}", "}")] {
-        out = out.replace(from, to);
-    }
-    out
 }
 
 /// Python-ish tokens: names and numbers, strings (with their prefix and
