@@ -248,7 +248,14 @@ impl Planner<'_, '_> {
         );
         use State::*;
         match (o, t) {
-            (Same(j), Same(_)) | (Format(j), Format(_)) => self.push_unit(Side::Ours, j, None),
+            (Same(j), Same(_)) => self.push_unit(Side::Ours, j, None),
+            // Both re-laid it out: a side whose change is only whitespace
+            // the words keep (a line ending, trailing blanks) gives way to
+            // the other's, whichever side it is.
+            (Format(jo), Format(jt)) => match self.only_spacing(Side::Ours, i, jo) {
+                true => self.push_unit(Side::Theirs, jt, None),
+                false => self.push_unit(Side::Ours, jo, None),
+            },
             (Same(_), Format(j)) => self.push_unit(Side::Theirs, j, None),
             (Format(j), Same(_)) => self.push_unit(Side::Ours, j, None),
             (Same(_), Changed(j)) => {
@@ -328,6 +335,17 @@ impl Planner<'_, '_> {
             (Changed(jo), Format(jt)) => self.merge_both(i, jo, jt, Side::Theirs, &subject),
             (Changed(jo), Changed(jt)) => self.merge_both(i, jo, jt, Side::Ours, &subject),
         }
+    }
+
+    /// Whether `side`'s element `j` differs from base element `i` only in
+    /// the whitespace between its words (a CR at a line end, a run of
+    /// blanks), as the change-preservation check reads units.
+    fn only_spacing(&self, side: Side, i: usize, j: usize) -> bool {
+        let words = |side: Side, k: usize| {
+            let text = self.inputs.unit_text(side, k);
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        words(side, j) == words(Side::Base, i)
     }
 
     /// A side's state of base element `i`, read again: an element that
