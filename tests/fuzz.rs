@@ -114,6 +114,63 @@ fn preservation_check_reads_every_clean_fixture_as_correct() {
     );
 }
 
+/// The check is no rubber stamp: a clean fixture's expected result with
+/// one line of one side's edits dropped (a line neither in the base nor
+/// twice in the result) is never read as holding every change.
+#[test]
+fn preservation_check_rejects_a_clean_fixture_with_an_edited_line_dropped() {
+    let fixtures = load_fixtures(&fixtures_root());
+    let mut accepted = Vec::new();
+    let mut tried = 0;
+    for fixture in fixtures.iter().filter(|f| f.ext == "py") {
+        let Some(expected) = &fixture.clean_expected else {
+            continue;
+        };
+        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        let (base, ours, theirs, expected) = (
+            text(&fixture.base),
+            text(&fixture.ours),
+            text(&fixture.theirs),
+            text(expected),
+        );
+        let trimmed = |t: &str| -> Vec<String> { t.lines().map(|l| l.trim().to_string()).collect() };
+        let (b, o, t, r) = (
+            trimmed(&base),
+            trimmed(&ours),
+            trimmed(&theirs),
+            trimmed(&expected),
+        );
+        for (n, line) in r.iter().enumerate() {
+            let edit = line.chars().any(|c| c.is_alphanumeric())
+                && !b.contains(line)
+                && (o.contains(line) || t.contains(line))
+                && r.iter().filter(|l| *l == line).count() == 1;
+            if !edit {
+                continue;
+            }
+            let dropped: String = expected
+                .split_inclusive('\n')
+                .enumerate()
+                .filter(|&(k, _)| k != n)
+                .map(|(_, l)| l)
+                .collect();
+            tried += 1;
+            let versions = [&fixture.base[..], &fixture.ours[..], &fixture.theirs[..]];
+            if let preserve::Preserved::Holds = preserve::check(false, versions, dropped.as_bytes())
+            {
+                accepted.push(format!("{}: line {} `{line}`", fixture.name, n + 1));
+            }
+        }
+    }
+    assert!(tried > 200, "only {tried} lines tried");
+    assert!(
+        accepted.is_empty(),
+        "{} of {tried} results with an edit dropped read as correct:\n{}",
+        accepted.len(),
+        accepted.join("\n")
+    );
+}
+
 /// Runs seeds upwards from `MLMERGE_FUZZ_SEED`: a fixed number of them
 /// (`MLMERGE_FUZZ_CASES`, default [`CI_CASES`]), or, with
 /// `MLMERGE_FUZZ_SECONDS`, until that time budget is spent.

@@ -49,14 +49,14 @@ impl Tally {
                 case: case.describe(),
                 detail,
             };
+            if let Some(dir) = std::env::var_os("MLMERGE_FUZZ_DUMP") {
+                let _ = case.dump(Path::new(&dir));
+            }
             if invariant.starts_with(ADVISORY) {
                 self.advisories.push(violation);
                 return;
             }
             self.violations.push(violation);
-            if let Some(dir) = std::env::var_os("MLMERGE_FUZZ_DUMP") {
-                let _ = case.dump(Path::new(&dir));
-            }
         }
     }
 
@@ -136,8 +136,12 @@ pub fn check_case(case: &Case, with_binary: bool, tally: &mut Tally) {
         internal.map(|d| d.detail.clone()),
     );
     if outcome.is_clean() {
+        // A BOM opens the file, not its first line: a marker-like first
+        // line after it is a marker line of that input wherever it lands.
         let starts = |bytes: &[u8]| {
             bytes
+                .strip_prefix("\u{feff}".as_bytes())
+                .unwrap_or(bytes)
                 .split(|&c| c == b'\n')
                 .filter(|line| line.starts_with(b"<<<<<<<"))
                 .count()

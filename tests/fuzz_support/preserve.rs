@@ -65,26 +65,58 @@ fn texts(b: &str, o: &str, t: &str, r: &str) -> Preserved {
 /// notebook without ids, a cell one side moved carries the other side's
 /// edits with it (merge-rules §3), which a line view sees as misplaced.
 ///
-/// Two readings, each a proof on its own when it holds: physical lines,
-/// then logical lines (a bracketed statement over several lines is one
-/// element), so that the same call written flat on one side and in
-/// black's layout on the other is one change. A result is violated only
-/// when both readings find a violation.
+/// Several readings, each a proof on its own when it holds (every edit
+/// of both sides, as that reading cuts the text into elements, is in the
+/// result exactly once): physical lines; physical lines under headers named by what they define rather than by
+/// their whole text (an edit of a `for` header leaves the lines inside it
+/// the same lines); tokens (a line both sides edited, one side's edit
+/// holding the other's, as the token merge writes it; the same call
+/// written flat on one side and in black's layout on the other). Logical
+/// lines (a bracketed statement as one element) are no such proof: they
+/// read results with one side's inserted layer dropped as correct
+/// (`preservation_check_rejects_a_clean_fixture_with_an_edited_line_dropped`).
+/// A result is
+/// violated only when every reading finds a violation; the first one's
+/// reason is given.
 fn texts_with(b: &str, o: &str, t: &str, r: &str, cells_moved: bool) -> Preserved {
-    let physical = reading(b, o, t, r, cells_moved, false);
-    match physical {
-        Preserved::Violated(_) => match reading(b, o, t, r, cells_moved, true) {
-            Preserved::Holds => Preserved::Holds,
-            _ => physical,
-        },
-        other => other,
+    let split = |how: Reading| move |text: &str| elements(text, how);
+    let first = reading(b, o, t, r, cells_moved, split(Reading::Lines));
+    if !matches!(first, Preserved::Violated(_)) {
+        return first;
+    }
+    for how in [Reading::NamedHeaders, Reading::Tokens] {
+        if let Preserved::Holds = reading(b, o, t, r, cells_moved, split(how)) {
+            return Preserved::Holds;
+        }
+    }
+    first
+}
+
+/// How [`elements`] cuts a text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    Lines,
+    NamedHeaders,
+    Tokens,
+}
+
+fn elements(text: &str, how: Reading) -> Vec<Element> {
+    match how {
+        Reading::Lines => lines(text, false),
+        Reading::NamedHeaders => lines(text, true),
+        Reading::Tokens => tokens(text).into_iter().map(Element::plain).collect(),
     }
 }
 
-/// One reading of [`texts_with`]: physical lines, or logical lines when
-/// `joined`.
-fn reading(b: &str, o: &str, t: &str, r: &str, cells_moved: bool, joined: bool) -> Preserved {
-    let split = |text: &str| lines(text, joined);
+/// One reading of [`texts_with`], the texts cut by `split`.
+fn reading(
+    b: &str,
+    o: &str,
+    t: &str,
+    r: &str,
+    cells_moved: bool,
+    split: impl Fn(&str) -> Vec<Element>,
+) -> Preserved {
     let known: std::collections::HashSet<Element> =
         [b, o, t].iter().flat_map(|x| split(x)).collect();
     let result = split(r);
@@ -181,9 +213,8 @@ fn joined(cells: &[Cell]) -> String {
         .collect()
 }
 
-/// The lines of `text` as elements (logical lines when `joined`: a
-/// statement over several bracketed lines is one), blank lines and lone
-/// closing brackets dropped (the merge may place a blank line between two
+/// The lines of `text` as elements, blank lines and lone closing
+/// brackets dropped (the merge may place a blank line between two
 /// insertions either side of it; two dict entries inserted at one place
 /// both end in `},`).
 ///
@@ -197,35 +228,24 @@ fn joined(cells: &[Cell]) -> String {
 /// string's quotes are layout. Its key is the name the line defines or
 /// assigns, when it does (`def f`, `EPOCHS =`, `self.fc =`), so that an
 /// edit of that line pairs with the base's line of that name rather than
-/// with a neighbour by position.
-fn lines(text: &str, joined: bool) -> Vec<Element> {
-    // (indent, code) of each line, logical when `joined`.
-    let mut raw: Vec<(usize, String)> = Vec::new();
-    let mut logical = String::new();
-    let mut indent = 0;
-    let mut depth = 0i64;
+/// with a neighbour by position. With `named_headers` a header names the
+/// lines under it by the name it defines, or by its first token.
+///
+/// Lines are physical: joining a bracketed statement into one element
+/// would make a whole layer list one element, and that reading accepts a
+/// result with one side's inserted layer dropped.
+fn lines(text: &str, named_headers: bool) -> Vec<Element> {
+    // (indent, code) of each line.
+    let mut raw: Vec<(usize, &str)> = Vec::new();
     for line in text.lines().map(|l| l.trim_end_matches('\r')) {
         let code = line.trim_start();
-        if logical.is_empty() {
-            if code
-                .chars()
-                .all(|c| matches!(c, ')' | ']' | '}' | ',' | ';') || c.is_whitespace())
-            {
-                continue;
-            }
-            indent = line.len() - code.len();
-        }
-        logical.push_str(code);
-        logical.push('\n');
-        depth += bracket_balance(code);
-        if depth > 0 && joined {
+        if code
+            .chars()
+            .all(|c| matches!(c, ')' | ']' | '}' | ',' | ';') || c.is_whitespace())
+        {
             continue;
         }
-        depth = 0;
-        raw.push((indent, std::mem::take(&mut logical)));
-    }
-    if !logical.is_empty() {
-        raw.push((indent, logical));
+        raw.push((line.len() - code.len(), code));
     }
     let mut out = Vec::with_capacity(raw.len());
     let mut open: Vec<(usize, u64)> = Vec::new();
@@ -248,7 +268,12 @@ fn lines(text: &str, joined: bool) -> Vec<Element> {
         }
         let path = open.last().map_or(0, |&(_, h)| h);
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        std::hash::Hash::hash(&(path, &content), &mut hasher);
+        let header = match (&name, named_headers) {
+            (Some(name), true) => name.as_str(),
+            (None, true) => content.split(' ').next().unwrap_or_default(),
+            (_, false) => content.as_str(),
+        };
+        std::hash::Hash::hash(&(path, header), &mut hasher);
         open.push((*indent, std::hash::Hasher::finish(&hasher)));
         let content = format!("{path:x}|{content}");
         out.push(match name {
@@ -284,35 +309,6 @@ fn defined_name(code: &str) -> Option<String> {
             | "return" | "lambda" | "match" | "case"
     );
     (assigns && !target.is_empty() && !keyword).then(|| format!("{target} ="))
-}
-
-/// Opening minus closing brackets outside strings and comments (quotes
-/// tracked within the line).
-fn bracket_balance(code: &str) -> i64 {
-    let mut balance = 0;
-    let mut quote = None;
-    let mut escaped = false;
-    for c in code.chars() {
-        match quote {
-            Some(q) => {
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == q {
-                    quote = None;
-                }
-            }
-            None => match c {
-                '#' => break,
-                '\'' | '"' => quote = Some(c),
-                '(' | '[' | '{' => balance += 1,
-                ')' | ']' | '}' => balance -= 1,
-                _ => {}
-            },
-        }
-    }
-    balance
 }
 
 /// Python-ish tokens: names and numbers, strings (with their prefix and
