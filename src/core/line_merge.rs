@@ -51,6 +51,18 @@ pub fn git_merge_with<T>(
     )
 }
 
+/// Whether git's line merge of three texts is clean (an error is not).
+pub fn git_is_clean(texts: Merge3<&str>, markers: &Markers) -> bool {
+    git_merge_with(
+        texts.base.as_bytes(),
+        texts.ours.as_bytes(),
+        texts.theirs.as_bytes(),
+        markers,
+        |_, clean| clean,
+    )
+    .unwrap_or(false)
+}
+
 /// [`git_merge`] cut into pieces whatever the size (core/segments.rs), as
 /// a file over [`segments::SEGMENTED_ABOVE`] is: for the tests that hold
 /// the pieced merge to the whole one.

@@ -61,6 +61,14 @@ pub fn merge(
             }
         })
         .collect();
+    if regions.iter().all(|r| r.take.is_some()) && !crate::core::line_merge::git_is_clean(texts, markers) {
+        // Nothing left for a structured rule to decide, yet git's diff
+        // reads the sides' changes differently (a line moved on one side
+        // and deleted on the other, a broken base): not certain.
+        return Err(Fallback::Unverified(
+            crate::python::verify::VerifyError::LineDiffsDisagree,
+        ));
+    }
     let starts = texts.map(paragraph_starts);
     let counts = lines.map_ref(|l| l.len());
     let parts = split(&regions, starts.as_ref().map(|s| s.as_slice()), counts);

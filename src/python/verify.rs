@@ -20,6 +20,10 @@ pub enum VerifyError {
     DoubledLine(String),
     /// A dictionary key the result writes twice where no side does.
     DoubledKey(String),
+    /// The line diff the structured merge starts from settled every line
+    /// where git's line merge of the same texts clashes: two diffs read the
+    /// sides' changes differently, and no structured rule decided.
+    LineDiffsDisagree,
 }
 
 impl std::fmt::Display for VerifyError {
@@ -40,6 +44,9 @@ impl std::fmt::Display for VerifyError {
             Self::DoubledKey(key) => {
                 write!(f, "the merge would write the dictionary key {key} twice")
             }
+            Self::LineDiffsDisagree => f.write_str(
+                "the structured merge's line diff settled every line where git's line merge clashes",
+            ),
             Self::WrongElements(key) => write!(
                 f,
                 "the merged region {key} does not hold the planned elements"

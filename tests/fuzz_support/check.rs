@@ -20,16 +20,12 @@ use crate::notebook_common::check_nbformat;
 pub struct Tally {
     pub counts: BTreeMap<&'static str, (u64, u64)>,
     pub violations: Vec<Violation>,
-    /// Findings of the advisory checks: listed, not failing the run.
-    pub advisories: Vec<Violation>,
+    /// Results the change-preservation check cannot read (see
+    /// `preserve::Preserved::Ambiguous`): listed with their seeds, no
+    /// violation.
+    pub ambiguous: Vec<Violation>,
     pub cases: u64,
 }
-
-/// The prefix of a check whose findings are listed but do not fail the
-/// run: the change-preservation check by lines, whose element view
-/// (lines, paired by Myers) cannot tell some correct merges from wrong
-/// ones (docs/limits.md, "The fuzz harness").
-pub const ADVISORY: &str = "advisory: ";
 
 pub struct Violation {
     pub invariant: &'static str,
@@ -52,10 +48,6 @@ impl Tally {
             if let Some(dir) = std::env::var_os("MLMERGE_FUZZ_DUMP") {
                 let _ = case.dump(Path::new(&dir));
             }
-            if invariant.starts_with(ADVISORY) {
-                self.advisories.push(violation);
-                return;
-            }
             self.violations.push(violation);
         }
     }
@@ -67,7 +59,7 @@ impl Tally {
             e.1 += v;
         }
         self.violations.extend(other.violations);
-        self.advisories.extend(other.advisories);
+        self.ambiguous.extend(other.ambiguous);
         self.cases += other.cases;
     }
 
@@ -225,7 +217,10 @@ fn excerpt(bytes: &[u8]) -> String {
 }
 
 /// merge-rules §1.1 and §5: a clean structured result passes the
-/// independent change-preservation check (`mlmerge::verify`).
+/// independent change-preservation check (`mlmerge::verify`, read as
+/// `preserve` says). A result no reading can check (not UTF-8, a line
+/// the merge combined from both sides' edits, over budget) is counted
+/// apart and is no violation.
 fn check_preserved(case: &Case, outcome: &MergeOutcome, tally: &mut Tally) {
     if !outcome.is_clean() || outcome.method != mlmerge::Method::Structured {
         return;
@@ -234,7 +229,20 @@ fn check_preserved(case: &Case, outcome: &MergeOutcome, tally: &mut Tally) {
     let versions = [&case.base[..], &case.ours[..], &case.theirs[..]];
     let problem = match preserve::check(notebook, versions, &outcome.bytes) {
         preserve::Preserved::NotChecked => {
-            tally.check("advisory: verify, not checkable by lines", case, None);
+            tally.check("verify: not checkable (no violation)", case, None);
+            return;
+        }
+        preserve::Preserved::Ambiguous(why) => {
+            const AMBIGUOUS: &str = "verify: ambiguous for a line view (no violation)";
+            tally.check(AMBIGUOUS, case, None);
+            tally.ambiguous.push(Violation {
+                invariant: AMBIGUOUS,
+                case: case.describe(),
+                detail: why,
+            });
+            if let Some(dir) = std::env::var_os("MLMERGE_FUZZ_DUMP") {
+                let _ = case.dump(Path::new(&dir));
+            }
             return;
         }
         preserve::Preserved::Holds => None,
@@ -243,7 +251,7 @@ fn check_preserved(case: &Case, outcome: &MergeOutcome, tally: &mut Tally) {
         }
     };
     tally.check(
-        "advisory: verify, clean structured result holds every change",
+        "verify: clean result holds every change",
         case,
         problem,
     );

@@ -14,14 +14,20 @@
 //! cell both sides edited; without ids it is read as the text of its
 //! cells' sources, each opened by a line naming the cell.
 
-use mlmerge::verify::{check_with, Element, Options, Problem, ResultElement, Verdict};
+use mlmerge::verify::{
+    check_with, EditKind, Element, Options, Problem, ResultElement, Side, Verdict, Violation,
+};
 use serde_json::Value;
 
 /// What the check found.
 pub enum Preserved {
     Holds,
-    /// Both levels found a violation: their reasons.
+    /// Every reading found a violation: the first one's reason.
     Violated(String),
+    /// Every reading found a violation, but each of the first reading's
+    /// is one a line view cannot tell from a correct merge (see
+    /// [`unreadable`]): counted apart, listed, no violation.
+    Ambiguous(String),
     /// Not text the check reads (not UTF-8, a notebook that is not JSON),
     /// or over the check's budget.
     NotChecked,
@@ -81,7 +87,7 @@ fn texts(b: &str, o: &str, t: &str, r: &str) -> Preserved {
 fn texts_with(b: &str, o: &str, t: &str, r: &str, cells_moved: bool) -> Preserved {
     let split = |how: Reading| move |text: &str| elements(text, how);
     let first = reading(b, o, t, r, cells_moved, split(Reading::Lines));
-    if !matches!(first, Preserved::Violated(_)) {
+    if !matches!(first, Preserved::Violated(_) | Preserved::Ambiguous(_)) {
         return first;
     }
     for how in [Reading::NamedHeaders, Reading::Tokens] {
@@ -133,8 +139,38 @@ fn reading(
         {
             Preserved::Holds
         }
-        v => Preserved::Violated(format!("verify: {}", v.reason().unwrap_or_default())),
+        Verdict::Violations(v) => {
+            let (base, ours, theirs) = (split(b), split(o), split(t));
+            let reason = format!("verify: {}", Verdict::Violations(v.clone()).reason().unwrap_or_default());
+            match v.iter().all(|v| unreadable(v, &base, &ours, &theirs)) {
+                true => Preserved::Ambiguous(reason),
+                false => Preserved::Violated(reason),
+            }
+        }
     }
+}
+
+/// Whether a violation is one a line view cannot tell from a correct
+/// merge: a line the base or the editing side holds more than once (which
+/// copy an edit touched is the diff's guess: a duplicated line deleted on
+/// one side, replaced on the other), or a replacement the view paired by
+/// position alone (an unkeyed line in a gap paired with the base line
+/// beside it) that "clashes" with the other side's edit.
+fn unreadable(v: &Violation, base: &[Element], ours: &[Element], theirs: &[Element]) -> bool {
+    let count = |elements: &[Element]| {
+        elements
+            .iter()
+            .filter(|e| e.content == v.element.content)
+            .count()
+    };
+    let side = match v.side {
+        Some(Side::Ours) => count(ours),
+        Some(Side::Theirs) => count(theirs),
+        None => count(ours).max(count(theirs)),
+    };
+    let repeated = count(base) > 1 || side > 1;
+    let by_position = v.edit == EditKind::Replace && v.problem == Problem::ClashNotConflicted;
+    repeated || by_position
 }
 
 /// One notebook cell: its id (empty without one) and its type and source.
@@ -189,6 +225,9 @@ fn by_ids(b: &[Cell], o: &[Cell], t: &[Cell], r: &[Cell]) -> Preserved {
             Preserved::Holds => {}
             Preserved::Violated(why) => {
                 return Preserved::Violated(format!("cell {}: {why}", cell.id))
+            }
+            Preserved::Ambiguous(why) => {
+                return Preserved::Ambiguous(format!("cell {}: {why}", cell.id))
             }
             Preserved::NotChecked => return Preserved::NotChecked,
         }
