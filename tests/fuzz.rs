@@ -135,7 +135,8 @@ fn preservation_check_rejects_a_clean_fixture_with_an_edited_line_dropped() {
             text(&fixture.theirs),
             text(expected),
         );
-        let trimmed = |t: &str| -> Vec<String> { t.lines().map(|l| l.trim().to_string()).collect() };
+        let trimmed =
+            |t: &str| -> Vec<String> { t.lines().map(|l| l.trim().to_string()).collect() };
         let (b, o, t, r) = (
             trimmed(&base),
             trimmed(&ours),

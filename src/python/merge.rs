@@ -61,7 +61,9 @@ pub fn merge(
             }
         })
         .collect();
-    if regions.iter().all(|r| r.take.is_some()) && !crate::core::line_merge::git_is_clean(texts, markers) {
+    if regions.iter().all(|r| r.take.is_some())
+        && !crate::core::line_merge::git_is_clean(texts, markers)
+    {
         // Nothing left for a structured rule to decide, yet git's diff
         // reads the sides' changes differently (a line moved on one side
         // and deleted on the other, a broken base): not certain.

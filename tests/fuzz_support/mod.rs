@@ -49,7 +49,8 @@ pub fn load_fixtures(root: &Path) -> Vec<Fixture> {
         let read = |stem: &str| fs::read(dir.join(format!("{stem}.{ext}")));
         if let (Ok(base), Ok(ours), Ok(theirs)) = (read("base"), read("ours"), read("theirs")) {
             let clean = fs::read_to_string(dir.join("exit_code")).is_ok_and(|c| c.trim() == "0");
-            let prefers = fs::read_to_string(dir.join("args")).is_ok_and(|a| a.contains("--prefer"));
+            let prefers =
+                fs::read_to_string(dir.join("args")).is_ok_and(|a| a.contains("--prefer"));
             let clean_expected = read("expected").ok().filter(|_| clean && !prefers);
             out.push(Fixture {
                 name: dir

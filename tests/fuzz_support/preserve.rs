@@ -141,7 +141,10 @@ fn reading(
         }
         Verdict::Violations(v) => {
             let (base, ours, theirs) = (split(b), split(o), split(t));
-            let reason = format!("verify: {}", Verdict::Violations(v.clone()).reason().unwrap_or_default());
+            let reason = format!(
+                "verify: {}",
+                Verdict::Violations(v.clone()).reason().unwrap_or_default()
+            );
             match v.iter().all(|v| unreadable(v, &base, &ours, &theirs)) {
                 true => Preserved::Ambiguous(reason),
                 false => Preserved::Violated(reason),
@@ -344,8 +347,18 @@ fn defined_name(code: &str) -> Option<String> {
     let assigns = (rest.starts_with('=') && !rest.starts_with("==")) || rest.starts_with(':');
     let keyword = matches!(
         target.as_str(),
-        "if" | "elif" | "else" | "for" | "while" | "try" | "except" | "finally" | "with"
-            | "return" | "lambda" | "match" | "case"
+        "if" | "elif"
+            | "else"
+            | "for"
+            | "while"
+            | "try"
+            | "except"
+            | "finally"
+            | "with"
+            | "return"
+            | "lambda"
+            | "match"
+            | "case"
     );
     (assigns && !target.is_empty() && !keyword).then(|| format!("{target} ="))
 }
