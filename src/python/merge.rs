@@ -61,16 +61,6 @@ pub fn merge(
             }
         })
         .collect();
-    if regions.iter().all(|r| r.take.is_some())
-        && !crate::core::line_merge::git_is_clean(texts, markers)
-    {
-        // Nothing left for a structured rule to decide, yet git's diff
-        // reads the sides' changes differently (a line moved on one side
-        // and deleted on the other, a broken base): not certain.
-        return Err(Fallback::Unverified(
-            crate::python::verify::VerifyError::LineDiffsDisagree,
-        ));
-    }
     let starts = texts.map(paragraph_starts);
     let counts = lines.map_ref(|l| l.len());
     let parts = split(&regions, starts.as_ref().map(|s| s.as_slice()), counts);
@@ -134,6 +124,15 @@ pub fn merge(
     }
     let rendered = render(&pieces, markers);
     if rendered.conflicts == 0 {
+        if report.decisions.is_empty() && !crate::core::line_merge::git_is_clean(texts, markers) {
+            // No structured rule decided anything: the result is the line
+            // diff's own, yet git's reads the sides' changes differently
+            // (a line moved on one side and deleted on the other beside a
+            // broken base): not certain.
+            return Err(Fallback::Unverified(
+                crate::python::verify::VerifyError::LineDiffsDisagree,
+            ));
+        }
         crate::python::doubled::no_definition_doubled(&rendered.text, texts)?;
         crate::python::doubled::no_key_doubled(&rendered.text, texts)?;
         // The line check is for lines the line merge settled; a result of

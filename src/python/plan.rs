@@ -252,10 +252,15 @@ impl Planner<'_, '_> {
             // Both re-laid it out: a side whose change is only whitespace
             // the words keep (a line ending, trailing blanks) gives way to
             // the other's, whichever side it is.
-            (Format(jo), Format(jt)) => match self.only_spacing(Side::Ours, i, jo) {
-                true => self.push_unit(Side::Theirs, jt, None),
-                false => self.push_unit(Side::Ours, jo, None),
-            },
+            (Format(jo), Format(jt)) => {
+                let (side, j) = match self.only_spacing(Side::Ours, i, jo) {
+                    true => (Side::Theirs, jt),
+                    false => (Side::Ours, jo),
+                };
+                self.push_unit(side, j, None);
+                let detail = format!("both sides re-laid it out; kept {}' layout", side.name());
+                self.decide(DecisionKind::FormattingKept, &subject, detail);
+            }
             (Same(_), Format(j)) => self.push_unit(Side::Theirs, j, None),
             (Format(j), Same(_)) => self.push_unit(Side::Ours, j, None),
             (Same(_), Changed(j)) => {

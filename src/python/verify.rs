@@ -20,9 +20,10 @@ pub enum VerifyError {
     DoubledLine(String),
     /// A dictionary key the result writes twice where no side does.
     DoubledKey(String),
-    /// The line diff the structured merge starts from settled every line
-    /// where git's line merge of the same texts clashes: two diffs read the
-    /// sides' changes differently, and no structured rule decided.
+    /// A clean result no structured rule decided anything in (the line
+    /// diff the structured merge starts from settled it) where git's line
+    /// merge of the same texts clashes: two diffs read the sides' changes
+    /// differently.
     LineDiffsDisagree,
 }
 
@@ -45,7 +46,7 @@ impl std::fmt::Display for VerifyError {
                 write!(f, "the merge would write the dictionary key {key} twice")
             }
             Self::LineDiffsDisagree => f.write_str(
-                "the structured merge's line diff settled every line where git's line merge clashes",
+                "no structured rule decided, and the structured merge's line diff settles what git's line merge clashes on",
             ),
             Self::WrongElements(key) => write!(
                 f,

@@ -55,7 +55,15 @@ pub fn check(notebook: bool, versions: [&[u8]; 3], result: &[u8]) -> Preserved {
     };
     match [&b, &o, &t, &r].iter().all(|c| ids_unique(c)) {
         true => by_ids(&b, &o, &t, &r),
-        false => texts_with(&joined(&b), &joined(&o), &joined(&t), &joined(&r), true),
+        false => match texts_with(&joined(&b), &joined(&o), &joined(&t), &joined(&r), true) {
+            // Cells without ids are matched by content: a cell one side
+            // moved and either side edited reads as an insertion and a
+            // deletion, which the line view cannot tell from a lost cell.
+            Preserved::Violated(why) if reordered(&b, &o) || reordered(&b, &t) => {
+                Preserved::Ambiguous(format!("{why} (cells without ids, reordered)"))
+            }
+            other => other,
+        },
     }
 }
 
@@ -174,6 +182,31 @@ fn unreadable(v: &Violation, base: &[Element], ours: &[Element], theirs: &[Eleme
     let repeated = count(base) > 1 || side > 1;
     let by_position = v.edit == EditKind::Replace && v.problem == Problem::ClashNotConflicted;
     repeated || by_position
+}
+
+/// Whether `side` put cells of `base` in another order: the same cell
+/// types in another sequence, or two cells of the same text in the
+/// opposite order.
+fn reordered(base: &[Cell], side: &[Cell]) -> bool {
+    let kinds = |cells: &[Cell]| -> Vec<String> {
+        cells
+            .iter()
+            .map(|c| c.text.lines().next().unwrap_or_default().to_string())
+            .collect()
+    };
+    let (kb, ks) = (kinds(base), kinds(side));
+    let mut sorted = (kb.clone(), ks.clone());
+    sorted.0.sort();
+    sorted.1.sort();
+    if kb != ks && sorted.0 == sorted.1 {
+        return true;
+    }
+    let at = |text: &str| side.iter().position(|c| c.text == text);
+    base.iter().enumerate().any(|(i, x)| {
+        base[i + 1..]
+            .iter()
+            .any(|y| matches!((at(&x.text), at(&y.text)), (Some(a), Some(b)) if a > b))
+    })
 }
 
 /// One notebook cell: its id (empty without one) and its type and source.
