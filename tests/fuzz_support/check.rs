@@ -27,6 +27,9 @@ pub struct Tally {
     pub cases: u64,
 }
 
+/// The change-preservation invariant's name.
+pub const PRESERVATION: &str = "verify: clean result holds every change";
+
 pub struct Violation {
     pub invariant: &'static str,
     pub case: String,
