@@ -6,6 +6,7 @@
 mod calls;
 mod identity;
 mod lists;
+mod shapes;
 mod statements;
 
 use std::collections::HashMap;
@@ -83,7 +84,9 @@ pub(crate) fn find_regions(text: &str, tree: &Tree, facts: &TreeFacts) -> Vec<Re
     let mut statements = Vec::new();
     for (shape, file) in &STATEMENT_QUERIES {
         if file.may_match(text) {
-            statements.push((*shape, compiled(file)));
+            // A shape matched in code needs no compiled query.
+            let query = (!shapes::matched_in_code(*shape)).then(|| compiled(file));
+            statements.push((*shape, query));
         }
     }
     let taken = Taken::new(&regions);
