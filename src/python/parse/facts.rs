@@ -18,6 +18,8 @@ pub struct TreeFacts<'t> {
     /// in this walk rather than by a query, which would cost more to
     /// compile than a small merge takes.
     pub call_statements: Vec<(Node<'t>, Node<'t>)>,
+    /// Every call, in text order.
+    pub calls: Vec<Node<'t>>,
     /// Function and class definitions: name and enclosing definition.
     pub defs: Vec<(String, Option<usize>)>,
     /// For calls and statements: the innermost enclosing definition.
@@ -48,6 +50,7 @@ impl<'t> TreeFacts<'t> {
             let field = cursor.field_name();
             let def = stack.last().and_then(|f| f.def);
             if node.kind() == "call" {
+                facts.calls.push(node);
                 let grandparent = stack.len().checked_sub(2).and_then(|i| stack.get(i));
                 let statement = match (stack.last(), field) {
                     (Some(p), _) if p.kind == "expression_statement" => Some(p.node),

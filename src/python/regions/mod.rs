@@ -77,7 +77,7 @@ pub(crate) fn find_regions(text: &str, tree: &Tree, facts: &TreeFacts) -> Vec<Re
     let mut containers = Vec::new();
     for (rank, file) in CONTAINER_QUERIES.iter().enumerate() {
         if file.may_match(text) {
-            containers.push((rank, compiled(file)));
+            containers.push((rank, compiled(file), file.callee));
         }
     }
     let mut regions = lists::list_regions(text, tree, &containers, facts);
