@@ -86,10 +86,7 @@ fn container_matches<'t>(
             .calls
             .iter()
             .copied()
-            .filter(|call| {
-                call.child_by_field_name("function")
-                    .is_some_and(|f| passes(node_text(f, text)))
-            })
+            .filter(|call| callee_passes(*call, text, passes))
             .collect(),
     };
     let names = query.capture_names();
@@ -127,6 +124,12 @@ fn container_matches<'t>(
         }
     }
     out
+}
+
+/// Whether the callee of `call` (its `function:`) passes a query's filter.
+pub(super) fn callee_passes(call: Node<'_>, text: &str, passes: fn(&str) -> bool) -> bool {
+    call.child_by_field_name("function")
+        .is_some_and(|f| passes(node_text(f, text)))
 }
 
 fn list_region(text: &str, m: &ListMatch<'_>, facts: &TreeFacts) -> Option<Region> {

@@ -76,7 +76,14 @@ pub(crate) fn find_regions(text: &str, tree: &Tree, facts: &TreeFacts) -> Vec<Re
     // A query runs only where its shape can occur at all.
     let mut containers = Vec::new();
     for (rank, file) in CONTAINER_QUERIES.iter().enumerate() {
-        if file.may_match(text) {
+        // A query filtered by callee is compiled only when a call passes.
+        let callees = file.callee.is_none_or(|passes| {
+            facts
+                .calls
+                .iter()
+                .any(|call| lists::callee_passes(*call, text, passes))
+        });
+        if file.may_match(text) && callees {
             containers.push((rank, compiled(file), file.callee));
         }
     }
