@@ -67,6 +67,7 @@ pub fn check_cells(
         .collect();
     let options = Options {
         moves_by_key: by_id,
+        moves_by_likeness: !by_id,
         moved_edits_merge: true,
         ..Options::default()
     };
