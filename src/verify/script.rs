@@ -93,6 +93,19 @@ fn pair_alike_moves(
     {
         return Ok(());
     }
+    // The reading is optional: where it would cost more than a quarter of
+    // what the check has left, it is not made (the elements stay deleted
+    // and inserted, the stricter reading).
+    let text_cost: u64 = deleted
+        .iter()
+        .map(|&i| texts.0[i].content.len())
+        .chain(inserted.iter().map(|&j| texts.1[j].content.len()))
+        .map(|n| n as u64 / 8 + 1)
+        .sum();
+    if text_cost > budget.left() / 4 {
+        return Ok(());
+    }
+    budget.spend(text_cost)?;
     fn counted(text: &str) -> (HashMap<&str, usize>, usize) {
         let w = words(text);
         let n = w.values().sum();
@@ -106,18 +119,24 @@ fn pair_alike_moves(
         .iter()
         .map(|&j| counted(&texts.1[j].content))
         .collect();
+    let pairs: Vec<(usize, usize)> = (0..deleted.len())
+        .flat_map(|a| (0..inserted.len()).map(move |b| (a, b)))
+        .filter(|&(a, b)| base.key[deleted[a]] == side.key[inserted[b]])
+        .collect();
+    let pair_cost: u64 = pairs
+        .iter()
+        .map(|&(a, b)| base_words[a].0.len().min(side_words[b].0.len()) as u64 + 1)
+        .sum();
+    if pair_cost > budget.left() / 4 {
+        return Ok(());
+    }
+    budget.spend(pair_cost)?;
     let mut scores = Vec::new();
-    for (a, &i) in deleted.iter().enumerate() {
-        for (b, &j) in inserted.iter().enumerate() {
-            if base.key[i] != side.key[j] {
-                continue;
-            }
-            let ((wa, na), (wb, nb)) = (&base_words[a], &side_words[b]);
-            budget.spend((wa.len() + wb.len()) as u64 + 1)?;
-            let shared = alike(wa, wb);
-            if shared >= MIN_LIKENESS_WORDS && 4 * shared >= 3 * (*na).max(*nb) {
-                scores.push((a, b, shared));
-            }
+    for (a, b) in pairs {
+        let ((wa, na), (wb, nb)) = (&base_words[a], &side_words[b]);
+        let shared = alike(wa, wb);
+        if shared >= MIN_LIKENESS_WORDS && 4 * shared >= 3 * (*na).max(*nb) {
+            scores.push((a, b, shared));
         }
     }
     let of_base = best_partners(&scores, deleted.len(), |s| (s.0, s.1));
