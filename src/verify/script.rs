@@ -12,6 +12,9 @@ use std::collections::{HashMap, VecDeque};
 use super::diff::{common, Budget, OverBudget};
 use super::Element;
 
+mod likeness;
+use likeness::pair_alike_moves;
+
 /// A content's word tokens with their counts, sorted by word: a multiset
 /// compared by merging two sorted lists, so no word is hashed (the
 /// notebook cell check spent 8% of a conflicting notebook merge hashing
@@ -98,6 +101,7 @@ impl Script {
         texts: (&[Element], &[Element]),
         moves: bool,
         moves_by_key: bool,
+        moves_by_likeness: bool,
         budget: &mut Budget,
     ) -> Result<Script, OverBudget> {
         let (n, m) = (base.content.len(), side.content.len());
@@ -201,6 +205,9 @@ impl Script {
                     origins[j] = Origin::Moved(i);
                 }
             }
+        }
+        if moves && moves_by_likeness {
+            pair_alike_moves(&mut fates, &mut origins, (base, side), texts, budget)?;
         }
         let gaps = gap_ids.iter().map(|g| gaps[g].clone()).collect();
         let mut script = Script {
@@ -364,6 +371,7 @@ mod tests {
             },
             (&bt, &st),
             true,
+            false,
             false,
             &mut Budget::new(u64::MAX),
         )
