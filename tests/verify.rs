@@ -599,3 +599,78 @@ fn decorators_and_bracketed_fields_of_different_insertions_are_not_doubled() {
         Some("\"MLP\",")
     );
 }
+
+/// The same change read two ways: both replace `GRU(11)` by `Dense(501)`,
+/// ours also replaces `Conv1D(12)` by `GRU(502)`. The keys suggest ours
+/// edited `GRU(11)` into `GRU(502)`; read as theirs reads it, the shared
+/// replacement is one change.
+#[test]
+fn a_shared_replacement_is_read_alike_on_both_sides() {
+    let base = ["layers.Dense(10)", "layers.GRU(11)", "layers.Conv1D(12)"];
+    let ours = ["layers.Dense(10)", "layers.Dense(501)", "layers.GRU(502)"];
+    let theirs = ["layers.Dense(10)", "layers.Dense(501)", "layers.Conv1D(12)"];
+    let right = clean(&ours);
+    assert_eq!(verdict(&base, &ours, &theirs, &right), Verdict::Ok);
+    // Still caught: the shared replacement twice, ours' other one lost.
+    let doubled = clean(&["layers.Dense(10)", "layers.Dense(501)", "layers.Dense(501)"]);
+    assert!(!verdict(&base, &ours, &theirs, &doubled).is_ok());
+}
+
+/// Both insert `LSTM(501)` after `Dense(10)`; theirs also replaces
+/// `LSTM(11)` by a `Dropout`, which its keys read as an edit of
+/// `LSTM(11)` into `LSTM(501)`: the insertion is still one insertion.
+#[test]
+fn a_shared_insertion_is_not_read_as_an_edit_on_one_side() {
+    let base = ["layers.Dense(10)", "layers.LSTM(11)", "layers.Dense(12)"];
+    let ours = [
+        "layers.Dense(10)",
+        "layers.LSTM(501)",
+        "layers.LSTM(11)",
+        "layers.Dense(12)",
+    ];
+    let theirs = [
+        "layers.Dense(10)",
+        "layers.LSTM(501)",
+        "layers.Dropout(0.7)",
+        "layers.Dense(12)",
+    ];
+    let conflicted = with_conflict(&[
+        "layers.Dense(10)",
+        "layers.LSTM(501)",
+        "!layers.LSTM(11)",
+        "!layers.Dropout(0.7)",
+        "layers.Dense(12)",
+    ]);
+    assert_eq!(verdict(&base, &ours, &theirs, &conflicted), Verdict::Ok);
+    assert_eq!(verdict(&base, &ours, &theirs, &clean(&theirs)), Verdict::Ok);
+    // Still caught: theirs' replacement lost, or the insertion twice.
+    assert!(!verdict(&base, &ours, &theirs, &clean(&ours)).is_ok());
+    let doubled = clean(&[
+        "layers.Dense(10)",
+        "layers.LSTM(501)",
+        "layers.LSTM(501)",
+        "layers.Dropout(0.7)",
+        "layers.Dense(12)",
+    ]);
+    assert!(!verdict(&base, &ours, &theirs, &doubled).is_ok());
+}
+
+/// Ours swaps `LSTM(10)` and `Dense(11)` and deletes `LSTM(12)`; theirs
+/// deletes `Dense(11)` and `LSTM(12)`. `LSTM(10)` is moved, not an edit
+/// of the `LSTM(12)` ours deleted: the move against theirs' deletion is
+/// the clash, and a conflict over it is right.
+#[test]
+fn a_swapped_element_is_a_move_not_an_edit_of_a_deleted_neighbour() {
+    let base = [
+        "layers.LSTM(10)",
+        "layers.Dense(11)",
+        "layers.LSTM(12)",
+        "layers.Dense(13)",
+    ];
+    let ours = ["layers.Dense(11)", "layers.LSTM(10)", "layers.Dense(13)"];
+    let theirs = ["layers.LSTM(10)", "layers.Dense(13)"];
+    let conflicted = with_conflict(&["!layers.Dense(11)", "layers.LSTM(10)", "layers.Dense(13)"]);
+    assert_eq!(verdict(&base, &ours, &theirs, &conflicted), Verdict::Ok);
+    // Still caught: the clash settled silently either way.
+    assert!(!verdict(&base, &ours, &theirs, &clean(&ours)).is_ok());
+}
