@@ -106,7 +106,8 @@ pub fn merge_order(
         }
         let o = ours.runs.remove(&gap).unwrap_or_default();
         let t = theirs.runs.remove(&gap).unwrap_or_default();
-        merge_runs(&o, &t, &same_new, &mut entries);
+        let moved_before = |x: usize, y: usize| moved_before(x, y, of_ours, of_theirs);
+        merge_runs(&o, &t, (&same_new, &moved_before), &mut entries);
     }
     Order {
         entries,
@@ -133,10 +134,50 @@ fn moved_apart(ours: &SideRuns, theirs: &mut SideRuns) -> Vec<usize> {
 /// concatenated (ours first, shared moved cells once).
 const MAX_ALIGN: usize = 1 << 20;
 
+/// Whether base cell `x` goes before base cell `y` in the merge: as the
+/// side that changed their base order has them (if both changed it, they
+/// agree); `None` where a side lost one of them.
+fn moved_before(x: usize, y: usize, of_ours: &Matching, of_theirs: &Matching) -> Option<bool> {
+    let at = |m: &Matching, b: usize| m.get(b).copied().flatten();
+    let ours = at(of_ours, x)? < at(of_ours, y)?;
+    let theirs = at(of_theirs, x)? < at(of_theirs, y)?;
+    Some(if ours != (x < y) { ours } else { theirs })
+}
+
+/// Whether theirs' part of a gap goes before ours': every cell theirs
+/// moved there goes before every cell ours moved there, by
+/// [`moved_before`], and at least one pair says so (else ours first, the
+/// convention for insertions).
+fn theirs_first(o: &[Item], t: &[Item], before: &impl Fn(usize, usize) -> Option<bool>) -> bool {
+    let moved = |items: &[Item]| -> Vec<usize> {
+        items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Moved(b) => Some(*b),
+                Item::New(_) => None,
+            })
+            .collect()
+    };
+    let (mo, mt) = (moved(o), moved(t));
+    let mut any = false;
+    for &x in &mt {
+        for &y in mo.iter().filter(|&&y| y != x) {
+            match before(x, y) {
+                Some(true) => any = true,
+                _ => return false,
+            }
+        }
+    }
+    any
+}
+
 fn merge_runs(
     o: &[Item],
     t: &[Item],
-    same_new: &impl Fn(usize, usize) -> bool,
+    (same_new, moved_before): (
+        &impl Fn(usize, usize) -> bool,
+        &impl Fn(usize, usize) -> Option<bool>,
+    ),
     out: &mut Vec<Entry>,
 ) {
     let same = |a: &Item, b: &Item| match (a, b) {
@@ -155,13 +196,19 @@ fn merge_runs(
         o.iter().filter(|i| matches!(i, Item::Moved(_))).collect();
     let (mut i, mut j) = (0, 0);
     for (ci, cj) in common.into_iter().chain([(o.len(), t.len())]) {
-        out.extend(o[i..ci].iter().map(|item| ours_entry(*item)));
-        out.extend(
-            t[j..cj]
-                .iter()
-                .filter(|item| !ours_moves.contains(item))
-                .map(|item| theirs_entry(*item)),
-        );
+        let ours_part = o[i..ci].iter().map(|item| ours_entry(*item));
+        let theirs_part = t[j..cj]
+            .iter()
+            .filter(|item| !ours_moves.contains(item))
+            .map(|item| theirs_entry(*item));
+        // Cells both sides moved into one gap keep the order a side gave them.
+        if theirs_first(&o[i..ci], &t[j..cj], moved_before) {
+            out.extend(theirs_part);
+            out.extend(ours_part);
+        } else {
+            out.extend(ours_part);
+            out.extend(theirs_part);
+        }
         if ci < o.len() {
             out.push(match (o[ci], t[cj]) {
                 (Item::Moved(b), _) => Entry::Base(b),
@@ -266,6 +313,20 @@ mod tests {
             3,
         );
         assert_eq!(e, vec![Entry::Base(1), Entry::Base(2), Entry::Base(0)]);
+    }
+
+    #[test]
+    fn cells_both_moved_to_one_gap_keep_the_changed_order() {
+        // base [A, B, C], ours [C, A, B] (C to the front), theirs [B, A, C]
+        // (a swap, read as B to the front): C before B, as ours has it,
+        // whichever side is ours.
+        let front_c = [Some(1), Some(2), Some(0)];
+        let swap = [Some(1), Some(0), Some(2)];
+        let e = order(3, &front_c, 3, &swap, 3);
+        let swapped = order(3, &swap, 3, &front_c, 3);
+        let want = vec![Entry::Base(2), Entry::Base(1), Entry::Base(0)];
+        assert_eq!(e, want);
+        assert_eq!(swapped, want);
     }
 
     #[test]
