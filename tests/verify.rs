@@ -674,3 +674,41 @@ fn a_swapped_element_is_a_move_not_an_edit_of_a_deleted_neighbour() {
     // Still caught: the clash settled silently either way.
     assert!(!verdict(&base, &ours, &theirs, &clean(&ours)).is_ok());
 }
+
+/// A cell without an id that one side rewrote (nothing of its first line
+/// left) while the other swapped it with its neighbour: without names, what
+/// took the cell's place is that cell rewritten, and it moves with the
+/// swap; with ids (names), a cell of another id in its place is a
+/// replacement, which clashes with the move.
+#[test]
+fn a_rewritten_cell_moves_with_the_other_sides_swap_only_without_ids() {
+    let cell = |first: &str| Element::new(first, format!("code\n{first}\nx = f(x)"));
+    let base = [cell("# step 1"), cell("# step 2")];
+    let ours = [cell("# step 501"), cell("# step 2")];
+    let theirs = [cell("# step 2"), cell("# step 1")];
+    let merged: Vec<ResultElement> = [cell("# step 2"), cell("# step 501")]
+        .into_iter()
+        .map(ResultElement::clean)
+        .collect();
+    let without_ids = Options {
+        moved_edits_merge: true,
+        ..Options::default()
+    };
+    let with_ids = Options {
+        moves_by_key: true,
+        ..without_ids
+    };
+    assert_eq!(
+        check_with(&base, &ours, &theirs, &merged, without_ids),
+        Verdict::Ok
+    );
+    assert!(!check_with(&base, &ours, &theirs, &merged, with_ids).is_ok());
+    // Still caught without ids: the rewrite lost, or the old cell back.
+    let lost: Vec<ResultElement> = theirs.iter().cloned().map(ResultElement::clean).collect();
+    assert!(!check_with(&base, &ours, &theirs, &lost, without_ids).is_ok());
+    let both: Vec<ResultElement> = [cell("# step 2"), cell("# step 501"), cell("# step 1")]
+        .into_iter()
+        .map(ResultElement::clean)
+        .collect();
+    assert!(!check_with(&base, &ours, &theirs, &both, without_ids).is_ok());
+}

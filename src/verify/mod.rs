@@ -245,7 +245,8 @@ pub struct Options {
     pub moves_by_key: bool,
     /// A move on one side and an edit on the other of the same element
     /// merge (notebook cells: the cell moves with the edit) instead of
-    /// clashing (layers: merge-rules §2).
+    /// clashing (layers: merge-rules §2). Without `moves_by_key` (no
+    /// names), a replacement in the element's place merges so too.
     pub moved_edits_merge: bool,
     /// Work units allowed per input element.
     pub budget_per_element: u64,
@@ -356,7 +357,11 @@ pub fn check_with(
         },
         conflicted: &conflicted,
     };
-    let violations = account::check(&versions, &outcome, options.moved_edits_merge);
+    let moved = account::MovedChanges {
+        edits_merge: options.moved_edits_merge,
+        replacements_merge: options.moved_edits_merge && !options.moves_by_key,
+    };
+    let violations = account::check(&versions, &outcome, moved);
     if violations.is_empty() {
         Verdict::Ok
     } else {
