@@ -67,11 +67,41 @@ pub fn align<I: Eq + Hash + ?Sized>(base: &[Key<'_, I>], side: &[Key<'_, I>]) ->
     if let Some(g) = gap {
         align_gap(base, side, g, &reserved, &mut partner, &mut replaced);
     }
-    let moves = find_moves(base, side, &partner);
+    let mut moves = find_moves(base, side, &partner);
+    later_moves_in_swaps(base, side, &mut partner, &mut moves, &replaced);
     Alignment {
         partner,
         moves,
         replaced,
+    }
+}
+
+/// In a swap of two neighbours either one may be the one that moved; the
+/// content diff picks by what else the side changed, so two sides making
+/// the same swap could read it as two different moves (a clash). Read
+/// every such swap alike: the later base element moved up.
+fn later_moves_in_swaps<I: ?Sized>(
+    base: &[Key<'_, I>],
+    side: &[Key<'_, I>],
+    partner: &mut [Option<usize>],
+    moves: &mut [(usize, usize)],
+    replaced: &[bool],
+) {
+    for m in moves.iter_mut() {
+        let (b, s) = *m;
+        let (Some(next), Some(before)) = (b.checked_add(1), s.checked_sub(1)) else {
+            continue;
+        };
+        let swapped = next < base.len()
+            && partner[next] == Some(before)
+            && !replaced[next]
+            && base[next].content == side[before].content
+            && base[b].content == side[s].content;
+        if swapped {
+            partner[next] = None;
+            partner[b] = Some(s);
+            *m = (next, before);
+        }
     }
 }
 
@@ -412,6 +442,23 @@ mod tests {
         let a = align(&keys(&base_items), &keys(&side_items));
         assert_eq!(a.partner, vec![Some(0), None]);
         assert_eq!(a.replaced, vec![true, false]);
+    }
+
+    #[test]
+    fn in_a_swap_the_later_element_moved_up() {
+        // base A B C D; side A C B D: whichever the diff kept, B stays
+        // and C is the one that moved.
+        let base = keys(&[("A", None), ("B", None), ("C", None), ("D", None)]);
+        let side = keys(&[("A", None), ("C", None), ("B", None), ("D", None)]);
+        let a = align(&base, &side);
+        assert_eq!(a.partner, vec![Some(0), Some(2), None, Some(3)]);
+        assert_eq!(a.moves, vec![(2, 1)]);
+        // With a deletion before the swap the diff's pick may differ; the
+        // reading does not.
+        let side = keys(&[("C", None), ("B", None), ("D", None)]);
+        let a = align(&base, &side);
+        assert_eq!(a.partner, vec![None, Some(1), None, Some(2)]);
+        assert_eq!(a.moves, vec![(2, 0)]);
     }
 
     #[test]
