@@ -49,22 +49,35 @@ pub fn check_cells(
     placed: &[Placed],
 ) -> Option<Rejection> {
     let elements = |cs: &[Cell]| cs.iter().map(|c| element(c, by_id)).collect::<Vec<_>>();
-    let result: Vec<ResultElement> = placed
-        .iter()
-        .filter_map(|p| {
-            let cell = p
-                .ours
-                .map(|i| &cells.ours[i])
-                .or_else(|| p.theirs.map(|j| &cells.theirs[j]))
-                .or_else(|| p.base.map(|b| &cells.base[b]))?;
-            let mut e = element(cell, by_id);
-            e.content = format!("{}\n{}", cell.cell_type, p.source);
-            Some(ResultElement {
-                element: e,
-                in_conflict: p.conflicted,
-            })
-        })
-        .collect();
+    let mut result: Vec<ResultElement> = Vec::with_capacity(placed.len());
+    for p in placed {
+        let versions = [
+            p.ours.map(|i| &cells.ours[i]),
+            p.theirs.map(|j| &cells.theirs[j]),
+        ];
+        if p.conflicted && versions.iter().any(Option::is_some) {
+            // A cell with markers holds each side's version of it.
+            result.extend(
+                versions
+                    .into_iter()
+                    .flatten()
+                    .map(|cell| ResultElement::conflicted(element(cell, by_id))),
+            );
+            continue;
+        }
+        let Some(cell) = versions[0]
+            .or(versions[1])
+            .or_else(|| p.base.map(|b| &cells.base[b]))
+        else {
+            continue;
+        };
+        let mut e = element(cell, by_id);
+        e.content = format!("{}\n{}", cell.cell_type, p.source);
+        result.push(ResultElement {
+            element: e,
+            in_conflict: p.conflicted,
+        });
+    }
     let options = Options {
         moves_by_key: by_id,
         moved_edits_merge: true,

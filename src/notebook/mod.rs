@@ -219,9 +219,15 @@ fn merge_cells<'a>(ctx: &mut Ctx, nbs: &'a Merge3<Notebook<'a>>) -> Vec<MergedCe
     if !by_id {
         rematch::rematch(base, (ours, theirs), &mut of_ours, &mut of_theirs);
     }
+    // A new cell both sides inserted: the same id where ids name cells
+    // (its two versions then merge as one cell), else the same content.
     let same_new = |o: usize, t: usize| {
         let (a, b) = (&ours[o], &theirs[t]);
-        a.cell_type == b.cell_type && a.source == b.source && (!by_id || a.id == b.id)
+        if by_id {
+            a.id.is_some() && a.id == b.id
+        } else {
+            a.cell_type == b.cell_type && a.source == b.source
+        }
     };
     let order = merge_order(
         base.len(),
