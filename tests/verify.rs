@@ -712,3 +712,49 @@ fn a_rewritten_cell_moves_with_the_other_sides_swap_only_without_ids() {
         .collect();
     assert!(!check_with(&base, &ours, &theirs, &both, without_ids).is_ok());
 }
+
+/// Both replace `GRU(12)` by `Dropout(0.501)`; ours replaces
+/// `Dropout(0.13)` by `Dense(502)`, theirs names it. The keys read one
+/// side's `Dropout(0.501)` as an edit of `Dropout(0.13)`; the shared
+/// replacement is read alike without breaking the other side's plain
+/// pairing of `Dropout(0.13)` with its named self: the replacement
+/// against the naming clashes, whichever side is ours.
+#[test]
+fn a_shared_replacement_does_not_hide_a_clash_beside_it() {
+    let base = [
+        "layers.Dense(11)",
+        "layers.GRU(12)",
+        "layers.Dropout(0.13)",
+        "layers.Dense(14)",
+    ];
+    let replacing = [
+        "layers.Dense(11)",
+        "layers.Dropout(0.501)",
+        "layers.Dense(502)",
+        "layers.Dense(14)",
+    ];
+    let naming = [
+        "layers.Dense(11)",
+        "layers.Dropout(0.501)",
+        "layers.Dropout(0.13, name=\"l\")",
+        "layers.Dense(14)",
+    ];
+    let silent = clean(&[
+        "layers.Dense(11)",
+        "layers.Dropout(0.501)",
+        "layers.Dense(502)",
+        "layers.Dropout(0.13, name=\"l\")",
+        "layers.Dense(14)",
+    ]);
+    let conflicted = with_conflict(&[
+        "layers.Dense(11)",
+        "layers.Dropout(0.501)",
+        "!layers.Dense(502)",
+        "!layers.Dropout(0.13, name=\"l\")",
+        "layers.Dense(14)",
+    ]);
+    for (ours, theirs) in [(&replacing, &naming), (&naming, &replacing)] {
+        assert!(!verdict(&base, ours, theirs, &silent).is_ok());
+        assert_eq!(verdict(&base, ours, theirs, &conflicted), Verdict::Ok);
+    }
+}

@@ -319,16 +319,20 @@ pub fn check_with(
     let (ours_deleted, theirs_deleted) = (ours_script.deleted(), theirs_script.deleted());
     ours_script.pair_replacements(&theirs_deleted);
     theirs_script.pair_replacements(&ours_deleted);
-    ours_script.follow(
-        (base_ids.ids(), ours_ids.ids()),
-        &theirs_script,
-        &theirs_ids.content,
-    );
-    theirs_script.follow(
-        (base_ids.ids(), theirs_ids.ids()),
-        &ours_script,
-        &ours_ids.content,
-    );
+    for displace_edits in [false, true] {
+        ours_script.follow(
+            (base_ids.ids(), ours_ids.ids()),
+            &theirs_script,
+            &theirs_ids.content,
+            displace_edits,
+        );
+        theirs_script.follow(
+            (base_ids.ids(), theirs_ids.ids()),
+            &ours_script,
+            &ours_ids.content,
+            displace_edits,
+        );
+    }
     let versions = account::Versions {
         base: account::Version {
             elements: base,

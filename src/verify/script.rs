@@ -251,7 +251,18 @@ impl Script {
     /// - Where `other` inserted the same content at the same place, `j`
     ///   is an insertion here too, and `i` is what another new element of
     ///   its gap stands for (else deleted).
-    pub fn follow(&mut self, ids: (Ids<'_>, Ids<'_>), other: &Script, other_content: &[u32]) {
+    ///
+    /// What stood for `k` here is displaced only when it was paired by
+    /// position (a replacement), unless `displace_edits`: a pairing by
+    /// key (`Dropout(0.13)` named) gives way only after the other side's
+    /// readings had their chance to agree.
+    pub fn follow(
+        &mut self,
+        ids: (Ids<'_>, Ids<'_>),
+        other: &Script,
+        other_content: &[u32],
+        displace_edits: bool,
+    ) {
         let (base, side) = ids;
         for j in 0..self.origins.len() {
             let i = match self.origins[j] {
@@ -264,7 +275,8 @@ impl Script {
                 {
                     match self.fates[k] {
                         Fate::Deleted => Some((k, None)),
-                        Fate::Edited(j2) | Fate::Replaced(j2) if j2 != j => Some((k, Some(j2))),
+                        Fate::Replaced(j2) if j2 != j => Some((k, Some(j2))),
+                        Fate::Edited(j2) if j2 != j && displace_edits => Some((k, Some(j2))),
                         _ => None,
                     }
                 }
