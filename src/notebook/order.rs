@@ -97,6 +97,7 @@ pub fn merge_order(
     let mut ours = side_runs(of_ours, ours_len);
     let mut theirs = side_runs(of_theirs, theirs_len);
     let moved_apart = moved_apart(&ours, &mut theirs);
+    join_shared_new(&ours, &mut theirs, &same_new);
     let mut entries = Vec::with_capacity(base_len.max(ours_len).max(theirs_len));
     for gap in std::iter::once(None).chain((0..base_len).map(Some)) {
         if let Some(b) = gap {
@@ -128,6 +129,39 @@ fn moved_apart(ours: &SideRuns, theirs: &mut SideRuns) -> Vec<usize> {
         run.retain(|item| !matches!(item, Item::Moved(b) if apart.binary_search(b).is_ok()));
     }
     apart
+}
+
+/// A new cell both sides inserted (the same id) that the other side's
+/// moves put in another gap on each side: theirs' copy joins ours' gap, at
+/// ours' place in it, so that the two are one cell.
+fn join_shared_new(
+    ours: &SideRuns,
+    theirs: &mut SideRuns,
+    same_new: &impl Fn(usize, usize) -> bool,
+) {
+    let mut wanted: Vec<(usize, Option<usize>, usize)> = Vec::new();
+    for (&gap, run) in &ours.runs {
+        for (at, item) in run.iter().enumerate() {
+            if let Item::New(i) = *item {
+                wanted.push((i, gap, at));
+            }
+        }
+    }
+    wanted.sort_unstable();
+    for (i, gap, at) in wanted {
+        let elsewhere = theirs.runs.iter().find_map(|(&g, run)| {
+            let k = run
+                .iter()
+                .position(|item| matches!(*item, Item::New(j) if same_new(i, j)))?;
+            (g != gap).then_some((g, k))
+        });
+        let Some((from, k)) = elsewhere else { continue };
+        let Some(item) = theirs.runs.get_mut(&from).map(|run| run.remove(k)) else {
+            continue;
+        };
+        let run = theirs.runs.entry(gap).or_default();
+        run.insert(at.min(run.len()), item);
+    }
 }
 
 /// Largest pair of runs aligned item by item; larger ones are just
