@@ -192,6 +192,26 @@ fn sections(source: &str) -> [String; 2] {
     [ours.join("\n"), theirs.join("\n")]
 }
 
+/// Whether ids name the cells (docs/merge-rules-decided.md, "Cell ids a
+/// side re-keyed do not name cells"): each side kept the base's id on at
+/// least half of the cells it could have kept. A side that replaced most
+/// cells re-keyed the notebook, and its cells are read by content.
+fn ids_name_cells(base: &[u8], ours: &[u8], theirs: &[u8]) -> bool {
+    let ids = |bytes: &[u8]| -> Vec<String> {
+        cells_of(bytes)
+            .iter()
+            .filter_map(|c| c.get("id").and_then(Value::as_str).map(str::to_string))
+            .collect()
+    };
+    let base_ids = ids(base);
+    let kept = |side: &[u8]| {
+        let side_ids = ids(side);
+        let kept = side_ids.iter().filter(|id| base_ids.contains(id)).count();
+        kept * 2 >= base_ids.len().min(side_ids.len())
+    };
+    kept(ours) && kept(theirs)
+}
+
 fn versions(bytes: &[u8], ids: bool) -> Vec<Element> {
     cells_of(bytes).iter().map(|c| element(c, ids)).collect()
 }
@@ -266,19 +286,20 @@ fn check_case(case: &Case) -> Result<(), String> {
     };
     let outcome = merge(&b, &o, &t);
     let swapped = merge(&b, &t, &o);
+    let named = case.ids && ids_name_cells(&b, &o, &t);
     for (name, out, x, y) in [("result", &outcome, &o, &t), ("swapped", &swapped, &t, &o)] {
         check_nbformat(&out.bytes)
             .map_err(|e| format!("{name} is not a valid notebook: {e}\n{}", show(&out.bytes)))?;
         let options = Options {
-            moves_by_key: case.ids,
+            moves_by_key: named,
             moved_edits_merge: true,
             ..Options::default()
         };
         let verdict = check_with(
-            &versions(&b, case.ids),
-            &versions(x, case.ids),
-            &versions(y, case.ids),
-            &result_elements(&out.bytes, case.ids),
+            &versions(&b, named),
+            &versions(x, named),
+            &versions(y, named),
+            &result_elements(&out.bytes, named),
             options,
         );
         if verdict != Verdict::Ok {

@@ -599,3 +599,162 @@ fn decorators_and_bracketed_fields_of_different_insertions_are_not_doubled() {
         Some("\"MLP\",")
     );
 }
+
+/// The same change read two ways: both replace `GRU(11)` by `Dense(501)`,
+/// ours also replaces `Conv1D(12)` by `GRU(502)`. The keys suggest ours
+/// edited `GRU(11)` into `GRU(502)`; read as theirs reads it, the shared
+/// replacement is one change.
+#[test]
+fn a_shared_replacement_is_read_alike_on_both_sides() {
+    let base = ["layers.Dense(10)", "layers.GRU(11)", "layers.Conv1D(12)"];
+    let ours = ["layers.Dense(10)", "layers.Dense(501)", "layers.GRU(502)"];
+    let theirs = ["layers.Dense(10)", "layers.Dense(501)", "layers.Conv1D(12)"];
+    let right = clean(&ours);
+    assert_eq!(verdict(&base, &ours, &theirs, &right), Verdict::Ok);
+    // Still caught: the shared replacement twice, ours' other one lost.
+    let doubled = clean(&["layers.Dense(10)", "layers.Dense(501)", "layers.Dense(501)"]);
+    assert!(!verdict(&base, &ours, &theirs, &doubled).is_ok());
+}
+
+/// Both insert `LSTM(501)` after `Dense(10)`; theirs also replaces
+/// `LSTM(11)` by a `Dropout`, which its keys read as an edit of
+/// `LSTM(11)` into `LSTM(501)`: the insertion is still one insertion.
+#[test]
+fn a_shared_insertion_is_not_read_as_an_edit_on_one_side() {
+    let base = ["layers.Dense(10)", "layers.LSTM(11)", "layers.Dense(12)"];
+    let ours = [
+        "layers.Dense(10)",
+        "layers.LSTM(501)",
+        "layers.LSTM(11)",
+        "layers.Dense(12)",
+    ];
+    let theirs = [
+        "layers.Dense(10)",
+        "layers.LSTM(501)",
+        "layers.Dropout(0.7)",
+        "layers.Dense(12)",
+    ];
+    let conflicted = with_conflict(&[
+        "layers.Dense(10)",
+        "layers.LSTM(501)",
+        "!layers.LSTM(11)",
+        "!layers.Dropout(0.7)",
+        "layers.Dense(12)",
+    ]);
+    assert_eq!(verdict(&base, &ours, &theirs, &conflicted), Verdict::Ok);
+    assert_eq!(verdict(&base, &ours, &theirs, &clean(&theirs)), Verdict::Ok);
+    // Still caught: theirs' replacement lost, or the insertion twice.
+    assert!(!verdict(&base, &ours, &theirs, &clean(&ours)).is_ok());
+    let doubled = clean(&[
+        "layers.Dense(10)",
+        "layers.LSTM(501)",
+        "layers.LSTM(501)",
+        "layers.Dropout(0.7)",
+        "layers.Dense(12)",
+    ]);
+    assert!(!verdict(&base, &ours, &theirs, &doubled).is_ok());
+}
+
+/// Ours swaps `LSTM(10)` and `Dense(11)` and deletes `LSTM(12)`; theirs
+/// deletes `Dense(11)` and `LSTM(12)`. `LSTM(10)` is moved, not an edit
+/// of the `LSTM(12)` ours deleted: the move against theirs' deletion is
+/// the clash, and a conflict over it is right.
+#[test]
+fn a_swapped_element_is_a_move_not_an_edit_of_a_deleted_neighbour() {
+    let base = [
+        "layers.LSTM(10)",
+        "layers.Dense(11)",
+        "layers.LSTM(12)",
+        "layers.Dense(13)",
+    ];
+    let ours = ["layers.Dense(11)", "layers.LSTM(10)", "layers.Dense(13)"];
+    let theirs = ["layers.LSTM(10)", "layers.Dense(13)"];
+    let conflicted = with_conflict(&["!layers.Dense(11)", "layers.LSTM(10)", "layers.Dense(13)"]);
+    assert_eq!(verdict(&base, &ours, &theirs, &conflicted), Verdict::Ok);
+    // Still caught: the clash settled silently either way.
+    assert!(!verdict(&base, &ours, &theirs, &clean(&ours)).is_ok());
+}
+
+/// A cell without an id that one side rewrote (nothing of its first line
+/// left) while the other swapped it with its neighbour: without names, what
+/// took the cell's place is that cell rewritten, and it moves with the
+/// swap; with ids (names), a cell of another id in its place is a
+/// replacement, which clashes with the move.
+#[test]
+fn a_rewritten_cell_moves_with_the_other_sides_swap_only_without_ids() {
+    let cell = |first: &str| Element::new(first, format!("code\n{first}\nx = f(x)"));
+    let base = [cell("# step 1"), cell("# step 2")];
+    let ours = [cell("# step 501"), cell("# step 2")];
+    let theirs = [cell("# step 2"), cell("# step 1")];
+    let merged: Vec<ResultElement> = [cell("# step 2"), cell("# step 501")]
+        .into_iter()
+        .map(ResultElement::clean)
+        .collect();
+    let without_ids = Options {
+        moved_edits_merge: true,
+        ..Options::default()
+    };
+    let with_ids = Options {
+        moves_by_key: true,
+        ..without_ids
+    };
+    assert_eq!(
+        check_with(&base, &ours, &theirs, &merged, without_ids),
+        Verdict::Ok
+    );
+    assert!(!check_with(&base, &ours, &theirs, &merged, with_ids).is_ok());
+    // Still caught without ids: the rewrite lost, or the old cell back.
+    let lost: Vec<ResultElement> = theirs.iter().cloned().map(ResultElement::clean).collect();
+    assert!(!check_with(&base, &ours, &theirs, &lost, without_ids).is_ok());
+    let both: Vec<ResultElement> = [cell("# step 2"), cell("# step 501"), cell("# step 1")]
+        .into_iter()
+        .map(ResultElement::clean)
+        .collect();
+    assert!(!check_with(&base, &ours, &theirs, &both, without_ids).is_ok());
+}
+
+/// Both replace `GRU(12)` by `Dropout(0.501)`; ours replaces
+/// `Dropout(0.13)` by `Dense(502)`, theirs names it. The keys read one
+/// side's `Dropout(0.501)` as an edit of `Dropout(0.13)`; the shared
+/// replacement is read alike without breaking the other side's plain
+/// pairing of `Dropout(0.13)` with its named self: the replacement
+/// against the naming clashes, whichever side is ours.
+#[test]
+fn a_shared_replacement_does_not_hide_a_clash_beside_it() {
+    let base = [
+        "layers.Dense(11)",
+        "layers.GRU(12)",
+        "layers.Dropout(0.13)",
+        "layers.Dense(14)",
+    ];
+    let replacing = [
+        "layers.Dense(11)",
+        "layers.Dropout(0.501)",
+        "layers.Dense(502)",
+        "layers.Dense(14)",
+    ];
+    let naming = [
+        "layers.Dense(11)",
+        "layers.Dropout(0.501)",
+        "layers.Dropout(0.13, name=\"l\")",
+        "layers.Dense(14)",
+    ];
+    let silent = clean(&[
+        "layers.Dense(11)",
+        "layers.Dropout(0.501)",
+        "layers.Dense(502)",
+        "layers.Dropout(0.13, name=\"l\")",
+        "layers.Dense(14)",
+    ]);
+    let conflicted = with_conflict(&[
+        "layers.Dense(11)",
+        "layers.Dropout(0.501)",
+        "!layers.Dense(502)",
+        "!layers.Dropout(0.13, name=\"l\")",
+        "layers.Dense(14)",
+    ]);
+    for (ours, theirs) in [(&replacing, &naming), (&naming, &replacing)] {
+        assert!(!verdict(&base, ours, theirs, &silent).is_ok());
+        assert_eq!(verdict(&base, ours, theirs, &conflicted), Verdict::Ok);
+    }
+}

@@ -125,6 +125,8 @@ pub fn run(args: MergeArgs) -> Result<Status, CliError> {
         input::MissingBase::Error,
     )?;
     let options = options(&args)?;
+    // One merge, then the process exits: what the merge kept is not freed.
+    mlmerge::python::memo::leave_to_process_exit();
     let outcome = pipeline::merge(versions.as_ref().map_ref(|v| v.as_slice()), &options);
     match &target {
         None => std::io::stdout().write_all(&outcome.bytes)?,

@@ -51,12 +51,24 @@ pub fn check_cells(
     let elements = |cs: &[Cell]| cs.iter().map(|c| element(c, by_id)).collect::<Vec<_>>();
     let mut result: Vec<ResultElement> = Vec::with_capacity(placed.len());
     for p in placed {
-        let sides = [
+        let versions = [
             p.ours.map(|i| &cells.ours[i]),
             p.theirs.map(|j| &cells.theirs[j]),
-            p.base.map(|b| &cells.base[b]),
         ];
-        let Some(cell) = sides.iter().copied().flatten().next() else {
+        if p.conflicted && versions.iter().any(Option::is_some) {
+            // A cell with markers holds each side's version of it.
+            result.extend(
+                versions
+                    .into_iter()
+                    .flatten()
+                    .map(|cell| ResultElement::conflicted(element(cell, by_id))),
+            );
+            continue;
+        }
+        let Some(cell) = versions[0]
+            .or(versions[1])
+            .or_else(|| p.base.map(|b| &cells.base[b]))
+        else {
             continue;
         };
         let mut e = element(cell, by_id);
@@ -65,12 +77,6 @@ pub fn check_cells(
             element: e,
             in_conflict: p.conflicted,
         });
-        // A cell with markers offers each side's version of it.
-        if p.conflicted {
-            for side_cell in sides[..2].iter().copied().flatten() {
-                result.push(ResultElement::conflicted(element(side_cell, by_id)));
-            }
-        }
     }
     let options = Options {
         moves_by_key: by_id,

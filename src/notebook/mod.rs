@@ -220,11 +220,13 @@ fn merge_cells<'a>(ctx: &mut Ctx, nbs: &'a Merge3<Notebook<'a>>) -> Vec<MergedCe
     if !by_id {
         rematch::rematch(base, (ours, theirs), &mut of_ours, &mut of_theirs);
     }
-    // The same new cell on both sides, or (without ids) near twins.
+    // A new cell both sides inserted: the same id where ids name cells
+    // (its two versions then merge as one cell), else the same content or
+    // near twins (notebook/twins.rs).
     let same_new = |o: usize, t: usize| {
         let (a, b) = (&ours[o], &theirs[t]);
         if by_id {
-            a.cell_type == b.cell_type && a.source == b.source && a.id == b.id
+            a.id.is_some() && a.id == b.id
         } else {
             twins::near_twins(a, b)
         }

@@ -97,6 +97,7 @@ pub fn merge_order(
     let mut ours = side_runs(of_ours, ours_len);
     let mut theirs = side_runs(of_theirs, theirs_len);
     let moved_apart = moved_apart(&ours, &mut theirs);
+    join_shared_new(&ours, &mut theirs, &same_new);
     let mut entries = Vec::with_capacity(base_len.max(ours_len).max(theirs_len));
     for gap in std::iter::once(None).chain((0..base_len).map(Some)) {
         if let Some(b) = gap {
@@ -106,7 +107,8 @@ pub fn merge_order(
         }
         let o = ours.runs.remove(&gap).unwrap_or_default();
         let t = theirs.runs.remove(&gap).unwrap_or_default();
-        merge_runs(&o, &t, &same_new, &mut entries);
+        let moved_before = |x: usize, y: usize| moved_before(x, y, of_ours, of_theirs);
+        merge_runs(&o, &t, (&same_new, &moved_before), &mut entries);
     }
     Order {
         entries,
@@ -129,14 +131,87 @@ fn moved_apart(ours: &SideRuns, theirs: &mut SideRuns) -> Vec<usize> {
     apart
 }
 
+/// A new cell both sides inserted (the same id) that the other side's
+/// moves put in another gap on each side: theirs' copy joins ours' gap, at
+/// ours' place in it, so that the two are one cell.
+fn join_shared_new(
+    ours: &SideRuns,
+    theirs: &mut SideRuns,
+    same_new: &impl Fn(usize, usize) -> bool,
+) {
+    let mut wanted: Vec<(usize, Option<usize>, usize)> = Vec::new();
+    for (&gap, run) in &ours.runs {
+        for (at, item) in run.iter().enumerate() {
+            if let Item::New(i) = *item {
+                wanted.push((i, gap, at));
+            }
+        }
+    }
+    wanted.sort_unstable();
+    for (i, gap, at) in wanted {
+        let elsewhere = theirs.runs.iter().find_map(|(&g, run)| {
+            let k = run
+                .iter()
+                .position(|item| matches!(*item, Item::New(j) if same_new(i, j)))?;
+            (g != gap).then_some((g, k))
+        });
+        let Some((from, k)) = elsewhere else { continue };
+        let Some(item) = theirs.runs.get_mut(&from).map(|run| run.remove(k)) else {
+            continue;
+        };
+        let run = theirs.runs.entry(gap).or_default();
+        run.insert(at.min(run.len()), item);
+    }
+}
+
 /// Largest pair of runs aligned item by item; larger ones are just
 /// concatenated (ours first, shared moved cells once).
 const MAX_ALIGN: usize = 1 << 20;
 
+/// Whether base cell `x` goes before base cell `y` in the merge: as the
+/// side that changed their base order has them (if both changed it, they
+/// agree); `None` where a side lost one of them.
+fn moved_before(x: usize, y: usize, of_ours: &Matching, of_theirs: &Matching) -> Option<bool> {
+    let at = |m: &Matching, b: usize| m.get(b).copied().flatten();
+    let ours = at(of_ours, x)? < at(of_ours, y)?;
+    let theirs = at(of_theirs, x)? < at(of_theirs, y)?;
+    Some(if ours != (x < y) { ours } else { theirs })
+}
+
+/// Whether theirs' part of a gap goes before ours': every cell theirs
+/// moved there goes before every cell ours moved there, by
+/// [`moved_before`], and at least one pair says so (else ours first, the
+/// convention for insertions).
+fn theirs_first(o: &[Item], t: &[Item], before: &impl Fn(usize, usize) -> Option<bool>) -> bool {
+    let moved = |items: &[Item]| -> Vec<usize> {
+        items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Moved(b) => Some(*b),
+                Item::New(_) => None,
+            })
+            .collect()
+    };
+    let (mo, mt) = (moved(o), moved(t));
+    let mut any = false;
+    for &x in &mt {
+        for &y in mo.iter().filter(|&&y| y != x) {
+            match before(x, y) {
+                Some(true) => any = true,
+                _ => return false,
+            }
+        }
+    }
+    any
+}
+
 fn merge_runs(
     o: &[Item],
     t: &[Item],
-    same_new: &impl Fn(usize, usize) -> bool,
+    (same_new, moved_before): (
+        &impl Fn(usize, usize) -> bool,
+        &impl Fn(usize, usize) -> Option<bool>,
+    ),
     out: &mut Vec<Entry>,
 ) {
     let same = |a: &Item, b: &Item| match (a, b) {
@@ -155,13 +230,19 @@ fn merge_runs(
         o.iter().filter(|i| matches!(i, Item::Moved(_))).collect();
     let (mut i, mut j) = (0, 0);
     for (ci, cj) in common.into_iter().chain([(o.len(), t.len())]) {
-        out.extend(o[i..ci].iter().map(|item| ours_entry(*item)));
-        out.extend(
-            t[j..cj]
-                .iter()
-                .filter(|item| !ours_moves.contains(item))
-                .map(|item| theirs_entry(*item)),
-        );
+        let ours_part = o[i..ci].iter().map(|item| ours_entry(*item));
+        let theirs_part = t[j..cj]
+            .iter()
+            .filter(|item| !ours_moves.contains(item))
+            .map(|item| theirs_entry(*item));
+        // Cells both sides moved into one gap keep the order a side gave them.
+        if theirs_first(&o[i..ci], &t[j..cj], moved_before) {
+            out.extend(theirs_part);
+            out.extend(ours_part);
+        } else {
+            out.extend(ours_part);
+            out.extend(theirs_part);
+        }
         if ci < o.len() {
             out.push(match (o[ci], t[cj]) {
                 (Item::Moved(b), _) => Entry::Base(b),
@@ -266,6 +347,20 @@ mod tests {
             3,
         );
         assert_eq!(e, vec![Entry::Base(1), Entry::Base(2), Entry::Base(0)]);
+    }
+
+    #[test]
+    fn cells_both_moved_to_one_gap_keep_the_changed_order() {
+        // base [A, B, C], ours [C, A, B] (C to the front), theirs [B, A, C]
+        // (a swap, read as B to the front): C before B, as ours has it,
+        // whichever side is ours.
+        let front_c = [Some(1), Some(2), Some(0)];
+        let swap = [Some(1), Some(0), Some(2)];
+        let e = order(3, &front_c, 3, &swap, 3);
+        let swapped = order(3, &swap, 3, &front_c, 3);
+        let want = vec![Entry::Base(2), Entry::Base(1), Entry::Base(0)];
+        assert_eq!(e, want);
+        assert_eq!(swapped, want);
     }
 
     #[test]

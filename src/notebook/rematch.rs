@@ -11,7 +11,10 @@
 //!   that content, unmatched, right beside its own version of the base
 //!   cell, that cell is the other side's version: both sides made the same
 //!   change (one also inserted a cell next to it). Matched the other way,
-//!   the shared content would be written twice.
+//!   the shared content would be written twice. So too where the other
+//!   side has no version of the base cell but an unmatched cell of that
+//!   content in its place (between its versions of the base cell's
+//!   matched neighbours): it replaced the cell by the same content.
 
 use super::matching::{in_order_pairs, Matching};
 use super::model::Cell;
@@ -82,8 +85,14 @@ fn same_edit_beside(
     let mut of_side = side_index(of_other, other.len());
     for b in 0..base.len() {
         let Some(c) = of_changer[b] else { continue };
-        let Some(p) = of_other[b] else { continue };
         let target = &changer[c];
+        let Some(p) = of_other[b] else {
+            if !same(target, &base[b]) {
+                replaced_alike(b, target, (base, changer, other), of_changer, of_other);
+                of_side = side_index(of_other, other.len());
+            }
+            continue;
+        };
         if same(target, &base[b]) || same(target, &other[p]) {
             continue;
         }
@@ -97,4 +106,58 @@ fn same_edit_beside(
             of_side[p] = None;
         }
     }
+}
+
+/// `changer` turned base cell `b` into `target`; `other` has no version
+/// of `b` but a cell of exactly that content in its place: unmatched, or
+/// taken for an edit of a neighbour the changer left as it was (the other
+/// side then deleted that neighbour and made the same change as the
+/// changer). That cell is its version of `b`.
+fn replaced_alike(
+    b: usize,
+    target: &Cell,
+    (base, changer, other): (&[Cell], &[Cell], &[Cell]),
+    of_changer: &Matching,
+    of_other: &mut Matching,
+) {
+    let of_side = side_index(of_other, other.len());
+    let found = (0..other.len()).find_map(|o| {
+        if !same(&other[o], target) {
+            return None;
+        }
+        let stands_for = match of_side[o] {
+            None => None,
+            Some(b2) => {
+                let kept_by_changer = of_changer[b2].is_some_and(|c| same(&changer[c], &base[b2]));
+                if b2 == b || same(&other[o], &base[b2]) || !kept_by_changer {
+                    return None;
+                }
+                Some(b2)
+            }
+        };
+        in_place(b, stands_for, of_other, o).then_some((o, stands_for))
+    });
+    if let Some((o, stands_for)) = found {
+        if let Some(b2) = stands_for {
+            of_other[b2] = None;
+        }
+        of_other[b] = Some(o);
+    }
+}
+
+/// Whether side cell `o` lies between the side's versions of the nearest
+/// matched base cells before and after base cell `b` (`ignore` left out):
+/// the place `b` had there.
+fn in_place(b: usize, ignore: Option<usize>, of_base: &Matching, o: usize) -> bool {
+    let matched = |k: &usize| *k != b && Some(*k) != ignore;
+    let after = (0..b)
+        .rev()
+        .filter(matched)
+        .find_map(|k| of_base[k])
+        .is_none_or(|s| s < o);
+    let before = (b + 1..of_base.len())
+        .filter(matched)
+        .find_map(|k| of_base[k])
+        .is_none_or(|s| o < s);
+    after && before
 }

@@ -16,6 +16,8 @@ pub struct Key<'a, I: ?Sized = str> {
     pub content: &'a str,
     /// The element's name across versions, when it has one.
     pub identity: Option<&'a I>,
+    /// What kind of element it is (a layer's constructor), when known.
+    pub kind: Option<&'a str>,
 }
 
 /// How a side's elements relate to the base's.
@@ -65,11 +67,41 @@ pub fn align<I: Eq + Hash + ?Sized>(base: &[Key<'_, I>], side: &[Key<'_, I>]) ->
     if let Some(g) = gap {
         align_gap(base, side, g, &reserved, &mut partner, &mut replaced);
     }
-    let moves = find_moves(base, side, &partner);
+    let mut moves = find_moves(base, side, &partner);
+    later_moves_in_swaps(base, side, &mut partner, &mut moves, &replaced);
     Alignment {
         partner,
         moves,
         replaced,
+    }
+}
+
+/// In a swap of two neighbours either one may be the one that moved; the
+/// content diff picks by what else the side changed, so two sides making
+/// the same swap could read it as two different moves (a clash). Read
+/// every such swap alike: the later base element moved up.
+fn later_moves_in_swaps<I: ?Sized>(
+    base: &[Key<'_, I>],
+    side: &[Key<'_, I>],
+    partner: &mut [Option<usize>],
+    moves: &mut [(usize, usize)],
+    replaced: &[bool],
+) {
+    for m in moves.iter_mut() {
+        let (b, s) = *m;
+        let (Some(next), Some(before)) = (b.checked_add(1), s.checked_sub(1)) else {
+            continue;
+        };
+        let swapped = next < base.len()
+            && partner[next] == Some(before)
+            && !replaced[next]
+            && base[next].content == side[before].content
+            && base[b].content == side[s].content;
+        if swapped {
+            partner[next] = None;
+            partner[b] = Some(s);
+            *m = (next, before);
+        }
     }
 }
 
@@ -142,6 +174,7 @@ fn align_gap<'k, I: Eq + Hash + ?Sized>(
     let copy = |k: &Key<'k, I>| Key {
         content: k.content,
         identity: k.identity,
+        kind: k.kind,
     };
     let keys_b: Vec<Key<'k, I>> = at_b.iter().map(|&i| copy(&base[i])).collect();
     let keys_s: Vec<Key<'k, I>> = at_s.iter().map(|&j| copy(&side[j])).collect();
@@ -152,14 +185,51 @@ fn align_gap<'k, I: Eq + Hash + ?Sized>(
     };
     let mut last = (0, 0);
     for &(i, j) in pairs.iter().chain(std::iter::once(&(n, m))) {
-        if i - last.0 == 1 && j - last.1 == 1 {
-            partner[at_b[last.0]] = Some(at_s[last.1]);
-            replaced[at_b[last.0]] = true;
+        if let Some((bi, sj)) = leftover_replacement(&keys_b, &keys_s, (last.0..i, last.1..j)) {
+            partner[at_b[bi]] = Some(at_s[sj]);
+            replaced[at_b[bi]] = true;
         }
         if i < n {
             partner[at_b[i]] = Some(at_s[j]);
         }
         last = (i + 1, j + 1);
+    }
+}
+
+/// What is left between two pairs of a gap: a single leftover on each
+/// side is a replacement of one by the other; a single leftover on one
+/// side among several on the other replaces the one of its kind (the
+/// most alike, if several): a layer that gained a `name=` beside a
+/// deleted neighbour is not a deletion and an unrelated insertion.
+fn leftover_replacement<I: ?Sized>(
+    base: &[Key<'_, I>],
+    side: &[Key<'_, I>],
+    (b, s): (std::ops::Range<usize>, std::ops::Range<usize>),
+) -> Option<(usize, usize)> {
+    match (b.len(), s.len()) {
+        (0, _) | (_, 0) => None,
+        (1, 1) => Some((b.start, s.start)),
+        (1, _) => same_kind(&base[b.start], s.map(|j| (j, &side[j]))).map(|j| (b.start, j)),
+        (_, 1) => same_kind(&side[s.start], b.map(|i| (i, &base[i]))).map(|i| (i, s.start)),
+        _ => None,
+    }
+}
+
+/// The one of `candidates` of `key`'s kind; if several, the one most
+/// like it, when no other is as alike.
+fn same_kind<'k, 'a: 'k, I: ?Sized + 'a>(
+    key: &Key<'_, I>,
+    candidates: impl Iterator<Item = (usize, &'k Key<'a, I>)>,
+) -> Option<usize> {
+    let kind = key.kind?;
+    let mut scored: Vec<(f64, usize)> = candidates
+        .filter(|(_, other)| other.kind == Some(kind))
+        .map(|(at, other)| (similarity(key.content, other.content), at))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    match scored.as_slice() {
+        [(best, at), rest @ ..] if rest.first().is_none_or(|(next, _)| next < best) => Some(*at),
+        _ => None,
     }
 }
 
@@ -294,7 +364,11 @@ mod tests {
     fn keys<'a>(items: &'a [(&'a str, Option<&'a str>)]) -> Vec<Key<'a>> {
         items
             .iter()
-            .map(|&(content, identity)| Key { content, identity })
+            .map(|&(content, identity)| Key {
+                content,
+                identity,
+                kind: identity.and_then(|id| id.split(' ').next()),
+            })
             .collect()
     }
 
@@ -351,6 +425,40 @@ mod tests {
             ("D\u{1}(\u{1}1\u{1},\u{1}s\u{1})", Some("Dense")),
         ]);
         assert_eq!(align(&base, &side).partner, vec![Some(1)]);
+    }
+
+    #[test]
+    fn a_lone_named_layer_beside_a_deletion_replaces_its_unnamed_self() {
+        // base Dense(12), LSTM(13); side Dense(12, name="l"): not a
+        // deletion of both and an unrelated insertion.
+        let t = |s: &str| s.split(' ').collect::<Vec<_>>().join("\u{1}");
+        let (d12, l13, d12n) = (
+            t("layers . Dense ( 12 )"),
+            t("layers . LSTM ( 13 )"),
+            t("layers . Dense ( 12 , name = 'l' )"),
+        );
+        let base_items = [(d12.as_str(), Some("Dense")), (l13.as_str(), Some("LSTM"))];
+        let side_items = [(d12n.as_str(), Some("Dense l"))];
+        let a = align(&keys(&base_items), &keys(&side_items));
+        assert_eq!(a.partner, vec![Some(0), None]);
+        assert_eq!(a.replaced, vec![true, false]);
+    }
+
+    #[test]
+    fn in_a_swap_the_later_element_moved_up() {
+        // base A B C D; side A C B D: whichever the diff kept, B stays
+        // and C is the one that moved.
+        let base = keys(&[("A", None), ("B", None), ("C", None), ("D", None)]);
+        let side = keys(&[("A", None), ("C", None), ("B", None), ("D", None)]);
+        let a = align(&base, &side);
+        assert_eq!(a.partner, vec![Some(0), Some(2), None, Some(3)]);
+        assert_eq!(a.moves, vec![(2, 1)]);
+        // With a deletion before the swap the diff's pick may differ; the
+        // reading does not.
+        let side = keys(&[("C", None), ("B", None), ("D", None)]);
+        let a = align(&base, &side);
+        assert_eq!(a.partner, vec![None, Some(1), None, Some(2)]);
+        assert_eq!(a.moves, vec![(2, 0)]);
     }
 
     #[test]

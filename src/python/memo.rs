@@ -9,12 +9,15 @@
 //! three texts is done once and its result handed out again; outside any
 //! scope nothing is kept. The memo is per thread and dropped when the
 //! outermost scope ends, and it stops taking new entries past
-//! [`MAX_KEPT_BYTES`] of kept text, so memory stays bounded.
+//! [`MAX_KEPT_BYTES`] of kept text, so memory stays bounded. A one-shot
+//! process may call [`leave_to_process_exit`]: the memo is then not freed
+//! piece by piece (every tree walked to be deleted) but left to the exit.
 
 use std::cell::{Cell, RefCell};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tree_sitter::{Parser, Tree};
 
@@ -86,6 +89,17 @@ struct Memo {
     kept: usize,
 }
 
+/// Set by [`leave_to_process_exit`].
+static LEFT_TO_EXIT: AtomicBool = AtomicBool::new(false);
+
+/// For a process that exits right after its one merge (the `merge`
+/// command): freeing the kept trees and results costs a few percent of
+/// the run and gains nothing, so the outermost scope leaves them to the
+/// exit. Not for a process that merges in a loop.
+pub fn leave_to_process_exit() {
+    LEFT_TO_EXIT.store(true, Ordering::Relaxed);
+}
+
 thread_local! {
     static MEMO: RefCell<Option<Memo>> = const { RefCell::new(None) };
     static DEPTH: Cell<usize> = const { Cell::new(0) };
@@ -122,7 +136,10 @@ impl Drop for RunScope {
             left
         });
         if left == 0 {
-            MEMO.with(|m| m.borrow_mut().take());
+            let memo = MEMO.with(|m| m.borrow_mut().take());
+            if LEFT_TO_EXIT.load(Ordering::Relaxed) {
+                std::mem::forget(memo);
+            }
         }
     }
 }

@@ -220,7 +220,16 @@ fn region_merge_of(
     options: &MergeOptions,
     markers: &Markers,
 ) -> Option<Vec<Piece>> {
-    let (pieces, report) = merge_chunk(texts, options, markers).ok()?;
+    let (pieces, report) = match merge_chunk(texts, options, markers) {
+        Ok(done) => done,
+        // Layers found here whose merge failed its own check: not certain,
+        // so one conflict over the element, never a token or line merge
+        // that knows nothing of layers (it undid a deletion beside a swap).
+        Err(Fallback::Unverified(_)) => {
+            return Some(vec![Piece::Conflict(texts.map(str::to_string))]);
+        }
+        Err(_) => return None,
+    };
     let clean = !pieces.iter().any(|p| matches!(p, Piece::Conflict(_)));
     (clean || report.clashes().count() > 0).then_some(pieces)
 }

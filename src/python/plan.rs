@@ -58,6 +58,7 @@ pub fn plan(inputs: &Inputs<'_>) -> Plan {
             .map(|u| Key {
                 content: &u.tokens,
                 identity: u.identity.as_ref(),
+                kind: u.ctor.as_deref(),
             })
             .collect()
     };

@@ -94,7 +94,17 @@ struct Plan {
     in_clash: HashSet<(Side, usize)>,
 }
 
-fn plan(v: &Versions<'_>, moved_edits_merge: bool) -> Plan {
+/// How a move on one side meets a change of the same element on the other.
+#[derive(Clone, Copy)]
+pub struct MovedChanges {
+    /// An edit moves with the element (cells) instead of clashing.
+    pub edits_merge: bool,
+    /// So does a replacement, where elements have no names (cells without
+    /// ids: what took a cell's place is that cell rewritten).
+    pub replacements_merge: bool,
+}
+
+fn plan(v: &Versions<'_>, moved: MovedChanges) -> Plan {
     let n = v.base.elements.len();
     let mut p = Plan {
         expected: Vec::new(),
@@ -160,7 +170,7 @@ fn plan(v: &Versions<'_>, moved_edits_merge: bool) -> Plan {
             {
                 present(&mut p, Some(Side::Theirs), ft, jt)
             }
-            (Moved(_), Edited(_)) | (Edited(_), Moved(_)) if moved_edits_merge => {
+            (Moved(_), Edited(_)) | (Edited(_), Moved(_)) if moved.edits_merge => {
                 let side = if matches!(fo, Moved(_)) {
                     Side::Ours
                 } else {
@@ -175,6 +185,17 @@ fn plan(v: &Versions<'_>, moved_edits_merge: bool) -> Plan {
                     element: v.base.elements[i].clone(),
                 });
             }
+            // The replacement is one of the side's new elements (pooled
+            // below); the base element is gone.
+            (Moved(_), Replaced(_)) | (Replaced(_), Moved(_)) if moved.replacements_merge => {
+                let side = if matches!(fo, Replaced(_)) {
+                    Side::Ours
+                } else {
+                    Side::Theirs
+                };
+                p.removed
+                    .insert(v.base.ids.content[i], (side, EditKind::Replace));
+            }
             (Moved(jo), Moved(jt))
                 if content_of(Side::Ours, jo) == content_of(Side::Theirs, jt)
                     && v.ours.script.same_place(jo, v.theirs.script, jt) =>
@@ -185,7 +206,7 @@ fn plan(v: &Versions<'_>, moved_edits_merge: bool) -> Plan {
             // differently: one element there, its edits merged (notebook
             // cells), as for two edits in place.
             (Moved(jo), Moved(jt))
-                if moved_edits_merge && v.ours.script.same_place(jo, v.theirs.script, jt) =>
+                if moved.edits_merge && v.ours.script.same_place(jo, v.theirs.script, jt) =>
             {
                 p.expected.push(Expected {
                     content: v.ours.version.ids.content[jo],
@@ -261,8 +282,8 @@ fn pool_insertions(v: &Versions<'_>, p: &mut Plan) {
 }
 
 /// Every violation of the result against the two sides' edits.
-pub fn check(v: &Versions<'_>, r: &Outcome<'_>, moved_edits_merge: bool) -> Vec<Violation> {
-    let p = plan(v, moved_edits_merge);
+pub fn check(v: &Versions<'_>, r: &Outcome<'_>, moved: MovedChanges) -> Vec<Violation> {
+    let p = plan(v, moved);
     let mut out = Vec::new();
     let mut by_content: HashMap<u32, Vec<usize>> = HashMap::new();
     let mut by_key: HashMap<u32, Vec<usize>> = HashMap::new();

@@ -250,7 +250,8 @@ pub struct Options {
     pub moves_by_likeness: bool,
     /// A move on one side and an edit on the other of the same element
     /// merge (notebook cells: the cell moves with the edit) instead of
-    /// clashing (layers: merge-rules §2).
+    /// clashing (layers: merge-rules §2). Without `moves_by_key` (no
+    /// names), a replacement in the element's place merges so too.
     pub moved_edits_merge: bool,
     /// Work units allowed per input element.
     pub budget_per_element: u64,
@@ -326,16 +327,20 @@ pub fn check_with(
     let (ours_deleted, theirs_deleted) = (ours_script.deleted(), theirs_script.deleted());
     ours_script.pair_replacements(&theirs_deleted);
     theirs_script.pair_replacements(&ours_deleted);
-    ours_script.follow(
-        (base_ids.ids(), ours_ids.ids()),
-        &theirs_script,
-        &theirs_ids.content,
-    );
-    theirs_script.follow(
-        (base_ids.ids(), theirs_ids.ids()),
-        &ours_script,
-        &ours_ids.content,
-    );
+    for displace_edits in [false, true] {
+        ours_script.follow(
+            (base_ids.ids(), ours_ids.ids()),
+            &theirs_script,
+            &theirs_ids.content,
+            displace_edits,
+        );
+        theirs_script.follow(
+            (base_ids.ids(), theirs_ids.ids()),
+            &ours_script,
+            &ours_ids.content,
+            displace_edits,
+        );
+    }
     let versions = account::Versions {
         base: account::Version {
             elements: base,
@@ -364,7 +369,11 @@ pub fn check_with(
         },
         conflicted: &conflicted,
     };
-    let violations = account::check(&versions, &outcome, options.moved_edits_merge);
+    let moved = account::MovedChanges {
+        edits_merge: options.moved_edits_merge,
+        replacements_merge: options.moved_edits_merge && !options.moves_by_key,
+    };
+    let violations = account::check(&versions, &outcome, moved);
     if violations.is_empty() {
         Verdict::Ok
     } else {

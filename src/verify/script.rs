@@ -3,8 +3,8 @@
 //! place) or moved (same content, other place), and which it inserted.
 //!
 //! Elements are first aligned by content (a longest common subsequence);
-//! the rest are paired inside each gap between aligned elements by key
-//! (an edit), then anywhere by content (a move), then inside each gap by
+//! the rest are paired anywhere by content (a move), then inside each gap
+//! between aligned elements by key (an edit), then inside each gap by
 //! position (a replacement).
 
 use std::collections::{HashMap, VecDeque};
@@ -139,6 +139,25 @@ impl Script {
         }
         let mut gap_ids: Vec<usize> = gaps.keys().copied().collect();
         gap_ids.sort_unstable();
+        // Same content anywhere else: a move, before any key pairs it
+        // with another element of its gap (a swapped `LSTM(10)` is not an
+        // edit of the `LSTM(12)` the same side deleted).
+        if moves {
+            let mut by_content: HashMap<u32, VecDeque<usize>> = HashMap::new();
+            for i in (0..n).filter(|&i| fates[i] == Fate::Deleted) {
+                by_content.entry(base.content[i]).or_default().push_back(i);
+            }
+            let inserted: Vec<usize> = (0..m).filter(|&j| origins[j] == Origin::Inserted).collect();
+            for j in inserted {
+                if let Some(i) = by_content
+                    .get_mut(&side.content[j])
+                    .and_then(VecDeque::pop_front)
+                {
+                    fates[i] = Fate::Moved(j);
+                    origins[j] = Origin::Moved(i);
+                }
+            }
+        }
         // Same key in the same gap: an edit; the most alike pairs first.
         for g in &gap_ids {
             let (deleted, inserted) = &gaps[g];
@@ -163,23 +182,6 @@ impl Script {
                 if fates[i] == Fate::Deleted && origins[j] == Origin::Inserted {
                     fates[i] = Fate::Edited(j);
                     origins[j] = Origin::Edited(i);
-                }
-            }
-        }
-        // Same content anywhere else: a move.
-        if moves {
-            let mut by_content: HashMap<u32, VecDeque<usize>> = HashMap::new();
-            for i in (0..n).filter(|&i| fates[i] == Fate::Deleted) {
-                by_content.entry(base.content[i]).or_default().push_back(i);
-            }
-            let inserted: Vec<usize> = (0..m).filter(|&j| origins[j] == Origin::Inserted).collect();
-            for j in inserted {
-                if let Some(i) = by_content
-                    .get_mut(&side.content[j])
-                    .and_then(VecDeque::pop_front)
-                {
-                    fates[i] = Fate::Moved(j);
-                    origins[j] = Origin::Moved(i);
                 }
             }
         }
@@ -257,13 +259,30 @@ impl Script {
         self.places();
     }
 
-    /// Where this side's new element `j` stands for base element `i` while
-    /// `other` has the same content standing for base element `k` that
-    /// this side deleted in the same gap, `j` is taken to stand for `k`
-    /// too: the same change on both sides is one change (issue 8).
-    pub fn follow(&mut self, ids: (Ids<'_>, Ids<'_>), other: &Script, other_content: &[u32]) {
+    /// Reads this side's changes the way the other side's read where the
+    /// same content stands on both sides: the same change on both sides
+    /// is one change (issue 8), whichever reading the keys suggested.
+    ///
+    /// - Where this side's new element `j` stands for base element `i`
+    ///   while `other` has the same content standing for base element `k`
+    ///   of the same gap, `j` is taken to stand for `k` too; what stood
+    ///   for `k` here (if anything) stands for `i` instead.
+    /// - Where `other` inserted the same content at the same place, `j`
+    ///   is an insertion here too, and `i` is what another new element of
+    ///   its gap stands for (else deleted).
+    ///
+    /// What stood for `k` here is displaced only when it was paired by
+    /// position (a replacement), unless `displace_edits`: a pairing by
+    /// key (`Dropout(0.13)` named) gives way only after the other side's
+    /// readings had their chance to agree.
+    pub fn follow(
+        &mut self,
+        ids: (Ids<'_>, Ids<'_>),
+        other: &Script,
+        other_content: &[u32],
+        displace_edits: bool,
+    ) {
         let (base, side) = ids;
-        let mut changed = false;
         for j in 0..self.origins.len() {
             let i = match self.origins[j] {
                 Origin::Edited(i) | Origin::Replaced(i) => i,
@@ -271,30 +290,72 @@ impl Script {
             };
             let twin = (0..other.origins.len()).find_map(|l| match other.origins[l] {
                 Origin::Edited(k) | Origin::Replaced(k)
-                    if k != i
-                        && other_content[l] == side.content[j]
-                        && self.fates[k] == Fate::Deleted
-                        && self.same_gap(i, k) =>
+                    if k != i && other_content[l] == side.content[j] && self.same_gap(i, k) =>
                 {
-                    Some(k)
+                    match self.fates[k] {
+                        Fate::Deleted => Some((k, None)),
+                        Fate::Replaced(j2) if j2 != j => Some((k, Some(j2))),
+                        Fate::Edited(j2) if j2 != j && displace_edits => Some((k, Some(j2))),
+                        _ => None,
+                    }
                 }
                 _ => None,
             });
-            if let Some(k) = twin {
+            if let Some((k, displaced)) = twin {
                 self.fates[i] = Fate::Deleted;
-                let (fate, origin) = if base.key[k] == side.key[j] {
-                    (Fate::Edited(j), Origin::Edited(k))
-                } else {
-                    (Fate::Replaced(j), Origin::Replaced(k))
-                };
-                self.fates[k] = fate;
-                self.origins[j] = origin;
-                changed = true;
+                self.stand_for(j, k, (base, side));
+                if let Some(j2) = displaced {
+                    self.stand_for(j2, i, (base, side));
+                }
+                self.places();
+                continue;
+            }
+            let inserted_there = (0..other.origins.len()).any(|l| {
+                other.origins[l] == Origin::Inserted
+                    && other_content[l] == side.content[j]
+                    && self.same_place(j, other, l)
+            });
+            if inserted_there {
+                self.fates[i] = Fate::Deleted;
+                self.origins[j] = Origin::Inserted;
+                if let Some(j2) = self.gap_newcomer(i, j, (base, side)) {
+                    self.stand_for(j2, i, (base, side));
+                }
+                self.places();
             }
         }
-        if changed {
-            self.places();
-        }
+    }
+
+    /// Side element `j` stands for base element `i`: an edit under the
+    /// same key, else a replacement.
+    fn stand_for(&mut self, j: usize, i: usize, (base, side): (Ids<'_>, Ids<'_>)) {
+        let (fate, origin) = if base.key[i] == side.key[j] {
+            (Fate::Edited(j), Origin::Edited(i))
+        } else {
+            (Fate::Replaced(j), Origin::Replaced(i))
+        };
+        self.fates[i] = fate;
+        self.origins[j] = origin;
+    }
+
+    /// An inserted side element of base element `i`'s gap other than
+    /// `not`, one with `i`'s key first.
+    fn gap_newcomer(
+        &self,
+        i: usize,
+        not: usize,
+        (base, side): (Ids<'_>, Ids<'_>),
+    ) -> Option<usize> {
+        let (_, inserted) = self.gaps.iter().find(|(deleted, _)| deleted.contains(&i))?;
+        let free: Vec<usize> = inserted
+            .iter()
+            .copied()
+            .filter(|&j| j != not && self.origins[j] == Origin::Inserted)
+            .collect();
+        free.iter()
+            .copied()
+            .find(|&j| side.key[j] == base.key[i])
+            .or_else(|| free.first().copied())
     }
 
     fn same_gap(&self, i: usize, k: usize) -> bool {

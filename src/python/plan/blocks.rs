@@ -104,6 +104,26 @@ impl Planner<'_, '_> {
             _ => {
                 let ours: Vec<usize> = self.side_range(Side::Ours, lo, hi).collect();
                 let theirs: Vec<usize> = self.side_range(Side::Theirs, lo, hi).collect();
+                let tokens = |side: Side, js: &[usize]| -> Vec<&str> {
+                    js.iter()
+                        .map(|&j| self.inputs.units(side)[j].tokens.as_str())
+                        .collect()
+                };
+                if tokens(Side::Ours, &ours) == tokens(Side::Theirs, &theirs) {
+                    // The same reorder on both sides, however each side's
+                    // diff read which element moved: one change.
+                    for j in ours {
+                        self.push_unit(Side::Ours, j, None);
+                    }
+                    self.emitted
+                        .extend(theirs.iter().map(|&j| (Side::Theirs, j)));
+                    self.decide(
+                        DecisionKind::TookBoth,
+                        &subject,
+                        "reordered alike by both sides".to_string(),
+                    );
+                    return;
+                }
                 self.clash(&subject, "one side reordered these layers while the other changed them or inserted between them", lo..hi, ours, theirs);
             }
         }
