@@ -49,24 +49,32 @@ pub fn check_cells(
     placed: &[Placed],
 ) -> Option<Rejection> {
     let elements = |cs: &[Cell]| cs.iter().map(|c| element(c, by_id)).collect::<Vec<_>>();
-    let result: Vec<ResultElement> = placed
-        .iter()
-        .filter_map(|p| {
-            let cell = p
-                .ours
-                .map(|i| &cells.ours[i])
-                .or_else(|| p.theirs.map(|j| &cells.theirs[j]))
-                .or_else(|| p.base.map(|b| &cells.base[b]))?;
-            let mut e = element(cell, by_id);
-            e.content = format!("{}\n{}", cell.cell_type, p.source);
-            Some(ResultElement {
-                element: e,
-                in_conflict: p.conflicted,
-            })
-        })
-        .collect();
+    let mut result: Vec<ResultElement> = Vec::with_capacity(placed.len());
+    for p in placed {
+        let sides = [
+            p.ours.map(|i| &cells.ours[i]),
+            p.theirs.map(|j| &cells.theirs[j]),
+            p.base.map(|b| &cells.base[b]),
+        ];
+        let Some(cell) = sides.iter().copied().flatten().next() else {
+            continue;
+        };
+        let mut e = element(cell, by_id);
+        e.content = format!("{}\n{}", cell.cell_type, p.source);
+        result.push(ResultElement {
+            element: e,
+            in_conflict: p.conflicted,
+        });
+        // A cell with markers offers each side's version of it.
+        if p.conflicted {
+            for side_cell in sides[..2].iter().copied().flatten() {
+                result.push(ResultElement::conflicted(element(side_cell, by_id)));
+            }
+        }
+    }
     let options = Options {
         moves_by_key: by_id,
+        moves_by_likeness: !by_id,
         moved_edits_merge: true,
         ..Options::default()
     };

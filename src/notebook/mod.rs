@@ -20,6 +20,7 @@ mod model;
 mod order;
 mod prose;
 mod rematch;
+mod twins;
 mod values;
 mod write;
 
@@ -219,9 +220,14 @@ fn merge_cells<'a>(ctx: &mut Ctx, nbs: &'a Merge3<Notebook<'a>>) -> Vec<MergedCe
     if !by_id {
         rematch::rematch(base, (ours, theirs), &mut of_ours, &mut of_theirs);
     }
+    // The same new cell on both sides, or (without ids) near twins.
     let same_new = |o: usize, t: usize| {
         let (a, b) = (&ours[o], &theirs[t]);
-        a.cell_type == b.cell_type && a.source == b.source && (!by_id || a.id == b.id)
+        if by_id {
+            a.cell_type == b.cell_type && a.source == b.source && a.id == b.id
+        } else {
+            twins::near_twins(a, b)
+        }
     };
     let order = merge_order(
         base.len(),

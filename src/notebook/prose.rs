@@ -2,7 +2,9 @@
 //! markdown or raw cell (a markdown paragraph is one line), the clash is
 //! merged again word by word (words are separated by whitespace); edits
 //! that touch different words both apply, the rest stays a conflict. The
-//! same change made twice, but for spaces at line ends, is one change.
+//! same change made twice, but for spaces at line ends, is one change; so
+//! is one side's change that the other side made too and then added whole
+//! lines around ([`one_side_extends`]).
 
 use crate::core::diff3::Budget;
 use crate::core::merge3::Merge3;
@@ -71,9 +73,75 @@ pub fn same_but_trailing_spaces(texts: &Merge3<String>) -> Option<String> {
     })
 }
 
+/// Alphanumeric words (runs of letters, digits and `_`) with their counts.
+fn word_counts(text: &str) -> std::collections::HashMap<&str, usize> {
+    let mut counts = std::collections::HashMap::new();
+    for w in text
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .filter(|w| !w.is_empty())
+    {
+        *counts.entry(w).or_default() += 1;
+    }
+    counts
+}
+
+/// `inner`'s lines found, in one run, among `outer`'s: the lines of
+/// `outer` before and after that run, joined.
+fn lines_around<'t>(inner: &str, outer: &'t str) -> Option<String> {
+    let (inner, outer): (Vec<&str>, Vec<&'t str>) = (
+        inner.split_inclusive('\n').collect(),
+        outer.split_inclusive('\n').collect(),
+    );
+    if inner.is_empty() || inner.len() >= outer.len() {
+        return None;
+    }
+    let at = (0..=outer.len() - inner.len()).find(|&i| outer[i..i + inner.len()] == inner[..])?;
+    Some([&outer[..at], &outer[at + inner.len()..]].concat().concat())
+}
+
+/// Whether `outer` is `inner` (a side's whole new text for the clash)
+/// with whole lines added around it, and those added lines bring back
+/// nothing `inner`'s side removed from the base: no line of `inner` but a
+/// blank one is a base line (its side rewrote the stretch), and no word the base has
+/// more often than `inner` occurs in the added lines.
+fn extends(base: &str, inner: &str, outer: &str) -> bool {
+    let Some(added) = lines_around(inner, outer) else {
+        return false;
+    };
+    let base_lines: std::collections::HashSet<&str> = base.lines().collect();
+    if inner
+        .lines()
+        .any(|l| !l.trim().is_empty() && base_lines.contains(l))
+    {
+        return false;
+    }
+    let (base_words, inner_words) = (word_counts(base), word_counts(inner));
+    let added_words = word_counts(&added);
+    !base_words
+        .iter()
+        .any(|(w, n)| *n > inner_words.get(w).copied().unwrap_or(0) && added_words.contains_key(w))
+}
+
+/// One side's change contains the other's: both rewrote the same lines
+/// to the same new lines, and one side also added whole lines before or
+/// after them (a badge row both updated, one with a new link above it; a
+/// list both rewrote, one with an extra line). The longer side's text
+/// holds both changes exactly once; `None` otherwise (and where either
+/// side's text is empty: a deletion against an edit stays a clash).
+pub fn one_side_extends(texts: &Merge3<String>) -> Option<String> {
+    let (base, ours, theirs) = (&texts.base, &texts.ours, &texts.theirs);
+    if extends(base, theirs, ours) {
+        Some(ours.clone())
+    } else if extends(base, ours, theirs) {
+        Some(theirs.clone())
+    } else {
+        None
+    }
+}
+
 /// Replaces each clash of a line merge that merges word by word (or is
-/// the same change twice but for spaces at line ends) by its merged text;
-/// returns how many were.
+/// the same change twice but for spaces at line ends, or one side's change
+/// with lines added around it) by its merged text; returns how many were.
 pub fn refine(pieces: &mut [Piece]) -> usize {
     let mut merged = 0;
     for piece in pieces.iter_mut() {
@@ -81,7 +149,7 @@ pub fn refine(pieces: &mut [Piece]) -> usize {
             if let Some(text) = same_but_trailing_spaces(texts) {
                 *piece = Piece::Text(text);
                 merged += 1;
-            } else if let Some(text) = merge_words(texts) {
+            } else if let Some(text) = merge_words(texts).or_else(|| one_side_extends(texts)) {
                 *piece = Piece::Text(text);
                 merged += 1;
             }
@@ -139,6 +207,52 @@ mod tests {
         // Blank lines differ: paragraphs differ.
         assert_eq!(same("a\n", "b\n\nc\n", "b\nc\n"), None);
         assert_eq!(same("a\n", "b\n", "c\n"), None);
+    }
+
+    fn extended(base: &str, ours: &str, theirs: &str) -> Option<String> {
+        one_side_extends(&Merge3::new(base.into(), ours.into(), theirs.into()))
+    }
+
+    #[test]
+    fn one_side_change_with_lines_added_around_it_is_both_changes() {
+        // Both updated the link; ours also added a badge line above it.
+        let base = "  [GitHub](https://github.com/x/old.ipynb)\n";
+        let new = "[GitHub](https://github.com/x/new.ipynb)\n";
+        let ours = format!("[Colab](https://colab.research.google.com/x)\n{new}");
+        assert_eq!(extended(base, &ours, new), Some(ours.clone()));
+        assert_eq!(extended(base, new, &ours), Some(ours.clone()));
+        // Both inserted a heading; theirs also a paragraph under it.
+        assert_eq!(
+            extended(
+                "",
+                "## Overview\n\n",
+                "## Overview\n\nIn this tutorial...\n"
+            ),
+            Some("## Overview\n\nIn this tutorial...\n".into())
+        );
+    }
+
+    #[test]
+    fn added_lines_that_keep_what_the_other_side_removed_stay_a_clash() {
+        // Theirs dropped `np.set_printoptions(...)`; ours kept it on a line of its own.
+        assert_eq!(
+            extended(
+                "np.set_printoptions(precision=8)a = np.random.rand(4, 3)\n",
+                "np.set_printoptions(precision=8)\na = np.random.rand(4, 3)\n",
+                "a = np.random.rand(4, 3)\n",
+            ),
+            None
+        );
+        // Theirs rewrote line x; ours kept x and added theirs' line: x is back.
+        assert_eq!(
+            extended("lr is 0.1\n", "lr is 0.1\nlr is 0.5\n", "lr is 0.5\n"),
+            None
+        );
+        // A deletion against an edit, and theirs' lines only partly in ours'.
+        assert_eq!(extended("a\n", "b\nc\n", ""), None);
+        assert_eq!(extended("a\n", "b\nc\n", "b\nd\n"), None);
+        // Theirs kept a base line: theirs' change is not the whole stretch.
+        assert_eq!(extended("a\nb\n", "x\na\nc\n", "a\nc\n"), None);
     }
 
     #[test]

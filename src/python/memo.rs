@@ -77,6 +77,9 @@ impl<V: Clone> Table<V> {
 
 struct Memo {
     trees: Table<Parse>,
+    /// Whether a text's tree is free of syntax errors (a walk of the whole
+    /// tree, asked by every parse of the same text).
+    syntax_ok: Table<bool>,
     parsed: Table<ParsedResult>,
     chunks: Table<ChunkResult>,
     modules: Table<ModuleResult>,
@@ -99,6 +102,7 @@ impl RunScope {
             if m.is_none() {
                 *m = Some(Memo {
                     trees: Table::new(),
+                    syntax_ok: Table::new(),
                     parsed: Table::new(),
                     chunks: Table::new(),
                     modules: Table::new(),
@@ -210,6 +214,11 @@ pub fn tree(text: &str) -> Option<Tree> {
     // Kept from a budgeted parse that stopped: this one has no budget.
     let parse = parse_counted(text, None);
     parse.tree
+}
+
+/// `check` of `text`'s tree (a pure function of it), once per run.
+pub fn syntax_ok(text: &str, check: impl FnOnce() -> bool) -> bool {
+    memoized(|m| &mut m.syntax_ok, 0, &[text], check)
 }
 
 /// Why a budgeted parse gave no tree.

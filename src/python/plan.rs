@@ -8,6 +8,7 @@
 
 mod blocks;
 mod both;
+mod comments;
 mod inputs;
 mod view;
 
@@ -104,7 +105,7 @@ impl Planner<'_, '_> {
                 g = hi;
                 continue;
             }
-            self.element(g);
+            self.element_keeping_comments(g);
             g += 1;
         }
         self.plan
@@ -231,8 +232,7 @@ impl Planner<'_, '_> {
 
     fn element(&mut self, i: usize) {
         let (o, t) = (self.ours.states[i], self.theirs.states[i]);
-        let name = self.inputs.name(Side::Base, i);
-        let subject = format!("layer {} {name}", i + 1);
+        let subject = self.subject(i);
         if let Some(jo) = self.same_change(o, t) {
             self.push_unit(Side::Ours, jo, None);
             self.decide(
@@ -324,10 +324,14 @@ impl Planner<'_, '_> {
                     "one side replaced the layer, the other changed or replaced it differently";
                 self.clash(&subject, detail, i..i + 1, vec![jo], vec![jt]);
             }
-            (Format(jo), Changed(jt)) => self.merge_both(i, jo, jt, Side::Ours, &subject),
-            (Changed(jo), Format(jt)) => self.merge_both(i, jo, jt, Side::Theirs, &subject),
-            (Changed(jo), Changed(jt)) => self.merge_both(i, jo, jt, Side::Ours, &subject),
+            (Format(jo), Changed(jt)) => self.merge_both(i, jo, jt, Side::Ours, true, &subject),
+            (Changed(jo), Format(jt)) => self.merge_both(i, jo, jt, Side::Theirs, true, &subject),
+            (Changed(jo), Changed(jt)) => self.merge_both(i, jo, jt, Side::Ours, true, &subject),
         }
+    }
+
+    fn subject(&self, i: usize) -> String {
+        format!("layer {} {}", i + 1, self.inputs.name(Side::Base, i))
     }
 
     /// A side's state of base element `i`, read again: an element that

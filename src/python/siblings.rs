@@ -18,8 +18,7 @@ use layout::{inline_layout, lines_layout};
 pub fn parse_tree(text: &str) -> Option<Tree> {
     // Once per text in a merge run.
     let tree = crate::python::memo::tree(text)?;
-    let root = tree.root_node();
-    (!root.has_error() && !crate::python::parse::unexpected_indent(root)).then_some(tree)
+    crate::python::parse::free_of_syntax_errors(text, &tree).then_some(tree)
 }
 
 /// What a container holds, which decides how its elements are keyed.

@@ -181,6 +181,21 @@ fn plan(v: &Versions<'_>, moved_edits_merge: bool) -> Plan {
             {
                 present(&mut p, None, fo, jo)
             }
+            // Both moved the element to the same place and edited it
+            // differently: one element there, its edits merged (notebook
+            // cells), as for two edits in place.
+            (Moved(jo), Moved(jt))
+                if moved_edits_merge && v.ours.script.same_place(jo, v.theirs.script, jt) =>
+            {
+                p.expected.push(Expected {
+                    content: v.ours.version.ids.content[jo],
+                    key: v.base.ids.key[i],
+                    any_content: true,
+                    side: None,
+                    edit: EditKind::Edit,
+                    element: v.base.elements[i].clone(),
+                })
+            }
             _ => {
                 let edits = vec![
                     (Side::Ours, kind(fo), side_index(fo)),

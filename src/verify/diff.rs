@@ -18,6 +18,11 @@ impl Budget {
         Budget { left: units }
     }
 
+    /// Units left.
+    pub fn left(&self) -> u64 {
+        self.left
+    }
+
     /// Spends `units`, or fails when fewer are left.
     pub fn spend(&mut self, units: u64) -> Result<(), OverBudget> {
         if units > self.left {

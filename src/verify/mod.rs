@@ -243,6 +243,11 @@ pub struct Options {
     /// key is found once in the base and once in a side, elsewhere and
     /// edited, moved there.
     pub moves_by_key: bool,
+    /// Keys do not name elements (notebook cells without ids, keyed by
+    /// their type): a deleted element and an inserted one of the same key
+    /// that are each other's most alike, sharing three quarters of their
+    /// words, are a move with an edit.
+    pub moves_by_likeness: bool,
     /// A move on one side and an edit on the other of the same element
     /// merge (notebook cells: the cell moves with the edit) instead of
     /// clashing (layers: merge-rules §2).
@@ -256,6 +261,7 @@ impl Default for Options {
         Options {
             moves: true,
             moves_by_key: false,
+            moves_by_likeness: false,
             moved_edits_merge: false,
             budget_per_element: 256,
         }
@@ -302,6 +308,7 @@ pub fn check_with(
             (base, ours),
             options.moves,
             options.moves_by_key,
+            options.moves_by_likeness,
             &mut budget,
         ),
         Script::compute(
@@ -310,6 +317,7 @@ pub fn check_with(
             (base, theirs),
             options.moves,
             options.moves_by_key,
+            options.moves_by_likeness,
             &mut budget,
         ),
     ) else {

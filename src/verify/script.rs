@@ -12,30 +12,45 @@ use std::collections::{HashMap, VecDeque};
 use super::diff::{common, Budget, OverBudget};
 use super::Element;
 
-fn words(t: &str) -> HashMap<&str, usize> {
-    let mut m = HashMap::new();
-    for w in t
+mod likeness;
+use likeness::pair_alike_moves;
+
+/// A content's word tokens with their counts, sorted by word: a multiset
+/// compared by merging two sorted lists, so no word is hashed (the
+/// notebook cell check spent 8% of a conflicting notebook merge hashing
+/// words into maps and looking them up again).
+fn words(t: &str) -> Vec<(&str, usize)> {
+    let mut all: Vec<&str> = t
         .split(|c: char| !c.is_alphanumeric() && c != '_' && c != '.')
         .filter(|w| !w.is_empty())
-    {
-        *m.entry(w).or_insert(0) += 1;
+        .collect();
+    all.sort_unstable();
+    let mut counted: Vec<(&str, usize)> = Vec::new();
+    for w in all {
+        match counted.last_mut() {
+            Some((last, n)) if *last == w => *n += 1,
+            _ => counted.push((w, 1)),
+        }
     }
-    m
+    counted
 }
 
 /// How alike two contents are: the number of word tokens they share
-/// (given their [`words`]; the sum is the same from either side, so the
-/// smaller map is walked).
-fn alike(wa: &HashMap<&str, usize>, wb: &HashMap<&str, usize>) -> usize {
-    let (small, large) = if wa.len() <= wb.len() {
-        (wa, wb)
-    } else {
-        (wb, wa)
-    };
-    small
-        .iter()
-        .map(|(w, n)| (*n).min(large.get(w).copied().unwrap_or(0)))
-        .sum()
+/// (given their [`words`]): the sum over common words of the smaller count.
+fn alike(wa: &[(&str, usize)], wb: &[(&str, usize)]) -> usize {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while let (Some(&(a, na)), Some(&(b, nb))) = (wa.get(i), wb.get(j)) {
+        match a.cmp(b) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += na.min(nb);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared
 }
 
 /// What became of a base element on one side (side indices).
@@ -86,6 +101,7 @@ impl Script {
         texts: (&[Element], &[Element]),
         moves: bool,
         moves_by_key: bool,
+        moves_by_likeness: bool,
         budget: &mut Budget,
     ) -> Result<Script, OverBudget> {
         let (n, m) = (base.content.len(), side.content.len());
@@ -128,7 +144,7 @@ impl Script {
             let (deleted, inserted) = &gaps[g];
             let mut candidates = Vec::new();
             // Each element's words once, not once per candidate pair.
-            let mut side_words: Vec<Option<HashMap<&str, usize>>> = vec![None; inserted.len()];
+            let mut side_words: Vec<Option<Vec<(&str, usize)>>> = vec![None; inserted.len()];
             for &i in deleted {
                 let mut base_words = None;
                 for (at, &j) in inserted.iter().enumerate() {
@@ -189,6 +205,9 @@ impl Script {
                     origins[j] = Origin::Moved(i);
                 }
             }
+        }
+        if moves && moves_by_likeness {
+            pair_alike_moves(&mut fates, &mut origins, (base, side), texts, budget)?;
         }
         let gaps = gap_ids.iter().map(|g| gaps[g].clone()).collect();
         let mut script = Script {
@@ -324,6 +343,15 @@ impl Script {
 mod tests {
     use super::*;
 
+    #[test]
+    fn alike_counts_shared_words_as_multisets() {
+        let (a, b) = (words("x = a(b, a) # c"), words("a.b a a d x"));
+        // x once in each, a twice in each; b, c, d and a.b not shared.
+        assert_eq!(alike(&a, &b), 1 + 2);
+        assert_eq!(alike(&b, &a), 3);
+        assert_eq!(alike(&a, &words("")), 0);
+    }
+
     fn script(base: &[(u32, u32)], side: &[(u32, u32)]) -> Script {
         let split = |v: &[(u32, u32)]| -> (Vec<u32>, Vec<u32>) { v.iter().copied().unzip() };
         let (bc, bk) = split(base);
@@ -343,6 +371,7 @@ mod tests {
             },
             (&bt, &st),
             true,
+            false,
             false,
             &mut Budget::new(u64::MAX),
         )

@@ -52,7 +52,7 @@ pub(super) fn merge_source<'a>(
         };
     }
     let rendered = if cell_type == "code" {
-        merge_code(ctx, texts)
+        merge_code(ctx, subject, texts)
     } else {
         merge_text(ctx, subject, texts)
     };
@@ -126,9 +126,30 @@ fn merge_text(ctx: &mut Ctx, subject: &str, texts: Merge3<&str>) -> Rendered {
     render(&pieces, &cell_markers(ctx.options, ctx.markers, &texts))
 }
 
+/// The line merge of a code cell when each of its clashes is one side's
+/// change with lines added around it ([`prose::one_side_extends`]): the
+/// clashes the Python merge left are then settled at line level.
+fn lines_one_side_extends(texts: Merge3<&str>) -> Option<String> {
+    let mut pieces = merge_lines(texts);
+    for piece in pieces.iter_mut() {
+        if let Piece::Conflict(clash) = piece {
+            *piece = Piece::Text(prose::one_side_extends(clash)?);
+        }
+    }
+    Some(
+        pieces
+            .into_iter()
+            .map(|piece| match piece {
+                Piece::Text(text) => text,
+                Piece::Conflict(_) => String::new(),
+            })
+            .collect(),
+    )
+}
+
 /// Code through the Python merge, IPython lines masked; by lines when the
 /// cell is not Python (a cell magic) or the Python merge declines.
-fn merge_code(ctx: &mut Ctx, texts: Merge3<&str>) -> Rendered {
+fn merge_code(ctx: &mut Ctx, subject: &str, texts: Merge3<&str>) -> Rendered {
     let markers = cell_markers(ctx.options, ctx.markers, &texts);
     let is_python = ![texts.base, texts.ours, texts.theirs]
         .iter()
@@ -144,6 +165,21 @@ fn merge_code(ctx: &mut Ctx, texts: Merge3<&str>) -> Rendered {
     if let Some(masked) = masked {
         let merged = python::merge(masked.as_ref().map(|s| s.as_str()), ctx.options, &markers);
         if let Ok(merged) = merged {
+            if merged.conflicts > 0 {
+                if let Some(text) = lines_one_side_extends(texts) {
+                    ctx.report.push(Decision::new(
+                        DecisionKind::TookBoth,
+                        subject,
+                        "both sides changed the same lines alike and one side also added lines around them: that side's lines hold both changes",
+                    ));
+                    return Rendered {
+                        text,
+                        conflicts: 0,
+                        conflict_lines: 0,
+                        preferred: 0,
+                    };
+                }
+            }
             ctx.report.extend(merged.report);
             let text = magics::unmask(&merged.text);
             return Rendered {

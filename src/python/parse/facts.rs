@@ -18,6 +18,8 @@ pub struct TreeFacts<'t> {
     /// in this walk rather than by a query, which would cost more to
     /// compile than a small merge takes.
     pub call_statements: Vec<(Node<'t>, Node<'t>)>,
+    /// Every call, in text order.
+    pub calls: Vec<Node<'t>>,
     /// Function and class definitions: name and enclosing definition.
     pub defs: Vec<(String, Option<usize>)>,
     /// For calls and statements: the innermost enclosing definition.
@@ -47,7 +49,10 @@ impl<'t> TreeFacts<'t> {
             let node = cursor.node();
             let field = cursor.field_name();
             let def = stack.last().and_then(|f| f.def);
-            if node.kind() == "call" {
+            // Once per node: `kind` measures and checks the name each time.
+            let kind = node.kind();
+            if kind == "call" {
+                facts.calls.push(node);
                 let grandparent = stack.len().checked_sub(2).and_then(|i| stack.get(i));
                 let statement = match (stack.last(), field) {
                     (Some(p), _) if p.kind == "expression_statement" => Some(p.node),
@@ -61,14 +66,14 @@ impl<'t> TreeFacts<'t> {
                 }
             }
             if let Some(parent) = stack.last_mut() {
-                if node.is_named() && node.kind() != "comment" {
+                if node.is_named() && kind != "comment" {
                     if matches!(parent.kind, "block" | "module") {
                         if let Some(prev) = parent.last_statement {
                             facts.previous.insert(node.id(), prev);
                         }
                         parent.last_statement = Some(node.id());
                     }
-                    if node.kind() == "call" {
+                    if kind == "call" {
                         let target = match (parent.kind, field, &parent.first_named) {
                             ("assignment", Some("right"), Some(left)) => {
                                 text.get(left.clone()).map(str::to_string)
@@ -88,13 +93,13 @@ impl<'t> TreeFacts<'t> {
                     }
                 }
             }
-            if matches!(node.kind(), "call" | "expression_statement") {
+            if matches!(kind, "call" | "expression_statement") {
                 if let Some(d) = def {
                     facts.def_of.insert(node.id(), d);
                 }
             }
             let mut own_def = def;
-            if matches!(node.kind(), "function_definition" | "class_definition") {
+            if matches!(kind, "function_definition" | "class_definition") {
                 let name = node
                     .child_by_field_name("name")
                     .map_or("", |n| node_text(n, text));
@@ -110,7 +115,7 @@ impl<'t> TreeFacts<'t> {
                 stack.push(Frame {
                     node,
                     children: 0,
-                    kind: node.kind(),
+                    kind,
                     def: own_def,
                     last_statement: None,
                     first_named: None,

@@ -98,30 +98,54 @@ impl Parsed<'_> {
 /// body whose `def` line was deleted). A statement after `;` on the same
 /// line is not at a line's start; comments may be indented anywhere.
 pub(crate) fn unexpected_indent(root: tree_sitter::Node<'_>) -> bool {
+    // One pre-order walk over the named nodes (a cursor: no recursion on
+    // hostile nesting, no child list per node); only the statements of the
+    // module and of each block are compared.
     let mut cursor = root.walk();
-    // An explicit stack: no recursion on hostile nesting.
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        let is_block = node.kind() == "block";
-        let mut column = (!is_block).then_some(0);
-        let mut last_row = None;
-        for child in node.named_children(&mut cursor) {
-            stack.push(child);
-            if (!is_block && node.kind() != "module") || child.kind() == "comment" {
-                continue;
-            }
-            let start = child.start_position();
-            if last_row != Some(start.row) {
-                match column {
-                    Some(c) if c != start.column => return true,
-                    Some(_) => {}
-                    None => column = Some(start.column),
-                }
-            }
-            last_row = Some(child.end_position().row);
+    let mut children = root.walk();
+    loop {
+        let node = cursor.node();
+        let kind = node.kind();
+        if (kind == "block" || kind == "module") && misindented_child(node, &mut children) {
+            return true;
+        }
+        if node.is_named() && cursor.goto_first_child() {
+            continue;
+        }
+        if !tokens::next_subtree(&mut cursor, Some(root.id()), || {}) {
+            return false;
         }
     }
+}
+
+/// Whether a statement of `node` (a block or the module) starts a line at
+/// another column than the ones before it (see [`unexpected_indent`]).
+fn misindented_child<'t>(node: Node<'t>, cursor: &mut tree_sitter::TreeCursor<'t>) -> bool {
+    let mut column = (node.kind() != "block").then_some(0);
+    let mut last_row = None;
+    for child in node.named_children(cursor) {
+        if child.kind() == "comment" {
+            continue;
+        }
+        let start = child.start_position();
+        if last_row != Some(start.row) {
+            match column {
+                Some(c) if c != start.column => return true,
+                Some(_) => {}
+                None => column = Some(start.column),
+            }
+        }
+        last_row = Some(child.end_position().row);
+    }
     false
+}
+
+/// Whether `tree`, the tree of `text`, has no error node and no
+/// unexpected indent; once per text in a merge run (`python::memo`).
+pub(crate) fn free_of_syntax_errors(text: &str, tree: &Tree) -> bool {
+    memo::syntax_ok(text, || {
+        !tree.root_node().has_error() && !unexpected_indent(tree.root_node())
+    })
 }
 
 /// Parses `text`; syntax errors are an error, since a structured merge of a
@@ -152,7 +176,7 @@ fn parse_owned(text: &str) -> Result<(Tree, Vec<Region>), PythonParseError> {
         }
         Err(memo::NoTree::Failed) => return Err(PythonParseError::Syntax),
     };
-    if tree.root_node().has_error() || unexpected_indent(tree.root_node()) {
+    if !free_of_syntax_errors(text, &tree) {
         return Err(PythonParseError::Syntax);
     }
     let facts = TreeFacts::gather(&tree, text);

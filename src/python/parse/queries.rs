@@ -14,6 +14,11 @@ pub struct QueryFile {
     pub name: &'static str,
     pub source: &'static str,
     gate: fn(&str) -> bool,
+    /// For a container query whose `@container` is a call filtered by a
+    /// `#match?` on its `@callee`: that filter as code, so the query runs
+    /// only on the calls whose callee passes it, not over the whole tree
+    /// (where it matches every call before the filter applies).
+    pub callee: Option<fn(&str) -> bool>,
 }
 
 impl QueryFile {
@@ -29,6 +34,15 @@ macro_rules! query_file {
             name: $name,
             source: include_str!(concat!("../../../grammars/python/", $name)),
             gate: $gate,
+            callee: None,
+        }
+    };
+    ($name:literal, $gate:expr, callee: $callee:expr) => {
+        QueryFile {
+            name: $name,
+            source: include_str!(concat!("../../../grammars/python/", $name)),
+            gate: $gate,
+            callee: Some($callee),
         }
     };
 }
@@ -36,12 +50,34 @@ macro_rules! query_file {
 /// Layer lists inside a call, in precedence order: when several match one
 /// call, the first wins.
 pub const CONTAINER_QUERIES: [QueryFile; 4] = [
-    query_file!("sequential_list.scm", |t| t.contains("Sequential(")
-        || t.contains("ModuleList(")),
-    query_file!("sequential_layers_keyword.scm", |t| t.contains("layers=")),
-    query_file!("sequential_ordered_dict.scm", |t| t.contains("OrderedDict")),
-    query_file!("sequential_arguments.scm", has_sequential_arguments),
+    query_file!(
+        "sequential_list.scm",
+        |t| t.contains("Sequential(") || t.contains("ModuleList("),
+        callee: |c| names(c, "Sequential") || names(c, "ModuleList")
+    ),
+    query_file!(
+        "sequential_layers_keyword.scm",
+        |t| t.contains("layers="),
+        callee: |c| names(c, "Sequential")
+    ),
+    query_file!(
+        "sequential_ordered_dict.scm",
+        |t| t.contains("OrderedDict"),
+        callee: |c| names(c, "Sequential")
+    ),
+    query_file!(
+        "sequential_arguments.scm",
+        has_sequential_arguments,
+        callee: |c| names(c, "Sequential")
+    ),
 ];
+
+/// A callee's text matching `(^|[.])NAME$`: `NAME`, or a dotted path ending in it.
+fn names(callee: &str, name: &str) -> bool {
+    callee
+        .strip_suffix(name)
+        .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
+}
 
 /// The shape of a run of layer statements.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

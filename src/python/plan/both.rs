@@ -11,13 +11,23 @@ use crate::python::element::{merge_element, ElementClash, ElementMerge};
 
 impl Planner<'_, '_> {
     /// Both sides changed base element i: merge argument by argument into
-    /// the `kept` side's text.
-    pub(super) fn merge_both(&mut self, i: usize, jo: usize, jt: usize, kept: Side, subject: &str) {
+    /// the `kept` side's text (or, when `may_swap` and the verify rejects
+    /// that, into the other side's).
+    pub(super) fn merge_both(
+        &mut self,
+        i: usize,
+        jo: usize,
+        jt: usize,
+        kept: Side,
+        may_swap: bool,
+        subject: &str,
+    ) {
         let mut kept = kept;
         let mut merged = self.merge_nodes(i, jo, jt, kept);
-        if merged
-            .as_ref()
-            .is_err_and(|c| c.what.contains("verify rejected"))
+        if may_swap
+            && merged
+                .as_ref()
+                .is_err_and(|c| c.what.contains("verify rejected"))
         {
             // The other side's text may hold what this one's layout cannot
             // (a comment inside the call): merge into it instead.

@@ -2,6 +2,7 @@
 //! region in each, and the ordering switches.
 
 use crate::core::merge3::{Merge3, Side};
+use crate::python::parse::tokens::{leaves, node_text};
 use crate::python::parse::Parsed;
 use crate::python::regions::{Identity, Region, Unit};
 
@@ -40,6 +41,23 @@ impl Inputs<'_> {
             lead.trim_start_matches([' ', '\t', '\n']),
             trail
         )
+    }
+
+    /// The comments of the element's text (its comment lines before it,
+    /// inside it and after it on its line), in order. Tokens leave them
+    /// out, so only these tell a comment edit from a re-layout.
+    pub(super) fn comments(&self, side: Side, i: usize) -> Vec<&str> {
+        let unit = &self.units(side)[i];
+        let parsed = self.parsed.get(side);
+        let root = parsed.tree.root_node();
+        let Some(node) = root.descendant_for_byte_range(unit.span.start, unit.span.end) else {
+            return Vec::new();
+        };
+        leaves(node, unit.span.clone())
+            .into_iter()
+            .filter(|leaf| leaf.kind() == "comment")
+            .map(|leaf| node_text(leaf, parsed.text))
+            .collect()
     }
 
     pub(super) fn name(&self, side: Side, i: usize) -> String {

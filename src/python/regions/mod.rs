@@ -6,6 +6,7 @@
 mod calls;
 mod identity;
 mod lists;
+mod shapes;
 mod statements;
 
 use std::collections::HashMap;
@@ -75,15 +76,24 @@ pub(crate) fn find_regions(text: &str, tree: &Tree, facts: &TreeFacts) -> Vec<Re
     // A query runs only where its shape can occur at all.
     let mut containers = Vec::new();
     for (rank, file) in CONTAINER_QUERIES.iter().enumerate() {
-        if file.may_match(text) {
-            containers.push((rank, compiled(file)));
+        // A query filtered by callee is compiled only when a call passes.
+        let callees = file.callee.is_none_or(|passes| {
+            facts
+                .calls
+                .iter()
+                .any(|call| lists::callee_passes(*call, text, passes))
+        });
+        if file.may_match(text) && callees {
+            containers.push((rank, compiled(file), file.callee));
         }
     }
     let mut regions = lists::list_regions(text, tree, &containers, facts);
     let mut statements = Vec::new();
     for (shape, file) in &STATEMENT_QUERIES {
         if file.may_match(text) {
-            statements.push((*shape, compiled(file)));
+            // A shape matched in code needs no compiled query.
+            let query = (!shapes::matched_in_code(*shape)).then(|| compiled(file));
+            statements.push((*shape, query));
         }
     }
     let taken = Taken::new(&regions);

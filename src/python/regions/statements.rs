@@ -6,6 +6,7 @@
 use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
 
 use super::identity::{ctor_name, layer_identity, Identity};
+use super::shapes::shape_matches;
 use super::{comment_unit, describe, line_end, own_lines, Region, RegionKind, Taken, Unit};
 use crate::python::parse::facts::TreeFacts;
 use crate::python::parse::queries::StatementShape;
@@ -24,47 +25,38 @@ struct StatementMatch<'t> {
 pub(super) fn statement_regions(
     text: &str,
     tree: &Tree,
-    queries: &[(StatementShape, &Query)],
+    queries: &[(StatementShape, Option<&Query>)],
     taken: &Taken,
     facts: &TreeFacts,
 ) -> Vec<Region> {
     let mut found: Vec<StatementMatch<'_>> = Vec::new();
     for &(shape, query) in queries {
-        let names = query.capture_names();
-        let mut cursor = QueryCursor::new();
-        let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
-        while let Some(m) = matches.next() {
-            let (mut statement, mut layer, mut receiver, mut key) =
-                (None, None, String::new(), None);
-            for c in m.captures {
-                match names[c.index as usize] {
-                    "statement" => statement = Some(c.node),
-                    "layer" => layer = Some(c.node),
-                    "receiver" => receiver = node_text(c.node, text).to_string(),
-                    "key" => key = Some(node_text(c.node, text).to_string()),
-                    _ => {}
-                }
-            }
-            if let (Some(statement), Some(layer)) = (statement, layer) {
-                let function = facts.function_name(statement);
-                let in_place = match shape {
-                    StatementShape::Attributes => function == Some("__init__"),
-                    StatementShape::Chain => matches!(function, Some("call" | "forward")),
-                    StatementShape::Add | StatementShape::Functional => true,
-                };
-                // An attribute holding a layer list that merges on its own still
-                // belongs to the run of attributes: it splits it in two.
-                let splitter = taken.overlaps(&statement.byte_range());
-                if in_place && (!splitter || shape == StatementShape::Attributes) {
-                    found.push(StatementMatch {
-                        shape,
-                        statement,
-                        layer,
-                        receiver,
-                        key,
-                        splitter,
-                    });
-                }
+        let matches = match query {
+            Some(query) => query_matches(query, text, tree),
+            None => shape_matches(shape, text, facts)
+                .into_iter()
+                .map(|m| (m.statement, m.layer, String::new(), m.key))
+                .collect(),
+        };
+        for (statement, layer, receiver, key) in matches {
+            let function = facts.function_name(statement);
+            let in_place = match shape {
+                StatementShape::Attributes => function == Some("__init__"),
+                StatementShape::Chain => matches!(function, Some("call" | "forward")),
+                StatementShape::Add | StatementShape::Functional => true,
+            };
+            // An attribute holding a layer list that merges on its own still
+            // belongs to the run of attributes: it splits it in two.
+            let splitter = taken.overlaps(&statement.byte_range());
+            if in_place && (!splitter || shape == StatementShape::Attributes) {
+                found.push(StatementMatch {
+                    shape,
+                    statement,
+                    layer,
+                    receiver,
+                    key,
+                    splitter,
+                });
             }
         }
     }
@@ -86,6 +78,32 @@ pub(super) fn statement_regions(
     }
     regions.extend(run_regions(text, &run, facts));
     regions
+}
+
+/// The matches of a statement query: statement, layer, receiver and key.
+type Captured<'t> = (Node<'t>, Node<'t>, String, Option<String>);
+
+fn query_matches<'t>(query: &Query, text: &str, tree: &'t Tree) -> Vec<Captured<'t>> {
+    let names = query.capture_names();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
+    let mut out = Vec::new();
+    while let Some(m) = matches.next() {
+        let (mut statement, mut layer, mut receiver, mut key) = (None, None, String::new(), None);
+        for c in m.captures {
+            match names[c.index as usize] {
+                "statement" => statement = Some(c.node),
+                "layer" => layer = Some(c.node),
+                "receiver" => receiver = node_text(c.node, text).to_string(),
+                "key" => key = Some(node_text(c.node, text).to_string()),
+                _ => {}
+            }
+        }
+        if let (Some(statement), Some(layer)) = (statement, layer) {
+            out.push((statement, layer, receiver, key));
+        }
+    }
+    out
 }
 
 /// The regions of one run: the statements between splitters, each part
