@@ -35,6 +35,10 @@ pub enum DecisionKind {
     EntriesMerged,
     /// A set-like list argument (`metrics=[...]`) merged as a set.
     SetArgumentMerged,
+    /// Parameters of a `def` both sides changed, matched by name.
+    ParametersMerged,
+    /// A function body both sides changed, merged statement by statement.
+    StatementsMerged,
     /// A clash left for a person, with markers in the file.
     Clash,
     /// The structured merge did not apply; git's line merge was used.
@@ -91,6 +95,8 @@ impl DecisionKind {
             Self::MembersMerged => "members-merged",
             Self::EntriesMerged => "entries-merged",
             Self::SetArgumentMerged => "set-argument-merged",
+            Self::ParametersMerged => "parameters-merged",
+            Self::StatementsMerged => "statements-merged",
             Self::Clash => "clash",
             Self::LineMerge => "line-merge",
             Self::VerifyRejected => "verify-rejected",

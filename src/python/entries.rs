@@ -13,7 +13,7 @@ use super::keyed::{
     by_bytes, by_lowercase, by_type, common_order, merge_keyed, Compare, Order, Twice,
 };
 use super::resolve::{Context, Hunk, Resolution};
-use super::siblings::ContainerKind;
+use super::siblings::{parameter_is_optional, ContainerKind};
 use crate::decisions::{Decision, DecisionKind};
 
 pub fn resolve<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Resolution<'a, 't> {
@@ -25,6 +25,9 @@ pub fn resolve<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Resolution
         kind,
         ContainerKind::Set | ContainerKind::SetList | ContainerKind::ImportNames
     );
+    if kind == ContainerKind::Parameters && !new_parameters_optional(hunk) {
+        return Resolution::NotMine;
+    }
     let order = if set_like {
         sorted_order(hunk).map_or(Order::OursFirst, Order::Sorted)
     } else {
@@ -48,6 +51,7 @@ pub fn resolve<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Resolution
             format!("argument `{}=`", owner.unwrap_or("?")),
         ),
         ContainerKind::ImportNames => (DecisionKind::ImportsMerged, "imported names".into()),
+        ContainerKind::Parameters => (DecisionKind::ParametersMerged, "parameters".into()),
         _ => (DecisionKind::ArgumentsMerged, "call arguments".into()),
     };
     let place = match order {
@@ -62,6 +66,20 @@ pub fn resolve<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Resolution
             format!("entries matched by key; both sides' additions kept, {place}"),
         ),
     }
+}
+
+/// Whether every parameter a side added has a default (or is `*args` or
+/// `**kwargs`): where both sides add parameters at one place, a caller
+/// passing them by position would read the wrong one, so only optional
+/// ones are merged by name.
+fn new_parameters_optional(hunk: &Hunk<'_, '_>) -> bool {
+    let e = hunk.elements();
+    let in_base = |k: &Option<String>| e.base.iter().any(|b| &b.key == k);
+    e.ours
+        .iter()
+        .chain(e.theirs.iter())
+        .filter(|x| !in_base(&x.key))
+        .all(|x| parameter_is_optional(x.node))
 }
 
 /// The entry's name for sorting: the key without its kind and quotes.

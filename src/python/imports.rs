@@ -22,7 +22,7 @@ use crate::core::render::Piece;
 use crate::decisions::{Decision, DecisionKind};
 
 pub fn resolve<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Resolution<'a, 't> {
-    if !hunk.kind().is_block() {
+    if !hunk.kind().is_keyed_block() {
         return Resolution::NotMine;
     }
     let all_imports = hunk

@@ -81,6 +81,9 @@ pub fn merge_keyed<'a, 't>(
     if common(e.ours) != common(e.theirs) {
         return None;
     }
+    if renamed_differently(&idx) {
+        return None;
+    }
     // (key, item, whether only ours has it, whether theirs inserted it)
     let mut out: Vec<(String, Item<'a, 't>, bool)> = Vec::new();
     let mut from_theirs: Vec<String> = Vec::new();
@@ -204,6 +207,23 @@ pub fn merge_keyed<'a, 't>(
         items.push(item);
     }
     Some(Keyed { items, clashes })
+}
+
+/// Both sides deleted an element and each inserted one of its own: what
+/// renaming one key two different ways looks like (`"gt_boxes"` to
+/// `"boxes"` and to `"bboxes"`), a clash, not two insertions.
+fn renamed_differently(idx: &Merge3<HashMap<&str, usize>>) -> bool {
+    let deleted_by_both = idx
+        .base
+        .keys()
+        .any(|k| !idx.ours.contains_key(k) && !idx.theirs.contains_key(k));
+    let inserted_only = |mine: &HashMap<&str, usize>, other: &HashMap<&str, usize>| {
+        mine.keys()
+            .any(|k| !idx.base.contains_key(k) && !other.contains_key(k))
+    };
+    deleted_by_both
+        && inserted_only(&idx.ours, &idx.theirs)
+        && inserted_only(&idx.theirs, &idx.ours)
 }
 
 /// Blank lines before a line's text.

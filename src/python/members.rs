@@ -13,7 +13,7 @@ use super::resolve::{Context, Hunk, Resolution};
 use crate::decisions::{Decision, DecisionKind};
 
 pub fn resolve<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Resolution<'a, 't> {
-    if !hunk.kind().is_block() {
+    if !hunk.kind().is_keyed_block() {
         return Resolution::NotMine;
     }
     let Some(keyed) = merge_keyed(hunk, ctx, Order::OursFirst, Twice::Conflict) else {

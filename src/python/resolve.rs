@@ -355,8 +355,14 @@ fn resolve_hunk<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Option<Ve
     }
     let texts = hunk.texts();
     // A token merge sees a move as a deletion and an insertion: a hunk
-    // holding one is merged by lines.
-    if let Some(text) = (hunk.moves == Moves::None)
+    // holding one is merged by lines. In a function body, statements one
+    // side added or removed next to the other side's edit (a line wrapped
+    // into an `if` beside a line inserted before it) are ordered code whose
+    // place a token merge would guess: merged by lines.
+    let counts = hunk.ranges.map_ref(|r| r.len());
+    let same_count = counts.base == counts.ours && counts.base == counts.theirs;
+    if let Some(text) = (hunk.moves == Moves::None
+        && (hunk.kind() != ContainerKind::FunctionBody || same_count))
         .then(|| first_text(ELEMENT_CHAIN, texts))
         .flatten()
     {

@@ -28,6 +28,9 @@ pub enum ContainerKind {
     Module,
     /// The statements of a class body.
     ClassBody,
+    /// The statements of a function body: ordered code, so its
+    /// statements have no keys (an insertion is not a named member).
+    FunctionBody,
     /// `{k: v, ...}`.
     Dict,
     /// `{a, b}`.
@@ -39,11 +42,19 @@ pub enum ContainerKind {
     ImportNames,
     /// The arguments of a call.
     Arguments,
+    /// The parameters of a `def`.
+    Parameters,
 }
 
 impl ContainerKind {
     /// Statements (no commas) or comma-separated items.
     pub fn is_block(self) -> bool {
+        matches!(self, Self::Module | Self::ClassBody | Self::FunctionBody)
+    }
+
+    /// Whether the statements are named members (a module, a class body),
+    /// keyed by name, or ordered code.
+    pub fn is_keyed_block(self) -> bool {
         matches!(self, Self::Module | Self::ClassBody)
     }
 }
@@ -256,11 +267,15 @@ pub fn inner<'t>(node: Node<'t>, text: &'t str, set_arguments: &[String]) -> Opt
             let end = line_end_incl(text, body.end_byte().max(first.end_byte()));
             block_container(ContainerKind::ClassBody, text, start, end, &statements)
         }
+        "function_definition" => function_body(node, text),
         "decorated_definition" => {
             let definition = node.child_by_field_name("definition")?;
-            (definition.kind() == "class_definition")
-                .then(|| inner(definition, text, set_arguments))
-                .flatten()
+            matches!(
+                definition.kind(),
+                "class_definition" | "function_definition"
+            )
+            .then(|| inner(definition, text, set_arguments))
+            .flatten()
         }
         "expression_statement" if node.named_child_count() == 1 => {
             inner(node.named_child(0)?, text, set_arguments)
@@ -298,6 +313,90 @@ pub fn inner<'t>(node: Node<'t>, text: &'t str, set_arguments: &[String]) -> Opt
         ),
         "import_from_statement" => import_names(node, text),
         _ => None,
+    }
+}
+
+/// A function's body statements, when they are on lines of their own
+/// (not `def f(): return 1`); without keys, as ordered code.
+fn function_body<'t>(node: Node<'t>, text: &'t str) -> Option<Container<'t>> {
+    let body = node.child_by_field_name("body")?;
+    let statements = statement_children(body);
+    let first = statements.first()?;
+    let start = line_start(text, first.start_byte());
+    if start <= node.child_by_field_name("parameters")?.end_byte() {
+        return None;
+    }
+    let end = line_end_incl(text, body.end_byte().max(first.end_byte()));
+    let mut container =
+        block_container(ContainerKind::FunctionBody, text, start, end, &statements)?;
+    for element in &mut container.elements {
+        element.key = None;
+    }
+    Some(container)
+}
+
+/// The containers inside a function definition (decorated or not) that
+/// merge on their own, in text order: its parameters (when they split into
+/// elements) and its body.
+pub fn function_parts<'t>(node: Node<'t>, text: &'t str) -> Option<Vec<Container<'t>>> {
+    let def = match node.kind() {
+        "decorated_definition" => node.child_by_field_name("definition")?,
+        _ => node,
+    };
+    if def.kind() != "function_definition" {
+        return None;
+    }
+    let body = function_body(def, text)?;
+    let parameters = def.child_by_field_name("parameters")?;
+    Some(
+        delimited(ContainerKind::Parameters, parameters, text, None)
+            .into_iter()
+            .chain(std::iter::once(body))
+            .collect(),
+    )
+}
+
+/// A parameter's name (`*args`, `**kwargs`, `*` and `/` included).
+fn parameter_name(node: Node<'_>, text: &str) -> Option<String> {
+    let name = match node.kind() {
+        "identifier" => node_text(node, text).to_string(),
+        "default_parameter" | "typed_default_parameter" => {
+            node_text(node.child_by_field_name("name")?, text).to_string()
+        }
+        "typed_parameter" => {
+            let first = node.named_child(0)?;
+            match first.kind() {
+                "identifier" => node_text(first, text).to_string(),
+                _ => squash(node_text(first, text)),
+            }
+        }
+        "list_splat_pattern" | "dictionary_splat_pattern" => squash(node_text(node, text)),
+        "keyword_separator" => "*".to_string(),
+        "positional_separator" => "/".to_string(),
+        _ => return None,
+    };
+    Some(format!("parameter {name}"))
+}
+
+/// Whether a parameter has a default value (or is a `*args`/`**kwargs`).
+pub fn parameter_is_optional(node: Node<'_>) -> bool {
+    matches!(
+        node.kind(),
+        "default_parameter"
+            | "typed_default_parameter"
+            | "list_splat_pattern"
+            | "dictionary_splat_pattern"
+    )
+}
+
+/// Whether a statement is a function definition, decorated or not.
+pub fn is_function(node: Node<'_>) -> bool {
+    match node.kind() {
+        "function_definition" => true,
+        "decorated_definition" => node
+            .child_by_field_name("definition")
+            .is_some_and(|d| d.kind() == "function_definition"),
+        _ => false,
     }
 }
 
@@ -437,6 +536,8 @@ fn item_key(kind: ContainerKind, node: Node<'_>, text: &str) -> Option<String> {
             .flatten()
             .map(|n| format!("keyword {}", node_text(n, text))),
         ContainerKind::Module | ContainerKind::ClassBody => statement_key(node, text),
+        ContainerKind::FunctionBody => None,
+        ContainerKind::Parameters => parameter_name(node, text),
     }
 }
 

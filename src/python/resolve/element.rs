@@ -11,7 +11,9 @@ use crate::core::merge3::{Merge3, Side};
 use crate::core::render::Piece;
 use crate::decisions::{Decision, DecisionKind};
 use crate::python::hunks::{line_moves, Moves};
-use crate::python::siblings::{inner, Container, ContainerKind, Element};
+use crate::python::siblings::{
+    function_parts, inner, is_function, Container, ContainerKind, Element,
+};
 
 /// How people name an element with this key.
 pub fn describe(key: Option<&str>) -> String {
@@ -57,25 +59,64 @@ pub fn merge_element<'a, 't>(
             pieces: vec![Piece::Text(text)],
         };
     }
-    if ctx.depth < MAX_DEPTH {
-        if let Some(pieces) = merge_inside(c, e, ctx) {
-            ctx.report.push(Decision::new(
-                DecisionKind::TookBoth,
-                describe(key.as_deref()),
-                "both sides changed this element; their changes inside it were merged",
-            ));
-            return Item::Pieces { key, pieces };
-        }
-    }
-    if c.ours.kind == ContainerKind::Module {
+    let function = is_function(e.ours.node);
+    let module = c.ours.kind == ContainerKind::Module;
+    // A function's layer lists merge by the rules of merge-rules §2 first.
+    if function && module {
         if let Some(pieces) = ctx.region_merge.and_then(|f| f(texts)) {
             return Item::Pieces { key, pieces };
         }
     }
+    // A function body merged statement by statement, its clashes narrowed
+    // to the statements: kept when nothing below does better.
+    let mut narrowed = None;
+    if ctx.depth < MAX_DEPTH {
+        let before = ctx.report.decisions.len();
+        if let Some(pieces) = merge_inside(c, e, ctx) {
+            let clashed = pieces.iter().any(|p| matches!(p, Piece::Conflict(_)));
+            if !(function && clashed) {
+                ctx.report.push(match function {
+                    true => Decision::new(
+                        DecisionKind::StatementsMerged,
+                        describe(key.as_deref()),
+                        "both sides changed this function; its parameters and statements were merged one by one",
+                    ),
+                    false => Decision::new(
+                        DecisionKind::TookBoth,
+                        describe(key.as_deref()),
+                        "both sides changed this element; their changes inside it were merged",
+                    ),
+                });
+                return Item::Pieces { key, pieces };
+            }
+            let decisions = ctx.report.decisions.split_off(before);
+            narrowed = Some((pieces, decisions));
+        }
+    }
+    if module && !function {
+        if let Some(pieces) = ctx.region_merge.and_then(|f| f(texts)) {
+            return Item::Pieces { key, pieces };
+        }
+    }
+    let use_narrowed = |ctx: &mut Context<'_>, (pieces, decisions): (Vec<Piece>, Vec<Decision>)| {
+        ctx.report.decisions.extend(decisions);
+        ctx.report.push(Decision::new(
+            DecisionKind::StatementsMerged,
+            describe(key.as_deref()),
+            "both sides changed this function; its statements were merged one by one, the clashing ones are conflicts of their own",
+        ));
+        Item::Pieces {
+            key: key.clone(),
+            pieces,
+        }
+    };
     // The element's own lines, diffed: a move there is a deletion and an
     // insertion to a token or line merge.
     let moves = line_moves(texts);
     if moves == Moves::Clash {
+        if let Some(n) = narrowed {
+            return use_narrowed(ctx, n);
+        }
         ctx.report.push(Decision::clash(
             describe(key.as_deref()),
             "one side moved a statement the other side deleted, changed or moved",
@@ -101,57 +142,77 @@ pub fn merge_element<'a, 't>(
             pieces: vec![Piece::Text(text)],
         };
     }
+    if let Some(n) = narrowed {
+        return use_narrowed(ctx, n);
+    }
     let pieces = lines_with_report(texts, &describe(key.as_deref()), ctx);
     Item::Pieces { key, pieces }
 }
 
-/// An element's own container merged, the text around it taken from
-/// whichever side changed it.
+/// An element's own containers merged (a function's parameters and body,
+/// else the one container inside it), the text around and between them
+/// taken from whichever side changed it.
 fn merge_inside(
     c: Merge3<&Container<'_>>,
     e: Merge3<&Element<'_>>,
     ctx: &mut Context<'_>,
 ) -> Option<Vec<Piece>> {
     let sets = ctx.set_arguments;
+    let parts = |node, text| match is_function(node) {
+        true => function_parts(node, text),
+        false => inner(node, text, sets).map(|i| vec![i]),
+    };
     let inners = Merge3::new(
-        inner(e.base.node, c.base.text, sets)?,
-        inner(e.ours.node, c.ours.text, sets)?,
-        inner(e.theirs.node, c.theirs.text, sets)?,
+        parts(e.base.node, c.base.text)?,
+        parts(e.ours.node, c.ours.text)?,
+        parts(e.theirs.node, c.theirs.text)?,
     );
-    if inners.base.kind != inners.ours.kind || inners.base.kind != inners.theirs.kind {
+    let kinds = |v: &Vec<Container<'_>>| v.iter().map(|i| i.kind).collect::<Vec<_>>();
+    if kinds(&inners.base) != kinds(&inners.ours) || kinds(&inners.base) != kinds(&inners.theirs) {
         return None;
     }
-    let around = |x: &Container<'_>, el: &Element<'_>, i: &Container<'_>| {
-        (
-            x.slice(&(el.span.start..i.span.start)).to_string(),
-            x.slice(&(i.span.end..el.span.end)).to_string(),
-        )
+    // The texts around the containers: before the first, between two, after
+    // the last.
+    let gaps = |x: &Container<'_>, el: &Element<'_>, inside: &[Container<'_>]| {
+        let mut at = el.span.start;
+        let mut out = Vec::with_capacity(inside.len() + 1);
+        for i in inside {
+            out.push(x.slice(&(at..i.span.start.max(at))).to_string());
+            at = i.span.end.max(at);
+        }
+        out.push(x.slice(&(at..el.span.end.max(at))).to_string());
+        out
     };
-    let parts = Merge3::new(
-        around(c.base, e.base, &inners.base),
-        around(c.ours, e.ours, &inners.ours),
-        around(c.theirs, e.theirs, &inners.theirs),
+    let around = Merge3::new(
+        gaps(c.base, e.base, &inners.base),
+        gaps(c.ours, e.ours, &inners.ours),
+        gaps(c.theirs, e.theirs, &inners.theirs),
     );
-    let prefix = Merge3::new(
-        parts.base.0.as_str(),
-        parts.ours.0.as_str(),
-        parts.theirs.0.as_str(),
-    )
-    .resolve_trivial()?
-    .to_string();
-    let suffix = Merge3::new(
-        parts.base.1.as_str(),
-        parts.ours.1.as_str(),
-        parts.theirs.1.as_str(),
-    )
-    .resolve_trivial()?
-    .to_string();
+    let mut texts = Vec::with_capacity(around.base.len());
+    for i in 0..around.base.len() {
+        let gap = Merge3::new(
+            around.base[i].as_str(),
+            around.ours[i].as_str(),
+            around.theirs[i].as_str(),
+        );
+        texts.push(gap.resolve_trivial()?.to_string());
+    }
+    let mut pieces = Vec::new();
     ctx.depth += 1;
-    let merged = merge_container(inners.as_ref(), ctx);
+    for (i, gap) in texts.into_iter().enumerate() {
+        pieces.push(Piece::Text(gap));
+        if i < inners.base.len() {
+            let merged = merge_container(
+                Merge3::new(&inners.base[i], &inners.ours[i], &inners.theirs[i]),
+                ctx,
+            );
+            let Some((inside, _)) = merged else {
+                ctx.depth -= 1;
+                return None;
+            };
+            pieces.extend(inside);
+        }
+    }
     ctx.depth -= 1;
-    let (inside, _) = merged?;
-    let mut pieces = vec![Piece::Text(prefix)];
-    pieces.extend(inside);
-    pieces.push(Piece::Text(suffix));
     Some(pieces)
 }
