@@ -133,36 +133,61 @@ fn moved_apart(ours: &SideRuns, theirs: &mut SideRuns) -> Vec<usize> {
 
 /// A new cell both sides inserted (the same id) that the other side's
 /// moves put in another gap on each side: theirs' copy joins ours' gap, at
-/// ours' place in it, so that the two are one cell.
+/// ours' place in it, so that the two are one cell. Only a cell each side
+/// has once: copies of one cell in several places (same content, no ids)
+/// stay where they are, paired gap by gap.
 fn join_shared_new(
     ours: &SideRuns,
     theirs: &mut SideRuns,
     same_new: &impl Fn(usize, usize) -> bool,
 ) {
-    let mut wanted: Vec<(usize, Option<usize>, usize)> = Vec::new();
-    for (&gap, run) in &ours.runs {
-        for (at, item) in run.iter().enumerate() {
-            if let Item::New(i) = *item {
-                wanted.push((i, gap, at));
-            }
-        }
+    let new_items = |runs: &SideRuns| -> Vec<(usize, Option<usize>, usize)> {
+        let mut items: Vec<_> = runs
+            .runs
+            .iter()
+            .flat_map(|(&gap, run)| {
+                run.iter()
+                    .enumerate()
+                    .filter_map(move |(at, item)| match *item {
+                        Item::New(i) => Some((i, gap, at)),
+                        _ => None,
+                    })
+            })
+            .collect();
+        items.sort_unstable();
+        items
+    };
+    let (wanted, offered) = (new_items(ours), new_items(theirs));
+    // Each pair is compared once; past this, the cells stay apart (the
+    // cell check then sees any cell written twice).
+    if wanted.len().saturating_mul(offered.len()) > MAX_JOIN_PAIRS {
+        return;
     }
-    wanted.sort_unstable();
-    for (i, gap, at) in wanted {
-        let elsewhere = theirs.runs.iter().find_map(|(&g, run)| {
-            let k = run
-                .iter()
-                .position(|item| matches!(*item, Item::New(j) if same_new(i, j)))?;
-            (g != gap).then_some((g, k))
-        });
-        let Some((from, k)) = elsewhere else { continue };
-        let Some(item) = theirs.runs.get_mut(&from).map(|run| run.remove(k)) else {
+    for &(i, gap, at) in &wanted {
+        let copies: Vec<_> = offered.iter().filter(|&&(j, ..)| same_new(i, j)).collect();
+        let [&(j, from, _)] = copies[..] else {
             continue;
         };
+        if from == gap || wanted.iter().filter(|&&(o, ..)| same_new(o, j)).count() != 1 {
+            continue;
+        }
+        let Some(run) = theirs.runs.get_mut(&from) else {
+            continue;
+        };
+        let Some(k) = run
+            .iter()
+            .position(|item| matches!(*item, Item::New(n) if n == j))
+        else {
+            continue;
+        };
+        let item = run.remove(k);
         let run = theirs.runs.entry(gap).or_default();
         run.insert(at.min(run.len()), item);
     }
 }
+
+/// Pairs of new cells `join_shared_new` compares, at the most.
+const MAX_JOIN_PAIRS: usize = 1 << 16;
 
 /// Largest pair of runs aligned item by item; larger ones are just
 /// concatenated (ours first, shared moved cells once).

@@ -16,7 +16,7 @@ use crate::python::checked::checked_plan;
 use crate::python::chunks::{paragraph_starts, split, LineRegion, Part};
 use crate::python::layout::{line_mode, render_region};
 use crate::python::memo::{self, RunScope};
-use crate::python::parse::{parse, widest_line, Parsed, PythonParseError};
+use crate::python::parse::{parse, parses_cleanly, widest_line, Parsed, PythonParseError};
 use crate::python::plan::{plan, Inputs};
 use crate::python::reformat::{merge_reformatted, tokens_in};
 use crate::python::regions::{Region, RegionKind};
@@ -124,11 +124,18 @@ pub fn merge(
     }
     let rendered = render(&pieces, markers);
     if rendered.conflicts == 0 {
-        if report.decisions.is_empty() && !crate::core::line_merge::git_is_clean(texts, markers) {
-            // No structured rule decided anything: the result is the line
-            // diff's own, yet git's reads the sides' changes differently
-            // (a line moved on one side and deleted on the other beside a
-            // broken base): not certain.
+        if report.decisions.is_empty()
+            && [texts.base, texts.ours, texts.theirs]
+                .iter()
+                .any(|t| !parses_cleanly(t))
+            && !crate::core::line_merge::git_is_clean(texts, markers)
+        {
+            // No structured rule decided anything and a version does not
+            // parse: the result is the line diff's own, yet git's reads the
+            // sides' changes differently (a line moved on one side and
+            // deleted on the other beside a broken base): not certain.
+            // Where every version parses, the two diffs only align the same
+            // changes differently, and the structured merge's check ran.
             return Err(Fallback::Unverified(
                 crate::python::verify::VerifyError::LineDiffsDisagree,
             ));

@@ -148,6 +148,11 @@ pub(crate) fn free_of_syntax_errors(text: &str, tree: &Tree) -> bool {
     })
 }
 
+/// Whether `text` parses without a syntax error (its tree once per run).
+pub(crate) fn parses_cleanly(text: &str) -> bool {
+    memo::tree(text).is_some_and(|tree| free_of_syntax_errors(text, &tree))
+}
+
 /// Parses `text`; syntax errors are an error, since a structured merge of a
 /// broken file could not be verified.
 pub fn parse(text: &str) -> Result<Parsed<'_>, PythonParseError> {
