@@ -46,7 +46,7 @@ impl std::fmt::Display for VerifyError {
                 write!(f, "the merge would write the dictionary key {key} twice")
             }
             Self::LineDiffsDisagree => f.write_str(
-                "no structured rule decided, and the structured merge's line diff settles what git's line merge clashes on",
+                "no structured rule decided, a version does not parse, and the structured merge's line diff settles what git's line merge clashes on",
             ),
             Self::WrongElements(key) => write!(
                 f,
