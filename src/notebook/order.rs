@@ -158,9 +158,13 @@ fn join_shared_new(
         items
     };
     let (wanted, offered) = (new_items(ours), new_items(theirs));
-    // Each pair is compared once; past this, the cells stay apart (the
-    // cell check then sees any cell written twice).
-    if wanted.len().saturating_mul(offered.len()) > MAX_JOIN_PAIRS {
+    // Each of ours' cells is compared with theirs' and, for a unique copy,
+    // with ours' again; past this, the cells stay apart (the cell check
+    // then sees any cell written twice).
+    let comparisons = wanted
+        .len()
+        .saturating_mul(offered.len().saturating_add(wanted.len()));
+    if comparisons > MAX_JOIN_PAIRS {
         return;
     }
     for &(i, gap, at) in &wanted {
@@ -186,7 +190,7 @@ fn join_shared_new(
     }
 }
 
-/// Pairs of new cells `join_shared_new` compares, at the most.
+/// Comparisons of new cells `join_shared_new` makes, at the most.
 const MAX_JOIN_PAIRS: usize = 1 << 16;
 
 /// Largest pair of runs aligned item by item; larger ones are just
