@@ -47,7 +47,31 @@ pub fn git_merge_with<T>(
         theirs,
         markers,
         segments::SEGMENTED_ABOVE,
+        false,
         visit,
+    )
+}
+
+/// git's verdict without its conflicted result: `visit` of the merged
+/// bytes when git's line merge is clean, `None` when it conflicts. A very
+/// large file merged in pieces stops at the first piece that conflicts, so
+/// neither the rest of the merge nor a copy of a conflicted result (tens of
+/// megabytes for a notebook with outputs) is made.
+pub fn git_clean_merge_with<T>(
+    base: &[u8],
+    ours: &[u8],
+    theirs: &[u8],
+    markers: &Markers,
+    visit: impl FnOnce(&[u8]) -> T,
+) -> Result<Option<T>, git2::Error> {
+    merge_file(
+        base,
+        ours,
+        theirs,
+        markers,
+        segments::SEGMENTED_ABOVE,
+        true,
+        |bytes, clean| clean.then(|| visit(&bytes)),
     )
 }
 
@@ -72,18 +96,24 @@ pub fn git_merge_in_pieces(
     theirs: &[u8],
     markers: &Markers,
 ) -> Result<GitMerge, git2::Error> {
-    merge_file(base, ours, theirs, markers, 0, |bytes, clean| GitMerge {
-        bytes: bytes.into_owned(),
-        clean,
+    merge_file(base, ours, theirs, markers, 0, false, |bytes, clean| {
+        GitMerge {
+            bytes: bytes.into_owned(),
+            clean,
+        }
     })
 }
 
+/// `until_conflict`: the caller wants only a clean result, so a file merged
+/// in pieces stops at the first conflicted piece (`visit` then gets no
+/// bytes and `false`).
 fn merge_file<T>(
     base: &[u8],
     ours: &[u8],
     theirs: &[u8],
     markers: &Markers,
     segment_above: usize,
+    until_conflict: bool,
     visit: impl FnOnce(Cow<'_, [u8]>, bool) -> T,
 ) -> Result<T, git2::Error> {
     if is_binary(base) || is_binary(ours) || is_binary(theirs) {
@@ -129,7 +159,11 @@ fn merge_file<T>(
     }
     // A very large file, piece by piece (core/segments.rs): xdiff's memory
     // is that of the largest piece, not of the whole file.
-    let mut merged = Vec::with_capacity(ours.len().max(theirs.len()));
+    // A clean merge is each side's changes applied once to base: about
+    // |ours| + |theirs| - |base| bytes (a change both sides made counts
+    // once), so the buffer is not regrown (and copied) on the way.
+    let clean_size = (ours.len() + theirs.len()).saturating_sub(base.len());
+    let mut merged = Vec::with_capacity(ours.len().max(theirs.len()).max(clean_size));
     let mut clean = true;
     for piece in segments::pieces(texts, &cuts) {
         let result = git2::merge_file(
@@ -138,8 +172,11 @@ fn merge_file<T>(
             &input(piece.theirs),
             Some(&mut opts),
         )?;
-        merged.extend_from_slice(result.content());
         clean &= result.is_automergeable();
+        if until_conflict && !clean {
+            return Ok(visit(Cow::Borrowed(&[]), false));
+        }
+        merged.extend_from_slice(result.content());
     }
     Ok(visit(Cow::Owned(merged), clean))
 }

@@ -8,6 +8,9 @@
 
 use std::borrow::Cow;
 
+mod unescape;
+pub use unescape::{unescape, unescape_into};
+
 /// Deeper nesting than this is refused (the caller falls back to lines).
 pub const MAX_DEPTH: usize = 256;
 
@@ -58,6 +61,15 @@ impl<'a> JsonStr<'a> {
             Cow::Owned(unescape(self.raw))
         } else {
             Cow::Borrowed(self.raw)
+        }
+    }
+
+    /// Appends the string's text, unescaped, to `out` (no copy of its own).
+    pub fn push_text(&self, out: &mut String) {
+        if self.escaped {
+            unescape_into(self.raw, out);
+        } else {
+            out.push_str(self.raw);
         }
     }
 
@@ -167,53 +179,6 @@ fn same_fields(x: &[(JsonStr, Node)], y: &[(JsonStr, Node)]) -> bool {
     x.iter().all(|(key, value)| {
         let text = key.text();
         field(y, &text).is_some_and(|other| same(value, other))
-    })
-}
-
-/// Unescapes a string's raw text; lone surrogates become U+FFFD.
-pub fn unescape(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('r') => out.push('\r'),
-            Some('b') => out.push('\u{8}'),
-            Some('f') => out.push('\u{c}'),
-            Some('u') => {
-                let unit = hex4(&mut chars);
-                let code = if (0xD800..0xDC00).contains(&unit) && chars.as_str().starts_with("\\u")
-                {
-                    let mut ahead = chars.clone();
-                    ahead.next();
-                    ahead.next();
-                    let low = hex4(&mut ahead);
-                    if (0xDC00..0xE000).contains(&low) {
-                        chars = ahead;
-                        0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
-                    } else {
-                        unit
-                    }
-                } else {
-                    unit
-                };
-                out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
-            }
-            Some(other) => out.push(other),
-            None => {}
-        }
-    }
-    out
-}
-
-fn hex4(chars: &mut std::str::Chars) -> u32 {
-    (0..4).fold(0, |acc, _| {
-        acc * 16 + chars.next().and_then(|c| c.to_digit(16)).unwrap_or(0)
     })
 }
 

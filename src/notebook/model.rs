@@ -119,11 +119,10 @@ fn read_cell<'a>(node: &'a Node<'a>) -> Cell<'a> {
 pub fn source_text(node: Option<&Node>) -> (String, SourceForm) {
     match node.map(|n| &n.value) {
         Some(Value::Array(lines)) => {
-            let text = lines
-                .iter()
-                .filter_map(Node::as_str)
-                .map(|s| s.text())
-                .collect();
+            // One string, each line decoded straight into it.
+            let strings = || lines.iter().filter_map(Node::as_str);
+            let mut text = String::with_capacity(strings().map(|s| s.raw.len()).sum());
+            strings().for_each(|s| s.push_text(&mut text));
             (text, SourceForm::Lines)
         }
         Some(Value::Str(s)) => (s.text().into_owned(), SourceForm::Text),

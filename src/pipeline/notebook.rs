@@ -7,18 +7,19 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use super::structured::structured;
 use super::{line_outcome, with_note, MergeOutcome, Method};
 use crate::core::kind::FileKind;
-use crate::core::line_merge::git_merge_with;
+use crate::core::line_merge::git_clean_merge_with;
 use crate::core::merge3::Merge3;
 use crate::core::render::Markers;
 use crate::decisions::{Decision, DecisionKind};
 use crate::fallback::Fallback;
 use crate::settings::MergeOptions;
 
-/// What git's line merge of a notebook says, without a copy of its result
-/// (tens of megabytes of outputs): whether it is clean and a valid notebook,
-/// and a digest of its bytes.
+/// What git's clean line merge of a notebook says, without a copy of its
+/// result (tens of megabytes of outputs): whether it is a valid notebook,
+/// and a digest of its bytes. A conflicted merge has no verdict: nothing
+/// of it is used while the cell merge works.
 struct GitVerdict {
-    clean_and_valid: bool,
+    valid: bool,
     digest: u64,
 }
 
@@ -35,17 +36,19 @@ pub(super) fn merge_notebook(
     plain: &Markers,
 ) -> MergeOutcome {
     let kind = FileKind::Notebook;
-    let verdict = git_merge_with(
+    let verdict = git_clean_merge_with(
         versions.base,
         versions.ours,
         versions.theirs,
         plain,
-        |bytes, clean| GitVerdict {
-            clean_and_valid: clean && crate::notebook::is_valid(&bytes),
-            digest: digest(&bytes),
+        |bytes| GitVerdict {
+            valid: crate::notebook::is_valid(bytes),
+            digest: digest(bytes),
         },
-    );
-    let git_stands = verdict.as_ref().is_ok_and(|v| v.clean_and_valid);
+    )
+    .ok()
+    .flatten();
+    let git_stands = verdict.as_ref().is_some_and(|v| v.valid);
     let structured = catch_unwind(AssertUnwindSafe(|| {
         structured(versions, kind, options, markers)
     }));
@@ -69,7 +72,7 @@ pub(super) fn merge_notebook(
     if !git_stands {
         return s;
     }
-    if verdict.is_ok_and(|v| v.digest == digest(&s.bytes)) {
+    if verdict.is_some_and(|v| v.digest == digest(&s.bytes)) {
         // The very bytes git would write.
         s.method = Method::LineMerge;
         return s;

@@ -381,11 +381,12 @@ pub fn check_with(
     }
 }
 
-/// Gives each distinct content and key a small number.
+/// Gives each distinct content and key a small number (the texts are
+/// borrowed from the elements, not copied).
 #[derive(Default)]
-struct Interner {
-    contents: HashMap<String, u32>,
-    keys: HashMap<String, u32>,
+struct Interner<'e> {
+    contents: HashMap<&'e str, u32>,
+    keys: HashMap<&'e str, u32>,
 }
 
 struct IdVecs {
@@ -402,15 +403,11 @@ impl IdVecs {
     }
 }
 
-impl Interner {
-    fn ids(&mut self, elements: &[Element]) -> IdVecs {
-        let intern = |map: &mut HashMap<String, u32>, s: &str| -> u32 {
-            if let Some(&id) = map.get(s) {
-                return id;
-            }
-            let id = map.len() as u32;
-            map.insert(s.to_string(), id);
-            id
+impl<'e> Interner<'e> {
+    fn ids(&mut self, elements: &'e [Element]) -> IdVecs {
+        let intern = |map: &mut HashMap<&'e str, u32>, s: &'e str| -> u32 {
+            let next = map.len() as u32;
+            *map.entry(s).or_insert(next)
         };
         IdVecs {
             content: elements
