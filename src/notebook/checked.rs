@@ -26,12 +26,24 @@ pub struct Placed {
 }
 
 fn element(cell: &Cell, by_id: bool) -> Element {
-    let content = format!("{}\n{}", cell.cell_type, cell.source);
-    let key = match (&cell.id, by_id) {
+    Element::new(key(cell, by_id), content(cell, &cell.source))
+}
+
+fn key(cell: &Cell, by_id: bool) -> String {
+    match (&cell.id, by_id) {
         (Some(id), true) => format!("id {id}"),
         _ => cell.cell_type.clone(),
-    };
-    Element::new(key, content)
+    }
+}
+
+/// A cell's content for the check: its type, then `source` (sized once:
+/// `format!` regrows its buffer, copying the source each time).
+fn content(cell: &Cell, source: &str) -> String {
+    let mut content = String::with_capacity(cell.cell_type.len() + 1 + source.len());
+    content.push_str(&cell.cell_type);
+    content.push('\n');
+    content.push_str(source);
+    content
 }
 
 /// What the check found: base cells to put back (the side that moved
@@ -71,10 +83,8 @@ pub fn check_cells(
         else {
             continue;
         };
-        let mut e = element(cell, by_id);
-        e.content = format!("{}\n{}", cell.cell_type, p.source);
         result.push(ResultElement {
-            element: e,
+            element: Element::new(key(cell, by_id), content(cell, &p.source)),
             in_conflict: p.conflicted,
         });
     }
