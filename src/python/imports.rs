@@ -242,9 +242,7 @@ fn first_starts_section<'a>(hunk: &Hunk<'a, '_>) -> Option<Option<&'a str>> {
 /// ssim`, `extract_patches` before `extract_patches_3d`).
 fn imported_names(c: &Container<'_>, e: &Element<'_>) -> String {
     let text = c.slice(&(e.node.start_byte()..e.node.end_byte()));
-    let names = text
-        .split_once(" import ")
-        .map_or(text, |(_, names)| names);
+    let names = text.split_once(" import ").map_or(text, |(_, names)| names);
     names
         .trim_matches(|ch: char| ch == '(' || ch == ')' || ch.is_whitespace())
         .split(',')
