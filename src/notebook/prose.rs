@@ -201,30 +201,61 @@ pub fn shared_ends(texts: &Merge3<String>) -> Option<String> {
     Some(merged)
 }
 
+/// Which rule settled a clash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settled {
+    TrailingSpaces,
+    Words,
+    OneSideExtends,
+    SharedEnds,
+}
+
+impl Settled {
+    /// How the report says it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Settled::TrailingSpaces => "the same change but for spaces at line ends (each line as the side that stripped it)",
+            Settled::Words => "edits of different words, merged word by word",
+            Settled::OneSideExtends => "the same change, one side with whole lines added around it (that side's lines)",
+            Settled::SharedEnds => "the same whole lines added by both at one end (once), the rest merged again",
+        }
+    }
+}
+
 /// One clash settled by the rules above, in order; `shared_ends` only when
 /// `ends` (its own clashes are settled without it: one level deep).
-fn refine_clash(texts: &Merge3<String>, ends: bool) -> Option<String> {
+fn settle(texts: &Merge3<String>, ends: bool) -> Option<(String, Settled)> {
+    let tagged = |rule| move |text| (text, rule);
     same_but_trailing_spaces(texts)
-        .or_else(|| merge_words(texts))
-        .or_else(|| one_side_extends(texts))
-        .or_else(|| if ends { shared_ends(texts) } else { None })
+        .map(tagged(Settled::TrailingSpaces))
+        .or_else(|| merge_words(texts).map(tagged(Settled::Words)))
+        .or_else(|| one_side_extends(texts).map(tagged(Settled::OneSideExtends)))
+        .or_else(|| {
+            ends.then(|| shared_ends(texts))
+                .flatten()
+                .map(tagged(Settled::SharedEnds))
+        })
+}
+
+fn refine_clash(texts: &Merge3<String>, ends: bool) -> Option<String> {
+    settle(texts, ends).map(|(text, _)| text)
 }
 
 /// Replaces each clash of a line merge that merges word by word (or is
 /// the same change twice but for spaces at line ends, or one side's change
 /// with lines added around it, or both sides' same lines around what is
-/// left to merge) by its merged text; returns how many were.
-pub fn refine(pieces: &mut [Piece]) -> usize {
-    let mut merged = 0;
+/// left to merge) by its merged text; returns the rule that settled each.
+pub fn refine(pieces: &mut [Piece]) -> Vec<Settled> {
+    let mut settled = Vec::new();
     for piece in pieces.iter_mut() {
         if let Piece::Conflict(texts) = piece {
-            if let Some(text) = refine_clash(texts, true) {
+            if let Some((text, rule)) = settle(texts, true) {
                 *piece = Piece::Text(text);
-                merged += 1;
+                settled.push(rule);
             }
         }
     }
-    merged
+    settled
 }
 
 #[cfg(test)]
@@ -369,7 +400,10 @@ mod tests {
             None
         );
         // Theirs rewrote x into the line ours added after x: two readings.
-        assert_eq!(ends("lr is 0.1\n", "lr is 0.1\nlr is 0.5\n", "lr is 0.5\n"), None);
+        assert_eq!(
+            ends("lr is 0.1\n", "lr is 0.1\nlr is 0.5\n", "lr is 0.5\n"),
+            None
+        );
         // Nothing shared at either end.
         assert_eq!(ends("a\n", "b\nc\n", "d\nc\ne\n"), None);
     }
