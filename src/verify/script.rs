@@ -92,6 +92,8 @@ pub struct Script {
     pub next_in_place: Vec<Option<usize>>,
     /// Per gap: the base and side elements not aligned there.
     gaps: Vec<(Vec<usize>, Vec<usize>)>,
+    /// Keys name elements (not notebook cells without ids, keyed by type).
+    keys_name_elements: bool,
 }
 
 impl Script {
@@ -159,6 +161,20 @@ impl Script {
             }
         }
         // Same key in the same gap: an edit; the most alike pairs first.
+        // Where keys do not name elements, only a lone pair of its key in
+        // the gap or a pair alike enough (`likeness::edit_in_place`).
+        let lone = |deleted: &[usize], inserted: &[usize], i: usize, j: usize| {
+            deleted
+                .iter()
+                .filter(|&&d| base.key[d] == base.key[i])
+                .count()
+                == 1
+                && inserted
+                    .iter()
+                    .filter(|&&k| side.key[k] == side.key[j])
+                    .count()
+                    == 1
+        };
         for g in &gap_ids {
             let (deleted, inserted) = &gaps[g];
             let mut candidates = Vec::new();
@@ -174,7 +190,13 @@ impl Script {
                     budget.spend((a.len() + b.len()) as u64 / 8 + 1)?;
                     let wa = base_words.get_or_insert_with(|| words(a));
                     let wb = side_words[at].get_or_insert_with(|| words(b));
-                    candidates.push((std::cmp::Reverse(alike(wa, wb)), i, j));
+                    let shared = alike(wa, wb);
+                    if moves_by_likeness
+                        && !likeness::edit_in_place(shared, (wa, wb), lone(deleted, inserted, i, j))
+                    {
+                        continue;
+                    }
+                    candidates.push((std::cmp::Reverse(shared), i, j));
                 }
             }
             candidates.sort_unstable();
@@ -218,6 +240,7 @@ impl Script {
             prev_in_place: Vec::new(),
             next_in_place: Vec::new(),
             gaps,
+            keys_name_elements: !moves_by_likeness,
         };
         script.places();
         Ok(script)
@@ -226,7 +249,9 @@ impl Script {
     /// What is left in a gap on both sides: replacements, in order. Where
     /// a gap lost more elements than it gained, the ones `other_deleted`
     /// does not hold are the replaced ones (so a deletion both sides made
-    /// stays a deletion).
+    /// stays a deletion); where keys do not name elements, always (a new
+    /// cell of another kind where both sides deleted one is an insertion:
+    /// no key says it stands for the deleted cell).
     pub fn pair_replacements(&mut self, other_deleted: &[bool]) {
         let (fates, origins) = (&mut self.fates, &mut self.origins);
         for (deleted, inserted) in &self.gaps {
@@ -241,13 +266,13 @@ impl Script {
                 .filter(|&j| origins[j] == Origin::Inserted)
                 .collect();
             let mut chosen = deleted.clone();
-            if deleted.len() > inserted.len() {
+            if deleted.len() > inserted.len() || !self.keys_name_elements {
                 let kept: Vec<usize> = deleted
                     .iter()
                     .copied()
                     .filter(|&i| !other_deleted.get(i).copied().unwrap_or(false))
                     .collect();
-                if kept.len() >= inserted.len() {
+                if kept.len() >= inserted.len() || !self.keys_name_elements {
                     chosen = kept;
                 }
             }

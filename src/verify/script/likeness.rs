@@ -18,6 +18,24 @@ const MAX_LIKENESS_PAIRS: usize = 1 << 12;
 /// few generic words by chance.
 const MIN_LIKENESS_WORDS: usize = 8;
 
+/// Whether a deleted base element and an inserted side element of the
+/// same key, in the same gap, read as one element edited in place where
+/// keys do not name elements (notebook cells without ids, keyed by their
+/// type): the only pair of their key in the gap (a lone cell in place,
+/// however rewritten), or sharing at least an eighth of their words
+/// together (`8 * shared >= words of both`). Two unrelated cells of one
+/// type at one place (an `### Authenticate` section inserted where the
+/// `#### Import logging` one was deleted) share a few generic words, and
+/// read as an edit they made a deletion both sides made a clash.
+pub(super) fn edit_in_place(
+    shared: usize,
+    words: (&[(&str, usize)], &[(&str, usize)]),
+    lone: bool,
+) -> bool {
+    let total = |w: &[(&str, usize)]| w.iter().map(|(_, n)| n).sum::<usize>();
+    lone || 8 * shared >= total(words.0) + total(words.1)
+}
+
 /// The best partner of each element: (shared words, partner), `None` as
 /// partner where two partners tie.
 fn best_partners(
