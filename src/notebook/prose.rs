@@ -143,7 +143,7 @@ pub fn one_side_extends(texts: &Merge3<String>) -> Option<String> {
 }
 
 /// `lines` without its first `head` and last `tail` lines.
-fn middle<'t>(lines: &[&'t str], head: usize, tail: usize) -> String {
+fn middle(lines: &[&str], head: usize, tail: usize) -> String {
     lines[head..lines.len() - tail].concat()
 }
 

@@ -161,20 +161,6 @@ impl Script {
             }
         }
         // Same key in the same gap: an edit; the most alike pairs first.
-        // Where keys do not name elements, only a lone pair of its key in
-        // the gap or a pair alike enough (`likeness::edit_in_place`).
-        let lone = |deleted: &[usize], inserted: &[usize], i: usize, j: usize| {
-            deleted
-                .iter()
-                .filter(|&&d| base.key[d] == base.key[i])
-                .count()
-                == 1
-                && inserted
-                    .iter()
-                    .filter(|&&k| side.key[k] == side.key[j])
-                    .count()
-                    == 1
-        };
         for g in &gap_ids {
             let (deleted, inserted) = &gaps[g];
             let mut candidates = Vec::new();
@@ -190,13 +176,7 @@ impl Script {
                     budget.spend((a.len() + b.len()) as u64 / 8 + 1)?;
                     let wa = base_words.get_or_insert_with(|| words(a));
                     let wb = side_words[at].get_or_insert_with(|| words(b));
-                    let shared = alike(wa, wb);
-                    if moves_by_likeness
-                        && !likeness::edit_in_place(shared, (wa, wb), lone(deleted, inserted, i, j))
-                    {
-                        continue;
-                    }
-                    candidates.push((std::cmp::Reverse(shared), i, j));
+                    candidates.push((std::cmp::Reverse(alike(wa, wb)), i, j));
                 }
             }
             candidates.sort_unstable();
