@@ -38,15 +38,31 @@ pub const PROGRESS_EVERY: usize = 100;
 /// A parse of one text: the tree (`None` when the parser gave up), and,
 /// for a fresh parse, how many progress callbacks it took, so that a
 /// budgeted parse can be answered from an unbudgeted one and the other way
-/// round (an incremental parse does other work: it answers no budget).
+/// round. A parse from another text's tree does other work; it keeps a
+/// bound instead (see [`budgeted_tree`]).
 #[derive(Clone)]
 struct Parse {
     tree: Option<Tree>,
-    /// `None` for a parse from another text's tree.
+    /// A fresh parse's callbacks; `None` for a parse from another tree.
     checks: Option<usize>,
+    /// What a fresh parse of the text would take, from above: `checks` for
+    /// a fresh parse; for a parse from another text's tree, its own
+    /// callbacks plus that text's bound (every operation of a fresh parse
+    /// is over text the other one holds, or over the text changed, which
+    /// the parse from the other tree parsed again).
+    bound: usize,
     /// Stopped by the budget before the end.
     cancelled: bool,
 }
+
+/// Callbacks a count can miss: each parse's count is rounded down to whole
+/// [`PROGRESS_EVERY`]s.
+pub const ROUNDING: usize = 2;
+
+/// A parse from another text's tree answers a budget when its bound is
+/// this many times below it (real code takes about 1 operation per byte,
+/// the budget 40); nearer the budget a fresh parse decides.
+const BOUND_MARGIN: usize = 4;
 
 /// The result of a chunk merge (`python::merge`'s region merge).
 pub type ChunkResult = Result<(Vec<Piece>, Report), Fallback>;
@@ -237,6 +253,7 @@ fn parse_counted(text: &str, budget: Option<usize>) -> Parse {
     Parse {
         tree,
         checks: Some(checks),
+        bound: checks,
         cancelled,
     }
 }
@@ -247,16 +264,16 @@ const REUSE_FROM_BYTES: usize = 4096;
 
 /// The kept text (with its whole tree) that shares the most lines with
 /// `text`, when they are at least half of `text`.
-fn closest_kept(memo: &Memo, text: &str) -> Option<(String, Tree)> {
+fn closest_kept(memo: &Memo, text: &str) -> Option<(String, Tree, usize)> {
     let line_hash = |line: &str| {
         let mut h = DefaultHasher::new();
         line.hash(&mut h);
         h.finish()
     };
     let lines: std::collections::HashSet<u64> = text.split_inclusive('\n').map(line_hash).collect();
-    let mut best: Option<(usize, &str, &Tree)> = None;
+    let mut best: Option<(usize, &str, &Parse)> = None;
     for (keys, parse) in memo.trees.entries.values().flatten() {
-        let (Some(kept), Some(tree)) = (keys.first(), parse.tree.as_ref()) else {
+        let (Some(kept), Some(_)) = (keys.first(), parse.tree.as_ref()) else {
             continue;
         };
         if parse.cancelled || kept.len() < text.len() / 2 || kept.len() / 2 > text.len() {
@@ -268,10 +285,11 @@ fn closest_kept(memo: &Memo, text: &str) -> Option<(String, Tree)> {
             .map(str::len)
             .sum();
         if shared * 2 >= text.len() && best.is_none_or(|(b, _, _)| shared > b) {
-            best = Some((shared, kept, tree));
+            best = Some((shared, kept, parse));
         }
     }
-    best.map(|(_, kept, tree)| (kept.to_string(), tree.clone()))
+    let (_, kept, parse) = best?;
+    Some((kept.to_string(), parse.tree.clone()?, parse.bound))
 }
 
 /// An unbudgeted parse of `text`: from the tree of a kept text much like
@@ -280,12 +298,14 @@ fn closest_kept(memo: &Memo, text: &str) -> Option<(String, Tree)> {
 fn parse_unbudgeted(text: &str) -> Parse {
     if text.len() >= REUSE_FROM_BYTES {
         let source = MEMO.with(|m| m.borrow().as_ref().and_then(|m| closest_kept(m, text)));
-        if let Some((old, old_tree)) = source {
-            let tree = crate::python::reparse::reparse(&mut python_parser(), &old, &old_tree, text);
+        if let Some((old, old_tree, old_bound)) = source {
+            let (tree, checks) =
+                crate::python::reparse::reparse(&mut python_parser(), &old, &old_tree, text);
             if let Some(tree) = tree.filter(|t| !t.root_node().has_error()) {
                 return Parse {
                     tree: Some(tree),
                     checks: None,
+                    bound: checks.saturating_add(old_bound).saturating_add(ROUNDING),
                     cancelled: false,
                 };
             }
@@ -350,7 +370,9 @@ pub enum NoTree {
 
 /// The tree of `text` within `budget` parser operations, parsed once per
 /// run (an unbudgeted parse of the same text answers it: the budgeted one
-/// would have stopped exactly when that one went past the budget).
+/// would have stopped exactly when that one went past the budget). A parse
+/// from another text's tree answers it when its bound is [`BOUND_MARGIN`]
+/// times below the budget; otherwise a fresh parse decides.
 pub fn budgeted_tree(text: &str, budget: usize) -> Result<Tree, NoTree> {
     let over = |checks: usize| checks.saturating_mul(PROGRESS_EVERY) > budget;
     let kept = kept_parse(text);
@@ -359,15 +381,28 @@ pub fn budgeted_tree(text: &str, budget: usize) -> Result<Tree, NoTree> {
             checks: Some(checks),
             cancelled,
             tree,
+            ..
         }) => {
             if cancelled || over(checks) {
                 return Err(NoTree::OverBudget);
             }
             return tree.ok_or(NoTree::Failed);
         }
-        // A parse from another tree says nothing of the budget: a fresh
-        // one decides, and is kept unless it stopped (the kept tree still
-        // answers an unbudgeted parse).
+        // A parse from another tree far below the budget is within it;
+        // nearer, a fresh parse decides, and is kept unless it stopped (the
+        // kept tree still answers an unbudgeted parse).
+        Some(Parse {
+            checks: None,
+            bound,
+            tree,
+            ..
+        }) if bound
+            .saturating_mul(PROGRESS_EVERY)
+            .saturating_mul(BOUND_MARGIN)
+            <= budget =>
+        {
+            return tree.ok_or(NoTree::Failed);
+        }
         Some(Parse { checks: None, .. }) => {
             let parse = parse_counted(text, Some(budget));
             if !parse.cancelled {
@@ -470,12 +505,26 @@ mod tests {
         assert!(kept.checks.is_none(), "parsed from the base's tree");
         assert!(kept_parse(&small).expect("kept").checks.is_some());
         let reused = tree(&ours).expect("kept");
-        assert_eq!(reused.root_node().to_sexp(), fresh(&ours).root_node().to_sexp());
-        // A budget is decided by a fresh parse, which then stays.
+        assert_eq!(
+            reused.root_node().to_sexp(),
+            fresh(&ours).root_node().to_sexp()
+        );
+        // Far below the bound, the kept tree answers; near it, a fresh
+        // parse decides (and then stays, unless it stopped).
+        assert!(budgeted_tree(&ours, usize::MAX).is_ok());
+        assert!(kept_parse(&ours).expect("kept").checks.is_none());
         assert!(matches!(budgeted_tree(&ours, 1), Err(NoTree::OverBudget)));
         assert!(kept_parse(&ours).expect("kept").checks.is_none());
-        assert!(budgeted_tree(&ours, usize::MAX).is_ok());
-        assert!(kept_parse(&ours).expect("kept").checks.is_some());
+        let needed = parse_counted(&ours, None).checks.expect("fresh") * PROGRESS_EVERY;
+        assert!(matches!(
+            budgeted_tree(&ours, needed - PROGRESS_EVERY),
+            Err(NoTree::OverBudget)
+        ));
+        assert!(budgeted_tree(&ours, needed).is_ok());
+        assert_eq!(
+            kept_parse(&ours).expect("kept").checks,
+            Some(needed / PROGRESS_EVERY)
+        );
     }
 
     #[test]

@@ -108,19 +108,32 @@ pub fn edits(old: &str, new: &str) -> (Vec<InputEdit>, usize) {
 }
 
 /// The parse of `new` from `old_tree`, the tree of `old`, with the edits
-/// of [`edits`]; `None` when the parser gives up.
-pub fn reparse(parser: &mut Parser, old: &str, old_tree: &Tree, new: &str) -> Option<Tree> {
+/// of [`edits`] (`None` when the parser gives up), and how many progress
+/// callbacks it took (one per `memo::PROGRESS_EVERY` operations).
+pub fn reparse(
+    parser: &mut Parser,
+    old: &str,
+    old_tree: &Tree,
+    new: &str,
+) -> (Option<Tree>, usize) {
     let (edits, _) = edits(old, new);
     let mut tree = old_tree.clone();
     for edit in &edits {
         tree.edit(edit);
     }
     let bytes = new.as_bytes();
-    parser.parse_with_options(
+    let mut checks = 0usize;
+    let mut progress = |_: &tree_sitter::ParseState| {
+        checks += 1;
+        false
+    };
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
+    let tree = parser.parse_with_options(
         &mut |offset, _| bytes.get(offset..).unwrap_or_default(),
         Some(&tree),
-        None,
-    )
+        Some(options),
+    );
+    (tree, checks)
 }
 
 /// The start of the line `at` lies in.

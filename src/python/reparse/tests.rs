@@ -90,11 +90,37 @@ fn check(old: &str, new: &str) -> Result<(), String> {
             return Err(format!("wrong old end in {e:?}"));
         }
     }
-    let incremental = reparse(&mut parser(), old, &fresh(old), new).ok_or("no tree")?;
-    match first_difference(&fresh(new), &incremental) {
-        Some(d) => Err(d),
-        None => Ok(()),
+    let (incremental, checks) = reparse(&mut parser(), old, &fresh(old), new);
+    let incremental = incremental.ok_or("no tree")?;
+    if let Some(d) = first_difference(&fresh(new), &incremental) {
+        return Err(d);
     }
+    // The bound `memo` keeps: a fresh parse of `new` takes no more than
+    // the parse from `old`'s tree plus a fresh parse of `old` (and the
+    // callbacks the rounding of each count can lose).
+    let (fresh_old, fresh_new) = (fresh_checks(old), fresh_checks(new));
+    if fresh_new > checks + fresh_old + crate::python::memo::ROUNDING {
+        return Err(format!(
+            "a fresh parse takes {fresh_new} callbacks, over the bound {checks} + {fresh_old}"
+        ));
+    }
+    Ok(())
+}
+
+/// The progress callbacks of a fresh parse of `text`.
+fn fresh_checks(text: &str) -> usize {
+    let mut checks = 0;
+    let mut progress = |_: &tree_sitter::ParseState| {
+        checks += 1;
+        false
+    };
+    let bytes = text.as_bytes();
+    parser().parse_with_options(
+        &mut |offset, _| bytes.get(offset..).unwrap_or_default(),
+        None,
+        Some(tree_sitter::ParseOptions::new().progress_callback(&mut progress)),
+    );
+    checks
 }
 
 fn fixture_texts() -> Vec<[Option<String>; 4]> {
@@ -191,9 +217,8 @@ const PIECES: &[&str] = &[
 fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
         (any::<usize>(), 1usize..6).prop_map(|(a, n)| Edit::DeleteLines(a, n)),
-        (any::<usize>(), 1usize..8, any::<usize>()).prop_map(|(a, n, to)| Edit::CopyLines(
-            a, n, to
-        )),
+        (any::<usize>(), 1usize..8, any::<usize>())
+            .prop_map(|(a, n, to)| Edit::CopyLines(a, n, to)),
         (any::<usize>(), 1usize..5).prop_map(|(a, n)| Edit::Indent(a, n)),
         (any::<usize>(), proptest::sample::select(PIECES)).prop_map(|(at, p)| Edit::Insert(at, p)),
     ]
