@@ -296,22 +296,35 @@ fn closest_kept(memo: &Memo, text: &str) -> Option<(String, Tree, usize)> {
 /// it when there is one and the tree so made has no error (errors come
 /// from a fresh parse only), else afresh.
 fn parse_unbudgeted(text: &str) -> Parse {
-    if text.len() >= REUSE_FROM_BYTES {
-        let source = MEMO.with(|m| m.borrow().as_ref().and_then(|m| closest_kept(m, text)));
-        if let Some((old, old_tree, old_bound)) = source {
-            let (tree, checks) =
-                crate::python::reparse::reparse(&mut python_parser(), &old, &old_tree, text);
-            if let Some(tree) = tree.filter(|t| !t.root_node().has_error()) {
-                return Parse {
-                    tree: Some(tree),
-                    checks: None,
-                    bound: checks.saturating_add(old_bound).saturating_add(ROUNDING),
-                    cancelled: false,
-                };
-            }
-        }
+    parse_from_kept(text, None).unwrap_or_else(|| parse_counted(text, None))
+}
+
+/// `text` parsed from the tree of the kept text most like it, when there
+/// is one, the tree has no error, and (with a cap, in progress callbacks)
+/// the parse stayed within the cap.
+fn parse_from_kept(text: &str, cap: Option<usize>) -> Option<Parse> {
+    if text.len() < REUSE_FROM_BYTES {
+        return None;
     }
-    parse_counted(text, None)
+    let (old, old_tree, old_bound) =
+        MEMO.with(|m| m.borrow().as_ref().and_then(|m| closest_kept(m, text)))?;
+    let (tree, checks) =
+        crate::python::reparse::reparse(&mut python_parser(), &old, &old_tree, text, cap);
+    let tree = tree.filter(|t| !t.root_node().has_error())?;
+    Some(Parse {
+        tree: Some(tree),
+        checks: None,
+        bound: checks.saturating_add(old_bound).saturating_add(ROUNDING),
+        cancelled: false,
+    })
+}
+
+/// Whether a parse's bound is [`BOUND_MARGIN`] times below `budget`.
+fn far_below(bound: usize, budget: usize) -> bool {
+    bound
+        .saturating_mul(PROGRESS_EVERY)
+        .saturating_mul(BOUND_MARGIN)
+        <= budget
 }
 
 /// The kept parse of `text`, if any.
@@ -396,11 +409,7 @@ pub fn budgeted_tree(text: &str, budget: usize) -> Result<Tree, NoTree> {
             bound,
             tree,
             ..
-        }) if bound
-            .saturating_mul(PROGRESS_EVERY)
-            .saturating_mul(BOUND_MARGIN)
-            <= budget =>
-        {
+        }) if far_below(bound, budget) => {
             return tree.ok_or(NoTree::Failed);
         }
         Some(Parse { checks: None, .. }) => {
@@ -411,7 +420,12 @@ pub fn budgeted_tree(text: &str, budget: usize) -> Result<Tree, NoTree> {
             parse
         }
         None => {
-            let parse = parse_counted(text, Some(budget));
+            // From a similar text's tree when that stays far below the
+            // budget (the parse stopped at that cap), else afresh.
+            let cap = budget / PROGRESS_EVERY / BOUND_MARGIN;
+            let parse = parse_from_kept(text, Some(cap))
+                .filter(|p| far_below(p.bound, budget))
+                .unwrap_or_else(|| parse_counted(text, Some(budget)));
             keep_parse(text, &parse);
             parse
         }
@@ -525,6 +539,21 @@ mod tests {
             kept_parse(&ours).expect("kept").checks,
             Some(needed / PROGRESS_EVERY)
         );
+    }
+
+    #[test]
+    fn a_budgeted_parse_of_a_similar_text_is_made_from_a_kept_tree_far_below_the_budget() {
+        let _scope = RunScope::open();
+        let base = "x = [1, 2, 3]\n".repeat(500);
+        let ours = format!("import os\n{base}y = 2\n");
+        let theirs = format!("{base}z = 3\n");
+        budgeted_tree(&base, usize::MAX).ok().expect("parses");
+        assert!(kept_parse(&base).expect("kept").checks.is_some());
+        budgeted_tree(&ours, usize::MAX).ok().expect("parses");
+        assert!(kept_parse(&ours).expect("kept").checks.is_none());
+        // Near the budget (here over it) a fresh parse decides.
+        assert!(matches!(budgeted_tree(&theirs, 1), Err(NoTree::OverBudget)));
+        assert!(kept_parse(&theirs).expect("kept").checks.is_some());
     }
 
     #[test]

@@ -108,13 +108,15 @@ pub fn edits(old: &str, new: &str) -> (Vec<InputEdit>, usize) {
 }
 
 /// The parse of `new` from `old_tree`, the tree of `old`, with the edits
-/// of [`edits`] (`None` when the parser gives up), and how many progress
-/// callbacks it took (one per `memo::PROGRESS_EVERY` operations).
+/// of [`edits`] (`None` when the parser gives up, or goes past `cap`
+/// progress callbacks), and how many progress callbacks it took (one per
+/// `memo::PROGRESS_EVERY` operations).
 pub fn reparse(
     parser: &mut Parser,
     old: &str,
     old_tree: &Tree,
     new: &str,
+    cap: Option<usize>,
 ) -> (Option<Tree>, usize) {
     let (edits, _) = edits(old, new);
     let mut tree = old_tree.clone();
@@ -125,7 +127,7 @@ pub fn reparse(
     let mut checks = 0usize;
     let mut progress = |_: &tree_sitter::ParseState| {
         checks += 1;
-        false
+        cap.is_some_and(|c| checks > c)
     };
     let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
     let tree = parser.parse_with_options(

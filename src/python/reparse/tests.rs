@@ -90,7 +90,7 @@ fn check(old: &str, new: &str) -> Result<(), String> {
             return Err(format!("wrong old end in {e:?}"));
         }
     }
-    let (incremental, checks) = reparse(&mut parser(), old, &fresh(old), new);
+    let (incremental, checks) = reparse(&mut parser(), old, &fresh(old), new, None);
     let incremental = incremental.ok_or("no tree")?;
     if let Some(d) = first_difference(&fresh(new), &incremental) {
         return Err(d);
@@ -351,7 +351,7 @@ fn reparse_timing() {
     let (e, covered) = edits(&old, &new);
     let diff = t.elapsed();
     let t = Instant::now();
-    reparse(&mut parser(), &old, &old_tree, &new);
+    reparse(&mut parser(), &old, &old_tree, &new, None);
     let incremental = t.elapsed();
     println!(
         "fresh old {fresh_old:?} new {fresh_new:?}; diff {diff:?} ({} edits, {covered} bytes); incremental {incremental:?}",
