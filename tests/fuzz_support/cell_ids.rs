@@ -10,7 +10,9 @@
 //! that text is in the base and in the side once; the cells left between
 //! two such anchors pair with the base's cells left between the same
 //! anchors by position, when there are as many of them and of the same
-//! types, and are new cells otherwise. A result cell is the cell whose
+//! types; of the cells left, two that are each other's most alike (one
+//! type, three quarters of their words shared) are one cell moved and
+//! edited; the others are new cells. A result cell is the cell whose
 //! text it has, when every cell of that text has one id; the result cells
 //! left pair in order with the cells both sides edited, which the result
 //! must hold merged. Any consistent pairing is a reading of its own: the
@@ -124,6 +126,26 @@ fn side_ids(
             }
         }
     }
+    // A cell moved and edited: the cells left on both sides that are each
+    // other's most alike, sharing three quarters of their words.
+    let left_side: Vec<usize> = (0..side.len()).filter(|&k| ids[k].is_none()).collect();
+    let left_base: Vec<usize> = (0..base.len()).filter(|i| !claimed.contains(i)).collect();
+    let best = |from: &Cell, among: &[&Cell]| -> Option<usize> {
+        let scores: Vec<usize> = among.iter().map(|c| alike(from, c)).collect();
+        let top = *scores.iter().max()?;
+        (top > 0 && scores.iter().filter(|&&s| s == top).count() == 1)
+            .then(|| scores.iter().position(|&s| s == top))
+            .flatten()
+    };
+    let base_cells: Vec<&Cell> = left_base.iter().map(|&i| &base[i]).collect();
+    let side_cells: Vec<&Cell> = left_side.iter().map(|&k| &side[k]).collect();
+    for (n, &k) in left_side.iter().enumerate() {
+        if let Some(m) = best(&side[k], &base_cells) {
+            if best(&base[left_base[m]], &side_cells) == Some(n) {
+                ids[k] = Some(base_ids[left_base[m]].clone());
+            }
+        }
+    }
     Some(
         ids.into_iter()
             .enumerate()
@@ -187,4 +209,32 @@ fn result_ids(
         out[k] = Some(id.clone());
     }
     out.into_iter().collect()
+}
+
+/// How alike two cells are: 0 unless of one type and sharing three
+/// quarters of their source's words, else the number of words they share.
+fn alike(a: &Cell, b: &Cell) -> usize {
+    if kind(a) != kind(b) {
+        return 0;
+    }
+    let words = |c: &Cell| -> Vec<String> {
+        let source = c.text.split_once('\n').map_or("", |(_, s)| s);
+        source.split_whitespace().map(str::to_string).collect()
+    };
+    let (la, lb) = (words(a), words(b));
+    let mut rest = lb.clone();
+    let common = la
+        .iter()
+        .filter(|l| match rest.iter().position(|r| r == *l) {
+            Some(p) => {
+                rest.swap_remove(p);
+                true
+            }
+            None => false,
+        })
+        .count();
+    match 4 * common >= 3 * la.len().max(lb.len()) && common > 0 {
+        true => common,
+        false => 0,
+    }
 }
