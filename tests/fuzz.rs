@@ -79,11 +79,15 @@ fn fuzz_merge_invariants() {
             v.detail.replace('\n', "\n  ")
         );
     }
-    // The fixed sample `cargo test` runs lists change-preservation
-    // violations without failing on them while real losses it finds are
-    // open (docs/limits.md, "The fuzz harness": a deletion kept where the
-    // other side swapped the line next to it, seed 21 of this sample);
-    // long runs, `MLMERGE_FUZZ_CASES` and replays fail on them.
+    // Change preservation fails long runs, `MLMERGE_FUZZ_CASES` and
+    // replays. The fixed sample `cargo test` runs lists its violations
+    // without failing on them while about one checked result in a hundred
+    // is still open (docs/limits.md, "The fuzz harness": misreadings of a
+    // correct merge and real losses); the sample's cases change with every
+    // fixture added, so it would fail by which fixtures exist, not by the
+    // code (after main's fixtures of 37c00a5, seed 29 is a correct merge
+    // the line view misreads: a swap on both sides, ours joining the
+    // closing bracket onto the last layer's line).
     let sample = [
         "MLMERGE_FUZZ_SECONDS",
         "MLMERGE_FUZZ_CASES",
@@ -94,7 +98,7 @@ fn fuzz_merge_invariants() {
     let failing = tally
         .violations
         .iter()
-        .filter(|v| !(sample && v.invariant.starts_with(PRESERVATION)))
+        .filter(|v| !(sample && v.invariant == PRESERVATION))
         .count();
     assert!(
         failing == 0,
@@ -122,26 +126,6 @@ fn preservation_check_reads_every_clean_fixture_as_correct() {
             preserve::Preserved::Holds => checked += 1,
             preserve::Preserved::NotChecked => {}
         }
-    }
-    // Known misreadings, each a fixture the line view of notebooks
-    // without ids cannot read (docs/limits.md, "The fuzz harness"); the
-    // test fails when one reads correctly, so the list only shrinks.
-    const KNOWN: [&str; 3] = [
-        // two different markdown cells opening with the same heading,
-        // both kept: their opening lines read as one insertion made twice
-        "notebook/same_place_cells_with_one_heading_different_text_both_kept",
-        // a cell both sides rewrote alike, one adding lines: the added
-        // line is paired by position with a line the other side rewrote
-        "notebook/code_cell_same_rewrite_one_side_adds_lines",
-        "notebook/markdown_same_link_update_one_side_adds_lines",
-    ];
-    for known in KNOWN {
-        let before = misread.len();
-        misread.retain(|m| !m.starts_with(&format!("{known}: ")));
-        assert!(
-            misread.len() < before,
-            "{known} now reads correctly: remove it from KNOWN"
-        );
     }
     assert!(checked > 100, "only {checked} fixtures were checkable");
     assert!(

@@ -759,6 +759,78 @@ fn a_shared_replacement_does_not_hide_a_clash_beside_it() {
     }
 }
 
+/// A cell by id: its key is the id, its content the type and source.
+fn cell_by_id(id: &str) -> Element {
+    Element::new(format!("id {id}"), format!("code\n# {id}\nx = f(x)"))
+}
+
+fn cells_by_id(ids: &[&str]) -> Vec<Element> {
+    ids.iter().map(|id| cell_by_id(id)).collect()
+}
+
+fn clean_cells(ids: &[&str]) -> Vec<ResultElement> {
+    ids.iter()
+        .map(|id| ResultElement::clean(cell_by_id(id)))
+        .collect()
+}
+
+const BY_ID: Options = Options {
+    moves: true,
+    moves_by_key: true,
+    moves_by_likeness: false,
+    moved_edits_merge: true,
+    budget_per_element: 256,
+};
+
+/// Both replace cell `b` by the same new cell `x`; theirs also reorders
+/// `a` and `c` (either may be the one that moved). As for an insertion,
+/// the replacement has two right places beside the reordered pair; past a
+/// cell no move passes over it is still misplaced.
+#[test]
+fn a_replacement_beside_a_move_has_two_places() {
+    let base = cells_by_id(&["a", "b", "c", "d"]);
+    let ours = cells_by_id(&["a", "x", "c", "d"]);
+    let theirs = cells_by_id(&["x", "c", "a", "d"]);
+    for result in [["x", "c", "a", "d"], ["c", "a", "x", "d"]] {
+        assert_eq!(
+            check_with(&base, &ours, &theirs, &clean_cells(&result), BY_ID),
+            Verdict::Ok,
+            "{result:?}"
+        );
+    }
+    let far = clean_cells(&["c", "a", "d", "x"]);
+    let found = violations(check_with(&base, &ours, &theirs, &far, BY_ID));
+    assert!(
+        found.iter().any(|v| v.problem == Problem::Misplaced),
+        "{found:#?}"
+    );
+}
+
+/// Both insert cell `x` (one id, the same source) and both move `c` above
+/// `b`, but each puts `x` on another side of `c`: with ids naming cells,
+/// one cell, at either side's place; written twice, or lost, it is caught.
+/// Without names the two insertions stand at different places and are two.
+#[test]
+fn a_new_cell_both_inserted_under_one_id_is_one_cell_wherever_each_put_it() {
+    let base = cells_by_id(&["a", "b", "c", "d"]);
+    let ours = cells_by_id(&["a", "x", "c", "b", "d"]);
+    let theirs = cells_by_id(&["a", "c", "x", "b", "d"]);
+    for result in [&ours, &theirs] {
+        let once: Vec<ResultElement> = result.iter().cloned().map(ResultElement::clean).collect();
+        assert_eq!(check_with(&base, &ours, &theirs, &once, BY_ID), Verdict::Ok);
+    }
+    let twice = clean_cells(&["a", "x", "c", "x", "b", "d"]);
+    assert!(!check_with(&base, &ours, &theirs, &twice, BY_ID).is_ok());
+    let lost = clean_cells(&["a", "c", "b", "d"]);
+    assert!(!check_with(&base, &ours, &theirs, &lost, BY_ID).is_ok());
+    let unnamed = Options {
+        moves_by_key: false,
+        ..BY_ID
+    };
+    let once = clean_cells(&["a", "x", "c", "b", "d"]);
+    assert!(!check_with(&base, &ours, &theirs, &once, unnamed).is_ok());
+}
+
 /// Notebook cells without ids (keyed by their type), as the cell check
 /// reads them.
 fn nb_cell(cell_type: &str, source: &str) -> Element {

@@ -187,27 +187,38 @@ impl Pairs {
         cross: bool,
     ) {
         self.pair_best_first(left_base, left_side, cross, |b, s| {
-            similarity(base.get(b), side.get(s))
+            let (a, c) = (base.get(b), side.get(s));
+            similarity(a, c).map(|score| (score, alike_by_lines(a, c)))
         });
         self.pair_best_first(left_base, left_side, cross, |b, s| {
-            shares_a_line(base.get(b), side.get(s)).then_some(0.0)
+            shares_a_line(base.get(b), side.get(s)).then_some((0.0, true))
         });
     }
 
     /// Pairs still unpaired cells, most alike first; unless `cross`,
-    /// never crossing a pair made before among them.
+    /// never crossing a pair made before among them. Where `cross`, a
+    /// pair that would move the cell (the side cell is not between the
+    /// side's versions of the base cell's nearest matched neighbours)
+    /// needs lines in common (`score`'s flag): short cells of one template
+    /// share most character bigrams by chance (`x = block_3(x, 13)`,
+    /// `x = block_501(x, 501)`), and a cell moved *and* rewritten that far
+    /// is a deletion and a new cell.
     fn pair_best_first(
         &mut self,
         gap_base: &[usize],
         gap_side: &[usize],
         cross: bool,
-        score: impl Fn(usize, usize) -> Option<f32>,
+        score: impl Fn(usize, usize) -> Option<(f32, bool)>,
     ) {
         let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
+        let mut by_lines = std::collections::HashSet::new();
         for &b in gap_base.iter().filter(|&&b| self.of_base[b].is_none()) {
             for &s in gap_side.iter().filter(|&&s| self.of_side[s].is_none()) {
-                if let Some(score) = score(b, s) {
+                if let Some((score, lines)) = score(b, s) {
                     candidates.push((score, b, s));
+                    if lines {
+                        by_lines.insert((b, s));
+                    }
                 }
             }
         }
@@ -219,11 +230,23 @@ impl Pairs {
             .collect();
         for (_, b, s) in candidates {
             let crosses = !cross && made.iter().any(|&(pb, ps)| (b < pb) != (s < ps));
-            if self.of_base[b].is_none() && self.of_side[s].is_none() && !crosses {
+            let unfounded_move = cross && !by_lines.contains(&(b, s)) && !self.in_place(b, s);
+            if self.of_base[b].is_none() && self.of_side[s].is_none() && !crosses && !unfounded_move
+            {
                 self.pair(b, s);
                 made.push((b, s));
             }
         }
+    }
+}
+
+impl Pairs {
+    /// Whether side cell `s` lies between the side's versions of the
+    /// nearest matched base cells before and after base cell `b`.
+    fn in_place(&self, b: usize, s: usize) -> bool {
+        let before = self.of_base[..b].iter().rev().find_map(|m| *m);
+        let after = self.of_base[b + 1..].iter().find_map(|m| *m);
+        before.is_none_or(|p| p < s) && after.is_none_or(|n| s < n)
     }
 }
 
@@ -352,6 +375,16 @@ fn sketch_dice(a: &[u64], b: &[u64]) -> f32 {
 fn shares_a_line(a: Option<&Signature>, b: Option<&Signature>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => a.cell_type == b.cell_type && common(&a.trimmed, &b.trimmed) > 0,
+        _ => false,
+    }
+}
+
+/// Whether two cells of one type are alike by their lines (or both blank).
+fn alike_by_lines(a: Option<&Signature>, b: Option<&Signature>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) if a.cell_type == b.cell_type => {
+            (a.blank && b.blank) || dice(&a.lines, &b.lines) >= SIMILAR
+        }
         _ => false,
     }
 }

@@ -108,7 +108,7 @@ pub fn merge_order(
         let o = ours.runs.remove(&gap).unwrap_or_default();
         let t = theirs.runs.remove(&gap).unwrap_or_default();
         let moved_before = |x: usize, y: usize| moved_before(x, y, of_ours, of_theirs);
-        merge_runs(&o, &t, (&same_new, &moved_before), &mut entries);
+        merge_runs(gap, (&o, &t), (&same_new, &moved_before), &mut entries);
     }
     Order {
         entries,
@@ -234,9 +234,12 @@ fn theirs_first(o: &[Item], t: &[Item], before: &impl Fn(usize, usize) -> Option
     any
 }
 
+/// Merges both sides' runs of one gap (`gap`: the base anchor they
+/// follow) into `out`: items both have once, the rest of each stretch
+/// ours first, except where a side's moved cells say otherwise.
 fn merge_runs(
-    o: &[Item],
-    t: &[Item],
+    gap: Option<usize>,
+    (o, t): (&[Item], &[Item]),
     (same_new, moved_before): (
         &impl Fn(usize, usize) -> bool,
         &impl Fn(usize, usize) -> Option<bool>,
@@ -248,29 +251,50 @@ fn merge_runs(
         (Item::New(x), Item::New(y)) => same_new(*x, *y),
         _ => false,
     };
-    let common = if o.is_empty() || t.is_empty() || o.len() * t.len() > MAX_ALIGN {
-        shared_moves(o, t)
-    } else {
+    let aligned = !(o.is_empty() || t.is_empty() || o.len() * t.len() > MAX_ALIGN);
+    let common = if aligned {
         common_items(o, t, &same)
+    } else {
+        shared_moves(o, t)
     };
     // A cell both moved here appears once even when the alignment left
     // it out (the two sides ordered it differently): at ours' place.
     let ours_moves: std::collections::HashSet<&Item> =
         o.iter().filter(|i| matches!(i, Item::Moved(_))).collect();
+    // So does a new cell both inserted here (the same id, or twins) that
+    // the alignment left out because it crossed a moved cell: its two
+    // versions merge as one cell.
+    let twins = if aligned {
+        unaligned_twins((o, t), &common, same_new)
+    } else {
+        HashMap::new()
+    };
+    let theirs_twinned: std::collections::HashSet<usize> = twins.values().copied().collect();
     let (mut i, mut j) = (0, 0);
     for (ci, cj) in common.into_iter().chain([(o.len(), t.len())]) {
-        let ours_part = o[i..ci].iter().map(|item| ours_entry(*item));
-        let theirs_part = t[j..cj]
-            .iter()
-            .filter(|item| !ours_moves.contains(item))
-            .map(|item| theirs_entry(*item));
+        let ours_part: Vec<(Item, Entry)> = (i..ci)
+            .map(|k| match (o[k], twins.get(&k).map(|&l| t[l])) {
+                (Item::New(x), Some(Item::New(y))) => (o[k], Entry::Both(x, y)),
+                (item, _) => (item, ours_entry(item)),
+            })
+            .collect();
+        let theirs_part: Vec<(Item, Entry)> = (j..cj)
+            .filter(|&l| !ours_moves.contains(&t[l]) && !theirs_twinned.contains(&l))
+            .map(|l| (t[l], theirs_entry(t[l])))
+            .collect();
         // Cells both sides moved into one gap keep the order a side gave them.
         if theirs_first(&o[i..ci], &t[j..cj], moved_before) {
-            out.extend(theirs_part);
-            out.extend(ours_part);
+            out.extend(theirs_part.into_iter().map(|p| p.1));
+            out.extend(ours_part.into_iter().map(|p| p.1));
         } else {
-            out.extend(ours_part);
-            out.extend(theirs_part);
+            // What each side has before its first cell moved up into this
+            // gap comes first, ours then theirs: the other side has that
+            // moved cell later, after everything it put in this gap.
+            let (ours_lead, ours_rest) = ours_part.split_at(lead(&ours_part, gap));
+            let (theirs_lead, theirs_rest) = theirs_part.split_at(lead(&theirs_part, gap));
+            for part in [ours_lead, theirs_lead, ours_rest, theirs_rest] {
+                out.extend(part.iter().map(|p| p.1));
+            }
         }
         if ci < o.len() {
             out.push(match (o[ci], t[cj]) {
@@ -281,6 +305,41 @@ fn merge_runs(
         }
         (i, j) = (ci + 1, cj + 1);
     }
+}
+
+/// How many items of a stretch come before its first cell moved up into
+/// gap `gap` (from after the gap's anchor in the base).
+fn lead(part: &[(Item, Entry)], gap: Option<usize>) -> usize {
+    part.iter()
+        .position(|(item, _)| matches!(*item, Item::Moved(b) if gap.is_none_or(|a| b > a)))
+        .unwrap_or(part.len())
+}
+
+/// New cells of ours and theirs in one gap that are the same insertion
+/// but were not aligned (ours' index to theirs'), first come first served.
+fn unaligned_twins(
+    (o, t): (&[Item], &[Item]),
+    common: &[(usize, usize)],
+    same_new: &impl Fn(usize, usize) -> bool,
+) -> HashMap<usize, usize> {
+    let (mut in_o, mut in_t) = (vec![false; o.len()], vec![false; t.len()]);
+    for &(i, j) in common {
+        in_o[i] = true;
+        in_t[j] = true;
+    }
+    let mut twins = HashMap::new();
+    for (k, item) in o.iter().enumerate().filter(|&(k, _)| !in_o[k]) {
+        let Item::New(x) = *item else { continue };
+        let found = t
+            .iter()
+            .enumerate()
+            .position(|(l, other)| !in_t[l] && matches!(*other, Item::New(y) if same_new(x, y)));
+        if let Some(l) = found {
+            in_t[l] = true;
+            twins.insert(k, l);
+        }
+    }
+    twins
 }
 
 fn ours_entry(item: Item) -> Entry {
@@ -409,5 +468,34 @@ mod tests {
             o.entries.iter().filter(|e| **e == Entry::Base(0)).count(),
             1
         );
+    }
+
+    #[test]
+    fn a_new_cell_both_inserted_beside_a_move_is_one_entry() {
+        // base [A, B, C]; ours [A, X, C, B], theirs [A, C, X, B]: both
+        // move C up and insert X, on other sides of C.
+        let ours = [Some(0), Some(3), Some(2)];
+        let theirs = [Some(0), Some(3), Some(1)];
+        for (o, t, x) in [(&ours, &theirs, (1, 2)), (&theirs, &ours, (2, 1))] {
+            let e = merge_order(3, (&o.to_vec(), 4, &t.to_vec(), 4), |i, j| (i, j) == x).entries;
+            assert_eq!(
+                e.iter().filter(|e| **e == Entry::Both(x.0, x.1)).count(),
+                1,
+                "{e:?}"
+            );
+            assert_eq!(e.len(), 4, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn new_cells_go_before_a_cell_the_other_side_moved_up_into_their_gap() {
+        // base [A, B]; ours [X, A, B], theirs [B, A] (B moved up): X
+        // first, whichever side is ours.
+        let inserted = [Some(1), Some(2)];
+        let moved_up = [Some(1), Some(0)];
+        let e = order(2, &inserted, 3, &moved_up, 2);
+        assert_eq!(e, vec![Entry::Ours(0), Entry::Base(1), Entry::Base(0)]);
+        let e = order(2, &moved_up, 2, &inserted, 3);
+        assert_eq!(e, vec![Entry::Theirs(0), Entry::Base(1), Entry::Base(0)]);
     }
 }

@@ -34,7 +34,14 @@ pub fn merged_with_final_newline(
     });
     let mut merged = merge(completed.as_ref().map(|t| t.as_str()))?;
     if merged.conflicts > 0 {
-        return merge(texts);
+        // The texts as they are draw the conflicts as git would; should
+        // they merge clean where the same code with every final newline
+        // clashed, the clash stands (a clean merge must be certain).
+        let as_they_are = merge(texts)?;
+        return Ok(match as_they_are.conflicts {
+            0 => merged,
+            _ => as_they_are,
+        });
     }
     // Booleans: when both sides changed it, they changed it alike.
     let wanted = if ends.ours == ends.base {
@@ -80,5 +87,22 @@ mod tests {
             merged_with_final_newline(texts, echo_ours).unwrap().text,
             "a\nb\n"
         );
+    }
+
+    #[test]
+    fn a_clash_with_every_final_newline_stands_when_the_texts_as_they_are_merge_clean() {
+        // A merge that clashes on texts ending in a newline and is clean
+        // on the others: the clash is kept, whichever side lacks one.
+        let clash_when_complete = |t: Merge3<&str>| -> Result<Structured, Fallback> {
+            let complete = t.base.ends_with('\n') && t.ours.ends_with('\n');
+            Ok(Structured {
+                text: t.ours.to_string(),
+                conflicts: usize::from(complete),
+                report: Report::default(),
+            })
+        };
+        let texts = Merge3::new("a", "a\nb\n", "a\nc\n");
+        let merged = merged_with_final_newline(texts, clash_when_complete).unwrap();
+        assert_eq!((merged.conflicts, merged.text.as_str()), (1, "a\nb\n"));
     }
 }

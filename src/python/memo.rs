@@ -35,16 +35,34 @@ const MAX_KEPT_BYTES: usize = 256 << 20;
 /// tree-sitter calls the progress callback once per this many operations.
 pub const PROGRESS_EVERY: usize = 100;
 
-/// A parse of one text: the tree (`None` when the parser gave up), and
-/// how many progress callbacks it took, so that a budgeted parse can be
-/// answered from an unbudgeted one and the other way round.
+/// A parse of one text: the tree (`None` when the parser gave up), and,
+/// for a fresh parse, how many progress callbacks it took, so that a
+/// budgeted parse can be answered from an unbudgeted one and the other way
+/// round. A parse from another text's tree does other work; it keeps a
+/// bound instead (see [`budgeted_tree`]).
 #[derive(Clone)]
 struct Parse {
     tree: Option<Tree>,
-    checks: usize,
+    /// A fresh parse's callbacks; `None` for a parse from another tree.
+    checks: Option<usize>,
+    /// What a fresh parse of the text would take, from above: `checks` for
+    /// a fresh parse; for a parse from another text's tree, its own
+    /// callbacks plus that text's bound (every operation of a fresh parse
+    /// is over text the other one holds, or over the text changed, which
+    /// the parse from the other tree parsed again).
+    bound: usize,
     /// Stopped by the budget before the end.
     cancelled: bool,
 }
+
+/// Callbacks a count can miss: each parse's count is rounded down to whole
+/// [`PROGRESS_EVERY`]s.
+pub const ROUNDING: usize = 2;
+
+/// A parse from another text's tree answers a budget when its bound is
+/// this many times below it (real code takes about 1 operation per byte,
+/// the budget 40); nearer the budget a fresh parse decides.
+const BOUND_MARGIN: usize = 4;
 
 /// The result of a chunk merge (`python::merge`'s region merge).
 pub type ChunkResult = Result<(Vec<Piece>, Report), Fallback>;
@@ -75,6 +93,19 @@ impl<V: Clone> Table<V> {
     fn insert(&mut self, hash: u64, texts: &[&str], value: V) {
         let keys = texts.iter().map(|t| t.to_string()).collect();
         self.entries.entry(hash).or_default().push((keys, value));
+    }
+
+    /// Replaces the kept value of `texts`; `false` when none is kept.
+    fn replace(&mut self, hash: u64, texts: &[&str], value: V) -> bool {
+        let Some(kept) = self.entries.get_mut(&hash).and_then(|e| {
+            e.iter_mut().find(|(keys, _)| {
+                keys.len() == texts.len() && keys.iter().zip(texts).all(|(k, t)| k == t)
+            })
+        }) else {
+            return false;
+        };
+        kept.1 = value;
+        true
     }
 }
 
@@ -192,13 +223,18 @@ fn memoized<V: Clone>(
     value
 }
 
-/// tree-sitter-python's parse of `text`, counting progress callbacks;
-/// with a budget (in operations), stopped once over it.
-fn parse_counted(text: &str, budget: Option<usize>) -> Parse {
+fn python_parser() -> Parser {
     let mut parser = Parser::new();
     if let Err(e) = parser.set_language(&tree_sitter_python::LANGUAGE.into()) {
         panic!("the tree-sitter-python grammar does not load (a build problem): {e}");
     }
+    parser
+}
+
+/// tree-sitter-python's parse of `text`, counting progress callbacks;
+/// with a budget (in operations), stopped once over it.
+fn parse_counted(text: &str, budget: Option<usize>) -> Parse {
+    let mut parser = python_parser();
     let bytes = text.as_bytes();
     let mut checks = 0usize;
     let mut cancelled = false;
@@ -216,20 +252,119 @@ fn parse_counted(text: &str, budget: Option<usize>) -> Parse {
     );
     Parse {
         tree,
-        checks,
+        checks: Some(checks),
+        bound: checks,
         cancelled,
     }
 }
 
+/// Texts shorter than this are parsed afresh (a parse from another tree
+/// first diffs the texts, which costs about as much there).
+const REUSE_FROM_BYTES: usize = 4096;
+
+/// The kept text (with its whole tree) that shares the most lines with
+/// `text`, when they are at least half of `text`.
+fn closest_kept(memo: &Memo, text: &str) -> Option<(String, Tree, usize)> {
+    let line_hash = |line: &str| {
+        let mut h = DefaultHasher::new();
+        line.hash(&mut h);
+        h.finish()
+    };
+    let lines: std::collections::HashSet<u64> = text.split_inclusive('\n').map(line_hash).collect();
+    let mut best: Option<(usize, &str, &Parse)> = None;
+    for (keys, parse) in memo.trees.entries.values().flatten() {
+        let (Some(kept), Some(_)) = (keys.first(), parse.tree.as_ref()) else {
+            continue;
+        };
+        if parse.cancelled || kept.len() < text.len() / 2 || kept.len() / 2 > text.len() {
+            continue;
+        }
+        let shared: usize = kept
+            .split_inclusive('\n')
+            .filter(|l| lines.contains(&line_hash(l)))
+            .map(str::len)
+            .sum();
+        if shared * 2 >= text.len() && best.is_none_or(|(b, _, _)| shared > b) {
+            best = Some((shared, kept, parse));
+        }
+    }
+    let (_, kept, parse) = best?;
+    Some((kept.to_string(), parse.tree.clone()?, parse.bound))
+}
+
+/// An unbudgeted parse of `text`: from the tree of a kept text much like
+/// it when there is one and the tree so made has no error (errors come
+/// from a fresh parse only), else afresh.
+fn parse_unbudgeted(text: &str) -> Parse {
+    parse_from_kept(text, None).unwrap_or_else(|| parse_counted(text, None))
+}
+
+/// `text` parsed from the tree of the kept text most like it, when there
+/// is one, the tree has no error, and (with a cap, in progress callbacks)
+/// the parse stayed within the cap.
+fn parse_from_kept(text: &str, cap: Option<usize>) -> Option<Parse> {
+    if text.len() < REUSE_FROM_BYTES {
+        return None;
+    }
+    let (old, old_tree, old_bound) =
+        MEMO.with(|m| m.borrow().as_ref().and_then(|m| closest_kept(m, text)))?;
+    let (tree, checks) =
+        crate::python::reparse::reparse(&mut python_parser(), &old, &old_tree, text, cap);
+    let tree = tree.filter(|t| !t.root_node().has_error())?;
+    Some(Parse {
+        tree: Some(tree),
+        checks: None,
+        bound: checks.saturating_add(old_bound).saturating_add(ROUNDING),
+        cancelled: false,
+    })
+}
+
+/// Whether a parse's bound is [`BOUND_MARGIN`] times below `budget`.
+fn far_below(bound: usize, budget: usize) -> bool {
+    bound
+        .saturating_mul(PROGRESS_EVERY)
+        .saturating_mul(BOUND_MARGIN)
+        <= budget
+}
+
+/// The kept parse of `text`, if any.
+fn kept_parse(text: &str) -> Option<Parse> {
+    if DEPTH.with(|d| d.get() == 0) {
+        return None;
+    }
+    let hash = hash_of(0, &[text]);
+    MEMO.with(|m| m.borrow().as_ref().and_then(|m| m.trees.get(hash, &[text])))
+}
+
+/// Keeps `parse` as `text`'s (in place of a kept one), when a scope is
+/// open and there is room.
+fn keep_parse(text: &str, parse: &Parse) {
+    if DEPTH.with(|d| d.get() == 0) {
+        return;
+    }
+    let hash = hash_of(0, &[text]);
+    MEMO.with(|m| {
+        if let Some(m) = m.borrow_mut().as_mut() {
+            if m.trees.replace(hash, &[text], parse.clone()) {
+                return;
+            }
+            if m.kept.saturating_add(text.len()) <= MAX_KEPT_BYTES {
+                m.kept += text.len();
+                m.trees.insert(hash, &[text], parse.clone());
+            }
+        }
+    });
+}
+
 /// The tree of `text` (errors included; `None` only when the parser gave
-/// up), parsed once per run.
+/// up), parsed once per run, from a similar text's tree where it can be.
 pub fn tree(text: &str) -> Option<Tree> {
-    let parse = memoized(|m| &mut m.trees, 0, &[text], || parse_counted(text, None));
-    if !parse.cancelled {
+    if let Some(parse) = kept_parse(text).filter(|p| !p.cancelled) {
         return parse.tree;
     }
-    // Kept from a budgeted parse that stopped: this one has no budget.
-    let parse = parse_counted(text, None);
+    // None kept, or kept from a budgeted parse that stopped.
+    let parse = parse_unbudgeted(text);
+    keep_parse(text, &parse);
     parse.tree
 }
 
@@ -248,15 +383,54 @@ pub enum NoTree {
 
 /// The tree of `text` within `budget` parser operations, parsed once per
 /// run (an unbudgeted parse of the same text answers it: the budgeted one
-/// would have stopped exactly when that one went past the budget).
+/// would have stopped exactly when that one went past the budget). A parse
+/// from another text's tree answers it when its bound is [`BOUND_MARGIN`]
+/// times below the budget; otherwise a fresh parse decides.
 pub fn budgeted_tree(text: &str, budget: usize) -> Result<Tree, NoTree> {
-    let parse = memoized(
-        |m| &mut m.trees,
-        0,
-        &[text],
-        || parse_counted(text, Some(budget)),
-    );
-    if parse.cancelled || parse.checks.saturating_mul(PROGRESS_EVERY) > budget {
+    let over = |checks: usize| checks.saturating_mul(PROGRESS_EVERY) > budget;
+    let kept = kept_parse(text);
+    let parse = match kept {
+        Some(Parse {
+            checks: Some(checks),
+            cancelled,
+            tree,
+            ..
+        }) => {
+            if cancelled || over(checks) {
+                return Err(NoTree::OverBudget);
+            }
+            return tree.ok_or(NoTree::Failed);
+        }
+        // A parse from another tree far below the budget is within it;
+        // nearer, a fresh parse decides, and is kept unless it stopped (the
+        // kept tree still answers an unbudgeted parse).
+        Some(Parse {
+            checks: None,
+            bound,
+            tree,
+            ..
+        }) if far_below(bound, budget) => {
+            return tree.ok_or(NoTree::Failed);
+        }
+        Some(Parse { checks: None, .. }) => {
+            let parse = parse_counted(text, Some(budget));
+            if !parse.cancelled {
+                keep_parse(text, &parse);
+            }
+            parse
+        }
+        None => {
+            // From a similar text's tree when that stays far below the
+            // budget (the parse stopped at that cap), else afresh.
+            let cap = budget / PROGRESS_EVERY / BOUND_MARGIN;
+            let parse = parse_from_kept(text, Some(cap))
+                .filter(|p| far_below(p.bound, budget))
+                .unwrap_or_else(|| parse_counted(text, Some(budget)));
+            keep_parse(text, &parse);
+            parse
+        }
+    };
+    if parse.cancelled || parse.checks.is_some_and(over) {
         return Err(NoTree::OverBudget);
     }
     parse.tree.ok_or(NoTree::Failed)
@@ -329,6 +503,57 @@ mod tests {
             .ok()
             .expect("within budget");
         assert_eq!(within.root_node().to_sexp(), full.root_node().to_sexp());
+    }
+
+    #[test]
+    fn a_similar_text_is_parsed_from_a_kept_tree_and_answers_no_budget() {
+        let _scope = RunScope::open();
+        let base = "x = [1, 2, 3]\n".repeat(500);
+        let ours = format!("import os\n{base}y = 2\n");
+        let small = "z = 1\n".repeat(10);
+        for text in [&base, &ours, &small] {
+            tree(text).expect("parses");
+        }
+        let fresh = |t: &str| parse_counted(t, None).tree.expect("parses");
+        let kept = kept_parse(&ours).expect("kept");
+        assert!(kept.checks.is_none(), "parsed from the base's tree");
+        assert!(kept_parse(&small).expect("kept").checks.is_some());
+        let reused = tree(&ours).expect("kept");
+        assert_eq!(
+            reused.root_node().to_sexp(),
+            fresh(&ours).root_node().to_sexp()
+        );
+        // Far below the bound, the kept tree answers; near it, a fresh
+        // parse decides (and then stays, unless it stopped).
+        assert!(budgeted_tree(&ours, usize::MAX).is_ok());
+        assert!(kept_parse(&ours).expect("kept").checks.is_none());
+        assert!(matches!(budgeted_tree(&ours, 1), Err(NoTree::OverBudget)));
+        assert!(kept_parse(&ours).expect("kept").checks.is_none());
+        let needed = parse_counted(&ours, None).checks.expect("fresh") * PROGRESS_EVERY;
+        assert!(matches!(
+            budgeted_tree(&ours, needed - PROGRESS_EVERY),
+            Err(NoTree::OverBudget)
+        ));
+        assert!(budgeted_tree(&ours, needed).is_ok());
+        assert_eq!(
+            kept_parse(&ours).expect("kept").checks,
+            Some(needed / PROGRESS_EVERY)
+        );
+    }
+
+    #[test]
+    fn a_budgeted_parse_of_a_similar_text_is_made_from_a_kept_tree_far_below_the_budget() {
+        let _scope = RunScope::open();
+        let base = "x = [1, 2, 3]\n".repeat(500);
+        let ours = format!("import os\n{base}y = 2\n");
+        let theirs = format!("{base}z = 3\n");
+        budgeted_tree(&base, usize::MAX).ok().expect("parses");
+        assert!(kept_parse(&base).expect("kept").checks.is_some());
+        budgeted_tree(&ours, usize::MAX).ok().expect("parses");
+        assert!(kept_parse(&ours).expect("kept").checks.is_none());
+        // Near the budget (here over it) a fresh parse decides.
+        assert!(matches!(budgeted_tree(&theirs, 1), Err(NoTree::OverBudget)));
+        assert!(kept_parse(&theirs).expect("kept").checks.is_some());
     }
 
     #[test]

@@ -146,7 +146,7 @@ pub fn merge(
         // the element retry holds merged elements (two functions inserted
         // side by side share lines such as `return 0.0`), checked by keys.
         if !retried_any {
-            if let Some(whole) = recheck_lines(texts, &rendered.text, options, markers) {
+            if let Some(whole) = recheck_lines(texts, &rendered.text, options, markers)? {
                 return Ok(whole);
             }
         } else if let Some(line) =
@@ -177,22 +177,32 @@ fn finish(rendered: Rendered, mut report: Report, markers: &Markers) -> Structur
 
 /// A clean result whose settled lines came from the line merge can have
 /// undone a deletion or doubled a line one side moved; when `verify` finds
-/// that at line level, the whole file is merged structurally instead.
+/// that at line level, the whole file is merged structurally instead, and
+/// where it cannot be (`Err`), by lines as git would.
 fn recheck_lines(
     texts: Merge3<&str>,
     result: &str,
     options: &MergeOptions,
     markers: &Markers,
-) -> Option<Structured> {
+) -> Result<Option<Structured>, Fallback> {
     let (b, o, t) = (texts.base, texts.ours, texts.theirs);
     if !crate::verify::lines_suspect(b, o, t, result) {
-        return None;
+        return Ok(None);
     }
     let verdict = crate::verify::check_lines(b, o, t, result, true);
     if verdict.is_ok() {
-        return None;
+        return Ok(None);
     }
-    let mut whole = merge_whole(texts, options, markers).ok()?;
+    // The rejected result is not certain: without a whole-file merge to
+    // replace it (a version nesting too deep to merge structurally), the
+    // file merges by lines as git would, never clean on a guess.
+    let Ok(mut whole) = merge_whole(texts, options, markers) else {
+        return Err(Fallback::Unverified(
+            crate::python::verify::VerifyError::LineCheckRejected(
+                verdict.reason().unwrap_or_default(),
+            ),
+        ));
+    };
     whole.report.push(Decision::new(
         DecisionKind::VerifyRejected,
         "the line merge",
@@ -201,7 +211,7 @@ fn recheck_lines(
             verdict.reason().unwrap_or_default()
         ),
     ));
-    Some(whole)
+    Ok(Some(whole))
 }
 
 /// Merges the whole file structurally, as one chunk, even where git's

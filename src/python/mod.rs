@@ -36,6 +36,7 @@ pub mod parse;
 pub mod plan;
 pub mod reformat;
 pub mod regions;
+pub mod reparse;
 pub mod resolve;
 pub mod retry;
 pub mod siblings;

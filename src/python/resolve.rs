@@ -35,7 +35,7 @@
 
 use std::ops::Range;
 
-use super::hunks::{diff3, Moves, Step};
+use super::hunks::{diff3, line_moves, Moves, Step};
 use super::siblings::{module, parse_tree, Container, ContainerKind, Element};
 use crate::core::line_merge::merge_lines;
 use crate::core::merge3::{Merge3, Side};
@@ -355,14 +355,19 @@ fn resolve_hunk<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Option<Ve
     }
     let texts = hunk.texts();
     // A token merge sees a move as a deletion and an insertion: a hunk
-    // holding one is merged by lines. In a function body, statements one
-    // side added or removed next to the other side's edit (a line wrapped
-    // into an `if` beside a line inserted before it) are ordered code whose
-    // place a token merge would guess: merged by lines.
+    // holding one is merged by lines, a move of whole statements as much
+    // as a line moved inside one (a class both sides changed: one side
+    // moving `self.l3 = ...` up over the deleted `self.l1 = ...`, the
+    // other deleting `self.l3`, would read to the token merge as an edit
+    // of two numbers and a deletion both made). In a function body,
+    // statements one side added or removed next to the other side's edit
+    // (a line wrapped into an `if` beside a line inserted before it) are
+    // ordered code whose place a token merge would guess: merged by lines.
     let counts = hunk.ranges.map_ref(|r| r.len());
     let same_count = counts.base == counts.ours && counts.base == counts.theirs;
     if let Some(text) = (hunk.moves == Moves::None
-        && (hunk.kind() != ContainerKind::FunctionBody || same_count))
+        && (hunk.kind() != ContainerKind::FunctionBody || same_count)
+        && line_moves(texts) == Moves::None)
         .then(|| first_text(ELEMENT_CHAIN, texts))
         .flatten()
     {

@@ -25,6 +25,9 @@ pub enum VerifyError {
     /// merge of the same texts clashes: two diffs read the sides' changes
     /// differently.
     LineDiffsDisagree,
+    /// The line check rejected a clean line merge (its reason) and the
+    /// whole file could not be merged structurally instead.
+    LineCheckRejected(String),
 }
 
 impl std::fmt::Display for VerifyError {
@@ -47,6 +50,10 @@ impl std::fmt::Display for VerifyError {
             }
             Self::LineDiffsDisagree => f.write_str(
                 "no structured rule decided, a version does not parse, and the structured merge's line diff settles what git's line merge clashes on",
+            ),
+            Self::LineCheckRejected(why) => write!(
+                f,
+                "the clean line merge was not certain ({why}) and the file could not be merged structurally as a whole"
             ),
             Self::WrongElements(key) => write!(
                 f,

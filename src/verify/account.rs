@@ -102,6 +102,10 @@ pub struct MovedChanges {
     /// So does a replacement, where elements have no names (cells without
     /// ids: what took a cell's place is that cell rewritten).
     pub replacements_merge: bool,
+    /// Keys name elements (cell ids): a new element both sides inserted
+    /// with the same key and content is one element wherever each side put
+    /// it (a cell with one id is one cell), not only at the same place.
+    pub new_by_key: bool,
 }
 
 fn plan(v: &Versions<'_>, moved: MovedChanges) -> Plan {
@@ -231,13 +235,14 @@ fn plan(v: &Versions<'_>, moved: MovedChanges) -> Plan {
             }
         }
     }
-    pool_insertions(v, &mut p);
+    pool_insertions(v, &mut p, moved.new_by_key);
     p
 }
 
 /// Insertions and replacements of both sides; the same content at the
-/// same place on both sides is one.
-fn pool_insertions(v: &Versions<'_>, p: &mut Plan) {
+/// same place on both sides is one (anywhere, under one key, where keys
+/// name elements).
+fn pool_insertions(v: &Versions<'_>, p: &mut Plan, by_key: bool) {
     let new_elements = |side: Side| -> Vec<(usize, EditKind)> {
         let s = v.side(side).script;
         (0..s.origins.len())
@@ -267,7 +272,8 @@ fn pool_insertions(v: &Versions<'_>, p: &mut Plan) {
         let twin = theirs.iter().enumerate().position(|(t, &(jt, _))| {
             !theirs_shared[t]
                 && v.theirs.version.ids.content[jt] == content
-                && v.ours.script.same_place(jo, v.theirs.script, jt)
+                && (v.ours.script.same_place(jo, v.theirs.script, jt)
+                    || (by_key && v.theirs.version.ids.key[jt] == v.ours.version.ids.key[jo]))
         });
         if let Some(t) = twin {
             theirs_shared[t] = true;

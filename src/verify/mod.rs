@@ -393,6 +393,7 @@ pub fn check_with(
     let moved = account::MovedChanges {
         edits_merge: options.moved_edits_merge,
         replacements_merge: options.moved_edits_merge && !options.moves_by_key,
+        new_by_key: options.moves_by_key,
     };
     let violations = account::check(&versions, &outcome, moved);
     if violations.is_empty() {

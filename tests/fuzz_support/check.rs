@@ -253,7 +253,7 @@ fn check_preserved(case: &Case, outcome: &MergeOutcome, tally: &mut Tally) {
             Some(format!("{why}; result:\n{}", excerpt(&outcome.bytes)))
         }
     };
-    tally.check("verify: clean result holds every change", case, problem);
+    tally.check(PRESERVATION, case, problem);
 }
 
 /// Whether tree-sitter's Python grammar reads `bytes` without an error.

@@ -2,9 +2,11 @@
 //! seed ([`case`]), the mutations ([`mutate`]) and the invariants of
 //! merge-rules §1 checked on each case ([`check`]).
 
+pub mod cell_ids;
 pub mod check;
 pub mod mutate;
 pub mod preserve;
+pub mod within;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -97,10 +97,13 @@ impl Parsed<'_> {
 /// node (`x = 1\n    y = 2\n` is two statements to it, and so is a method
 /// body whose `def` line was deleted). A statement after `;` on the same
 /// line is not at a line's start; comments may be indented anywhere.
+/// For a tree without error nodes (the caller checks those first).
 pub(crate) fn unexpected_indent(root: tree_sitter::Node<'_>) -> bool {
-    // One pre-order walk over the named nodes (a cursor: no recursion on
-    // hostile nesting, no child list per node); only the statements of the
-    // module and of each block are compared.
+    // One pre-order walk (a cursor: no recursion on hostile nesting, no
+    // child list per node) down to every block: only the statements of the
+    // module and of each block are compared, and only the nodes that can
+    // hold a block are entered (simple statements and expressions, most of
+    // a tree, cannot).
     let mut cursor = root.walk();
     let mut children = root.walk();
     loop {
@@ -109,7 +112,7 @@ pub(crate) fn unexpected_indent(root: tree_sitter::Node<'_>) -> bool {
         if (kind == "block" || kind == "module") && misindented_child(node, &mut children) {
             return true;
         }
-        if node.is_named() && cursor.goto_first_child() {
+        if BLOCK_HOLDERS.contains(&kind) && cursor.goto_first_child() {
             continue;
         }
         if !tokens::next_subtree(&mut cursor, Some(root.id()), || {}) {
@@ -117,6 +120,29 @@ pub(crate) fn unexpected_indent(root: tree_sitter::Node<'_>) -> bool {
         }
     }
 }
+
+/// The kinds of node a `block` can lie inside in a tree without error
+/// nodes (tree-sitter-python's node types: the compound statements, their
+/// clauses, and the module and blocks holding them); a test derives the
+/// same set from the grammar's `NODE_TYPES`.
+const BLOCK_HOLDERS: &[&str] = &[
+    "module",
+    "block",
+    "decorated_definition",
+    "class_definition",
+    "function_definition",
+    "if_statement",
+    "elif_clause",
+    "else_clause",
+    "for_statement",
+    "while_statement",
+    "try_statement",
+    "except_clause",
+    "finally_clause",
+    "with_statement",
+    "match_statement",
+    "case_clause",
+];
 
 /// Whether a statement of `node` (a block or the module) starts a line at
 /// another column than the ones before it (see [`unexpected_indent`]).
@@ -228,6 +254,9 @@ pub fn widest_line(text: &str) -> Option<usize> {
 const MAX_DEPTH: usize = 400;
 /// Nodes with more children than this (a literal of 100,000 numbers) too.
 const MAX_WIDTH: usize = 20_000;
+
+#[cfg(test)]
+mod indent_tests;
 
 #[cfg(test)]
 mod tests {

@@ -45,10 +45,12 @@ pub(super) fn check_places(
         let sv = v.side(side);
         let origins = &sv.script.origins;
         let m = origins.len();
-        // The stable elements around each side element; for an insertion
-        // only those no move passes over (`steady`): in a swap either
-        // element may be the one that moved, so an insertion next to it
-        // has two right places (before or after the pair).
+        // The stable elements around each side element; for a new element
+        // (inserted, or replacing a base element) only those no move
+        // passes over (`steady`): in a swap either element may be the one
+        // that moved, so a new element next to it has two right places
+        // (before or after the pair). A replacement is a deletion and an
+        // insertion at one place, placed as an insertion is.
         let bounds = |steady: bool| {
             let stable_at = |j: usize| match origins[j] {
                 Origin::Kept(i) if p.stable[i] && !(steady && shaken[i]) => Some(i),
@@ -73,7 +75,7 @@ pub(super) fn check_places(
         let (prev_any, next_any) = bounds(false);
         let (prev_steady, next_steady) = bounds(true);
         for j in 0..m {
-            let (prev, next) = if origins[j] == Origin::Inserted {
+            let (prev, next) = if matches!(origins[j], Origin::Inserted | Origin::Replaced(_)) {
                 (&prev_steady, &next_steady)
             } else {
                 (&prev_any, &next_any)
