@@ -5,6 +5,7 @@
 //! applied, so formatting of the layout side is kept.
 
 mod args;
+mod formatted;
 
 use std::ops::Range;
 
@@ -57,7 +58,29 @@ pub struct ElementMerge {
 
 /// Merges three versions of one element. `nodes.ours` is the layout side:
 /// its text is kept wherever the other side changed nothing.
+///
+/// When theirs only re-formatted the element and ours only replaced
+/// tokens in base's layout ([`formatted::prefer_theirs_layout`]), the
+/// merge is written into theirs' layout instead (conflict sides stay
+/// ours-then-theirs).
 pub fn merge_element(
+    nodes: Merge3<Node<'_>>,
+    texts: Merge3<&str>,
+) -> Result<ElementMerge, ElementClash> {
+    if formatted::prefer_theirs_layout(nodes, texts) {
+        let mut merged = merge_into_ours(nodes.swapped(), texts.swapped())?;
+        for piece in &mut merged.pieces {
+            if let Piece::Conflict(sides) = piece {
+                *sides = sides.clone().swapped();
+            }
+        }
+        return Ok(merged);
+    }
+    merge_into_ours(nodes, texts)
+}
+
+/// [`merge_element`] into ours' layout.
+fn merge_into_ours(
     nodes: Merge3<Node<'_>>,
     texts: Merge3<&str>,
 ) -> Result<ElementMerge, ElementClash> {
@@ -370,5 +393,36 @@ mod tests {
             merge("f(a, b=1)\n", "f(x, b=1)\n", "f(a)\n").unwrap(),
             "f(x)"
         );
+    }
+
+    #[test]
+    fn a_black_run_on_theirs_gives_its_layout_to_ours_argument_edit() {
+        let b = "retrieve(framework='sklearn',region=region,version='0.23-1')\n";
+        let o = "retrieve(framework='sklearn',region=region,version='1.0-1')\n";
+        let t = "retrieve(\n    framework=\"sklearn\", region=region, version=\"0.23-1\"\n)\n";
+        let want = "retrieve(\n    framework=\"sklearn\", region=region, version=\"1.0-1\"\n)";
+        assert_eq!(merge(b, o, t).unwrap(), want);
+        assert_eq!(merge(b, t, o).unwrap(), want);
+    }
+
+    #[test]
+    fn an_edit_that_also_re_lays_out_keeps_ours_layout() {
+        // Ours changed a value and its spacing: not a token-for-token
+        // edit in base's layout, so ours' layout stays the layout side.
+        let b = "fit(x,epochs=10,verbose='auto')\n";
+        let o = "fit(x, epochs=20, verbose='auto')\n";
+        let t = "fit(\n    x,\n    epochs=10,\n    verbose=\"auto\",\n)\n";
+        let merged = merge(b, o, t).unwrap();
+        assert!(merged.starts_with("fit(x, epochs=20"), "{merged}");
+    }
+
+    #[test]
+    fn a_changed_string_with_a_quote_inside_keeps_ours_layout() {
+        let b = "log(msg='done',level=1)\n";
+        let o = "log(msg='it\\'s done',level=1)\n";
+        let t = "log(\n    msg=\"done\",\n    level=1,\n)\n";
+        let merged = merge(b, o, t).unwrap();
+        assert!(merged.starts_with("log(msg="), "{merged}");
+        assert!(merged.contains("it\\'s done"), "{merged}");
     }
 }

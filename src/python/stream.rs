@@ -167,18 +167,23 @@ fn is_docstring(leaf: &Node<'_>) -> bool {
 /// A simple string in `"` quotes whichever quotes it used; anything else
 /// as it is.
 pub fn normalise(token: &str) -> String {
-    let bytes = token.as_bytes();
-    let simple = bytes.len() >= 2
-        && matches!(bytes[0], b'\'' | b'"')
-        && bytes[bytes.len() - 1] == bytes[0]
-        && !token.starts_with("'''")
-        && !token.starts_with("\"\"\"")
-        && !token[1..token.len() - 1].contains(['\'', '"', '\\']);
-    if simple {
+    if is_simple_string(token) {
         format!("\"{}\"", &token[1..token.len() - 1])
     } else {
         token.to_string()
     }
+}
+
+/// A string with no prefix, no quote or backslash inside, not
+/// triple-quoted: it reads the same in either quote style.
+pub fn is_simple_string(token: &str) -> bool {
+    let bytes = token.as_bytes();
+    bytes.len() >= 2
+        && matches!(bytes[0], b'\'' | b'"')
+        && bytes[bytes.len() - 1] == bytes[0]
+        && !token.starts_with("'''")
+        && !token.starts_with("\"\"\"")
+        && !token[1..token.len() - 1].contains(['\'', '"', '\\'])
 }
 
 /// Whether every block's statements start at one column (tree-sitter
