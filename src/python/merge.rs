@@ -146,18 +146,25 @@ pub fn merge(
         // the element retry holds merged elements (two functions inserted
         // side by side share lines such as `return 0.0`), checked by keys.
         if !retried_any {
-            if let Some(whole) = recheck_lines(texts, &rendered.text, options, markers) {
+            if let Some(whole) = recheck_lines(texts, &rendered.text, options, markers)? {
                 return Ok(whole);
             }
-        } else if let Some(line) =
-            crate::verify::doubled_line(texts.base, texts.ours, texts.theirs, &rendered.text)
-        {
-            return Err(Fallback::Unverified(
-                crate::python::verify::VerifyError::DoubledLine(line),
-            ));
+        } else {
+            no_line_doubled(texts, &rendered.text)?;
         }
     }
     Ok(finish(rendered, report, markers))
+}
+
+/// A clean result of the element merge writes no line more often than the
+/// edits allow.
+fn no_line_doubled(texts: Merge3<&str>, merged: &str) -> Result<(), Fallback> {
+    match crate::verify::doubled_line(texts.base, texts.ours, texts.theirs, merged) {
+        Some(line) => Err(Fallback::Unverified(
+            crate::python::verify::VerifyError::DoubledLine(line),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The structured result of a rendered merge: its report gains what the
@@ -177,22 +184,32 @@ fn finish(rendered: Rendered, mut report: Report, markers: &Markers) -> Structur
 
 /// A clean result whose settled lines came from the line merge can have
 /// undone a deletion or doubled a line one side moved; when `verify` finds
-/// that at line level, the whole file is merged structurally instead.
+/// that at line level, the whole file is merged structurally instead. When
+/// that gives the same clean text again (a token merge that gave one
+/// method's name to another's body, both times), it is not certain: a
+/// fallback.
 fn recheck_lines(
     texts: Merge3<&str>,
     result: &str,
     options: &MergeOptions,
     markers: &Markers,
-) -> Option<Structured> {
+) -> Result<Option<Structured>, Fallback> {
     let (b, o, t) = (texts.base, texts.ours, texts.theirs);
     if !crate::verify::lines_suspect(b, o, t, result) {
-        return None;
+        return Ok(None);
     }
     let verdict = crate::verify::check_lines(b, o, t, result, true);
     if verdict.is_ok() {
-        return None;
+        return Ok(None);
     }
-    let mut whole = merge_whole(texts, options, markers).ok()?;
+    let Ok(mut whole) = merge_whole(texts, options, markers) else {
+        return Ok(None);
+    };
+    if whole.conflicts == 0 && whole.text == result {
+        return Err(Fallback::Unverified(
+            crate::python::verify::VerifyError::LinesRejected(verdict.reason().unwrap_or_default()),
+        ));
+    }
     whole.report.push(Decision::new(
         DecisionKind::VerifyRejected,
         "the line merge",
@@ -201,7 +218,7 @@ fn recheck_lines(
             verdict.reason().unwrap_or_default()
         ),
     ));
-    Some(whole)
+    Ok(Some(whole))
 }
 
 /// Merges the whole file structurally, as one chunk, even where git's
@@ -215,6 +232,14 @@ pub fn merge_whole(
     let _memo = RunScope::open();
     let (pieces, report) = merge_chunk(texts, options, markers)?;
     let rendered = render(&pieces, markers);
+    // The checks of every clean result (see [`merge`]): the whole-file
+    // merge kept two versions of a function both sides added beside an
+    // import only one side added.
+    if rendered.conflicts == 0 {
+        crate::python::doubled::no_definition_doubled(&rendered.text, texts)?;
+        crate::python::doubled::no_key_doubled(&rendered.text, texts)?;
+        no_line_doubled(texts, &rendered.text)?;
+    }
     Ok(finish(rendered, report, markers))
 }
 

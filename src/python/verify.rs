@@ -25,6 +25,9 @@ pub enum VerifyError {
     /// merge of the same texts clashes: two diffs read the sides' changes
     /// differently.
     LineDiffsDisagree,
+    /// A clean result `verify` rejected at line level, which the merge of
+    /// the whole file gave again (why it was rejected).
+    LinesRejected(String),
 }
 
 impl std::fmt::Display for VerifyError {
@@ -47,6 +50,10 @@ impl std::fmt::Display for VerifyError {
             }
             Self::LineDiffsDisagree => f.write_str(
                 "no structured rule decided, a version does not parse, and the structured merge's line diff settles what git's line merge clashes on",
+            ),
+            Self::LinesRejected(why) => write!(
+                f,
+                "the merge of the whole file gave again the clean result the line check rejected: {why}"
             ),
             Self::WrongElements(key) => write!(
                 f,
