@@ -808,3 +808,111 @@ fn a_layer_moved_past_a_shared_edit_is_read_as_the_move() {
     ]);
     assert!(!verdict(&base, &ours, &theirs, &twice).is_ok());
 }
+
+/// Notebook cells without ids (keyed by their type), as the cell check
+/// reads them.
+fn nb_cell(cell_type: &str, source: &str) -> Element {
+    Element::new(cell_type, format!("{cell_type}\n{source}"))
+}
+
+fn nb_options() -> Options {
+    Options {
+        moves_by_likeness: true,
+        moved_edits_merge: true,
+        ..Options::default()
+    }
+}
+
+/// Corpus `7c610efa_0`: both sides deleted `#### Import logging` and its
+/// code cell and rewrote the two cells before them alike; ours also added
+/// an `### Authenticate` section there. Keyed by type only, the new
+/// section shared a few generic words with the deleted one and was read as
+/// its edit, which made the deletion both sides made a clash. Two cells of
+/// one type in one gap pair as an edit only when alike (an eighth of their
+/// words together), and a new cell is no replacement of a cell both sides
+/// deleted; a lone pair of one type in its gap is still an edit.
+#[test]
+fn an_unlike_cell_where_both_sides_deleted_one_is_an_insertion_without_ids() {
+    let intro = nb_cell(
+        "markdown",
+        "# Cloud Logging\n\nThis tutorial shows how to log from Vertex AI.",
+    );
+    let setup = nb_cell(
+        "markdown",
+        "### Set up variables\n\nNext, set up some variables used throughout the tutorial.",
+    );
+    let setup2 = nb_cell(
+        "markdown",
+        "### Set up variables\n\nNext, set up the variables used throughout this tutorial.",
+    );
+    let import = nb_cell("code", "import google.cloud.aiplatform as aip");
+    let import2 = nb_cell(
+        "code",
+        "import logging\n\nimport google.cloud.aiplatform as aiplatform",
+    );
+    let logging_md = nb_cell(
+        "markdown",
+        "#### Import logging\n\nImport the logging package into your Python environment.",
+    );
+    let logging_code = nb_cell("code", "import logging");
+    let auth = nb_cell(
+        "markdown",
+        "### Authenticate your Google Cloud account\n\n**If you are using Vertex AI Workbench**, your environment is already authenticated. Skip this step.\n\n**If you are using Colab**, run the cell below and follow the instructions when prompted to authenticate your account via oAuth.\n\n**Otherwise**, follow the steps to create a service account key and enter its path into the environment variable below.",
+    );
+    let auth_code = nb_cell(
+        "code",
+        "import os\nimport sys\n\nif \"google.colab\" in sys.modules:\n    from google.colab import auth as google_auth\n\n    google_auth.authenticate_user()\nelif not os.getenv(\"IS_TESTING\"):\n    %env GOOGLE_APPLICATION_CREDENTIALS ''",
+    );
+    let tail = nb_cell(
+        "markdown",
+        "## Cleaning up\n\nDelete the resources created in this tutorial.",
+    );
+    let base = [
+        intro.clone(),
+        setup,
+        import,
+        logging_md.clone(),
+        logging_code,
+        tail.clone(),
+    ];
+    let ours = [
+        intro.clone(),
+        auth.clone(),
+        auth_code.clone(),
+        setup2.clone(),
+        import2.clone(),
+        tail.clone(),
+    ];
+    let theirs = [intro.clone(), setup2.clone(), import2.clone(), tail.clone()];
+    let as_result = |cells: &[Element]| -> Vec<ResultElement> {
+        cells.iter().cloned().map(ResultElement::clean).collect()
+    };
+    assert_eq!(
+        check_with(&base, &ours, &theirs, &as_result(&ours), nb_options()),
+        Verdict::Ok
+    );
+    // Still caught: ours' section lost, or the deleted section back.
+    let lost = as_result(&theirs);
+    assert!(!check_with(&base, &ours, &theirs, &lost, nb_options()).is_ok());
+    let back = as_result(&[
+        intro.clone(),
+        auth.clone(),
+        auth_code.clone(),
+        setup2,
+        logging_md.clone(),
+        import2,
+        tail.clone(),
+    ]);
+    assert!(!check_with(&base, &ours, &theirs, &back, nb_options()).is_ok());
+    // A lone cell of its type in its gap, rewritten on one side and deleted
+    // on the other, is still an edit against a deletion: a clash.
+    let base = [intro.clone(), logging_md, tail.clone()];
+    let ours = [intro.clone(), auth, tail.clone()];
+    let theirs = [intro, tail];
+    assert_caught(
+        check_with(&base, &ours, &theirs, &as_result(&ours), nb_options()),
+        Problem::ClashNotConflicted,
+        Some(Side::Ours),
+        EditKind::Edit,
+    );
+}

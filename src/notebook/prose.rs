@@ -4,9 +4,12 @@
 //! that touch different words both apply, the rest stays a conflict. The
 //! same change made twice, but for spaces at line ends, is one change; so
 //! is one side's change that the other side made too and then added whole
-//! lines around ([`one_side_extends`]).
+//! lines around ([`one_side_extends`]). Lines both sides wrote at the start
+//! or end of a clash are one shared change; what is left between them is
+//! merged again ([`shared_ends`]).
 
 use crate::core::diff3::Budget;
+use crate::core::line_merge::merge_lines;
 use crate::core::merge3::Merge3;
 use crate::core::render::Piece;
 use crate::core::words::{merge_word_lists, words as tokens};
@@ -139,23 +142,120 @@ pub fn one_side_extends(texts: &Merge3<String>) -> Option<String> {
     }
 }
 
+/// `lines` without its first `head` and last `tail` lines.
+fn middle(lines: &[&str], head: usize, tail: usize) -> String {
+    lines[head..lines.len() - tail].concat()
+}
+
+/// How many lines `a` and `b` share at their start.
+fn common_head(a: &[&str], b: &[&str]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+/// How many lines `a` and `b` share at their end.
+fn common_tail(a: &[&str], b: &[&str]) -> usize {
+    a.iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// Both sides' new text for a clash starts (or ends) with the same whole
+/// lines: those lines are one change both made (the same new paragraph
+/// above an edited line). The base loses the lines it shares with them at
+/// the same end (base lines both kept); the rest is merged again by lines,
+/// each clash left settled by [`refine_clash`]. The shared lines and that
+/// merge, when nothing in it clashes; `None` otherwise (the clash stands
+/// as git drew it).
+pub fn shared_ends(texts: &Merge3<String>) -> Option<String> {
+    let [base, ours, theirs] = [&texts.base, &texts.ours, &texts.theirs]
+        .map(|t| t.split_inclusive('\n').collect::<Vec<_>>());
+    let head = common_head(&ours, &theirs);
+    let tail = common_tail(&ours[head..], &theirs[head..]);
+    if head + tail == 0 {
+        return None;
+    }
+    let base_head = common_head(&base, &ours[..head]);
+    let base_tail = common_tail(&base[base_head..], &ours[ours.len() - tail..]);
+    let rest = Merge3::new(
+        middle(&base, base_head, base_tail),
+        middle(&ours, head, tail),
+        middle(&theirs, head, tail),
+    );
+    // A side whose whole change is the shared lines (it rewrote the base
+    // lines into them) against one that kept those base lines and added
+    // the same lines: two readings, the clash stands.
+    let blank = |t: &str| t.trim().is_empty();
+    if blank(&rest.ours) || blank(&rest.theirs) {
+        return None;
+    }
+    let mut merged = ours[..head].concat();
+    for piece in merge_lines(rest.as_ref().map(|s| s.as_str())) {
+        match piece {
+            Piece::Text(text) => merged.push_str(&text),
+            Piece::Conflict(clash) => merged.push_str(&refine_clash(&clash, false)?),
+        }
+    }
+    merged.push_str(&ours[ours.len() - tail..].concat());
+    Some(merged)
+}
+
+/// Which rule settled a clash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settled {
+    TrailingSpaces,
+    Words,
+    OneSideExtends,
+    SharedEnds,
+}
+
+impl Settled {
+    /// How the report says it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Settled::TrailingSpaces => "the same change but for spaces at line ends (each line as the side that stripped it)",
+            Settled::Words => "edits of different words, merged word by word",
+            Settled::OneSideExtends => "the same change, one side with whole lines added around it (that side's lines)",
+            Settled::SharedEnds => "the same whole lines added by both at one end (once), the rest merged again",
+        }
+    }
+}
+
+/// One clash settled by the rules above, in order; `shared_ends` only when
+/// `ends` (its own clashes are settled without it: one level deep).
+fn settle(texts: &Merge3<String>, ends: bool) -> Option<(String, Settled)> {
+    let tagged = |rule| move |text| (text, rule);
+    same_but_trailing_spaces(texts)
+        .map(tagged(Settled::TrailingSpaces))
+        .or_else(|| merge_words(texts).map(tagged(Settled::Words)))
+        .or_else(|| one_side_extends(texts).map(tagged(Settled::OneSideExtends)))
+        .or_else(|| {
+            ends.then(|| shared_ends(texts))
+                .flatten()
+                .map(tagged(Settled::SharedEnds))
+        })
+}
+
+fn refine_clash(texts: &Merge3<String>, ends: bool) -> Option<String> {
+    settle(texts, ends).map(|(text, _)| text)
+}
+
 /// Replaces each clash of a line merge that merges word by word (or is
 /// the same change twice but for spaces at line ends, or one side's change
-/// with lines added around it) by its merged text; returns how many were.
-pub fn refine(pieces: &mut [Piece]) -> usize {
-    let mut merged = 0;
+/// with lines added around it, or both sides' same lines around what is
+/// left to merge) by its merged text; returns the rule that settled each.
+pub fn refine(pieces: &mut [Piece]) -> Vec<Settled> {
+    let mut settled = Vec::new();
     for piece in pieces.iter_mut() {
         if let Piece::Conflict(texts) = piece {
-            if let Some(text) = same_but_trailing_spaces(texts) {
+            if let Some((text, rule)) = settle(texts, true) {
                 *piece = Piece::Text(text);
-                merged += 1;
-            } else if let Some(text) = merge_words(texts).or_else(|| one_side_extends(texts)) {
-                *piece = Piece::Text(text);
-                merged += 1;
+                settled.push(rule);
             }
         }
     }
-    merged
+    settled
 }
 
 #[cfg(test)]
@@ -253,6 +353,59 @@ mod tests {
         assert_eq!(extended("a\n", "b\nc\n", "b\nd\n"), None);
         // Theirs kept a base line: theirs' change is not the whole stretch.
         assert_eq!(extended("a\nb\n", "x\na\nc\n", "a\nc\n"), None);
+    }
+
+    fn ends(base: &str, ours: &str, theirs: &str) -> Option<String> {
+        shared_ends(&Merge3::new(base.into(), ours.into(), theirs.into()))
+    }
+
+    #[test]
+    fn lines_both_sides_added_around_a_line_one_side_edited_are_one_change() {
+        let steps = "1. Enable the Dataproc API.\n\n1. Configure the network.\n\n";
+        // Ours edited the line below the shared steps, theirs kept it.
+        assert_eq!(
+            ends(
+                "1. You will need the SDK.\n",
+                &format!("{steps}1. You need the SDK.\n"),
+                &format!("{steps}1. You will need the SDK.\n"),
+            ),
+            Some(format!("{steps}1. You need the SDK.\n"))
+        );
+        // The same lines added below; the rest merges by words.
+        assert_eq!(
+            ends(
+                "Teh model is trained on MNIST.\n",
+                "The model is trained on MNIST.\nSee below.\n",
+                "Teh model is trained on MNIST. It reaches 99%.\nSee below.\n",
+            )
+            .as_deref(),
+            Some("The model is trained on MNIST. It reaches 99%.\nSee below.\n")
+        );
+        // A base line both sides kept at the start is kept once.
+        assert_eq!(
+            ends("a\nb\n", "a\nn\nb\n", "a\nn\nB\n").as_deref(),
+            Some("a\nn\nB\n")
+        );
+    }
+
+    #[test]
+    fn shared_lines_around_a_clash_or_a_rewrite_leave_the_clash() {
+        // Both changed the line below the shared steps differently.
+        assert_eq!(
+            ends(
+                "1. You will need the SDK.\n",
+                "1. Enable the API.\n1. You need the SDK.\n",
+                "1. Enable the API.\n1. You must have the SDK.\n",
+            ),
+            None
+        );
+        // Theirs rewrote x into the line ours added after x: two readings.
+        assert_eq!(
+            ends("lr is 0.1\n", "lr is 0.1\nlr is 0.5\n", "lr is 0.5\n"),
+            None
+        );
+        // Nothing shared at either end.
+        assert_eq!(ends("a\n", "b\nc\n", "d\nc\ne\n"), None);
     }
 
     #[test]

@@ -10,12 +10,20 @@
 //! three versions by one of isort's/ruff's default orders — `import x`
 //! before `from x import`, modules case-insensitively — or by module alone
 //! (`force-sort-within-sections`); and no import in the hunk starts a
-//! section (a blank or comment line before it).
+//! section (a blank or comment line before it), except its first, when
+//! that import is in every version and sorts before all the others in the
+//! hunk (the hunk then lies inside that one section). Imports of one
+//! module (`from m import a` and `from m import b`, one name per import
+//! as isort's `force_single_line` writes them) go in the order of their
+//! names when every version keeps such runs sorted, else ours first.
 
 use std::cmp::Ordering;
+use std::ops::Range;
 
-use super::keyed::{by_lowercase, common_order, merge_keyed, Compare, Order, Twice};
-use super::resolve::{merge_container, Context, Hunk, Resolution};
+use super::keyed::{
+    by_bytes, by_lowercase, by_type, common_order, merge_keyed, Compare, Order, Twice,
+};
+use super::resolve::{merge_container, Context, Hunk, Item, Resolution};
 use super::siblings::{inner, is_import, Container, Element};
 use crate::core::merge3::Merge3;
 use crate::core::render::Piece;
@@ -32,9 +40,12 @@ pub fn resolve<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Resolution
         return Resolution::NotMine;
     }
     let order = sorted_order(hunk).map_or(Order::OursFirst, Order::Sorted);
-    let Some(keyed) = merge_keyed(hunk, ctx, order, Twice::KeepBoth) else {
+    let Some(mut keyed) = merge_keyed(hunk, ctx, order, Twice::KeepBoth) else {
         return Resolution::NotMine;
     };
+    if let (Order::Sorted(_), Some(names)) = (order, names_order(hunk)) {
+        sort_same_module_runs(&mut keyed.items, names);
+    }
     let how = match order {
         Order::Sorted(_) => "in sorted position",
         Order::OursFirst => "ours first (the block is not sorted)",
@@ -143,29 +154,32 @@ fn starts_section(c: &Container<'_>, i: usize) -> bool {
     }) && lead.contains('\n')
 }
 
+/// The run of consecutive imports around `r` in `c`: its index range.
+fn import_run(c: &Container<'_>, r: &Range<usize>) -> Range<usize> {
+    let is_import_at = |i: usize| c.elements.get(i).is_some_and(|e| is_import(e.node));
+    let mut start = r.start;
+    while start > 0 && is_import_at(start - 1) {
+        start -= 1;
+    }
+    let mut end = r.end;
+    while is_import_at(end) {
+        end += 1;
+    }
+    start..end
+}
+
 /// The order the block around the hunk follows in every version: the run
 /// of consecutive imports holding the hunk, each of its sections sorted.
 fn sorted_order(hunk: &Hunk<'_, '_>) -> Option<Compare> {
+    let first_starts = first_starts_section(hunk)?;
     let mut sections: Vec<Vec<String>> = Vec::new();
-    for (c, r) in [
-        (hunk.containers.base, &hunk.ranges.base),
-        (hunk.containers.ours, &hunk.ranges.ours),
-        (hunk.containers.theirs, &hunk.ranges.theirs),
-    ] {
-        if r.clone().any(|i| starts_section(c, i)) {
+    for (c, r) in versions(hunk) {
+        if r.clone().skip(1).any(|i| starts_section(c, i)) {
             return None;
         }
-        let is_import_at = |i: usize| c.elements.get(i).is_some_and(|e| is_import(e.node));
-        let mut start = r.start;
-        while start > 0 && is_import_at(start - 1) {
-            start -= 1;
-        }
-        let mut end = r.end;
-        while is_import_at(end) {
-            end += 1;
-        }
+        let run = import_run(c, r);
         let mut section = Vec::new();
-        for i in start..end {
+        for i in run {
             if starts_section(c, i) && !section.is_empty() {
                 sections.push(std::mem::take(&mut section));
             }
@@ -176,5 +190,117 @@ fn sorted_order(hunk: &Hunk<'_, '_>) -> Option<Compare> {
     if sections.iter().all(|r| r.len() < 2) {
         return None;
     }
-    common_order(&sections, &[isort_default, by_module])
+    let cmp = common_order(&sections, &[isort_default, by_module])?;
+    // A hunk whose first import starts a section: every other import of
+    // the hunk must sort after it, or sorting would move one out of the
+    // section's head.
+    if let Some(first) = first_starts {
+        let later = hunk
+            .elements()
+            .iter()
+            .flat_map(|(_, es)| es.iter().skip(1))
+            .filter_map(|e| e.key.as_deref())
+            .all(|k| cmp(first, k) == Ordering::Less);
+        if !later {
+            return None;
+        }
+    }
+    Some(cmp)
+}
+
+fn versions<'h, 'a, 't>(hunk: &'h Hunk<'a, 't>) -> [(&'a Container<'t>, &'h Range<usize>); 3] {
+    [
+        (hunk.containers.base, &hunk.ranges.base),
+        (hunk.containers.ours, &hunk.ranges.ours),
+        (hunk.containers.theirs, &hunk.ranges.theirs),
+    ]
+}
+
+/// Whether the hunk's first import starts a section: `Some(None)` when it
+/// does in no version, `Some(Some(key))` when it does in all three and is
+/// the same import (key) in each, `None` otherwise (an import a side
+/// inserted, or moved, at the head of a section: where it sorts is not
+/// certain).
+fn first_starts_section<'a>(hunk: &Hunk<'a, '_>) -> Option<Option<&'a str>> {
+    let starts = versions(hunk).map(|(c, r)| {
+        c.elements
+            .get(r.start)
+            .filter(|_| !r.is_empty())
+            .map(|e| (starts_section(c, r.start), e.key.as_deref()))
+    });
+    if starts.iter().all(|s| !matches!(s, Some((true, _)))) {
+        return Some(None);
+    }
+    let [Some((true, Some(b))), Some((true, Some(o))), Some((true, Some(t)))] = starts else {
+        return None;
+    };
+    (b == o && o == t).then_some(Some(b))
+}
+
+/// The names an import brings in, aliases and layout aside: what orders
+/// two imports of one module (`sobel_edges as sobel_edges` before `ssim as
+/// ssim`, `extract_patches` before `extract_patches_3d`).
+fn imported_names(c: &Container<'_>, e: &Element<'_>) -> String {
+    let text = c.slice(&(e.node.start_byte()..e.node.end_byte()));
+    let names = text.split_once(" import ").map_or(text, |(_, names)| names);
+    names
+        .trim_matches(|ch: char| ch == '(' || ch == ')' || ch.is_whitespace())
+        .split(',')
+        .filter_map(|name| name.split_whitespace().next())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The order of names that every version's runs of imports of one module
+/// follow; `None` when no version has such a run (nothing says how they
+/// sort) or they follow no order.
+fn names_order(hunk: &Hunk<'_, '_>) -> Option<Compare> {
+    let mut runs: Vec<Vec<String>> = Vec::new();
+    for (c, r) in versions(hunk) {
+        let mut run: Vec<String> = Vec::new();
+        let mut module: Option<&str> = None;
+        for i in import_run(c, r) {
+            let e = &c.elements[i];
+            if e.key.as_deref() != module || starts_section(c, i) {
+                if run.len() > 1 {
+                    runs.push(std::mem::take(&mut run));
+                }
+                run.clear();
+                module = e.key.as_deref();
+            }
+            run.push(imported_names(c, e));
+        }
+        if run.len() > 1 {
+            runs.push(run);
+        }
+    }
+    if runs.is_empty() {
+        return None;
+    }
+    common_order(&runs, &[by_bytes, by_lowercase, by_type])
+}
+
+/// Imports of one module next to each other in the merged hunk (sorted by
+/// module, ties kept ours first): put in the order of their names. A run
+/// holding a merged import (not one version's text) stays as it is.
+fn sort_same_module_runs(items: &mut [Item<'_, '_>], names: Compare) {
+    let mut start = 0;
+    while start < items.len() {
+        let key = items[start].key().map(str::to_string);
+        let mut end = start + 1;
+        while end < items.len() && key.is_some() && items[end].key() == key.as_deref() {
+            end += 1;
+        }
+        let run = &mut items[start..end];
+        if run.len() > 1 && run.iter().all(|i| matches!(i, Item::Element(..))) {
+            run.sort_by(|a, b| match (a, b) {
+                (Item::Element(ca, ia), Item::Element(cb, ib)) => names(
+                    &imported_names(ca, &ca.elements[*ia]),
+                    &imported_names(cb, &cb.elements[*ib]),
+                ),
+                _ => Ordering::Equal,
+            });
+        }
+        start = end;
+    }
 }

@@ -542,18 +542,44 @@ fn item_key(kind: ContainerKind, node: Node<'_>, text: &str) -> Option<String> {
 }
 
 /// The constant key of a dictionary entry (a `pair` node): a string,
-/// number, `True`, `False` or `None`, quotes normalised; `None` for other
-/// keys and for `**spread`.
+/// number, `True`, `False` or `None`, quotes normalised, or a name or
+/// dotted name (`PeftType.LORA`, `LoraConfig`: the enum members and
+/// classes registries are keyed by; see merge-rules-decided.md, "Dicts
+/// keyed by names"); `None` for other keys and for `**spread`.
 pub fn dict_key(node: Node<'_>, text: &str) -> Option<String> {
     if node.kind() != "pair" {
         return None;
     }
     let key = node.child_by_field_name("key")?;
-    matches!(
-        key.kind(),
-        "string" | "integer" | "float" | "true" | "false" | "none"
-    )
-    .then(|| normalise_string(node_text(key, text)))
+    match key.kind() {
+        "string" | "integer" | "float" | "true" | "false" | "none" => {
+            Some(normalise_string(node_text(key, text)))
+        }
+        "identifier" | "attribute" if is_dotted_name(key) => Some(squash(node_text(key, text))),
+        _ => None,
+    }
+}
+
+/// A name or a chain of attributes of a name (`a`, `a.b.c`), nothing
+/// called or subscripted.
+fn is_dotted_name(node: Node<'_>) -> bool {
+    let mut at = node;
+    loop {
+        match at.kind() {
+            "identifier" => return true,
+            "attribute"
+                if at
+                    .child_by_field_name("attribute")
+                    .is_some_and(|a| a.kind() == "identifier") =>
+            {
+                match at.child_by_field_name("object") {
+                    Some(object) => at = object,
+                    None => return false,
+                }
+            }
+            _ => return false,
+        }
+    }
 }
 
 /// `'a'` and `"a"` are one key.

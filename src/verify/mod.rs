@@ -324,7 +324,28 @@ pub fn check_with(
     ) else {
         return over;
     };
-    let (ours_deleted, theirs_deleted) = (ours_script.deleted(), theirs_script.deleted());
+    let (mut ours_deleted, mut theirs_deleted) = (ours_script.deleted(), theirs_script.deleted());
+    if options.moves_by_likeness {
+        let unpaired = ours_script
+            .unpair_unlike_edits(
+                &theirs_deleted,
+                (base_ids.ids(), ours_ids.ids()),
+                (base, ours),
+                &mut budget,
+            )
+            .and_then(|()| {
+                theirs_script.unpair_unlike_edits(
+                    &ours_deleted,
+                    (base_ids.ids(), theirs_ids.ids()),
+                    (base, theirs),
+                    &mut budget,
+                )
+            });
+        if unpaired.is_err() {
+            return over;
+        }
+        (ours_deleted, theirs_deleted) = (ours_script.deleted(), theirs_script.deleted());
+    }
     ours_script.pair_replacements(&theirs_deleted);
     theirs_script.pair_replacements(&ours_deleted);
     for displace_edits in [false, true] {

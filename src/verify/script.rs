@@ -93,6 +93,8 @@ pub struct Script {
     pub next_in_place: Vec<Option<usize>>,
     /// Per gap: the base and side elements not aligned there.
     gaps: Vec<(Vec<usize>, Vec<usize>)>,
+    /// Keys name elements (not notebook cells without ids, keyed by type).
+    keys_name_elements: bool,
 }
 
 impl Script {
@@ -260,6 +262,7 @@ impl Script {
             prev_in_place: Vec::new(),
             next_in_place: Vec::new(),
             gaps,
+            keys_name_elements: !moves_by_likeness,
         };
         script.places();
         Ok(script)
@@ -268,7 +271,9 @@ impl Script {
     /// What is left in a gap on both sides: replacements, in order. Where
     /// a gap lost more elements than it gained, the ones `other_deleted`
     /// does not hold are the replaced ones (so a deletion both sides made
-    /// stays a deletion).
+    /// stays a deletion); where keys do not name elements, always (a new
+    /// cell of another kind where both sides deleted one is an insertion:
+    /// no key says it stands for the deleted cell).
     pub fn pair_replacements(&mut self, other_deleted: &[bool]) {
         let (fates, origins) = (&mut self.fates, &mut self.origins);
         for (deleted, inserted) in &self.gaps {
@@ -283,13 +288,13 @@ impl Script {
                 .filter(|&j| origins[j] == Origin::Inserted)
                 .collect();
             let mut chosen = deleted.clone();
-            if deleted.len() > inserted.len() {
+            if deleted.len() > inserted.len() || !self.keys_name_elements {
                 let kept: Vec<usize> = deleted
                     .iter()
                     .copied()
                     .filter(|&i| !other_deleted.get(i).copied().unwrap_or(false))
                     .collect();
-                if kept.len() >= inserted.len() {
+                if kept.len() >= inserted.len() || !self.keys_name_elements {
                     chosen = kept;
                 }
             }

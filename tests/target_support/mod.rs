@@ -1,5 +1,6 @@
-//! What the tests of the file mlmerge writes into (OURS of `merge`, MERGED
-//! of `mergetool`) share: the three versions and their merge, the binary
+//! What tests/write_target.rs needs beside its cases (the file written is
+//! OURS of `merge` or MERGED of `mergetool`): the three versions and their
+//! merge, the binary
 //! run isolated from the machine's git configuration and killed if it
 //! hangs, and the way to run it as a user a read-only file stops.
 

@@ -116,11 +116,17 @@ pub(super) fn cell_markers(
 /// lines, again by words ([`prose`]).
 fn merge_text(ctx: &mut Ctx, subject: &str, texts: Merge3<&str>) -> Rendered {
     let mut pieces = merge_lines(texts);
-    if prose::refine(&mut pieces) > 0 {
+    let mut settled = prose::refine(&mut pieces);
+    settled.dedup();
+    if !settled.is_empty() {
+        let how: Vec<&str> = settled.iter().map(|rule| rule.describe()).collect();
         ctx.report.push(Decision::new(
             DecisionKind::TookBoth,
             subject,
-            "both sides changed the same lines; their edits touch different words and were merged word by word (or were the same but for spaces at line ends: ours' text kept)",
+            format!(
+                "both sides changed the same lines; merged as {}",
+                how.join("; ")
+            ),
         ));
     }
     render(&pieces, &cell_markers(ctx.options, ctx.markers, &texts))

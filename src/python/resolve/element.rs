@@ -74,6 +74,25 @@ pub fn merge_element<'a, 't>(
         let before = ctx.report.decisions.len();
         if let Some(pieces) = merge_inside(c, e, ctx) {
             let clashed = pieces.iter().any(|p| matches!(p, Piece::Conflict(_)));
+            // A top-level class whose body clashed: the layer-list merge
+            // of the whole class (its call statements merged argument by
+            // argument, the rest by lines) may settle what the body merge
+            // could not (a call both sides gave a keyword argument, inside
+            // a method); kept when it leaves fewer conflicts.
+            if clashed && module && !function {
+                if let Some(better) = region_merge_with_fewer(ctx, texts, &pieces) {
+                    ctx.report.decisions.truncate(before);
+                    ctx.report.push(Decision::new(
+                        DecisionKind::TookBoth,
+                        describe(key.as_deref()),
+                        "both sides changed this class; merged as a stretch of code (call arguments one by one, the rest by lines), which settles more than its members one by one",
+                    ));
+                    return Item::Pieces {
+                        key,
+                        pieces: better,
+                    };
+                }
+            }
             if !(function && clashed) {
                 ctx.report.push(match function {
                     true => Decision::new(
@@ -215,4 +234,16 @@ fn merge_inside(
     }
     ctx.depth -= 1;
     Some(pieces)
+}
+
+/// The layer-list merge of an element's texts, when it leaves fewer
+/// conflicts than `pieces`.
+fn region_merge_with_fewer(
+    ctx: &Context<'_>,
+    texts: Merge3<&str>,
+    pieces: &[Piece],
+) -> Option<Vec<Piece>> {
+    let conflicts = |p: &[Piece]| p.iter().filter(|x| matches!(x, Piece::Conflict(_))).count();
+    let merged = ctx.region_merge.and_then(|f| f(texts))?;
+    (conflicts(&merged) < conflicts(pieces)).then_some(merged)
 }

@@ -37,3 +37,24 @@ fn dict_lines_and_inline_imports() {
     assert_eq!(i.separator, ", ");
     assert_eq!(i.slice(&i.head), "from m import ");
 }
+
+#[test]
+fn dict_keys_are_constants_names_and_dotted_names() {
+    let text = "M = {\n    PeftType.LORA: 1,\n    LoraConfig: 2,\n    \"x\": 3,\n    make(1): 4,\n    a[0]: 5,\n    f().b: 6,\n    **rest,\n}\n";
+    let tree = parse_tree(text).unwrap();
+    let m = module(&tree, text).unwrap();
+    let d = inner(m.elements[0].node, text, &[]).unwrap();
+    let keys: Vec<_> = d.elements.iter().map(|e| e.key.clone()).collect();
+    assert_eq!(
+        keys,
+        [
+            Some("key PeftType.LORA".to_string()),
+            Some("key LoraConfig".to_string()),
+            Some("key \"x\"".to_string()),
+            None,
+            None,
+            None,
+            None,
+        ]
+    );
+}

@@ -4,7 +4,7 @@
 //! and by unique key, that are each other's most alike and keep most of
 //! their words.
 
-use super::{alike, words, Fate, Ids, Origin};
+use super::{alike, words, Fate, Ids, Origin, Script};
 use crate::verify::diff::{Budget, OverBudget};
 use crate::verify::Element;
 
@@ -119,4 +119,55 @@ pub(super) fn pair_alike_moves(
         }
     }
     Ok(())
+}
+
+impl Script {
+    /// Where keys do not name elements: a base element this side read as
+    /// edited in place (paired by key in its gap, the most alike first)
+    /// while the other side deleted it, read again as deleted and the new
+    /// element as inserted, unless the two are alike (sharing an eighth of
+    /// their words together: `8 * shared >= words of both`) or the only
+    /// pair of their key in the gap (a lone cell rewritten in place stays
+    /// an edit, and a deletion against it a clash). Two unrelated cells of
+    /// one type at one place (an `### Authenticate` section inserted where
+    /// `#### Import logging` was deleted) share a few generic words: read
+    /// as an edit, they made the deletion both sides made a clash.
+    pub fn unpair_unlike_edits(
+        &mut self,
+        other_deleted: &[bool],
+        ids: (Ids<'_>, Ids<'_>),
+        texts: (&[Element], &[Element]),
+        budget: &mut Budget,
+    ) -> Result<(), OverBudget> {
+        let (base, side) = ids;
+        for i in 0..self.fates.len() {
+            let Fate::Edited(j) = self.fates[i] else {
+                continue;
+            };
+            if !other_deleted.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            let of_key = |elements: &[usize], keys: &[u32], key: u32| {
+                elements.iter().filter(|&&e| keys[e] == key).count()
+            };
+            let lone = self.gaps.iter().any(|(deleted, inserted)| {
+                deleted.contains(&i)
+                    && of_key(deleted, base.key, base.key[i]) == 1
+                    && of_key(inserted, side.key, side.key[j]) == 1
+            });
+            if lone {
+                continue;
+            }
+            let (a, b) = (&texts.0[i].content, &texts.1[j].content);
+            budget.spend((a.len() + b.len()) as u64 / 8 + 1)?;
+            let (wa, wb) = (words(a), words(b));
+            let total = |w: &[(&str, usize)]| w.iter().map(|(_, n)| n).sum::<usize>();
+            if 8 * alike(&wa, &wb) < total(&wa) + total(&wb) {
+                self.fates[i] = Fate::Deleted;
+                self.origins[j] = Origin::Inserted;
+            }
+        }
+        self.places();
+        Ok(())
+    }
 }
