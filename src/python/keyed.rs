@@ -238,21 +238,32 @@ fn moved_against_a_change(hunk: &Hunk<'_, '_>, idx: &Merge3<HashMap<&str, usize>
         return false;
     }
     let c = hunk.containers;
-    let whole = |x: &'_ Container<'_>| -> HashMap<String, String> {
-        x.elements
-            .iter()
-            .filter_map(|e| Some((e.key.clone()?, e.same.clone())))
-            .collect()
+    // Each key's element in a whole container; `None` where the key
+    // repeats there (one module's imports), which names no one element.
+    let whole = |x: &'_ Container<'_>| -> HashMap<String, Option<String>> {
+        let mut map: HashMap<String, Option<String>> = HashMap::new();
+        for e in &x.elements {
+            if let Some(k) = &e.key {
+                map.entry(k.clone())
+                    .and_modify(|v| *v = None)
+                    .or_insert_with(|| Some(e.same.clone()));
+            }
+        }
+        map
     };
     let base = whole(c.base);
     let against = |mine: &HashMap<&str, usize>, other: &Container<'_>| {
         let mut other_whole = None;
         mine.keys().any(|k| {
-            let Some(b) = base.get(*k).filter(|_| !idx.base.contains_key(k)) else {
+            let Some(Some(b)) = base.get(*k).filter(|_| !idx.base.contains_key(k)) else {
                 return false;
             };
             let other = other_whole.get_or_insert_with(|| whole(other));
-            other.get(*k) != Some(b)
+            match other.get(*k) {
+                Some(Some(o)) => o != b,
+                Some(None) => false,
+                None => true,
+            }
         })
     };
     against(&idx.ours, c.theirs) || against(&idx.theirs, c.ours)
