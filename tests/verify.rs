@@ -831,6 +831,56 @@ fn a_new_cell_both_inserted_under_one_id_is_one_cell_wherever_each_put_it() {
     assert!(!check_with(&base, &ours, &theirs, &once, unnamed).is_ok());
 }
 
+/// Theirs moved `Conv1D(8, 3)` up past a layer both sides named alike;
+/// ours deleted it. Two alignments of theirs are equally long (keep
+/// `Dense(16)` or keep `Conv1D(8, 3)`); the one that reads `Conv1D` as
+/// the move leaves the named `Dense(32)` an edit in place, the same edit
+/// as ours', so the one conflict on `Conv1D` is the right result (read the
+/// other way, the shared edit looked like a deletion against an edit).
+#[test]
+fn a_layer_moved_past_a_shared_edit_is_read_as_the_move() {
+    let base = [
+        "layers.Dense(64)",
+        "layers.Dense(32)",
+        "layers.Dense(16)",
+        "layers.Conv1D(8, 3)",
+    ];
+    let named = "layers.Dense(32, name=\"hidden\")";
+    let ours = ["layers.Dense(64)", named, "layers.Dense(16)"];
+    let theirs = [
+        "layers.Dense(64)",
+        "layers.Conv1D(8, 3)",
+        named,
+        "layers.Dense(16)",
+    ];
+    let merged = with_conflict(&[
+        "layers.Dense(64)",
+        "!layers.Conv1D(8, 3)",
+        named,
+        "layers.Dense(16)",
+    ]);
+    assert_eq!(verdict(&base, &ours, &theirs, &merged), Verdict::Ok);
+    // Still caught: the deletion or the move settled silently, the shared
+    // edit lost or applied twice.
+    assert!(!verdict(&base, &ours, &theirs, &clean(&ours)).is_ok());
+    assert!(!verdict(&base, &ours, &theirs, &clean(&theirs)).is_ok());
+    let lost = with_conflict(&[
+        "layers.Dense(64)",
+        "!layers.Conv1D(8, 3)",
+        "layers.Dense(32)",
+        "layers.Dense(16)",
+    ]);
+    assert!(!verdict(&base, &ours, &theirs, &lost).is_ok());
+    let twice = with_conflict(&[
+        "layers.Dense(64)",
+        "!layers.Conv1D(8, 3)",
+        named,
+        named,
+        "layers.Dense(16)",
+    ]);
+    assert!(!verdict(&base, &ours, &theirs, &twice).is_ok());
+}
+
 /// Notebook cells without ids (keyed by their type), as the cell check
 /// reads them.
 fn nb_cell(cell_type: &str, source: &str) -> Element {

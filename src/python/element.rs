@@ -91,6 +91,11 @@ fn merge_into_ours(
         clashes: Vec::new(),
     };
     m.node(nodes, 0)?;
+    if mixes_a_line(nodes, texts, &m.edits) {
+        return Err(ElementClash {
+            what: m.clashes.join(", "),
+        });
+    }
     let range = nodes.ours.byte_range();
     Ok(ElementMerge {
         pieces: apply(texts.ours, range, &mut m.edits),
@@ -122,6 +127,65 @@ fn apply(text: &str, range: Range<usize>, edits: &mut [Edit]) -> Vec<Piece> {
     pieces.push(Piece::Text(out));
     pieces.retain(|p| !matches!(p, Piece::Text(t) if t.is_empty()));
     pieces
+}
+
+/// Whether a clash shares a line of the layout side's text with another
+/// change: widened to whole lines (`core::render`), its sections would be
+/// mixtures of both sides, theirs' version in neither, so the whole
+/// element clashes instead (docs/merge-rules-decided.md, "The sides of a
+/// conflict are each side's own text"). The layout side's section is its
+/// own line unless a change of the other side is on it; the other side's
+/// section (the line with every clash on it taken from that side) must be
+/// found in that side's text of the element, whitespace aside.
+fn mixes_a_line(nodes: Merge3<Node<'_>>, texts: Merge3<&str>, edits: &[Edit]) -> bool {
+    let range = nodes.ours.byte_range();
+    let (Some(element), Some(other)) = (
+        texts.ours.get(range.clone()),
+        texts.theirs.get(nodes.theirs.byte_range()),
+    ) else {
+        return true;
+    };
+    let squeeze = |t: &str| t.split_whitespace().collect::<String>();
+    let other = squeeze(other);
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| e.range.start);
+    for clash in sorted.iter().filter(|e| e.clash.is_some()) {
+        let (Some(before), Some(after)) = (
+            clash.range.start.checked_sub(range.start),
+            clash.range.end.checked_sub(range.start),
+        ) else {
+            return true;
+        };
+        let (Some(head), Some(tail)) = (element.get(..before), element.get(after..)) else {
+            return true;
+        };
+        let start = range.start + head.rfind('\n').map_or(0, |p| p + 1);
+        let end = range.start + after + tail.find('\n').unwrap_or(tail.len());
+        let on_line: Vec<&&Edit> = sorted
+            .iter()
+            .filter(|e| e.range.start <= end && e.range.end >= start)
+            .collect();
+        if on_line.iter().any(|e| e.clash.is_none()) {
+            return true;
+        }
+        let mut line = String::new();
+        let mut pos = start;
+        for e in &on_line {
+            let Some(kept) = texts.ours.get(pos..e.range.start.max(pos)) else {
+                return true;
+            };
+            line.push_str(kept);
+            if let Some(sides) = &e.clash {
+                line.push_str(&sides.theirs);
+            }
+            pos = pos.max(e.range.end);
+        }
+        line.push_str(texts.ours.get(pos..end.max(pos)).unwrap_or(""));
+        if !other.contains(&squeeze(&line)) {
+            return true;
+        }
+    }
+    false
 }
 
 /// The merged element's text when it holds no clash.
@@ -327,9 +391,35 @@ mod tests {
     #[test]
     fn same_argument_different_values_clash() {
         let merged = merge(
+            "Adam(\n    learning_rate=0.001,\n    beta_1=0.9,\n)\n",
+            "Adam(\n    learning_rate=0.0001,\n    beta_1=0.9,\n)\n",
+            "Adam(\n    learning_rate=0.01,\n    beta_1=0.8,\n)\n",
+        );
+        assert_eq!(merged.unwrap(), "CLASH [\"argument `learning_rate`\"]");
+    }
+
+    #[test]
+    fn a_clash_on_a_line_with_another_change_clashes_the_element() {
+        // Drawn on the line, the sections would be `0.0001, beta_1=0.8`
+        // against `0.01, beta_1=0.8`: theirs' line in neither.
+        let merged = merge(
             "Adam(learning_rate=0.001, beta_1=0.9)\n",
             "Adam(learning_rate=0.0001, beta_1=0.9)\n",
             "Adam(learning_rate=0.01, beta_1=0.8)\n",
+        );
+        assert_eq!(merged.unwrap_err().what, "argument `learning_rate`");
+        // Ours' own other change on the line: the same.
+        let merged = merge(
+            "Adam(learning_rate=0.001, beta_1=0.9)\n",
+            "Adam(learning_rate=0.0001, beta_1=0.8)\n",
+            "Adam(learning_rate=0.01, beta_1=0.9)\n",
+        );
+        assert!(merged.is_err());
+        // The clash alone on its line: marked in place.
+        let merged = merge(
+            "Adam(learning_rate=0.001)\n",
+            "Adam(learning_rate=0.0001)\n",
+            "Adam(learning_rate=0.01)\n",
         );
         assert_eq!(merged.unwrap(), "CLASH [\"argument `learning_rate`\"]");
     }

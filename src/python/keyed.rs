@@ -81,7 +81,7 @@ pub fn merge_keyed<'a, 't>(
     if common(e.ours) != common(e.theirs) {
         return None;
     }
-    if renamed_differently(&idx) {
+    if renamed_differently(&idx) || moved_against_a_change(hunk, &idx) {
         return None;
     }
     // (key, item, whether only ours has it, whether theirs inserted it)
@@ -224,6 +224,49 @@ fn renamed_differently(idx: &Merge3<HashMap<&str, usize>>) -> bool {
     deleted_by_both
         && inserted_only(&idx.ours, &idx.theirs)
         && inserted_only(&idx.theirs, &idx.ours)
+}
+
+/// Whether a side brought into this hunk an element the base holds
+/// outside it (a dict entry moved down and edited: a deletion there, an
+/// insertion here) while the other side deleted or changed that element:
+/// read in this hunk alone it is a new key, and the clash of a change
+/// against a deletion (merge-rules §2) would pass unseen. Not certain, so
+/// not for the keyed merge.
+fn moved_against_a_change(hunk: &Hunk<'_, '_>, idx: &Merge3<HashMap<&str, usize>>) -> bool {
+    let new_here = |mine: &HashMap<&str, usize>| mine.keys().any(|k| !idx.base.contains_key(k));
+    if !new_here(&idx.ours) && !new_here(&idx.theirs) {
+        return false;
+    }
+    let c = hunk.containers;
+    // Each key's element in a whole container; `None` where the key
+    // repeats there (one module's imports), which names no one element.
+    let whole = |x: &'_ Container<'_>| -> HashMap<String, Option<String>> {
+        let mut map: HashMap<String, Option<String>> = HashMap::new();
+        for e in &x.elements {
+            if let Some(k) = &e.key {
+                map.entry(k.clone())
+                    .and_modify(|v| *v = None)
+                    .or_insert_with(|| Some(e.same.clone()));
+            }
+        }
+        map
+    };
+    let base = whole(c.base);
+    let against = |mine: &HashMap<&str, usize>, other: &Container<'_>| {
+        let mut other_whole = None;
+        mine.keys().any(|k| {
+            let Some(Some(b)) = base.get(*k).filter(|_| !idx.base.contains_key(k)) else {
+                return false;
+            };
+            let other = other_whole.get_or_insert_with(|| whole(other));
+            match other.get(*k) {
+                Some(Some(o)) => o != b,
+                Some(None) => false,
+                None => true,
+            }
+        })
+    };
+    against(&idx.ours, c.theirs) || against(&idx.theirs, c.ours)
 }
 
 /// Blank lines before a line's text.

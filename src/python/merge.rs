@@ -149,15 +149,22 @@ pub fn merge(
             if let Some(whole) = recheck_lines(texts, &rendered.text, options, markers)? {
                 return Ok(whole);
             }
-        } else if let Some(line) =
-            crate::verify::doubled_line(texts.base, texts.ours, texts.theirs, &rendered.text)
-        {
-            return Err(Fallback::Unverified(
-                crate::python::verify::VerifyError::DoubledLine(line),
-            ));
+        } else {
+            no_line_doubled(texts, &rendered.text)?;
         }
     }
     Ok(finish(rendered, report, markers))
+}
+
+/// A clean result of the element merge writes no line more often than the
+/// edits allow.
+fn no_line_doubled(texts: Merge3<&str>, merged: &str) -> Result<(), Fallback> {
+    match crate::verify::doubled_line(texts.base, texts.ours, texts.theirs, merged) {
+        Some(line) => Err(Fallback::Unverified(
+            crate::python::verify::VerifyError::DoubledLine(line),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The structured result of a rendered merge: its report gains what the
@@ -178,7 +185,10 @@ fn finish(rendered: Rendered, mut report: Report, markers: &Markers) -> Structur
 /// A clean result whose settled lines came from the line merge can have
 /// undone a deletion or doubled a line one side moved; when `verify` finds
 /// that at line level, the whole file is merged structurally instead, and
-/// where it cannot be (`Err`), by lines as git would.
+/// where it cannot be (`Err`), by lines as git would. When the whole-file
+/// merge gives the same clean text again (a token merge that gave one
+/// method's name to another's body, both times), it is not certain either:
+/// a fallback.
 fn recheck_lines(
     texts: Merge3<&str>,
     result: &str,
@@ -203,6 +213,11 @@ fn recheck_lines(
             ),
         ));
     };
+    if whole.conflicts == 0 && whole.text == result {
+        return Err(Fallback::Unverified(
+            crate::python::verify::VerifyError::LinesRejected(verdict.reason().unwrap_or_default()),
+        ));
+    }
     whole.report.push(Decision::new(
         DecisionKind::VerifyRejected,
         "the line merge",
@@ -225,6 +240,14 @@ pub fn merge_whole(
     let _memo = RunScope::open();
     let (pieces, report) = merge_chunk(texts, options, markers)?;
     let rendered = render(&pieces, markers);
+    // The checks of every clean result (see [`merge`]): the whole-file
+    // merge kept two versions of a function both sides added beside an
+    // import only one side added.
+    if rendered.conflicts == 0 {
+        crate::python::doubled::no_definition_doubled(&rendered.text, texts)?;
+        crate::python::doubled::no_key_doubled(&rendered.text, texts)?;
+        no_line_doubled(texts, &rendered.text)?;
+    }
     Ok(finish(rendered, report, markers))
 }
 

@@ -28,6 +28,9 @@ pub enum VerifyError {
     /// The line check rejected a clean line merge (its reason) and the
     /// whole file could not be merged structurally instead.
     LineCheckRejected(String),
+    /// A clean result `verify` rejected at line level, which the merge of
+    /// the whole file gave again (why it was rejected).
+    LinesRejected(String),
 }
 
 impl std::fmt::Display for VerifyError {
@@ -54,6 +57,10 @@ impl std::fmt::Display for VerifyError {
             Self::LineCheckRejected(why) => write!(
                 f,
                 "the clean line merge was not certain ({why}) and the file could not be merged structurally as a whole"
+            ),
+            Self::LinesRejected(why) => write!(
+                f,
+                "the merge of the whole file gave again the clean result the line check rejected: {why}"
             ),
             Self::WrongElements(key) => write!(
                 f,

@@ -61,6 +61,81 @@ pub fn common(
     Ok(pairs)
 }
 
+/// Gaps (base × side elements, after the common prefix and suffix) up to
+/// this size are aligned by [`keyed_common`]'s table; larger ones only by
+/// Myers' diff.
+const MAX_KEYED_CELLS: usize = 1 << 16;
+
+/// A longest common subsequence of the contents `a` and `b`, like
+/// [`common`] (`None` where the gap is too large to tabulate); of several
+/// equally long ones, one that leaves the most
+/// elements of the same key (`ka`, `kb`) facing each other in the same
+/// gap, to be paired there as edits. Base `D10 D11 D12 C13` against
+/// `D10 C13 D11' D12` (`C13` moved up, `D11` edited) has two: keeping
+/// `D12` reads `C13` as the move and `D11'` as `D11` edited; keeping
+/// `C13` would read `D12` as the move and `D11'` as a new element in
+/// another gap than `D11`, a deletion and an insertion.
+pub fn keyed_common(
+    (a, ka): (&[u32], &[u32]),
+    (b, kb): (&[u32], &[u32]),
+    budget: &mut Budget,
+) -> Result<Option<Vec<(usize, usize)>>, OverBudget> {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (n, m) = (a.len() - prefix - suffix, b.len() - prefix - suffix);
+    if n.saturating_mul(m) > MAX_KEYED_CELLS || ka.len() != a.len() || kb.len() != b.len() {
+        return Ok(None);
+    }
+    budget.spend((prefix + suffix + n * m) as u64)?;
+    let mid = |v: &[u32], len: usize| v[prefix..prefix + len].to_vec();
+    let (ca, cb, ka, kb) = (mid(a, n), mid(b, m), mid(ka, n), mid(kb, m));
+    // best[i][j]: the score of the suffixes a[i..], b[j..]; a content
+    // pair outweighs every key pair together.
+    let weight = (n.min(m) + 1) as u64;
+    let width = m + 1;
+    let mut best = vec![0u64; (n + 1) * width];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            let diagonal = if ca[i] == cb[j] {
+                weight + best[(i + 1) * width + j + 1]
+            } else if ka[i] == kb[j] {
+                1 + best[(i + 1) * width + j + 1]
+            } else {
+                0
+            };
+            best[i * width + j] = diagonal
+                .max(best[(i + 1) * width + j])
+                .max(best[i * width + j + 1]);
+        }
+    }
+    let mut pairs: Vec<(usize, usize)> = (0..prefix).map(|i| (i, i)).collect();
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        let here = best[i * width + j];
+        let after = best[(i + 1) * width + j + 1];
+        if ca[i] == cb[j] && here == weight + after {
+            pairs.push((prefix + i, prefix + j));
+            i += 1;
+            j += 1;
+        } else if ca[i] != cb[j] && ka[i] == kb[j] && here == 1 + after {
+            i += 1;
+            j += 1;
+        } else if here == best[(i + 1) * width + j] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    let (tail_a, tail_b) = (a.len() - suffix, b.len() - suffix);
+    pairs.extend((0..suffix).map(|k| (tail_a + k, tail_b + k)));
+    Ok(Some(pairs))
+}
+
 /// The furthest-reaching x of each diagonal k, kept for d = 0..=D.
 struct Trace {
     rows: Vec<Vec<isize>>,
@@ -180,6 +255,35 @@ mod tests {
             prop_assert!(valid(&a, &b, &pairs));
             prop_assert_eq!(pairs.len(), lcs_len(&a, &b));
         }
+    }
+
+    proptest! {
+        #[test]
+        fn keyed_common_is_a_longest_common_subsequence(
+            a in proptest::collection::vec((0u32..4, 0u32..3), 0..24),
+            b in proptest::collection::vec((0u32..4, 0u32..3), 0..24),
+        ) {
+            let (ca, ka): (Vec<u32>, Vec<u32>) = a.into_iter().unzip();
+            let (cb, kb): (Vec<u32>, Vec<u32>) = b.into_iter().unzip();
+            let pairs = keyed_common((&ca, &ka), (&cb, &kb), &mut Budget::new(u64::MAX))
+                .unwrap()
+                .unwrap_or_default();
+            prop_assert!(valid(&ca, &cb, &pairs));
+            prop_assert_eq!(pairs.len(), lcs_len(&ca, &cb));
+        }
+    }
+
+    #[test]
+    fn keyed_common_keeps_the_element_whose_neighbour_is_edited_in_place() {
+        // Contents: base D10 D11 D12 C13, side D10 C13 D11' D12; keys:
+        // the constructor (D, C).
+        let (a, ka) = (vec![10, 11, 12, 13], vec![1, 1, 1, 2]);
+        let (b, kb) = (vec![10, 13, 21, 12], vec![1, 2, 1, 1]);
+        let pairs = keyed_common((&a, &ka), (&b, &kb), &mut Budget::new(u64::MAX)).unwrap();
+        assert_eq!(pairs, Some(vec![(0, 0), (2, 3)]));
+        // Myers' diff alone keeps C13 here.
+        let plain = common(&a, &b, &mut Budget::new(u64::MAX)).unwrap();
+        assert_eq!(plain, vec![(0, 0), (3, 1)]);
     }
 
     #[test]

@@ -2,14 +2,15 @@
 //! deleted, edited (same key, same place), replaced (other key, same
 //! place) or moved (same content, other place), and which it inserted.
 //!
-//! Elements are first aligned by content (a longest common subsequence);
+//! Elements are first aligned by content (a longest common subsequence;
+//! of two, the one whose reading pairs more elements);
 //! the rest are paired anywhere by content (a move), then inside each gap
 //! between aligned elements by key (an edit), then inside each gap by
 //! position (a replacement).
 
 use std::collections::{HashMap, VecDeque};
 
-use super::diff::{common, Budget, OverBudget};
+use super::diff::{common, keyed_common, Budget, OverBudget};
 use super::Element;
 
 mod likeness;
@@ -106,11 +107,52 @@ impl Script {
         moves_by_likeness: bool,
         budget: &mut Budget,
     ) -> Result<Script, OverBudget> {
+        let flags = (moves, moves_by_key, moves_by_likeness);
+        let plain = common(base.content, side.content, budget)?;
+        let first = Self::from_pairs(base, side, texts, &plain, flags, budget)?;
+        // Where moves are read (lines have no keys of their own), of two
+        // equally long alignments the one whose reading leaves fewer
+        // elements deleted or inserted: Myers' diff, or the one leaving
+        // most same-key elements facing each other (`keyed_common`).
+        if !moves {
+            return Ok(first);
+        }
+        let keyed = match keyed_common((base.content, base.key), (side.content, side.key), budget)?
+        {
+            Some(keyed) if keyed != plain => keyed,
+            _ => return Ok(first),
+        };
+        let second = Self::from_pairs(base, side, texts, &keyed, flags, budget)?;
+        Ok(if second.unpaired() < first.unpaired() {
+            second
+        } else {
+            first
+        })
+    }
+
+    /// Base elements read as deleted and side elements read as inserted.
+    fn unpaired(&self) -> usize {
+        self.fates.iter().filter(|f| **f == Fate::Deleted).count()
+            + self
+                .origins
+                .iter()
+                .filter(|o| **o == Origin::Inserted)
+                .count()
+    }
+
+    /// The script that keeps the content `pairs` in place.
+    fn from_pairs(
+        base: Ids<'_>,
+        side: Ids<'_>,
+        texts: (&[Element], &[Element]),
+        pairs: &[(usize, usize)],
+        (moves, moves_by_key, moves_by_likeness): (bool, bool, bool),
+        budget: &mut Budget,
+    ) -> Result<Script, OverBudget> {
         let (n, m) = (base.content.len(), side.content.len());
         let mut fates = vec![Fate::Deleted; n];
         let mut origins = vec![Origin::Inserted; m];
-        let pairs = common(base.content, side.content, budget)?;
-        for &(i, j) in &pairs {
+        for &(i, j) in pairs {
             fates[i] = Fate::Kept(j);
             origins[j] = Origin::Kept(i);
         }
