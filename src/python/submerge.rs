@@ -134,6 +134,13 @@ pub fn merge_streams(
         // depends on (`core::slide`).
         return None;
     }
+    if renames_a_definition(&hunks, &texts.base) {
+        // A definition's name edited while the other side edits too: the
+        // token diff reads "one method deleted, another added" as two
+        // renames, and the other side's edit of the deleted method's body
+        // would land in a method it never touched.
+        return None;
+    }
     let s = Streams {
         reference,
         base,
@@ -181,6 +188,25 @@ pub fn merge_streams(
     }
     used.both_edited = ours_edited && theirs_edited;
     Some(TokenMerge { text: out, used })
+}
+
+/// Whether both sides edit and a one-sided edit changes the name of a
+/// `def` or `class` (the token after the keyword).
+fn renames_a_definition(hunks: &[Hunk], base: &[&str]) -> bool {
+    let edits = |kind: HunkKind| hunks.iter().any(|h| h.kind == kind);
+    let both_edit = edits(HunkKind::Conflict) || (edits(HunkKind::Ours) && edits(HunkKind::Theirs));
+    if !both_edit {
+        return false;
+    }
+    let names = |range: &std::ops::Range<usize>| {
+        range
+            .clone()
+            .any(|i| i > 0 && matches!(base.get(i - 1), Some(&("def" | "class"))))
+    };
+    hunks
+        .iter()
+        .filter(|h| matches!(h.kind, HunkKind::Ours | HunkKind::Theirs))
+        .any(|h| names(&h.base))
 }
 
 /// The three-way merge of one piece of layout: `None` when both sides
