@@ -185,10 +185,7 @@ fn finish(rendered: Rendered, mut report: Report, markers: &Markers) -> Structur
 /// A clean result whose settled lines came from the line merge can have
 /// undone a deletion or doubled a line one side moved; when `verify` finds
 /// that at line level, the whole file is merged structurally instead, and
-/// where it cannot be (`Err`), by lines as git would. When the whole-file
-/// merge gives the same clean text again (a token merge that gave one
-/// method's name to another's body, both times), it is not certain either:
-/// a fallback.
+/// where that cannot replace it (`Err`), by lines as git would.
 fn recheck_lines(
     texts: Merge3<&str>,
     result: &str,
@@ -204,19 +201,18 @@ fn recheck_lines(
         return Ok(None);
     }
     // The rejected result is not certain: without a whole-file merge to
-    // replace it (a version nesting too deep to merge structurally), the
-    // file merges by lines as git would, never clean on a guess.
-    let Ok(mut whole) = merge_whole(texts, options, markers) else {
-        return Err(Fallback::Unverified(
-            crate::python::verify::VerifyError::LineCheckRejected(
-                verdict.reason().unwrap_or_default(),
-            ),
-        ));
+    // replace it (a version nesting too deep to merge structurally), or
+    // when that merge gives the same clean text again (a token merge that
+    // gave one method's name to another's body, both times), the file
+    // merges by lines as git would, never clean on a guess.
+    let rejected = || {
+        Fallback::Unverified(crate::python::verify::VerifyError::LineCheckRejected(
+            verdict.reason().unwrap_or_default(),
+        ))
     };
+    let mut whole = merge_whole(texts, options, markers).map_err(|_| rejected())?;
     if whole.conflicts == 0 && whole.text == result {
-        return Err(Fallback::Unverified(
-            crate::python::verify::VerifyError::LinesRejected(verdict.reason().unwrap_or_default()),
-        ));
+        return Err(rejected());
     }
     whole.report.push(Decision::new(
         DecisionKind::VerifyRejected,

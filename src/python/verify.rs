@@ -26,11 +26,9 @@ pub enum VerifyError {
     /// differently.
     LineDiffsDisagree,
     /// The line check rejected a clean line merge (its reason) and the
-    /// whole file could not be merged structurally instead.
+    /// merge of the whole file could not replace it: it could not run, or
+    /// it gave the same clean text again.
     LineCheckRejected(String),
-    /// A clean result `verify` rejected at line level, which the merge of
-    /// the whole file gave again (why it was rejected).
-    LinesRejected(String),
 }
 
 impl std::fmt::Display for VerifyError {
@@ -56,11 +54,7 @@ impl std::fmt::Display for VerifyError {
             ),
             Self::LineCheckRejected(why) => write!(
                 f,
-                "the clean line merge was not certain ({why}) and the file could not be merged structurally as a whole"
-            ),
-            Self::LinesRejected(why) => write!(
-                f,
-                "the merge of the whole file gave again the clean result the line check rejected: {why}"
+                "the clean line merge was not certain ({why}) and the merge of the whole file could not replace it"
             ),
             Self::WrongElements(key) => write!(
                 f,
