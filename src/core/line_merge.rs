@@ -77,14 +77,14 @@ pub fn git_clean_merge_with<T>(
 
 /// Whether git's line merge of three texts is clean (an error is not).
 pub fn git_is_clean(texts: Merge3<&str>, markers: &Markers) -> bool {
-    git_merge_with(
+    git_clean_merge_with(
         texts.base.as_bytes(),
         texts.ours.as_bytes(),
         texts.theirs.as_bytes(),
         markers,
-        |_, clean| clean,
+        |_| (),
     )
-    .unwrap_or(false)
+    .is_ok_and(|clean| clean.is_some())
 }
 
 /// [`git_merge`] cut into pieces whatever the size (core/segments.rs), as
