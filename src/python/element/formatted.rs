@@ -43,8 +43,7 @@ fn words<'t>(node: Node<'_>, text: &'t str) -> Option<Words<'t>> {
 /// in theirs' quotes), and the element starts at the same indentation in
 /// both (its lines are written where ours' element stands).
 pub fn prefer_theirs_layout(nodes: Merge3<Node<'_>>, texts: Merge3<&str>) -> bool {
-    let text = |n: Node<'_>, t: &str| t.get(n.byte_range()).map(str::to_string);
-    if text(nodes.theirs, texts.theirs) == text(nodes.base, texts.base) {
+    if texts.theirs.get(nodes.theirs.byte_range()) == texts.base.get(nodes.base.byte_range()) {
         return false;
     }
     if indent_of(texts.ours, nodes.ours.start_byte())
