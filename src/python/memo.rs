@@ -121,6 +121,7 @@ struct Memo {
     parsed: Table<ParsedResult>,
     chunks: Table<ChunkResult>,
     modules: Table<ModuleResult>,
+    lines: Table<Vec<Piece>>,
     kept: usize,
 }
 
@@ -155,6 +156,7 @@ impl RunScope {
                     parsed: Table::new(),
                     chunks: Table::new(),
                     modules: Table::new(),
+                    lines: Table::new(),
                     kept: 0,
                 });
             }
@@ -492,6 +494,22 @@ pub fn chunk(
         salt,
         &[texts.base, texts.ours, texts.theirs],
         compute,
+    )
+}
+
+/// The line merge of three texts (`core::line_merge::merge_lines`, a
+/// pure function of them), once per run: the hunks of a notebook cell's
+/// second merge (`final_newline`, the texts as they are) and of the
+/// whole-file retry are often the first merge's again.
+pub fn lines(texts: Merge3<&str>) -> Vec<Piece> {
+    if texts.resolve_trivial().is_some() {
+        return crate::core::line_merge::merge_lines(texts);
+    }
+    memoized(
+        |m| &mut m.lines,
+        0,
+        &[texts.base, texts.ours, texts.theirs],
+        || crate::core::line_merge::merge_lines(texts),
     )
 }
 

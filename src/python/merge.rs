@@ -430,7 +430,7 @@ fn merge_between(
         &parsed.ours.text[ranges.ours.clone()],
         &parsed.theirs.text[ranges.theirs.clone()],
     );
-    let pieces = merge_lines(texts);
+    let pieces = memo::lines(texts);
     if !pieces.iter().any(|p| matches!(p, Piece::Conflict(_))) {
         return pieces;
     }
