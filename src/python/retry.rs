@@ -129,7 +129,8 @@ fn parses_in_place(ours: &Version<'_>, span: &Range<usize>, text: &str) -> bool 
     {
         return false;
     }
-    let well_formed = |tree: &Tree| !tree.root_node().has_error() && well_indented(tree.root_node());
+    let well_formed =
+        |tree: &Tree| !tree.root_node().has_error() && well_indented(tree.root_node());
     let (reparsed, _) = reparse(&mut parser, ours.text, ours.tree, &candidate, None);
     if let Some(tree) = reparsed.filter(|t| !t.root_node().has_error()) {
         return well_formed(&tree);
