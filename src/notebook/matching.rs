@@ -188,7 +188,9 @@ impl Pairs {
     ) {
         self.pair_best_first(left_base, left_side, cross, |b, s| {
             let (a, c) = (base.get(b), side.get(s));
-            similarity(a, c).map(|score| (score, alike_by_lines(a, c)))
+            let score = similarity(a, c)?;
+            let by_lines = alike_by_lines(a, c);
+            (by_lines || edited_in_place(a, c)).then_some((score, by_lines))
         });
         self.pair_best_first(left_base, left_side, cross, |b, s| {
             shares_a_line(base.get(b), side.get(s)).then_some((0.0, true))
@@ -262,6 +264,9 @@ struct Signature {
     /// Character bigrams; empty for cells too long for a character
     /// comparison.
     bigrams: Vec<u64>,
+    /// Hashes of its tokens in order (words, numbers, single marks), for
+    /// the cells that have bigrams.
+    tokens: Vec<u64>,
 }
 
 fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
@@ -285,7 +290,9 @@ impl Signature {
         trimmed.dedup();
         let short = source.len() <= MAX_CHAR_DIFF && source.lines().count() <= 3;
         let mut bigrams = Vec::new();
+        let mut tokens = Vec::new();
         if short {
+            tokens = tokens_of(source).map(hash_of).collect();
             // Padded, so a one-character cell has bigrams too.
             let chars: Vec<char> = std::iter::once('\u{2}')
                 .chain(source.chars())
@@ -303,8 +310,28 @@ impl Signature {
             lines,
             trimmed,
             bigrams,
+            tokens,
         }
     }
+}
+
+/// A text's tokens: runs of letters, digits and `_`, and every other
+/// character but spaces on its own.
+fn tokens_of(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        rest = rest.trim_start();
+        let first = rest.chars().next()?;
+        let word = |c: char| c.is_alphanumeric() || c == '_';
+        let end = if word(first) {
+            rest.find(|c: char| !word(c)).unwrap_or(rest.len())
+        } else {
+            first.len_utf8()
+        };
+        let (token, tail) = rest.split_at(end);
+        rest = tail;
+        Some(token)
+    })
 }
 
 /// The signatures of one version's cells (`None`: already matched).
@@ -389,6 +416,30 @@ fn alike_by_lines(a: Option<&Signature>, b: Option<&Signature>) -> bool {
     }
 }
 
+/// Whether two short cells that share no line read as one cell edited in
+/// one place: the tokens they share at the start and at the end are at
+/// least half of the longer one's (`lr = 0.01` and `lr = 0.001`,
+/// `df.head()` and `df.tail()`). Cells of one template share most
+/// character pairs by chance (`x = block_1(x, 11)` and
+/// `x = block_501(x, 501)`) but differ in several places: no pairing is
+/// certain there.
+fn edited_in_place(a: Option<&Signature>, b: Option<&Signature>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else {
+        return false;
+    };
+    let (x, y) = (&a.tokens, &b.tokens);
+    let head = x.iter().zip(y).take_while(|(p, q)| p == q).count();
+    let shorter = x.len().min(y.len());
+    let tail = x
+        .iter()
+        .rev()
+        .zip(y.iter().rev())
+        .take(shorter - head)
+        .take_while(|(p, q)| p == q)
+        .count();
+    2 * (head + tail) >= x.len().max(y.len())
+}
+
 /// How alike two cells are, when alike enough to be one cell edited: a
 /// score ranking shared lines first, then shared character bigrams (for
 /// short cells edited inside a line). `None` for cells of different types
@@ -449,6 +500,35 @@ pub fn longest_increasing(seq: &[usize]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn signature(source: &str) -> Signature {
+        let text = format!(
+            "{{\"cells\": [{{\"cell_type\": \"code\", \"metadata\": {{}}, \"source\": {}}}], \"metadata\": {{}}, \"nbformat\": 4, \"nbformat_minor\": 4}}",
+            serde_json::to_string(source).unwrap_or_default()
+        );
+        let root = crate::notebook::json::parse(&text).expect("a notebook");
+        let notebook = crate::notebook::model::Notebook::read(&text, &root).expect("a notebook");
+        Signature::of(&notebook.cells[0])
+    }
+
+    #[test]
+    fn an_edit_in_one_place_pairs_and_a_template_does_not() {
+        let alike = |a: &str, b: &str| {
+            let (a, b) = (signature(a), signature(b));
+            edited_in_place(Some(&a), Some(&b))
+        };
+        assert!(alike("lr = 0.01", "lr = 0.001"));
+        assert!(alike("df.head()", "df.tail()"));
+        assert!(alike(
+            "model.fit(x, y, epochs=10)",
+            "model.fit(x, y, epochs=20, verbose=0)"
+        ));
+        assert!(!alike(
+            "# step 1\nx = block_1(x, 11)",
+            "# step 501\nx = block_501(x, 501)"
+        ));
+        assert!(!alike("optimizer = Adam(lr=0.01)", "opt = SGD(0.1)"));
+    }
 
     #[test]
     fn longest_increasing_run() {
