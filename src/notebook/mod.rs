@@ -280,7 +280,14 @@ fn merge_cells<'a>(ctx: &mut Ctx, nbs: &'a Merge3<Notebook<'a>>) -> Vec<MergedCe
     {
         if rejection.restore.is_empty() {
             let matched = (&of_ours[..], &of_theirs[..]);
-            rejected::show_both_versions(ctx, cells, matched, by_id, (&mut merged, &placed), rejection);
+            rejected::show_both_versions(
+                ctx,
+                cells,
+                matched,
+                by_id,
+                (&mut merged, &placed),
+                rejection,
+            );
         } else {
             rejected::restore_cells(ctx, cells, rejection, &mut merged, &placed);
         }

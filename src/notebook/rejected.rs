@@ -98,4 +98,3 @@ pub fn restore_cells<'a>(
         ),
     ));
 }
-

@@ -75,7 +75,8 @@ pub(super) fn merge_source<'a>(
         } else {
             "both sides changed the same lines of the source; markers in the cell"
         };
-        ctx.report.push(Decision::clash(subject, why, texts.ours, texts.theirs));
+        ctx.report
+            .push(Decision::clash(subject, why, texts.ours, texts.theirs));
     } else {
         ctx.report.push(Decision::new(
             DecisionKind::TookBoth,
