@@ -16,6 +16,10 @@ const SIMILAR: f32 = 0.5;
 /// Short cells at least this similar by character bigrams (Dice's
 /// coefficient of the sets) are one cell, edited.
 const SIMILAR_CHARS: f32 = 0.55;
+/// A pairing by character bigrams alone must beat every other candidate
+/// of either cell by this much (Dice's coefficient), unless it reads as
+/// one edit in one place.
+const CHAR_LIKENESS_MARGIN: f32 = 0.2;
 /// Gaps with more candidate pairs than this pair cells by position only.
 const MAX_GAP_PAIRS: usize = 400;
 /// With at most this many candidate pairs left, all are compared.
@@ -186,11 +190,18 @@ impl Pairs {
         side: Sigs,
         cross: bool,
     ) {
+        let rivals = Rivals::of(
+            left_base.iter().filter(|&&b| self.of_base[b].is_none()),
+            left_side.iter().filter(|&&s| self.of_side[s].is_none()),
+            |b, s| char_likeness(base.get(b), side.get(s)),
+        );
         self.pair_best_first(left_base, left_side, cross, |b, s| {
             let (a, c) = (base.get(b), side.get(s));
             let score = similarity(a, c)?;
             let by_lines = alike_by_lines(a, c);
-            (by_lines || edited_in_place(a, c)).then_some((score, by_lines))
+            let stands_out =
+                || char_likeness(a, c) - rivals.best_other(b, s) >= CHAR_LIKENESS_MARGIN;
+            (by_lines || edited_in_place(a, c) || stands_out()).then_some((score, by_lines))
         });
         self.pair_best_first(left_base, left_side, cross, |b, s| {
             shares_a_line(base.get(b), side.get(s)).then_some((0.0, true))
@@ -249,6 +260,73 @@ impl Pairs {
         let before = self.of_base[..b].iter().rev().find_map(|m| *m);
         let after = self.of_base[b + 1..].iter().find_map(|m| *m);
         before.is_none_or(|p| p < s) && after.is_none_or(|n| s < n)
+    }
+}
+
+/// Each cell's two best likenesses by character bigrams among the other
+/// version's cells left, so that a pair can be held against its rivals.
+struct Rivals {
+    of_base: HashMap<usize, [(f32, usize); 2]>,
+    of_side: HashMap<usize, [(f32, usize); 2]>,
+}
+
+impl Rivals {
+    fn of<'i>(
+        base: impl Iterator<Item = &'i usize>,
+        side: impl Iterator<Item = &'i usize> + Clone,
+        likeness: impl Fn(usize, usize) -> f32,
+    ) -> Self {
+        let mut rivals = Rivals {
+            of_base: HashMap::new(),
+            of_side: HashMap::new(),
+        };
+        for &b in base {
+            for &s in side.clone() {
+                let x = likeness(b, s);
+                if x > 0.0 {
+                    keep_best(rivals.of_base.entry(b).or_default(), (x, s));
+                    keep_best(rivals.of_side.entry(s).or_default(), (x, b));
+                }
+            }
+        }
+        rivals
+    }
+
+    /// The best likeness of base cell `b` to a side cell other than `s`,
+    /// or of `s` to a base cell other than `b`.
+    fn best_other(&self, b: usize, s: usize) -> f32 {
+        let other = |top: Option<&[(f32, usize); 2]>, not: usize| {
+            top.map_or(0.0, |top| {
+                top.iter()
+                    .filter(|(_, i)| *i != not)
+                    .map(|(x, _)| *x)
+                    .fold(0.0, f32::max)
+            })
+        };
+        other(self.of_base.get(&b), s).max(other(self.of_side.get(&s), b))
+    }
+}
+
+/// Keeps the two best (likeness, cell) entries in `top`.
+fn keep_best(top: &mut [(f32, usize); 2], entry: (f32, usize)) {
+    if entry.0 > top[0].0 {
+        top[1] = top[0];
+        top[0] = entry;
+    } else if entry.0 > top[1].0 {
+        top[1] = entry;
+    }
+}
+
+/// Likeness of two short cells of one type by character bigrams (0 where
+/// either has none).
+fn char_likeness(a: Option<&Signature>, b: Option<&Signature>) -> f32 {
+    match (a, b) {
+        (Some(a), Some(b))
+            if a.cell_type == b.cell_type && !a.bigrams.is_empty() && !b.bigrams.is_empty() =>
+        {
+            sketch_dice(&a.bigrams, &b.bigrams)
+        }
+        _ => 0.0,
     }
 }
 
@@ -528,6 +606,18 @@ mod tests {
             "# step 501\nx = block_501(x, 501)"
         ));
         assert!(!alike("optimizer = Adam(lr=0.01)", "opt = SGD(0.1)"));
+    }
+
+    #[test]
+    fn a_pair_by_character_pairs_must_stand_out_from_its_rivals() {
+        let likeness = |b: usize, s: usize| [[0.9, 0.3], [0.8, 0.35]][b][s];
+        let rivals = Rivals::of([0, 1].iter(), [0, 1].iter(), likeness);
+        // Base cell 0 and side cell 0 are each other's best, but base cell
+        // 1 is nearly as alike to side cell 0.
+        assert!((rivals.best_other(0, 0) - 0.8).abs() < 1e-6);
+        assert!((rivals.best_other(1, 1) - 0.8).abs() < 1e-6);
+        let alone = Rivals::of([0].iter(), [0].iter(), likeness);
+        assert_eq!(alone.best_other(0, 0), 0.0);
     }
 
     #[test]

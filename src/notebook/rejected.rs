@@ -13,11 +13,11 @@ use crate::decisions::{Decision, DecisionKind};
 
 /// The check rejected the cell list and no deleted cell explains it: its
 /// reading of a side (a short cell moved and edited, read as a deletion
-/// and a new cell) is not the merge's. Every cell both sides changed that
-/// the merge settled is written with both sides' sources between markers,
-/// so that each side's version of it is in the notebook as that side
-/// wrote it; when the check still rejects the list, the conflicts cell at
-/// the top names it too.
+/// and a new cell) may not be the merge's. When the list passes with every
+/// cell both sides changed that the merge settled held as a conflict of
+/// both sides' sources, those cells are written so, each side's version
+/// as that side wrote it; otherwise the merge's cells stay and the
+/// conflicts cell at the top names the list.
 pub fn show_both_versions<'a>(
     ctx: &mut Ctx,
     cells: Merge3<&'a [Cell<'a>]>,
@@ -26,38 +26,42 @@ pub fn show_both_versions<'a>(
     (merged, placed): (&mut [MergedCell<'a>], &[checked::Placed]),
     rejection: checked::Rejection,
 ) {
-    let mut shown = placed.to_vec();
-    let mut count = 0;
-    for (k, p) in placed.iter().enumerate() {
+    let both_changed = |p: &checked::Placed| {
+        let (Some(i), Some(j)) = (p.ours, p.theirs) else {
+            return false;
+        };
+        let (o, t) = (&cells.ours[i].source, &cells.theirs[j].source);
+        let base = p.base.map(|b| &cells.base[b].source);
+        !p.conflicted && o != t && base.is_none_or(|b| b != o && b != t)
+    };
+    let shown: Vec<usize> = (0..placed.len().min(merged.len()))
+        .filter(|&k| both_changed(&placed[k]))
+        .collect();
+    let mut held = placed.to_vec();
+    for &k in &shown {
+        held[k].conflicted = true;
+    }
+    if shown.is_empty() || checked::check_cells(cells, matched, by_id, &held).is_some() {
+        checked::record(ctx, &rejection.reason);
+        return;
+    }
+    for &k in &shown {
+        let p = &placed[k];
         let (Some(i), Some(j)) = (p.ours, p.theirs) else {
             continue;
         };
-        let (o, t) = (&cells.ours[i], &cells.theirs[j]);
         let base = p.base.map(|b| &cells.base[b]);
-        let both_changed = o.source != t.source
-            && base.is_none_or(|b| b.source != o.source && b.source != t.source);
-        if p.conflicted || !both_changed || k >= merged.len() {
-            continue;
-        }
-        let cell = cell::both_versions(ctx, k, base, o, t);
-        shown[k].source = cell.source.clone();
-        shown[k].conflicted = true;
-        merged[k] = cell;
-        count += 1;
+        merged[k] = cell::both_versions(ctx, k, base, &cells.ours[i], &cells.theirs[j]);
     }
-    let still = count == 0 || checked::check_cells(cells, matched, by_id, &shown).is_some();
-    if still {
-        checked::record(ctx, &rejection.reason);
-    } else {
-        ctx.report.push(Decision::new(
-            DecisionKind::VerifyRejected,
-            "the cell list",
-            format!(
-                "{}; the {count} cell(s) both sides changed are kept with both sides' sources between markers",
-                rejection.reason
-            ),
-        ));
-    }
+    ctx.report.push(Decision::new(
+        DecisionKind::VerifyRejected,
+        "the cell list",
+        format!(
+            "{}; the {} cell(s) both sides changed are kept with both sides' sources between markers",
+            rejection.reason,
+            shown.len()
+        ),
+    ));
 }
 
 /// Puts back cells one side deleted and the other moved, each after the
