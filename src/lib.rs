@@ -15,6 +15,8 @@ pub mod notebook;
 pub mod pipeline;
 pub mod python;
 pub mod report;
+#[cfg(test)]
+mod seeded;
 pub mod settings;
 pub mod verify;
 

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 
 use notebook_common::*;
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use serde_json::{json, Value};
 
 /// One edit a side makes; positions are taken modulo the cell count.
@@ -146,8 +147,24 @@ fn sides() -> impl Strategy<Value = Case> {
     )
 }
 
+/// `cases` cases (or `PROPTEST_CASES`) from the fixed seed, replaying the
+/// persisted failures of `tests/notebook_properties.proptest-regressions`
+/// first. The file is named, not found: proptest's default looks for it
+/// beside a `lib.rs` or `main.rs` above this file, finds none, and only
+/// falls back to this path when the test runs from the crate root.
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases: seeded::cases(cases),
+        rng_seed: seeded::rng_seed(),
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/notebook_properties.proptest-regressions",
+        ))),
+        ..ProptestConfig::default()
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: seeded::cases(128), rng_seed: seeded::rng_seed(), ..ProptestConfig::default() })]
+    #![proptest_config(config(128))]
 
     #[test]
     fn trivial_merges_are_exact((kinds, ids, ours_ops, _theirs) in sides()) {
@@ -234,7 +251,7 @@ fn mutate(text: &str, value: &Value, how: u8, at: usize) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: seeded::cases(64), rng_seed: seeded::rng_seed(), ..ProptestConfig::default() })]
+    #![proptest_config(config(64))]
 
     /// The notebook merge forced to fail: the conservative notebook merge
     /// still gives a valid notebook, with the same exit code both ways.

@@ -278,6 +278,7 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(crate::seeded::config(256))]
         #[test]
         fn one_sided_changes_take_that_side(b in seq(), o in seq()) {
             let hunks = diff3(&b, &o, &b, Budget::default()).unwrap();

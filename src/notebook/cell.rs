@@ -203,6 +203,54 @@ fn deleted_on_one_side<'a>(
     })
 }
 
+/// A cell both sides changed whose merge the cell-list check could not
+/// confirm: the layout side's cell with both sides' sources between
+/// markers, each as that side wrote it.
+pub fn both_versions<'a>(
+    ctx: &mut Ctx,
+    at: usize,
+    base: Option<&'a Cell<'a>>,
+    o: &'a Cell<'a>,
+    t: &'a Cell<'a>,
+) -> MergedCell<'a> {
+    let texts = Merge3::new(
+        base.map_or_else(String::new, |b| b.source.clone()),
+        o.source.clone(),
+        t.source.clone(),
+    );
+    let markers = cell_markers(
+        ctx.options,
+        ctx.markers,
+        &texts.as_ref().map(|s| s.as_str()),
+    );
+    let rendered = render(&[Piece::Conflict(texts.clone())], &markers);
+    ctx.conflicts += rendered.conflicts.max(1);
+    ctx.report.push(Decision::clash(
+        o.describe(at),
+        "the check of the cell list could not confirm how this cell was merged; both sides' sources are kept between markers",
+        &texts.ours,
+        &texts.theirs,
+    ));
+    let (side, like) = if ctx.layout_side == Side::Theirs {
+        (Side::Theirs, t)
+    } else {
+        (Side::Ours, o)
+    };
+    let fields = like.fields.iter().map(|(key, value)| {
+        let out = if key.is("source") {
+            source_out(&rendered.text, like.form)
+        } else {
+            ctx.take(side, value)
+        };
+        (Cow::Borrowed(key.raw), out)
+    });
+    MergedCell {
+        out: Out::Object(fields.collect()),
+        has_id: like.id.is_some(),
+        source: rendered.text,
+    }
+}
+
 /// Both sides have the cell (and the base has it, or both inserted it).
 fn merge_present<'a>(
     ctx: &mut Ctx,

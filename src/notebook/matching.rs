@@ -16,6 +16,10 @@ const SIMILAR: f32 = 0.5;
 /// Short cells at least this similar by character bigrams (Dice's
 /// coefficient of the sets) are one cell, edited.
 const SIMILAR_CHARS: f32 = 0.55;
+/// A pairing by character bigrams alone must beat every other candidate
+/// of either cell by this much (Dice's coefficient), unless it reads as
+/// one edit in one place.
+const CHAR_LIKENESS_MARGIN: f32 = 0.2;
 /// Gaps with more candidate pairs than this pair cells by position only.
 const MAX_GAP_PAIRS: usize = 400;
 /// With at most this many candidate pairs left, all are compared.
@@ -186,9 +190,18 @@ impl Pairs {
         side: Sigs,
         cross: bool,
     ) {
+        let rivals = Rivals::of(
+            left_base.iter().filter(|&&b| self.of_base[b].is_none()),
+            left_side.iter().filter(|&&s| self.of_side[s].is_none()),
+            |b, s| char_likeness(base.get(b), side.get(s)),
+        );
         self.pair_best_first(left_base, left_side, cross, |b, s| {
             let (a, c) = (base.get(b), side.get(s));
-            similarity(a, c).map(|score| (score, alike_by_lines(a, c)))
+            let score = similarity(a, c)?;
+            let by_lines = alike_by_lines(a, c);
+            let stands_out =
+                || char_likeness(a, c) - rivals.best_other(b, s) >= CHAR_LIKENESS_MARGIN;
+            (by_lines || edited_in_place(a, c) || stands_out()).then_some((score, by_lines))
         });
         self.pair_best_first(left_base, left_side, cross, |b, s| {
             shares_a_line(base.get(b), side.get(s)).then_some((0.0, true))
@@ -250,6 +263,73 @@ impl Pairs {
     }
 }
 
+/// Each cell's two best likenesses by character bigrams among the other
+/// version's cells left, so that a pair can be held against its rivals.
+struct Rivals {
+    of_base: HashMap<usize, [(f32, usize); 2]>,
+    of_side: HashMap<usize, [(f32, usize); 2]>,
+}
+
+impl Rivals {
+    fn of<'i>(
+        base: impl Iterator<Item = &'i usize>,
+        side: impl Iterator<Item = &'i usize> + Clone,
+        likeness: impl Fn(usize, usize) -> f32,
+    ) -> Self {
+        let mut rivals = Rivals {
+            of_base: HashMap::new(),
+            of_side: HashMap::new(),
+        };
+        for &b in base {
+            for &s in side.clone() {
+                let x = likeness(b, s);
+                if x > 0.0 {
+                    keep_best(rivals.of_base.entry(b).or_default(), (x, s));
+                    keep_best(rivals.of_side.entry(s).or_default(), (x, b));
+                }
+            }
+        }
+        rivals
+    }
+
+    /// The best likeness of base cell `b` to a side cell other than `s`,
+    /// or of `s` to a base cell other than `b`.
+    fn best_other(&self, b: usize, s: usize) -> f32 {
+        let other = |top: Option<&[(f32, usize); 2]>, not: usize| {
+            top.map_or(0.0, |top| {
+                top.iter()
+                    .filter(|(_, i)| *i != not)
+                    .map(|(x, _)| *x)
+                    .fold(0.0, f32::max)
+            })
+        };
+        other(self.of_base.get(&b), s).max(other(self.of_side.get(&s), b))
+    }
+}
+
+/// Keeps the two best (likeness, cell) entries in `top`.
+fn keep_best(top: &mut [(f32, usize); 2], entry: (f32, usize)) {
+    if entry.0 > top[0].0 {
+        top[1] = top[0];
+        top[0] = entry;
+    } else if entry.0 > top[1].0 {
+        top[1] = entry;
+    }
+}
+
+/// Likeness of two short cells of one type by character bigrams (0 where
+/// either has none).
+fn char_likeness(a: Option<&Signature>, b: Option<&Signature>) -> f32 {
+    match (a, b) {
+        (Some(a), Some(b))
+            if a.cell_type == b.cell_type && !a.bigrams.is_empty() && !b.bigrams.is_empty() =>
+        {
+            sketch_dice(&a.bigrams, &b.bigrams)
+        }
+        _ => 0.0,
+    }
+}
+
 /// What comparing two cells needs, computed once per cell: sorted hashes
 /// of its lines, of its trimmed non-blank lines, and of its character
 /// bigrams (short cells only). Comparing two signatures is linear in
@@ -262,6 +342,9 @@ struct Signature {
     /// Character bigrams; empty for cells too long for a character
     /// comparison.
     bigrams: Vec<u64>,
+    /// Hashes of its tokens in order (words, numbers, single marks), for
+    /// the cells that have bigrams.
+    tokens: Vec<u64>,
 }
 
 fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
@@ -285,7 +368,9 @@ impl Signature {
         trimmed.dedup();
         let short = source.len() <= MAX_CHAR_DIFF && source.lines().count() <= 3;
         let mut bigrams = Vec::new();
+        let mut tokens = Vec::new();
         if short {
+            tokens = tokens_of(source).map(hash_of).collect();
             // Padded, so a one-character cell has bigrams too.
             let chars: Vec<char> = std::iter::once('\u{2}')
                 .chain(source.chars())
@@ -303,8 +388,28 @@ impl Signature {
             lines,
             trimmed,
             bigrams,
+            tokens,
         }
     }
+}
+
+/// A text's tokens: runs of letters, digits and `_`, and every other
+/// character but spaces on its own.
+fn tokens_of(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        rest = rest.trim_start();
+        let first = rest.chars().next()?;
+        let word = |c: char| c.is_alphanumeric() || c == '_';
+        let end = if word(first) {
+            rest.find(|c: char| !word(c)).unwrap_or(rest.len())
+        } else {
+            first.len_utf8()
+        };
+        let (token, tail) = rest.split_at(end);
+        rest = tail;
+        Some(token)
+    })
 }
 
 /// The signatures of one version's cells (`None`: already matched).
@@ -389,6 +494,30 @@ fn alike_by_lines(a: Option<&Signature>, b: Option<&Signature>) -> bool {
     }
 }
 
+/// Whether two short cells that share no line read as one cell edited in
+/// one place: the tokens they share at the start and at the end are at
+/// least half of the longer one's (`lr = 0.01` and `lr = 0.001`,
+/// `df.head()` and `df.tail()`). Cells of one template share most
+/// character pairs by chance (`x = block_1(x, 11)` and
+/// `x = block_501(x, 501)`) but differ in several places: no pairing is
+/// certain there.
+fn edited_in_place(a: Option<&Signature>, b: Option<&Signature>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else {
+        return false;
+    };
+    let (x, y) = (&a.tokens, &b.tokens);
+    let head = x.iter().zip(y).take_while(|(p, q)| p == q).count();
+    let shorter = x.len().min(y.len());
+    let tail = x
+        .iter()
+        .rev()
+        .zip(y.iter().rev())
+        .take(shorter - head)
+        .take_while(|(p, q)| p == q)
+        .count();
+    2 * (head + tail) >= x.len().max(y.len())
+}
+
 /// How alike two cells are, when alike enough to be one cell edited: a
 /// score ranking shared lines first, then shared character bigrams (for
 /// short cells edited inside a line). `None` for cells of different types
@@ -449,6 +578,47 @@ pub fn longest_increasing(seq: &[usize]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn signature(source: &str) -> Signature {
+        let text = format!(
+            "{{\"cells\": [{{\"cell_type\": \"code\", \"metadata\": {{}}, \"source\": {}}}], \"metadata\": {{}}, \"nbformat\": 4, \"nbformat_minor\": 4}}",
+            serde_json::to_string(source).unwrap_or_default()
+        );
+        let root = crate::notebook::json::parse(&text).expect("a notebook");
+        let notebook = crate::notebook::model::Notebook::read(&text, &root).expect("a notebook");
+        Signature::of(&notebook.cells[0])
+    }
+
+    #[test]
+    fn an_edit_in_one_place_pairs_and_a_template_does_not() {
+        let alike = |a: &str, b: &str| {
+            let (a, b) = (signature(a), signature(b));
+            edited_in_place(Some(&a), Some(&b))
+        };
+        assert!(alike("lr = 0.01", "lr = 0.001"));
+        assert!(alike("df.head()", "df.tail()"));
+        assert!(alike(
+            "model.fit(x, y, epochs=10)",
+            "model.fit(x, y, epochs=20, verbose=0)"
+        ));
+        assert!(!alike(
+            "# step 1\nx = block_1(x, 11)",
+            "# step 501\nx = block_501(x, 501)"
+        ));
+        assert!(!alike("optimizer = Adam(lr=0.01)", "opt = SGD(0.1)"));
+    }
+
+    #[test]
+    fn a_pair_by_character_pairs_must_stand_out_from_its_rivals() {
+        let likeness = |b: usize, s: usize| [[0.9, 0.3], [0.8, 0.35]][b][s];
+        let rivals = Rivals::of([0, 1].iter(), [0, 1].iter(), likeness);
+        // Base cell 0 and side cell 0 are each other's best, but base cell
+        // 1 is nearly as alike to side cell 0.
+        assert!((rivals.best_other(0, 0) - 0.8).abs() < 1e-6);
+        assert!((rivals.best_other(1, 1) - 0.8).abs() < 1e-6);
+        let alone = Rivals::of([0].iter(), [0].iter(), likeness);
+        assert_eq!(alone.best_other(0, 0), 0.0);
+    }
 
     #[test]
     fn longest_increasing_run() {

@@ -19,6 +19,7 @@ pub mod metadata;
 mod model;
 mod order;
 mod prose;
+mod rejected;
 mod rematch;
 mod twins;
 mod values;
@@ -277,52 +278,21 @@ fn merge_cells<'a>(ctx: &mut Ctx, nbs: &'a Merge3<Notebook<'a>>) -> Vec<MergedCe
         .then(|| checked::check_cells(cells, (&of_ours, &of_theirs), by_id, &placed))
         .flatten()
     {
-        restore_cells(ctx, cells, rejection, &mut merged, &placed);
-    }
-    merged
-}
-
-/// Puts back cells one side deleted and the other moved, each after the
-/// merged cell that precedes it on the moving side.
-fn restore_cells<'a>(
-    ctx: &mut Ctx,
-    cells: Merge3<&'a [Cell<'a>]>,
-    rejection: checked::Rejection,
-    merged: &mut Vec<MergedCell<'a>>,
-    placed: &[checked::Placed],
-) {
-    if rejection.restore.is_empty() {
-        checked::record(ctx, &rejection.reason);
-        return;
-    }
-    let mut inserted = 0;
-    for (b, side, j) in rejection.restore {
-        let kept = if side == Side::Ours {
-            &cells.ours[j]
+        if rejection.restore.is_empty() {
+            let matched = (&of_ours[..], &of_theirs[..]);
+            rejected::show_both_versions(
+                ctx,
+                cells,
+                matched,
+                by_id,
+                (&mut merged, &placed),
+                rejection,
+            );
         } else {
-            &cells.theirs[j]
-        };
-        let before = placed
-            .iter()
-            .rposition(|p| match side {
-                Side::Ours => p.ours.is_some_and(|i| i < j),
-                _ => p.theirs.is_some_and(|i| i < j),
-            })
-            .map_or(0, |k| k + 1);
-        let at = (before + inserted).min(merged.len());
-        if let Some(cell) = cell::deleted_vs_moved(ctx, at, &cells.base[b], side, kept) {
-            merged.insert(at, cell);
-            inserted += 1;
+            rejected::restore_cells(ctx, cells, rejection, &mut merged, &placed);
         }
     }
-    ctx.report.push(Decision::new(
-        DecisionKind::VerifyRejected,
-        "the cell list",
-        format!(
-            "{}; the cell one side deleted and the other moved is kept with its source between markers",
-            rejection.reason
-        ),
-    ));
+    merged
 }
 
 fn moved_apart(ctx: &mut Ctx, cell: &Cell) {

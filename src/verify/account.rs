@@ -200,6 +200,26 @@ fn plan(v: &Versions<'_>, moved: MovedChanges) -> Plan {
                 p.removed
                     .insert(v.base.ids.content[i], (side, EditKind::Replace));
             }
+            // Without names, a replacement is a deletion and a new element
+            // (what took the element's place may be a rewrite of it or
+            // not): against the other side's edit, that edit must lie in a
+            // conflict (delete vs edit), and the new element is one of the
+            // side's new elements (pooled below), clean or in a conflict.
+            (Replaced(_), Edited(j)) | (Edited(j), Replaced(_)) if moved.replacements_merge => {
+                let (replacer, editor) = if matches!(fo, Replaced(_)) {
+                    (Side::Ours, Side::Theirs)
+                } else {
+                    (Side::Theirs, Side::Ours)
+                };
+                p.in_clash.insert((editor, j));
+                p.clashes.push(Clash {
+                    base: i,
+                    edits: vec![
+                        (replacer, EditKind::Delete, None),
+                        (editor, EditKind::Edit, Some(j)),
+                    ],
+                });
+            }
             (Moved(jo), Moved(jt))
                 if content_of(Side::Ours, jo) == content_of(Side::Theirs, jt)
                     && v.ours.script.same_place(jo, v.theirs.script, jt) =>

@@ -246,6 +246,7 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(crate::seeded::config(256))]
         #[test]
         fn common_is_a_longest_common_subsequence(
             a in proptest::collection::vec(0u32..4, 0..24),
@@ -258,6 +259,7 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(crate::seeded::config(256))]
         #[test]
         fn keyed_common_is_a_longest_common_subsequence(
             a in proptest::collection::vec((0u32..4, 0u32..3), 0..24),

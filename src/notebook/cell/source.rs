@@ -51,19 +51,32 @@ pub(super) fn merge_source<'a>(
             text,
         };
     }
-    let rendered = if cell_type == "code" {
+    let mut rendered = if cell_type == "code" {
         merge_code(ctx, subject, texts)
     } else {
         merge_text(ctx, subject, texts)
     };
+    let rewrite = rendered.conflicts > 0 && rewritten(&texts);
+    if rewrite {
+        // A side that kept no line of the base rewrote the cell: a merge
+        // line by line would set parts of it against the other side's
+        // edit, and a section would hold neither side's text.
+        let whole = Piece::Conflict(Merge3::new(
+            texts.base.to_string(),
+            texts.ours.to_string(),
+            texts.theirs.to_string(),
+        ));
+        rendered = render(&[whole], &cell_markers(ctx.options, ctx.markers, &texts));
+    }
     ctx.conflicts += rendered.conflicts;
     if rendered.conflicts > 0 {
-        ctx.report.push(Decision::clash(
-            subject,
-            "both sides changed the same lines of the source; markers in the cell",
-            texts.ours,
-            texts.theirs,
-        ));
+        let why = if rewrite {
+            "one side rewrote every line of the cell, the other changed it: the whole source between markers, each side's as it wrote it"
+        } else {
+            "both sides changed the same lines of the source; markers in the cell"
+        };
+        ctx.report
+            .push(Decision::clash(subject, why, texts.ours, texts.theirs));
     } else {
         ctx.report.push(Decision::new(
             DecisionKind::TookBoth,
@@ -75,6 +88,23 @@ pub(super) fn merge_source<'a>(
         out: SourceOut(Some(source_out(&rendered.text, form))),
         text: rendered.text,
     }
+}
+
+/// Whether a side kept no non-blank line of a base that has one: it
+/// rewrote the cell (or the matching paired a new cell with it).
+fn rewritten(texts: &Merge3<&str>) -> bool {
+    let lines = |text: &str| -> std::collections::HashSet<String> {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let base = lines(texts.base);
+    !base.is_empty()
+        && [texts.ours, texts.theirs]
+            .into_iter()
+            .any(|side| lines(side).is_disjoint(&base))
 }
 
 /// A source value holding `text` in `form`.

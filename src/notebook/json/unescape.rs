@@ -95,6 +95,7 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(crate::seeded::config(256))]
         /// Any text, written with escapes chosen at random, decodes back
         /// to itself (an encoder written apart from the decoder).
         #[test]
