@@ -171,8 +171,8 @@ fn took_over_section_start(hunk: &Hunk<'_, '_>, c: &Container<'_>, next: usize) 
     };
     let base = hunk.containers.base;
     let r = &hunk.ranges.base;
-    let around = r.start..(r.end + 1).min(base.elements.len());
-    let in_base = around.into_iter().find(|&b| base.elements[b].key.as_deref() == Some(key));
+    let in_base = (r.start..(r.end + 1).min(base.elements.len()))
+        .find(|&b| base.elements[b].key.as_deref() == Some(key));
     in_base.is_some_and(|b| starts_section(base, b)) && !starts_section(c, next)
 }
 

@@ -132,5 +132,8 @@ fn reformatted_layout_is_named_in_the_report() {
             .any(|d| d.starts_with("ours' changes in theirs' re-formatted layout")),
         "{details:?}"
     );
-    assert!(!details.iter().any(|d| d.contains("theirs' changes")), "{details:?}");
+    assert!(
+        !details.iter().any(|d| d.contains("theirs' changes")),
+        "{details:?}"
+    );
 }
