@@ -12,24 +12,45 @@ use crate::python::verify::VerifyError;
 /// A clean result defines no function or class (at one indentation,
 /// inside the same enclosing definitions), nor assigns a module-level
 /// name, more often than either side does: two versions of one definition
-/// kept side by side lose the choice between them (merge-rules §1.1). Two
-/// classes each defining `forward` define two different methods. A line
-/// scan, cheap enough to run on every clean result.
+/// kept side by side lose the choice between them (merge-rules §1.1). A
+/// line scan, cheap enough to run on every clean result.
+///
+/// A doubling shows both within its scope and at its indentation in the
+/// whole file: two classes each defining `forward` raise only the second
+/// count (two methods, not one twice), a method the line merge wrote below
+/// another class than the side's only the first (a placement, not a copy).
+/// Only a definition that exceeds both counts is doubled.
 pub fn no_definition_doubled(merged: &str, texts: Merge3<&str>) -> Result<(), Fallback> {
     let (ours, theirs) = (definitions(texts.ours), definitions(texts.theirs));
-    for (key, n) in definitions(merged) {
-        let most = ours
-            .get(&key)
-            .copied()
-            .unwrap_or(0)
-            .max(theirs.get(&key).copied().unwrap_or(0));
-        if n > most {
+    let merged = definitions(merged);
+    let most = |key: &Defined<'_>| {
+        let count = |side: &HashMap<Defined<'_>, usize>| side.get(key).copied().unwrap_or(0);
+        count(&ours).max(count(&theirs))
+    };
+    let (ours_at, theirs_at, merged_at) =
+        (by_indent(&ours), by_indent(&theirs), by_indent(&merged));
+    for (key, n) in &merged {
+        if *n <= most(key) {
+            continue;
+        }
+        let at = (key.indent, key.name);
+        let count = |side: &HashMap<(usize, &str), usize>| side.get(&at).copied().unwrap_or(0);
+        if count(&merged_at) > count(&ours_at).max(count(&theirs_at)) {
             return Err(Fallback::Unverified(VerifyError::DoubledDefinition(
                 key.name.to_string(),
             )));
         }
     }
     Ok(())
+}
+
+/// The counts of [`definitions`] by indentation and name alone.
+fn by_indent<'a>(counts: &HashMap<Defined<'a>, usize>) -> HashMap<(usize, &'a str), usize> {
+    let mut out = HashMap::new();
+    for (key, n) in counts {
+        *out.entry((key.indent, key.name)).or_insert(0) += n;
+    }
+    out
 }
 
 /// One definition as the line scan names it.
@@ -172,6 +193,15 @@ mod tests {
         let merged = "class Dora:\n    def unmerge(self):\n        return 1\n\n    x = [\n1]\n\n    def unmerge(self):\n        return 2\n";
         let texts = Merge3::new(BASE, ours, theirs);
         assert!(no_definition_doubled(merged, texts).is_err());
+    }
+
+    #[test]
+    fn a_method_written_below_another_class_is_not_doubled() {
+        let theirs = "class A:\n    def f(self):\n        pass\n\n    def g(self):\n        pass\n";
+        let ours = "class A:\n    def f(self):\n        pass\n\n\nclass B:\n    def h(self):\n        pass\n";
+        let merged = "class A:\n    def f(self):\n        pass\n\n\nclass B:\n    def h(self):\n        pass\n\n    def g(self):\n        pass\n";
+        let texts = Merge3::new("class A:\n    def f(self):\n        pass\n", ours, theirs);
+        assert!(no_definition_doubled(merged, texts).is_ok());
     }
 
     #[test]
