@@ -9,60 +9,118 @@ use crate::core::merge3::Merge3;
 use crate::fallback::Fallback;
 use crate::python::verify::VerifyError;
 
-/// A clean result defines no function or class (at one indentation), nor
-/// assigns a module-level name, more
-/// often than either side does: two versions of one definition kept side
-/// by side lose the choice between them (merge-rules §1.1). A line scan,
-/// cheap enough to run on every clean result.
+/// A clean result defines no function or class (at one indentation,
+/// inside the same enclosing definitions), nor assigns a module-level
+/// name, more often than either side does: two versions of one definition
+/// kept side by side lose the choice between them (merge-rules §1.1). A
+/// line scan, cheap enough to run on every clean result.
+///
+/// A doubling shows both within its scope and at its indentation in the
+/// whole file: two classes each defining `forward` raise only the second
+/// count (two methods, not one twice), a method the line merge wrote below
+/// another class than the side's only the first (a placement, not a copy).
+/// Only a definition that exceeds both counts is doubled.
 pub fn no_definition_doubled(merged: &str, texts: Merge3<&str>) -> Result<(), Fallback> {
-    fn definitions<'a>(text: &'a str) -> HashMap<(usize, &'a str), usize> {
-        let mut counts = HashMap::new();
-        for line in text.lines() {
-            let code = line.trim_start();
-            let indent = line.len() - code.len();
-            let code = code.strip_prefix("async ").unwrap_or(code);
-            let word = |s: &'a str| {
-                s.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .next()
-                    .unwrap_or("")
-            };
-            let name = match code
-                .strip_prefix("def ")
-                .or_else(|| code.strip_prefix("class "))
-            {
-                Some(rest) => word(rest),
-                // `NAME = ...` at module level.
-                None if indent == 0 => {
-                    let name = word(code);
-                    let after = code[name.len()..].trim_start();
-                    if after.starts_with('=') && !after.starts_with("==") {
-                        name
-                    } else {
-                        ""
-                    }
-                }
-                None => "",
-            };
-            if !name.is_empty() {
-                *counts.entry((indent, name)).or_insert(0) += 1;
-            }
-        }
-        counts
-    }
     let (ours, theirs) = (definitions(texts.ours), definitions(texts.theirs));
-    for (key, n) in definitions(merged) {
-        let most = ours
-            .get(&key)
-            .copied()
-            .unwrap_or(0)
-            .max(theirs.get(&key).copied().unwrap_or(0));
-        if n > most {
+    let merged = definitions(merged);
+    let most = |key: &Defined<'_>| {
+        let count = |side: &HashMap<Defined<'_>, usize>| side.get(key).copied().unwrap_or(0);
+        count(&ours).max(count(&theirs))
+    };
+    let (ours_at, theirs_at, merged_at) =
+        (by_indent(&ours), by_indent(&theirs), by_indent(&merged));
+    for (key, n) in &merged {
+        if *n <= most(key) {
+            continue;
+        }
+        let at = (key.indent, key.name);
+        let count = |side: &HashMap<(usize, &str), usize>| side.get(&at).copied().unwrap_or(0);
+        if count(&merged_at) > count(&ours_at).max(count(&theirs_at)) {
             return Err(Fallback::Unverified(VerifyError::DoubledDefinition(
-                key.1.to_string(),
+                key.name.to_string(),
             )));
         }
     }
     Ok(())
+}
+
+/// The counts of [`definitions`] by indentation and name alone.
+fn by_indent<'a>(counts: &HashMap<Defined<'a>, usize>) -> HashMap<(usize, &'a str), usize> {
+    let mut out = HashMap::new();
+    for (key, n) in counts {
+        *out.entry((key.indent, key.name)).or_insert(0) += n;
+    }
+    out
+}
+
+/// One definition as the line scan names it.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+struct Defined<'a> {
+    indent: usize,
+    /// The `def`s and `class`es above it (by indentation): `Linear.__init__`.
+    scope: String,
+    name: &'a str,
+}
+
+/// How often `text` defines each name. The enclosing definitions are the
+/// `def` and `class` lines above at a smaller indentation: only such lines
+/// open or close a scope, so two copies of one method in one class (no
+/// definition header at a smaller indentation between them) always get one
+/// key, whatever code lies between them.
+fn definitions(text: &str) -> HashMap<Defined<'_>, usize> {
+    let mut counts = HashMap::new();
+    let mut scopes: Vec<(usize, &str)> = Vec::new();
+    for line in text.lines() {
+        let code = line.trim_start();
+        let indent = line.len() - code.len();
+        let code = code.strip_prefix("async ").unwrap_or(code);
+        let word = |s: &'_ str| -> usize {
+            s.find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(s.len())
+        };
+        let header = code
+            .strip_prefix("def ")
+            .or_else(|| code.strip_prefix("class "));
+        let name = match header {
+            Some(rest) => &rest[..word(rest)],
+            // `NAME = ...` at module level.
+            None if indent == 0 => {
+                let name = &code[..word(code)];
+                let after = code[name.len()..].trim_start();
+                if after.starts_with('=') && !after.starts_with("==") {
+                    name
+                } else {
+                    ""
+                }
+            }
+            None => "",
+        };
+        if name.is_empty() {
+            continue;
+        }
+        if header.is_some() {
+            while scopes.last().is_some_and(|(i, _)| *i >= indent) {
+                scopes.pop();
+            }
+        }
+        let scope = scopes
+            .iter()
+            .filter(|(i, _)| *i < indent)
+            .map(|(_, n)| *n)
+            .collect::<Vec<_>>()
+            .join(".");
+        *counts
+            .entry(Defined {
+                indent,
+                scope,
+                name,
+            })
+            .or_insert(0) += 1;
+        if header.is_some() {
+            scopes.push((indent, name));
+        }
+    }
+    counts
 }
 
 /// No dictionary display in a clean result holds one constant key (as the
@@ -109,4 +167,56 @@ fn doubled_keys(text: &str) -> Option<Vec<String>> {
         stack.extend(node.named_children(&mut cursor));
     }
     Some(doubled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "class Dora:\n    def unmerge(self):\n        pass\n";
+
+    #[test]
+    fn one_method_name_in_two_new_classes_is_not_doubled() {
+        let ours = format!("{BASE}\n\nclass Arrow:\n    def unmerge(self):\n        pass\n");
+        let theirs = format!("{BASE}\n\nclass Mica:\n    def unmerge(self):\n        pass\n");
+        let merged = format!(
+            "{BASE}\n\nclass Arrow:\n    def unmerge(self):\n        pass\n\n\nclass Mica:\n    def unmerge(self):\n        pass\n"
+        );
+        let texts = Merge3::new(BASE, ours.as_str(), theirs.as_str());
+        assert!(no_definition_doubled(&merged, texts).is_ok());
+    }
+
+    #[test]
+    fn one_method_twice_in_one_class_is_doubled() {
+        let ours = "class Dora:\n    def unmerge(self):\n        return 1\n";
+        let theirs = "class Dora:\n    def unmerge(self):\n        return 2\n";
+        let merged = "class Dora:\n    def unmerge(self):\n        return 1\n\n    x = [\n1]\n\n    def unmerge(self):\n        return 2\n";
+        let texts = Merge3::new(BASE, ours, theirs);
+        assert!(no_definition_doubled(merged, texts).is_err());
+    }
+
+    #[test]
+    fn a_method_written_below_another_class_is_not_doubled() {
+        let theirs = "class A:\n    def f(self):\n        pass\n\n    def g(self):\n        pass\n";
+        let ours = "class A:\n    def f(self):\n        pass\n\n\nclass B:\n    def h(self):\n        pass\n";
+        let merged = "class A:\n    def f(self):\n        pass\n\n\nclass B:\n    def h(self):\n        pass\n\n    def g(self):\n        pass\n";
+        let texts = Merge3::new("class A:\n    def f(self):\n        pass\n", ours, theirs);
+        assert!(no_definition_doubled(merged, texts).is_ok());
+    }
+
+    #[test]
+    fn a_nested_function_is_keyed_by_its_method() {
+        let text = "class A:\n    def f(self):\n        def g():\n            pass\n    def h(self):\n        def g():\n            pass\n";
+        let counts = definitions(text);
+        let g = |scope: &str| {
+            counts
+                .get(&Defined {
+                    indent: 8,
+                    scope: scope.to_string(),
+                    name: "g",
+                })
+                .copied()
+        };
+        assert_eq!((g("A.f"), g("A.h")), (Some(1), Some(1)));
+    }
 }

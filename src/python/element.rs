@@ -54,6 +54,10 @@ pub struct ElementMerge {
     pub taken: Vec<String>,
     /// Arguments both sides changed differently ("argument `learning_rate`").
     pub clashes: Vec<String>,
+    /// Whether the text is in the other side's layout than the one asked
+    /// for (theirs' re-formatted layout, [`formatted::prefer_theirs_layout`]):
+    /// `taken` then lists the layout side's own changes.
+    pub other_layout: bool,
 }
 
 /// Merges three versions of one element. `nodes.ours` is the layout side:
@@ -74,6 +78,7 @@ pub fn merge_element(
                 *sides = sides.clone().swapped();
             }
         }
+        merged.other_layout = true;
         return Ok(merged);
     }
     merge_into_ours(nodes, texts)
@@ -101,6 +106,7 @@ fn merge_into_ours(
         pieces: apply(texts.ours, range, &mut m.edits),
         taken: m.taken,
         clashes: m.clashes,
+        other_layout: false,
     })
 }
 

@@ -46,6 +46,7 @@ pub fn resolve<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Resolution
     if let (Order::Sorted(_), Some(names)) = (order, names_order(hunk)) {
         sort_same_module_runs(&mut keyed.items, names);
     }
+    one_section_break(&mut keyed.items, hunk);
     let how = match order {
         Order::Sorted(_) => "in sorted position",
         Order::OursFirst => "ours first (the block is not sorted)",
@@ -152,6 +153,94 @@ fn starts_section(c: &Container<'_>, i: usize) -> bool {
         let l = l.trim();
         l.is_empty() || l.starts_with('#')
     }) && lead.contains('\n')
+}
+
+/// The text before element `i`'s statement: blank lines and comments.
+fn lead<'t>(c: &Container<'t>, i: usize) -> &'t str {
+    let e = &c.elements[i];
+    c.slice(&(e.span.start..e.node.start_byte()))
+}
+
+/// Whether a side's insertion at the head of a section took over the
+/// section's opening from the base: the element after it in `c` (index
+/// `next`, in the hunk or right after it) is in the base there too, where
+/// it starts the section, and here it no longer does.
+fn took_over_section_start(hunk: &Hunk<'_, '_>, c: &Container<'_>, next: usize) -> bool {
+    let Some(key) = c.elements.get(next).and_then(|e| e.key.as_deref()) else {
+        return false;
+    };
+    let base = hunk.containers.base;
+    let r = &hunk.ranges.base;
+    let in_base = (r.start..(r.end + 1).min(base.elements.len()))
+        .find(|&b| base.elements[b].key.as_deref() == Some(key));
+    in_base.is_some_and(|b| starts_section(base, b)) && !starts_section(c, next)
+}
+
+/// Both sides inserted imports at the head of one section, each taking
+/// over the blank line (or comment) that opens it: the opening is kept
+/// once, before ours' insertions, and theirs' insertion placed right after
+/// them gets the lead its follower has in theirs instead of a second copy
+/// (which would split the section in two).
+fn one_section_break(items: &mut [Item<'_, '_>], hunk: &Hunk<'_, '_>) {
+    let c = hunk.containers;
+    let in_base = |key: Option<&str>| {
+        hunk.elements()
+            .base
+            .iter()
+            .any(|e| key.is_some() && e.key.as_deref() == key)
+    };
+    let ours_insertion = |item: &Item<'_, '_>| match item {
+        Item::Element(x, o) if std::ptr::eq(*x, c.ours) => {
+            (!in_base(x.elements[*o].key.as_deref())).then_some(*o)
+        }
+        _ => None,
+    };
+    for k in 1..items.len() {
+        let Item::Element(x, t) = items[k] else {
+            continue;
+        };
+        if !std::ptr::eq(x, c.theirs) || in_base(x.elements[t].key.as_deref()) {
+            continue;
+        }
+        // The run of ours' insertions right before it.
+        let Some(last) = ours_insertion(&items[k - 1]) else {
+            continue;
+        };
+        let mut first = k - 1;
+        while first > 0 && ours_insertion(&items[first - 1]).is_some() {
+            first -= 1;
+        }
+        let Some(head) = ours_insertion(&items[first]) else {
+            continue;
+        };
+        // The first element after theirs' insertions there.
+        let after_hunk = hunk.ranges.theirs.end;
+        let Some(follower) = (t + 1..c.theirs.elements.len())
+            .find(|&n| n >= after_hunk || in_base(c.theirs.elements[n].key.as_deref()))
+        else {
+            continue;
+        };
+        let opening = lead(c.theirs, t);
+        let same_opening = starts_section(c.theirs, t)
+            && starts_section(c.ours, head)
+            && lead(c.ours, head) == opening;
+        if !same_opening
+            || !took_over_section_start(hunk, c.theirs, follower)
+            || !took_over_section_start(hunk, c.ours, last + 1)
+        {
+            continue;
+        }
+        let e = &c.theirs.elements[t];
+        let text = format!(
+            "{}{}",
+            lead(c.theirs, follower),
+            c.theirs.slice(&(e.node.start_byte()..e.span.end))
+        );
+        items[k] = Item::Pieces {
+            key: e.key.clone(),
+            pieces: vec![Piece::Text(text)],
+        };
+    }
 }
 
 /// The run of consecutive imports around `r` in `c`: its index range.

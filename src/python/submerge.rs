@@ -94,7 +94,7 @@ pub fn same_change(base: &str, ours: &str, theirs: &str) -> Option<String> {
     if os.len() != ts.len() || (0..os.len()).any(|i| os.key(i) != ts.key(i)) {
         return None;
     }
-    Some(match prefer_theirs_layout(base, os.text, ts.text) {
+    Some(match theirs_formatted_like_file(base, os.text, ts.text) {
         true => theirs.to_string(),
         false => ours.to_string(),
     })
@@ -337,7 +337,7 @@ impl Streams<'_, '_> {
 
     /// The layout of a stretch both sides changed to the same tokens.
     fn same_layout<'x>(&self, _h: &Hunk, ours: &'x str, theirs: &'x str) -> &'x str {
-        if prefer_theirs_layout(self.reference, ours, theirs) {
+        if theirs_formatted_like_file(self.reference, ours, theirs) {
             theirs
         } else {
             ours
@@ -405,7 +405,7 @@ impl Streams<'_, '_> {
 /// reference's longest line, and when it has no trailing whitespace unless
 /// the reference has some. Theirs' layout is taken only when it follows
 /// every one of these that ours follows, and one more.
-fn prefer_theirs_layout(reference: &str, ours: &str, theirs: &str) -> bool {
+fn theirs_formatted_like_file(reference: &str, ours: &str, theirs: &str) -> bool {
     let count = |text: &str, q: char| text.matches(q).count();
     let other_quote = match count(reference, '"').cmp(&count(reference, '\'')) {
         std::cmp::Ordering::Greater => Some('\''),

@@ -103,3 +103,37 @@ fn sub_line_merge_is_a_decision() {
         .iter()
         .any(|d| d.kind == DecisionKind::TokensMerged));
 }
+
+/// Ours replaced a value in base's layout, theirs only ran black over the
+/// call: the merge is written in theirs' layout, and the report says whose
+/// changes went into whose layout (not "combined with theirs' changes").
+#[test]
+fn reformatted_layout_is_named_in_the_report() {
+    let b = "p = SKLearnProcessor(framework_version='0.23-1',\n                     role=role,\n                     instance_count=1)\n";
+    let o = "p = SKLearnProcessor(framework_version='1.0-1',\n                     role=role,\n                     instance_count=1)\n";
+    let t = "p = SKLearnProcessor(\n    framework_version=\"0.23-1\",\n    role=role,\n    instance_count=1,\n)\n";
+    let markers = Markers::for_inputs(&MergeOptions::default(), &[]);
+    let s = merge(Merge3::new(b, o, t), &MergeOptions::default(), &markers).unwrap();
+    assert_eq!(s.conflicts, 0);
+    assert_eq!(
+        s.text,
+        "p = SKLearnProcessor(\n    framework_version=\"1.0-1\",\n    role=role,\n    instance_count=1,\n)\n"
+    );
+    let details: Vec<&str> = s
+        .report
+        .decisions
+        .iter()
+        .filter(|d| d.kind == DecisionKind::ArgumentsMerged)
+        .map(|d| d.detail.as_str())
+        .collect();
+    assert!(
+        details
+            .iter()
+            .any(|d| d.starts_with("ours' changes in theirs' re-formatted layout")),
+        "{details:?}"
+    );
+    assert!(
+        !details.iter().any(|d| d.contains("theirs' changes")),
+        "{details:?}"
+    );
+}

@@ -52,7 +52,14 @@ impl Planner<'_, '_> {
                     pieces,
                     taken,
                     clashes,
+                    other_layout,
                 } = merged;
+                // The side whose layout the text is in, and the side whose
+                // changes were combined into it.
+                let (layout, combined) = match other_layout {
+                    false => (kept, other_side),
+                    true => (other_side, kept),
+                };
                 if !clashes.is_empty() {
                     let detail = format!("both changed {}", clashes.join(", "));
                     let (ours, theirs) = (
@@ -67,14 +74,19 @@ impl Planner<'_, '_> {
                 if taken.is_empty() && !clashes.is_empty() {
                     return;
                 }
-                let detail = if taken.is_empty() {
-                    format!("kept the layout of {}", kept.name())
-                } else {
-                    format!(
+                let detail = match (taken.is_empty(), other_layout) {
+                    (true, _) => format!("kept the layout of {}", layout.name()),
+                    (false, false) => format!(
                         "combined with {}' changes: {}",
-                        other_side.name(),
+                        combined.name(),
                         taken.join(", ")
-                    )
+                    ),
+                    (false, true) => format!(
+                        "{}' changes in {}' re-formatted layout: {}",
+                        combined.name(),
+                        layout.name(),
+                        taken.join(", ")
+                    ),
                 };
                 self.decide(DecisionKind::ArgumentsMerged, subject, detail);
             }
