@@ -133,6 +133,20 @@ mod tests {
     }
 
     #[test]
+    fn an_indented_stretch_is_read_alike() {
+        let indent = |text: &str| {
+            text.lines()
+                .map(|l| format!("    {l}\n"))
+                .collect::<String>()
+        };
+        let (base, flat, wrapped) = (indent(BASE), indent(FLAT), indent(WRAPPED));
+        assert_eq!(
+            same_change(&base, &wrapped, &flat).as_deref(),
+            Some(flat.as_str())
+        );
+    }
+
+    #[test]
     fn a_flat_base_keeps_the_flat_side_and_gives_the_wrapped_one() {
         let base = "uri = \"gs://bucket/safe-driver/train.csv\"\n";
         assert_eq!(same_change(base, FLAT, WRAPPED).as_deref(), Some(WRAPPED));
