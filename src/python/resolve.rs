@@ -7,7 +7,8 @@
 //! whole siblings at one nesting level that the sides changed — goes
 //! through a chain of resolvers, most specific first:
 //!
-//! 1. same change twice ([`SAME_CHANGE_CHAIN`]: pytokens' `same_change_resolver`),
+//! 1. same change twice ([`SAME_CHANGE_CHAIN`]: pytokens' `same_change_resolver`,
+//!    then the same with an assigned value's parentheses changed, `unwrapped`),
 //! 2. imports ([`imports`](super::imports)),
 //! 3. named members ([`members`](super::members)),
 //! 4. dict/set entries, `__all__`, set-like arguments, import names
@@ -66,8 +67,13 @@ pub const HUNK_CHAIN: &[(&str, Resolver)] = &[
 /// Text-level resolvers tried first on a hunk or an element both sides
 /// changed: the same change made twice in different layouts (branch
 /// `pytokens`).
-pub const SAME_CHANGE_CHAIN: &[(&str, TextResolver)] =
-    &[("same-change", crate::python::submerge::same_change_resolver)];
+pub const SAME_CHANGE_CHAIN: &[(&str, TextResolver)] = &[
+    ("same-change", crate::python::submerge::same_change_resolver),
+    (
+        "same-change-unwrapped",
+        crate::python::unwrapped::same_change_resolver,
+    ),
+];
 
 /// Text-level resolvers tried on an element both sides changed, after its
 /// own container and the layer-list merge, and on a hunk of statements no

@@ -124,6 +124,17 @@ fn texts_with(b: &str, o: &str, t: &str, r: &str, cells_moved: bool) -> Preserve
             return Preserved::Holds;
         }
     }
+    // Values black wrapped in parentheses over three lines, written on one
+    // line: which values are wrapped is layout (`python/unwrapped.rs`).
+    let unwrapped = [b, o, t, r].map(unwrap_values);
+    if unwrapped.iter().zip([b, o, t, r]).any(|(u, x)| u != x) {
+        let [ub, uo, ut, ur] = unwrapped.each_ref().map(String::as_str);
+        for how in [Reading::Lines, Reading::Tokens] {
+            if let Preserved::Holds = reading(ub, uo, ut, ur, cells_moved, split(how)) {
+                return Preserved::Holds;
+            }
+        }
+    }
     // A result that is one side's version: the other side's edits read
     // against it directly (`within`).
     let [b, o, t, r] = [b, o, t, r].map(|x| elements(x, Reading::Lines));
@@ -133,6 +144,46 @@ fn texts_with(b: &str, o: &str, t: &str, r: &str, cells_moved: bool) -> Preserve
         true => Preserved::Holds,
         false => first,
     }
+}
+
+/// `text` with each value wrapped the way black wraps one long value
+/// (`x = (` ending a line, the value alone on the next line, further
+/// indented, and `)` alone on the line after it at the first line's
+/// indent) joined into one line, `x = value`.
+fn unwrap_values(text: &str) -> String {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i].trim_end();
+        let opens = line
+            .strip_suffix("= (")
+            .filter(|head| !head.ends_with(['=', '!', '<', '>']));
+        let wrap = match (opens, lines.get(i + 1), lines.get(i + 2)) {
+            (Some(head), Some(value), Some(close))
+                if close.trim() == ")"
+                    && indent(close) == indent(line)
+                    && indent(value) > indent(line)
+                    && !value.trim().is_empty() =>
+            {
+                Some(format!("{head}= {}", value.trim()))
+            }
+            _ => None,
+        };
+        match wrap {
+            Some(joined) => {
+                out.push_str(&joined);
+                i += 3;
+            }
+            None => {
+                out.push_str(lines[i]);
+                i += 1;
+            }
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// How [`elements`] cuts a text.
@@ -582,6 +633,16 @@ mod tests {
                 ")",
                 "# c"
             ]
+        );
+    }
+
+    #[test]
+    fn unwrap_values_joins_black_wraps_only() {
+        let wrapped =
+            "uri = (\n    \"gs://b/train.csv\"\n)\nx = f(\n    1\n)\nok = a == (\n    b\n)\n";
+        assert_eq!(
+            unwrap_values(wrapped),
+            "uri = \"gs://b/train.csv\"\nx = f(\n    1\n)\nok = a == (\n    b\n)\n"
         );
     }
 }
