@@ -18,7 +18,8 @@
 //!   of `fixtures/` (a seed names a case only with its fixture set: to
 //!   replay an older run, `git archive COMMIT fixtures | tar -x -C /tmp`).
 //! - `MLMERGE_FUZZ_DUMP=DIR`: write each violating case's three versions
-//!   to `DIR/seed-N/` (to turn it into a regression fixture).
+//!   to `DIR/seed-N/` (to turn it into a regression fixture); with
+//!   `MLMERGE_FUZZ_REPLAY`, every replayed case.
 //!
 //! Long run: `MLMERGE_FUZZ_SECONDS=1800 MLMERGE_FUZZ_THREADS=2 cargo test
 //! --release --test fuzz -- --nocapture`.
@@ -55,6 +56,9 @@ fn fuzz_merge_invariants() {
             for seed in seeds.split(',').filter_map(|s| s.trim().parse().ok()) {
                 let case = case(seed, &fixtures);
                 println!("replaying {}", case.describe());
+                if let Some(dir) = std::env::var_os("MLMERGE_FUZZ_DUMP") {
+                    let _ = case.dump(std::path::Path::new(&dir));
+                }
                 check_case(&case, true, &mut tally);
             }
             tally
