@@ -19,7 +19,7 @@ use crate::python::memo::{self, RunScope};
 use crate::python::parse::{parse, parses_cleanly, widest_line, Parsed, PythonParseError};
 use crate::python::plan::{plan, Inputs};
 use crate::python::reformat::{merge_reformatted, tokens_in};
-use crate::python::regions::{Region, RegionKind};
+use crate::python::regions::{split_off, Region, RegionKind};
 use crate::python::retry::{retry_line_conflicts, Version};
 use crate::python::submerge::describe_token_merges;
 use crate::python::verify::verify;
@@ -495,6 +495,7 @@ fn matched_regions<'a>(parsed: Merge3<&'a Parsed<'a>>) -> Vec<Merge3<&'a Region>
             .collect()
     };
     let (ours, theirs) = (index(parsed.ours), index(parsed.theirs));
+    let base_keys = index(parsed.base);
     let mut last = (None::<usize>, None::<usize>);
     let mut out = Vec::new();
     for region in &parsed.base.regions {
@@ -509,6 +510,14 @@ fn matched_regions<'a>(parsed: Merge3<&'a Parsed<'a>>) -> Vec<Merge3<&'a Region>
         }
         let (ro, rt) = (&parsed.ours.regions[o], &parsed.theirs.regions[t]);
         if ro.kind != region.kind || rt.kind != region.kind {
+            continue;
+        }
+        if split_off(region, ro, &parsed.ours.regions, |k| {
+            base_keys.contains_key(k)
+        }) || split_off(region, rt, &parsed.theirs.regions, |k| {
+            base_keys.contains_key(k)
+        }) {
+            // Merged by lines with the code around it.
             continue;
         }
         last = (Some(o), Some(t));

@@ -87,6 +87,22 @@ fn first_text(chain: &[(&str, TextResolver)], texts: Merge3<&str>) -> Option<Str
     chain.iter().find_map(|(_, resolver)| resolver(texts))
 }
 
+/// The token merge of [`ELEMENT_CHAIN`], kept only where verify's line
+/// check (after its cheap filter) finds no deletion of a side undone and
+/// no line doubled. A token diff pairs lines by their tokens, not as the
+/// lines they are: ours deleting `self.l1 = layers.Dense(10)` and moving
+/// `self.l3 = layers.Dense(12)` up in its place, theirs deleting
+/// `self.l3`, reads to it as an edit of two numbers and a deletion both
+/// made, where the line diff anchors `self.l3` and sees no move (branch
+/// fuzz5).
+fn token_text(texts: Merge3<&str>) -> Option<String> {
+    let text = first_text(ELEMENT_CHAIN, texts)?;
+    let (b, o, t) = (texts.base, texts.ours, texts.theirs);
+    let holds = !crate::verify::lines_suspect(b, o, t, &text)
+        || crate::verify::check_lines(b, o, t, &text, true).is_ok();
+    holds.then_some(text)
+}
+
 /// The layer-list merge of three texts: its result when it applies (clean,
 /// or with clashes drawn around whole layers).
 pub type RegionMerge<'a> = dyn Fn(Merge3<&str>) -> Option<Vec<Piece>> + 'a;
@@ -373,7 +389,7 @@ fn resolve_hunk<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Option<Ve
     if let Some(text) = (hunk.moves == Moves::None
         && (hunk.kind() != ContainerKind::FunctionBody || same_count)
         && line_moves(texts) == Moves::None)
-        .then(|| first_text(ELEMENT_CHAIN, texts))
+        .then(|| token_text(texts))
         .flatten()
     {
         ctx.report.push(Decision::new(

@@ -119,9 +119,15 @@ fn texts_with(b: &str, o: &str, t: &str, r: &str, cells_moved: bool) -> Preserve
     if !matches!(first, Preserved::Violated(_) | Preserved::Ambiguous(_)) {
         return first;
     }
+    // A reading over the check's budget found nothing: the result is not
+    // one every reading finds violated (a 1,000-bracket line one side
+    // added costs the token reading a diff of thousands of tokens).
+    let mut over_budget = false;
     for how in [Reading::NamedHeaders, Reading::KindHeaders, Reading::Tokens] {
-        if let Preserved::Holds = reading(b, o, t, r, cells_moved, split(how)) {
-            return Preserved::Holds;
+        match reading_verdict(b, o, t, r, cells_moved, split(how)) {
+            Read::Verdict(Preserved::Holds) => return Preserved::Holds,
+            Read::OverBudget => over_budget = true,
+            Read::Verdict(_) => {}
         }
     }
     // Values black wrapped in parentheses over three lines, written on one
@@ -140,9 +146,10 @@ fn texts_with(b: &str, o: &str, t: &str, r: &str, cells_moved: bool) -> Preserve
     let [b, o, t, r] = [b, o, t, r].map(|x| elements(x, Reading::Lines));
     let within = (r == o && super::within::holds_within(&b, &t, &o))
         || (r == t && super::within::holds_within(&b, &o, &t));
-    match within {
-        true => Preserved::Holds,
-        false => first,
+    match (within, over_budget) {
+        (true, _) => Preserved::Holds,
+        (false, true) => Preserved::NotChecked,
+        (false, false) => first,
     }
 }
 
@@ -186,6 +193,12 @@ fn unwrap_values(text: &str) -> String {
     out
 }
 
+/// One reading's answer: a verdict, or the check's budget spent.
+enum Read {
+    Verdict(Preserved),
+    OverBudget,
+}
+
 /// How [`elements`] cuts a text.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Reading {
@@ -216,17 +229,32 @@ fn reading(
     cells_moved: bool,
     split: impl Fn(&str) -> Vec<Element>,
 ) -> Preserved {
+    match reading_verdict(b, o, t, r, cells_moved, split) {
+        Read::Verdict(verdict) => verdict,
+        Read::OverBudget => Preserved::NotChecked,
+    }
+}
+
+/// [`reading`], telling the check's budget spent from the rest.
+fn reading_verdict(
+    b: &str,
+    o: &str,
+    t: &str,
+    r: &str,
+    cells_moved: bool,
+    split: impl Fn(&str) -> Vec<Element>,
+) -> Read {
     let known: std::collections::HashSet<Element> =
         [b, o, t].iter().flat_map(|x| split(x)).collect();
     let result = split(r);
     if result.iter().any(|l| !known.contains(l)) {
-        return Preserved::NotChecked;
+        return Read::Verdict(Preserved::NotChecked);
     }
     let result: Vec<ResultElement> = result.into_iter().map(ResultElement::clean).collect();
     let verdict = check_with(&split(b), &split(o), &split(t), &result, Options::default());
-    match verdict {
+    Read::Verdict(match verdict {
         Verdict::Ok => Preserved::Holds,
-        Verdict::Unchecked(_) => Preserved::NotChecked,
+        Verdict::Unchecked(_) => return Read::OverBudget,
         Verdict::Violations(v)
             if cells_moved && v.iter().all(|v| v.problem == Problem::Misplaced) =>
         {
@@ -243,7 +271,7 @@ fn reading(
                 false => Preserved::Violated(reason),
             }
         }
-    }
+    })
 }
 
 /// Whether a violation is one a line view cannot tell from a correct

@@ -4,7 +4,7 @@
 //! narrowed to the element; and how the report names an element.
 
 use super::{
-    first_text, lines_with_report, merge_container, Context, Hunk, Item, ELEMENT_CHAIN, MAX_DEPTH,
+    first_text, lines_with_report, merge_container, token_text, Context, Hunk, Item, MAX_DEPTH,
     SAME_CHANGE_CHAIN,
 };
 use crate::core::merge3::{Merge3, Side};
@@ -147,10 +147,7 @@ pub fn merge_element<'a, 't>(
             pieces: vec![Piece::Conflict(texts.map(str::to_string))],
         };
     }
-    if let Some(text) = (moves == Moves::None)
-        .then(|| first_text(ELEMENT_CHAIN, texts))
-        .flatten()
-    {
+    if let Some(text) = (moves == Moves::None).then(|| token_text(texts)).flatten() {
         ctx.report.push(Decision::new(
             DecisionKind::TokensMerged,
             describe(key.as_deref()),
