@@ -35,7 +35,7 @@
 
 use std::ops::Range;
 
-use super::hunks::{diff3, line_moves, Moves, Step};
+use super::hunks::{diff3_keyed, line_moves, Moves, Step};
 use super::siblings::{module, parse_tree, Container, ContainerKind, Element};
 use crate::core::line_merge::merge_lines;
 use crate::core::merge3::{Merge3, Side};
@@ -95,6 +95,10 @@ pub struct Context<'o> {
     pub region_merge: Option<&'o RegionMerge<'o>>,
     pub report: Report,
     depth: usize,
+    /// Conflicts drawn over a hunk where a side moved an element the other
+    /// side deleted, changed or moved: a clash no merge by lines may
+    /// settle (it keeps the moved copy).
+    move_clashes: usize,
 }
 
 impl<'o> Context<'o> {
@@ -104,6 +108,7 @@ impl<'o> Context<'o> {
             region_merge,
             report: Report::default(),
             depth: 0,
+            move_clashes: 0,
         }
     }
 }
@@ -174,6 +179,10 @@ pub enum Item<'a, 't> {
 }
 
 impl Item<'_, '_> {
+    fn holds_conflict(&self) -> bool {
+        matches!(self, Item::Pieces { pieces, .. } if pieces.iter().any(|p| matches!(p, Piece::Conflict(_))))
+    }
+
     pub fn key(&self) -> Option<&str> {
         match self {
             Item::Element(c, i) => c.elements[*i].key.as_deref(),
@@ -267,8 +276,17 @@ pub fn merge_container(
             .map(|e| e.same.as_str())
             .collect::<Vec<_>>()
     });
+    let keys = c.map_ref(|x| {
+        x.elements
+            .iter()
+            .map(|e| e.key.as_deref())
+            .collect::<Vec<_>>()
+    });
     let mut items: Vec<Item<'_, '_>> = Vec::new();
-    for step in diff3(same.as_ref().map(|s| s.as_slice())) {
+    for step in diff3_keyed(
+        same.as_ref().map(|s| s.as_slice()),
+        Some(keys.as_ref().map(|k| k.as_slice())),
+    ) {
         match step {
             Step::Stable(at) => items.push(Item::Element(c.ours, at.ours)),
             Step::Hunk(ranges, moves) => {
@@ -277,7 +295,11 @@ pub fn merge_container(
                     ranges,
                     moves,
                 };
-                items.extend(resolve_hunk(&hunk, ctx)?);
+                let resolved = resolve_hunk(&hunk, ctx)?;
+                if moves == Moves::Clash && resolved.iter().any(Item::holds_conflict) {
+                    ctx.move_clashes += 1;
+                }
+                items.extend(resolved);
             }
         }
     }

@@ -72,14 +72,18 @@ pub fn merge_element<'a, 't>(
     let mut narrowed = None;
     if ctx.depth < MAX_DEPTH {
         let before = ctx.report.decisions.len();
+        let move_clashes = ctx.move_clashes;
         if let Some(pieces) = merge_inside(c, e, ctx) {
             let clashed = pieces.iter().any(|p| matches!(p, Piece::Conflict(_)));
             // A top-level class whose body clashed: the layer-list merge
             // of the whole class (its call statements merged argument by
             // argument, the rest by lines) may settle what the body merge
             // could not (a call both sides gave a keyword argument, inside
-            // a method); kept when it leaves fewer conflicts.
-            if clashed && module && !function {
+            // a method); kept when it leaves fewer conflicts. Not over a
+            // member one side moved and the other deleted or changed (a
+            // method moved to the end and edited, deleted by the other
+            // side): by lines both deleted it and one added a new one.
+            if clashed && module && !function && ctx.move_clashes == move_clashes {
                 if let Some(better) = region_merge_with_fewer(ctx, texts, &pieces) {
                     ctx.report.decisions.truncate(before);
                     ctx.report.push(Decision::new(
