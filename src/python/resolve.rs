@@ -95,9 +95,11 @@ pub struct Context<'o> {
     pub region_merge: Option<&'o RegionMerge<'o>>,
     pub report: Report,
     depth: usize,
-    /// Conflicts drawn over a hunk where a side moved an element the other
-    /// side deleted, changed or moved: a clash no merge by lines may
-    /// settle (it keeps the moved copy).
+    /// Hunks where a side moved an element the other side deleted,
+    /// changed or moved, drawn as a conflict or left to the element around
+    /// them: a clash no merge by lines or tokens may settle (a line merge
+    /// keeps the moved copy; a token merge gave a moved entry's new value
+    /// to its neighbour).
     move_clashes: usize,
 }
 
@@ -295,10 +297,15 @@ pub fn merge_container(
                     ranges,
                     moves,
                 };
-                let resolved = resolve_hunk(&hunk, ctx)?;
-                if moves == Moves::Clash && resolved.iter().any(Item::holds_conflict) {
+                let resolved = resolve_hunk(&hunk, ctx);
+                if moves == Moves::Clash
+                    && resolved
+                        .as_ref()
+                        .is_none_or(|items| items.iter().any(Item::holds_conflict))
+                {
                     ctx.move_clashes += 1;
                 }
+                let resolved = resolved?;
                 items.extend(resolved);
             }
         }

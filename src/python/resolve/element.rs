@@ -70,9 +70,9 @@ pub fn merge_element<'a, 't>(
     // A function body merged statement by statement, its clashes narrowed
     // to the statements: kept when nothing below does better.
     let mut narrowed = None;
+    let move_clashes = ctx.move_clashes;
     if ctx.depth < MAX_DEPTH {
         let before = ctx.report.decisions.len();
-        let move_clashes = ctx.move_clashes;
         if let Some(pieces) = merge_inside(c, e, ctx) {
             let clashed = pieces.iter().any(|p| matches!(p, Piece::Conflict(_)));
             // A top-level class whose body clashed: the layer-list merge
@@ -134,8 +134,14 @@ pub fn merge_element<'a, 't>(
         }
     };
     // The element's own lines, diffed: a move there is a deletion and an
-    // insertion to a token or line merge.
-    let moves = line_moves(texts);
+    // insertion to a token or line merge. So is a named element moved and
+    // changed inside it, against the other side's change (the merge
+    // inside found it and left it to this element).
+    let moves = if ctx.move_clashes > move_clashes {
+        Moves::Clash
+    } else {
+        line_moves(texts)
+    };
     if moves == Moves::Clash {
         if let Some(n) = narrowed {
             return use_narrowed(ctx, n);
