@@ -8,7 +8,9 @@
 //! diff joins both ends of every move into one hunk and says so
 //! ([`Moves`]): a merge that sees the two ends apart settles the deletion
 //! against the other side's deletion and keeps the insertion, undoing that
-//! side's change without a word.
+//! side's change without a word. Given the elements' keys
+//! ([`diff3_keyed`]), a named element a side moved and also changed is a
+//! move too where the other side deleted or changed it.
 
 use std::ops::Range;
 
@@ -358,6 +360,47 @@ mod tests {
         assert_eq!(line_moves(Merge3::new(base, ours, theirs)), Moves::Clash);
         let edit = "def f():\n    a = 1\n    b = 2\n    c = 4\n";
         assert_eq!(line_moves(Merge3::new(base, edit, theirs)), Moves::None);
+    }
+
+    #[test]
+    fn a_named_element_moved_and_changed_against_its_deletion_is_one_clashing_hunk() {
+        // theirs moves `m1` to the end and edits it; ours deletes it.
+        let b = ["init", "m1", "m2"];
+        let o = ["init", "m2"];
+        let t = ["init", "m2", "m3", "m1 edited"];
+        let key = |v: &[&'static str]| -> Vec<Option<&'static str>> {
+            v.iter().map(|e| e.split(' ').next()).collect()
+        };
+        let (kb, ko, kt) = (key(&b), key(&o), key(&t));
+        let keys = Merge3::new(&kb[..], &ko[..], &kt[..]);
+        let steps = diff3_keyed(Merge3::new(&b[..], &o[..], &t[..]), Some(keys));
+        assert_eq!(
+            steps,
+            vec![
+                Step::Stable(Merge3::new(0, 0, 0)),
+                Step::Hunk(Merge3::new(1..3, 1..2, 1..4), Moves::Clash),
+            ]
+        );
+        // Without keys, two hunks: both deleted `m1`; theirs added two.
+        let plain = diff3(Merge3::new(&b[..], &o[..], &t[..]));
+        assert!(plain.contains(&Step::Hunk(Merge3::new(1..2, 1..1, 1..1), Moves::None)));
+        // The same move and edit, ours leaving `m1` alone: no move by key
+        // (a deletion and an insertion merge right).
+        let kept = diff3_keyed(
+            Merge3::new(&b[..], &b[..], &t[..]),
+            Some(Merge3::new(&kb[..], &kb[..], &kt[..])),
+        );
+        assert!(kept
+            .iter()
+            .all(|s| !matches!(s, Step::Hunk(_, Moves::Clash))));
+        // An edit in place is not a move.
+        let t = ["init", "m1 edited", "m2"];
+        let kt = key(&t);
+        let steps = diff3_keyed(
+            Merge3::new(&b[..], &o[..], &t[..]),
+            Some(Merge3::new(&kb[..], &ko[..], &kt[..])),
+        );
+        assert!(steps.contains(&Step::Hunk(Merge3::new(1..2, 1..1, 1..2), Moves::None)));
     }
 
     #[test]
