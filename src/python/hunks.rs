@@ -201,7 +201,7 @@ pub fn diff3_keyed(seqs: Merge3<&[&str]>, keys: Option<Merge3<&[Option<&str>]>>)
     let side_keys = |side: Side| {
         keys.map(|k| Keys {
             base: k.base,
-            side: *k.get(side),
+            side: k.get(side),
         })
     };
     let all_moves: Vec<Move> = moves(
