@@ -235,6 +235,7 @@ pub fn merge_whole(
 ) -> Result<Structured, Fallback> {
     let _memo = RunScope::open();
     let (pieces, report) = merge_chunk(texts, options, markers)?;
+    let (pieces, report) = by_names_where_lines_fail(texts, options, markers, pieces, report);
     let rendered = render(&pieces, markers);
     // The checks of every clean result (see [`merge`]): the whole-file
     // merge kept two versions of a function both sides added beside an
@@ -245,6 +246,39 @@ pub fn merge_whole(
         no_line_doubled(texts, &rendered.text)?;
     }
     Ok(finish(rendered, report, markers))
+}
+
+/// The whole-file chunk merge settles the code between layer lists by
+/// lines: where its clean result fails the line check too, the merge by
+/// names (members, entries, imports) is taken instead when it draws the
+/// clash (a method one side deleted, the other moved and edited) or its
+/// clean result passes the check.
+fn by_names_where_lines_fail(
+    texts: Merge3<&str>,
+    options: &MergeOptions,
+    markers: &Markers,
+    pieces: Vec<Piece>,
+    report: Report,
+) -> (Vec<Piece>, Report) {
+    let text = render(&pieces, markers);
+    let (b, o, t) = (texts.base, texts.ours, texts.theirs);
+    if text.conflicts > 0
+        || !crate::verify::lines_suspect(b, o, t, &text.text)
+        || crate::verify::check_lines(b, o, t, &text.text, true).is_ok()
+    {
+        return (pieces, report);
+    }
+    match module_merge(texts, options, markers) {
+        Some((named, named_report)) => {
+            let r = render(&named, markers);
+            if r.conflicts > 0 || crate::verify::check_lines(b, o, t, &r.text, true).is_ok() {
+                (named, named_report)
+            } else {
+                (pieces, report)
+            }
+        }
+        None => (pieces, report),
+    }
 }
 
 /// The layer-list merge of one top-level element for the whole-file merge:

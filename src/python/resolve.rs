@@ -36,7 +36,7 @@
 
 use std::ops::Range;
 
-use super::hunks::{diff3, line_moves, Moves, Step};
+use super::hunks::{diff3_keyed, line_moves, Moves, Step};
 use super::siblings::{module, parse_tree, Container, ContainerKind, Element};
 use crate::core::merge3::{Merge3, Side};
 use crate::core::render::Piece;
@@ -116,6 +116,12 @@ pub struct Context<'o> {
     pub region_merge: Option<&'o RegionMerge<'o>>,
     pub report: Report,
     depth: usize,
+    /// Hunks where a side moved an element the other side deleted,
+    /// changed or moved, drawn as a conflict or left to the element around
+    /// them: a clash no merge by lines or tokens may settle (a line merge
+    /// keeps the moved copy; a token merge gave a moved entry's new value
+    /// to its neighbour).
+    move_clashes: usize,
 }
 
 impl<'o> Context<'o> {
@@ -125,6 +131,7 @@ impl<'o> Context<'o> {
             region_merge,
             report: Report::default(),
             depth: 0,
+            move_clashes: 0,
         }
     }
 }
@@ -195,6 +202,10 @@ pub enum Item<'a, 't> {
 }
 
 impl Item<'_, '_> {
+    fn holds_conflict(&self) -> bool {
+        matches!(self, Item::Pieces { pieces, .. } if pieces.iter().any(|p| matches!(p, Piece::Conflict(_))))
+    }
+
     pub fn key(&self) -> Option<&str> {
         match self {
             Item::Element(c, i) => c.elements[*i].key.as_deref(),
@@ -288,8 +299,17 @@ pub fn merge_container(
             .map(|e| e.same.as_str())
             .collect::<Vec<_>>()
     });
+    let keys = c.map_ref(|x| {
+        x.elements
+            .iter()
+            .map(|e| e.key.as_deref())
+            .collect::<Vec<_>>()
+    });
     let mut items: Vec<Item<'_, '_>> = Vec::new();
-    for step in diff3(same.as_ref().map(|s| s.as_slice())) {
+    for step in diff3_keyed(
+        same.as_ref().map(|s| s.as_slice()),
+        Some(keys.as_ref().map(|k| k.as_slice())),
+    ) {
         match step {
             Step::Stable(at) => items.push(Item::Element(c.ours, at.ours)),
             Step::Hunk(ranges, moves) => {
@@ -298,7 +318,16 @@ pub fn merge_container(
                     ranges,
                     moves,
                 };
-                items.extend(resolve_hunk(&hunk, ctx)?);
+                let resolved = resolve_hunk(&hunk, ctx);
+                if moves == Moves::Clash
+                    && resolved
+                        .as_ref()
+                        .is_none_or(|items| items.iter().any(Item::holds_conflict))
+                {
+                    ctx.move_clashes += 1;
+                }
+                let resolved = resolved?;
+                items.extend(resolved);
             }
         }
     }
