@@ -1,31 +1,73 @@
 //! The check at line level, for text a line merge settled: a clean
-//! result checked line by line (with a cheap filter first and a finder of
+//! result checked statement by statement (with a cheap filter first and a finder of
 //! doubled lines), and a conflicted one whose marker regions count as
 //! conflicts. Texts over [`MAX_LINE_CHECK_BYTES`] are not checked.
 
 use std::collections::HashMap;
 
-use super::{check_with, Element, Options, ResultElement, Verdict};
+use super::{check_with, check_with_inside, BothEdited, Element, Options, ResultElement, Verdict};
 
-/// Checks a clean line-merge `result` of three texts line by line, moves
-/// detected when `moves` is set (a line deleted at one place and the same
-/// line inserted at another).
+mod statements;
+
+/// Checks a clean line-merge `result` of three Python texts statement by
+/// statement (see [`statements`]: a statement's physical lines are one
+/// element, layout is not content, blank lines are not read), moves
+/// detected when `moves` is set (a statement found once in the base and
+/// once in a side, deleted at one place and written at another). A
+/// statement both sides edited differently is checked field by field:
+/// the result's statement under its head must hold both edits.
 pub fn check_lines(base: &str, ours: &str, theirs: &str, result: &str, moves: bool) -> Verdict {
-    let lines = |t: &str| -> Vec<Element> { t.lines().map(Element::plain).collect() };
-    let result: Vec<ResultElement> = lines(result)
+    let result: Vec<ResultElement> = statements::statements(result)
         .into_iter()
         .map(ResultElement::clean)
         .collect();
-    check_with(
-        &lines(base),
-        &lines(ours),
-        &lines(theirs),
+    check_with_inside(
+        &statements::statements(base),
+        &statements::statements(ours),
+        &statements::statements(theirs),
         &result,
         Options {
             moves,
+            unique_moves: true,
             ..Options::default()
         },
+        &both_edits_merged,
     )
+}
+
+/// How many levels of fields a statement both sides edited is read to;
+/// deeper, the result is not taken as merged (bounded work on hostile
+/// nesting).
+const MAX_FIELD_DEPTH: usize = 16;
+
+/// Whether the result's statement holds both sides' edits of one base
+/// statement, field by field (a field found once in each version may
+/// move: a layer one side moved in a list the other side edited); a
+/// field both sides edited differently, one level down.
+fn both_edits_merged(both: BothEdited<'_>) -> bool {
+    fields_merged(both, 0)
+}
+
+fn fields_merged(both: BothEdited<'_>, depth: usize) -> bool {
+    if depth >= MAX_FIELD_DEPTH {
+        return false;
+    }
+    let result: Vec<ResultElement> = statements::fields(&both.result.content)
+        .into_iter()
+        .map(ResultElement::clean)
+        .collect();
+    check_with_inside(
+        &statements::fields(&both.base.content),
+        &statements::fields(&both.ours.content),
+        &statements::fields(&both.theirs.content),
+        &result,
+        Options {
+            unique_moves: true,
+            ..Options::default()
+        },
+        &|inner| fields_merged(inner, depth + 1),
+    )
+    .is_ok()
 }
 
 /// Texts over this size are not checked line by line (the line merge's
