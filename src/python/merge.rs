@@ -26,8 +26,8 @@ use crate::python::verify::verify;
 use crate::settings::MergeOptions;
 
 mod recheck;
-use recheck::{nothing_doubled, recheck_lines};
 pub use recheck::merge_whole;
+use recheck::{nothing_doubled, recheck_lines};
 
 /// Merges three Python sources (LF, no BOM): the line merge settles what
 /// it can, and each clash, widened to whole top-level paragraphs, is merged

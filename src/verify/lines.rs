@@ -170,7 +170,8 @@ mod tests {
     fn a_rewrapped_statement_is_not_a_change() {
         let base = "def log(\n    *, data: dict, save_dir: str\n) -> None:\n    print(data)\n";
         let ours = "def log(*, data: dict, save_dir: str) -> None:\n    print(data)\n";
-        let theirs = "def log(\n    *, data: dict, save_dir: str, step: int\n) -> None:\n    print(data)\n";
+        let theirs =
+            "def log(\n    *, data: dict, save_dir: str, step: int\n) -> None:\n    print(data)\n";
         let merged = "def log(*, data: dict, save_dir: str, step: int) -> None:\n    print(data)\n";
         assert!(ok(base, ours, theirs, merged));
         assert!(ok(base, ours, theirs, theirs));
@@ -192,10 +193,20 @@ mod tests {
         let base = "p = Processor(version='0.23',\n              role=role)\n";
         let ours = "p = Processor(version='1.0',\n              role=role)\n";
         let theirs = "p = Processor(\n    version=\"0.23\",\n    role=role,\n)\n";
-        assert!(!ok(base, ours, theirs, "p = Processor(version=\"1.0\",\n              role=role)\n"));
+        assert!(!ok(
+            base,
+            ours,
+            theirs,
+            "p = Processor(version=\"1.0\",\n              role=role)\n"
+        ));
         // Requoting a string the other side did not touch merges.
         let ours_role = "p = Processor(version='0.23',\n              role=admin)\n";
-        assert!(ok(base, ours_role, theirs, "p = Processor(\n    version=\"0.23\",\n    role=admin,\n)\n"));
+        assert!(ok(
+            base,
+            ours_role,
+            theirs,
+            "p = Processor(\n    version=\"0.23\",\n    role=admin,\n)\n"
+        ));
     }
 
     #[test]
@@ -216,9 +227,11 @@ mod tests {
     #[test]
     fn a_repeated_line_deleted_with_its_function_is_not_a_move() {
         let b = "def b(z):\n    if z:\n        return 4\n    else:\n        return 5\n";
-        let base = format!("def a(x):\n    if x:\n        return 1\n    else:\n        return 0\n\n\n{b}");
+        let base =
+            format!("def a(x):\n    if x:\n        return 1\n    else:\n        return 0\n\n\n{b}");
         let ours = b.to_string();
-        let theirs = format!("{b}\n\ndef c(y):\n    if y:\n        return 2\n    else:\n        return 3\n");
+        let theirs =
+            format!("{b}\n\ndef c(y):\n    if y:\n        return 2\n    else:\n        return 3\n");
         let (base, ours, theirs) = (base.as_str(), ours.as_str(), theirs.as_str());
         assert!(ok(base, ours, theirs, theirs));
         // A statement found once in each version still moves: moved by

@@ -96,4 +96,3 @@ pub fn merge_whole(
     }
     Ok(finish(rendered, report, markers))
 }
-

@@ -408,11 +408,18 @@ mod tests {
     #[test]
     fn fields_split_at_commas_and_brackets() {
         let split = |content: &str| -> Vec<(String, String)> {
-            fields(content).into_iter().map(|e| (e.key, e.content)).collect()
+            fields(content)
+                .into_iter()
+                .map(|e| (e.key, e.content))
+                .collect()
         };
-        let content = &statements("    self.assertAllClose(result, np.array([1.5, 2]), **kw, atol=1)\n")[0].content;
+        let content =
+            &statements("    self.assertAllClose(result, np.array([1.5, 2]), **kw, atol=1)\n")[0]
+                .content;
         let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
-            v.iter().map(|(k, c)| (k.to_string(), c.to_string())).collect()
+            v.iter()
+                .map(|(k, c)| (k.to_string(), c.to_string()))
+                .collect()
         };
         assert_eq!(
             split(content),
