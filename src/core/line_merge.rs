@@ -104,9 +104,10 @@ pub fn git_merge_in_pieces(
     })
 }
 
-/// `until_conflict`: the caller wants only a clean result, so a file merged
-/// in pieces stops at the first conflicted piece (`visit` then gets no
-/// bytes and `false`).
+/// Cut into pieces when [`segments::worth_cutting`] (over `segment_above`
+/// bytes), always when `segment_above` is 0. `until_conflict`: the caller
+/// wants only a clean result, so a file merged in pieces stops at the
+/// first conflicted piece (`visit` then gets no bytes and `false`).
 fn merge_file<T>(
     base: &[u8],
     ours: &[u8],
@@ -146,7 +147,7 @@ fn merge_file<T>(
         input
     };
     let texts = Merge3::new(base, ours, theirs);
-    let cuts = match base.len().max(ours.len()).max(theirs.len()) > segment_above {
+    let cuts = match segment_above == 0 || segments::worth_cutting(texts, segment_above) {
         true => segments::cuts(texts),
         false => Vec::new(),
     };

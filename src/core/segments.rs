@@ -1,9 +1,10 @@
 //! git's line merge of a very large file, piece by piece: xdiff keeps
 //! per-line records and hash tables for both diffs of the whole file, about
 //! 11 times the input (docs/performance.md, the 45 MB row), so a file over
-//! [`SEGMENTED_ABOVE`] is cut where all three versions hold the same lines
-//! for a long stretch and each piece is merged by libgit2 on its own, as
-//! slices of the inputs (no copies), the results appended.
+//! [`SEGMENTED_ABOVE`] whose lines are short ([`worth_cutting`]) is cut
+//! where all three versions hold the same lines for a long stretch and
+//! each piece is merged by libgit2 on its own, as slices of the inputs (no
+//! copies), the results appended.
 //!
 //! A cut lies in the middle of [`CONTEXT`] × 2 lines that are
 //! byte-identical in the three versions (checked on the bytes, not on the
@@ -22,6 +23,24 @@ use crate::core::merge3::Merge3;
 
 /// Inputs larger than this (the largest of the three) are merged in pieces.
 pub const SEGMENTED_ABOVE: usize = 16 << 20;
+
+/// Lines longer than this on average (in the largest version) are left
+/// whole: xdiff's records cost about 75 bytes a line, under a third of
+/// such a file, while finding the cuts reads every byte three more times
+/// (a notebook's 20 MB of base64 outputs lie on a few thousand lines).
+pub const SHORT_LINES_BELOW: usize = 256;
+
+/// Whether git's line merge of `texts` runs in pieces: the largest
+/// version is over `above` bytes and its lines are short on average
+/// ([`SHORT_LINES_BELOW`]), so that xdiff's per-line tables would weigh.
+pub fn worth_cutting(texts: Merge3<&[u8]>, above: usize) -> bool {
+    let largest = [texts.base, texts.ours, texts.theirs]
+        .into_iter()
+        .max_by_key(|t| t.len())
+        .unwrap_or_default();
+    largest.len() > above
+        && memchr_iter(b'\n', largest).count() + 1 > largest.len() / SHORT_LINES_BELOW
+}
 
 /// Identical lines on each side of a cut.
 pub const CONTEXT: usize = 32;
@@ -116,24 +135,40 @@ pub fn pieces<'a>(texts: Merge3<&'a [u8]>, cuts: &[Merge3<usize>]) -> Vec<Merge3
     out
 }
 
-/// One FNV-1a hash per line (its `\n` included).
+/// One 32-bit hash per line (its `\n` included), the last line counted
+/// even without a `\n`. Lines are found with `memchr` and hashed eight
+/// bytes at a time: a notebook's lines of base64 outputs run to tens of
+/// kilobytes, and a hash of one byte at a time cost more than libgit2's
+/// whole merge of the pieces.
 fn line_hashes(text: &[u8]) -> Vec<u32> {
     let mut out = Vec::with_capacity(memchr_iter(b'\n', text).count() + 1);
-    let mut hash: u32 = 0x811c_9dc5;
-    let mut open = false;
-    for &byte in text {
-        hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
-        open = true;
-        if byte == b'\n' {
-            out.push(hash);
-            hash = 0x811c_9dc5;
-            open = false;
-        }
+    let mut start = 0;
+    for end in memchr_iter(b'\n', text) {
+        out.push(line_hash(&text[start..=end]));
+        start = end + 1;
     }
-    if open {
-        out.push(hash);
+    if start < text.len() {
+        out.push(line_hash(&text[start..]));
     }
     out
+}
+
+/// A hash of one line's bytes (not cryptographic: equal runs found with
+/// it are checked on the bytes before a cut is made).
+fn line_hash(line: &[u8]) -> u32 {
+    const MUL: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut hash = (line.len() as u64).wrapping_mul(MUL) ^ 0x243f_6a88_85a3_08d3;
+    let mut words = line.chunks_exact(8);
+    for word in &mut words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        hash = (hash.rotate_left(23) ^ u64::from_le_bytes(bytes)).wrapping_mul(MUL);
+    }
+    let mut last = [0u8; 8];
+    last[..words.remainder().len()].copy_from_slice(words.remainder());
+    hash = (hash.rotate_left(23) ^ u64::from_le_bytes(last)).wrapping_mul(MUL);
+    // Fold the high half (the best-mixed bits of a multiply) into the low.
+    ((hash >> 32) ^ hash) as u32
 }
 
 /// The equal runs of a diff: (old start, new start, length).
@@ -206,6 +241,51 @@ mod tests {
             .flat_map(|p| p.ours.to_vec())
             .collect();
         assert_eq!(joined, ours.as_bytes());
+    }
+
+    /// One hash per line, the unterminated last line included; equal lines
+    /// hash alike whatever their length, and lines differing in one byte
+    /// (inside a word, in the tail, or only in length) do not.
+    #[test]
+    fn line_hashes_tell_lines_apart() {
+        assert!(line_hashes(b"").is_empty());
+        assert_eq!(line_hashes(b"a\nb").len(), 2);
+        assert_eq!(line_hashes(b"a\nb\n").len(), 2);
+        let long = "x".repeat(70_001);
+        let text = format!("{long}\nshort\n{long}\nshort\n");
+        let h = line_hashes(text.as_bytes());
+        assert_eq!(h.len(), 4);
+        assert_eq!((h[0], h[1]), (h[2], h[3]));
+        assert_ne!(h[0], h[1]);
+        let mut seen = std::collections::HashSet::new();
+        for line in [
+            "abcdefgh\n",
+            "abcdefgi\n",
+            "bbcdefgh\n",
+            "abcdefgh",
+            "abcdefgh\0\n",
+            "\n",
+            "",
+            "\0",
+        ] {
+            assert!(seen.insert(line_hash(line.as_bytes())), "{line:?}");
+        }
+    }
+
+    /// Only a large file of short lines is worth cutting; one of long
+    /// lines (a notebook's outputs) is merged whole.
+    #[test]
+    fn only_large_files_of_short_lines_are_cut() {
+        let short = lines(2_000, "v");
+        let long = format!("{}\n", "A".repeat(300)).repeat(200);
+        fn texts(t: &str) -> Merge3<&[u8]> {
+            Merge3::new(t.as_bytes(), t.as_bytes(), t.as_bytes())
+        }
+        assert!(worth_cutting(texts(&short), 1_000));
+        assert!(!worth_cutting(texts(&short), short.len()));
+        assert!(!worth_cutting(texts(&long), 1_000));
+        let mixed = format!("{long}{short}");
+        assert!(worth_cutting(texts(&mixed), 1_000));
     }
 
     #[test]

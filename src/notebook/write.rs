@@ -98,9 +98,11 @@ fn is_separator(text: &str, mark: char) -> bool {
         && text.chars().all(|c| c == mark || c.is_whitespace())
 }
 
-/// Whether `text` (JSON) escapes a non-ASCII character as `\uXXXX`.
+/// Whether `text` (JSON) escapes a non-ASCII character as `\uXXXX`. Asked
+/// of every source of an ASCII notebook: `memmem` finds the `\u`s (a
+/// `str` pattern search cost 2% of a median notebook merge).
 pub fn has_non_ascii_escape(text: &str) -> bool {
-    text.match_indices("\\u").any(|(at, _)| {
+    memchr::memmem::find_iter(text.as_bytes(), b"\\u").any(|at| {
         text.get(at + 2..at + 6)
             .and_then(|hex| u32::from_str_radix(hex, 16).ok())
             .is_some_and(|code| code >= 0x80)
@@ -311,6 +313,8 @@ mod tests {
         assert_eq!(format.indent.as_deref(), Some("  "));
         assert!(!format.trailing_newline);
         assert!(has_non_ascii_escape(text));
+        assert!(!has_non_ascii_escape("\\u0041 \\u007f \\u00e \\u\u{e9}9"));
+        assert!(has_non_ascii_escape("x \\u0041\\u00E9"));
         let jupyter = Format::default();
         let out = write_document(&Out::raw(&doc, false), &jupyter, 0);
         assert_eq!(

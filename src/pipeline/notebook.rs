@@ -4,7 +4,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use super::structured::structured;
+use super::structured::structured_notebook;
 use super::{line_outcome, with_note, MergeOutcome, Method};
 use crate::core::kind::FileKind;
 use crate::core::line_merge::git_clean_merge_with;
@@ -14,21 +14,17 @@ use crate::decisions::{Decision, DecisionKind};
 use crate::fallback::Fallback;
 use crate::settings::MergeOptions;
 
-/// What git's clean line merge of a notebook says, without a copy of its
-/// result (tens of megabytes of outputs): whether it is a valid notebook,
-/// and a digest of its bytes. A conflicted merge has no verdict: nothing
-/// of it is used while the cell merge works.
-struct GitVerdict {
-    valid: bool,
-    digest: u64,
-}
-
 /// Notebooks: the cell merge decides, checked against git's verdict. git's
 /// clean merge stands when it is the same notebook (merge-rules §1.5); it
 /// does not when the cell merge means something else: git keeps a cell both
 /// sides inserted twice, splices two runs' outputs, or keeps a cell one side
 /// edited and the other deleted without a word (§3). git's conflicted result
 /// is never used while the cell merge works: it is not JSON.
+///
+/// git's verdict keeps only a digest of its clean result (tens of
+/// megabytes of outputs are not copied). Whether that result is a valid
+/// notebook is asked only where the answer matters and is not already
+/// known: when its bytes are the cell merge's checked result it is.
 pub(super) fn merge_notebook(
     versions: Merge3<&[u8]>,
     options: &MergeOptions,
@@ -36,48 +32,57 @@ pub(super) fn merge_notebook(
     plain: &Markers,
 ) -> MergeOutcome {
     let kind = FileKind::Notebook;
-    let verdict = git_clean_merge_with(
-        versions.base,
-        versions.ours,
-        versions.theirs,
-        plain,
-        |bytes| GitVerdict {
-            valid: crate::notebook::is_valid(bytes),
-            digest: digest(bytes),
-        },
-    )
-    .ok()
-    .flatten();
-    let git_stands = verdict.as_ref().is_some_and(|v| v.valid);
+    let git_digest =
+        git_clean_merge_with(versions.base, versions.ours, versions.theirs, plain, digest)
+            .ok()
+            .flatten();
+    let git_clean = git_digest.is_some();
+    // git's clean result again, when it stands (a valid notebook).
+    let git_standing = || {
+        let line = line_outcome(versions, kind, plain);
+        crate::notebook::is_valid(&line.bytes).then_some(line)
+    };
     let structured = catch_unwind(AssertUnwindSafe(|| {
-        structured(versions, kind, options, markers)
+        structured_notebook(versions, options, markers)
     }));
     let failure = match structured {
         Ok(Ok(s)) => Ok(s),
         Ok(Err(Fallback::NotebookFailed(why))) => Err(Fallback::NotebookFailed(why)),
         Ok(Err(reason)) => {
-            // Not a notebook the cell merge reads: git's line merge, as git.
-            let used = if git_stands { plain } else { markers };
-            return with_note(line_outcome(versions, kind, used), reason);
+            // Not a notebook the cell merge reads: git's line merge, as git
+            // (git's clean notebook without the side preference).
+            let line = match git_clean && markers.prefer.is_some() {
+                true => git_standing(),
+                false => None,
+            };
+            let line = line.unwrap_or_else(|| line_outcome(versions, kind, markers));
+            return with_note(line, reason);
         }
         Err(_) => Err(Fallback::Internal),
     };
-    let mut s = match failure {
+    let (mut s, checked) = match failure {
         Ok(s) => s,
-        Err(reason) if git_stands => {
-            return with_note(line_outcome(versions, kind, plain), reason);
+        Err(reason) => {
+            return match git_clean.then(git_standing).flatten() {
+                Some(line) => with_note(line, reason),
+                None => conservative_notebook(versions, options, markers, reason),
+            };
         }
-        Err(reason) => return conservative_notebook(versions, options, markers, reason),
     };
-    if !git_stands {
+    let Some(git_digest) = git_digest else {
+        return s;
+    };
+    if git_digest == digest(&s.bytes) {
+        // The very bytes git would write: git's merge stands if they are a
+        // notebook, which the cell merge checked unless it merged trivially.
+        if checked || crate::notebook::is_valid(&s.bytes) {
+            s.method = Method::LineMerge;
+        }
         return s;
     }
-    if verdict.is_some_and(|v| v.digest == digest(&s.bytes)) {
-        // The very bytes git would write.
-        s.method = Method::LineMerge;
+    let Some(line) = git_standing() else {
         return s;
-    }
-    let line = line_outcome(versions, kind, plain);
+    };
     if crate::notebook::same_notebook(&s.bytes, &line.bytes) {
         return line;
     }

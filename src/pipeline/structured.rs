@@ -38,6 +38,28 @@ pub(super) fn structured(
     options: &MergeOptions,
     markers: &Markers,
 ) -> Result<MergeOutcome, Fallback> {
+    merged_and_checked(versions, kind, options, markers).map(|(outcome, _)| outcome)
+}
+
+/// [`structured`] for a notebook, and whether its result is a notebook
+/// the cell merge checked (a notebook Jupyter opens: `notebook::is_valid`
+/// holds for it). It is not when the decoded texts merged trivially (one
+/// side only converted the line endings or the BOM): those are handed back
+/// unread.
+pub(super) fn structured_notebook(
+    versions: Merge3<&[u8]>,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Result<(MergeOutcome, bool), Fallback> {
+    merged_and_checked(versions, FileKind::Notebook, options, markers)
+}
+
+fn merged_and_checked(
+    versions: Merge3<&[u8]>,
+    kind: FileKind,
+    options: &MergeOptions,
+    markers: &Markers,
+) -> Result<(MergeOutcome, bool), Fallback> {
     let decoded = decode_all(versions)?;
     let encodings = decoded.map_ref(|d| d.encoding);
     let (decoded, encoding) = match (merge_encoding(&encodings), mixed_encoding(&encodings)) {
@@ -55,6 +77,8 @@ pub(super) fn structured(
         (None, None) => return Err(Fallback::LineEndings),
     };
     let texts = decoded.as_ref().map(|d| d.text.as_ref());
+    // `notebook::merge` reads and checks all but a trivial merge.
+    let checked = kind == FileKind::Notebook && texts.resolve_trivial().is_none();
     let mut merged = match kind {
         FileKind::Python if versions.ours.len().max(versions.theirs.len()) > MAX_STRUCTURED_PY => {
             return Err(Fallback::TooLarge)
@@ -83,13 +107,14 @@ pub(super) fn structured(
             "one side converted the file's line endings or BOM; the merge keeps the conversion",
         ));
     }
-    Ok(MergeOutcome {
+    let outcome = MergeOutcome {
         bytes: encode(merged.text, encoding),
         kind,
         conflicts: merged.conflicts,
         method: Method::Structured,
         report: merged.report,
-    })
+    };
+    Ok((outcome, checked))
 }
 
 /// A notebook's encoding when the line endings cannot be decided (a file
