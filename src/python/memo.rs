@@ -17,6 +17,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tree_sitter::{Parser, Tree};
@@ -53,6 +54,9 @@ struct Parse {
     bound: usize,
     /// Stopped by the budget before the end.
     cancelled: bool,
+    /// The hash and length of each line of the text, set when the parse
+    /// is kept ([`closest_kept`] compares every kept text with a new one).
+    lines: Option<Rc<[(u64, usize)]>>,
 }
 
 /// Callbacks a count can miss: each parse's count is rounded down to whole
@@ -117,6 +121,7 @@ struct Memo {
     parsed: Table<ParsedResult>,
     chunks: Table<ChunkResult>,
     modules: Table<ModuleResult>,
+    lines: Table<Vec<Piece>>,
     kept: usize,
 }
 
@@ -151,6 +156,7 @@ impl RunScope {
                     parsed: Table::new(),
                     chunks: Table::new(),
                     modules: Table::new(),
+                    lines: Table::new(),
                     kept: 0,
                 });
             }
@@ -255,6 +261,7 @@ fn parse_counted(text: &str, budget: Option<usize>) -> Parse {
         checks: Some(checks),
         bound: checks,
         cancelled,
+        lines: None,
     }
 }
 
@@ -262,15 +269,33 @@ fn parse_counted(text: &str, budget: Option<usize>) -> Parse {
 /// first diffs the texts, which costs about as much there).
 const REUSE_FROM_BYTES: usize = 4096;
 
-/// The kept text (with its whole tree) that shares the most lines with
-/// `text`, when they are at least half of `text`.
-fn closest_kept(memo: &Memo, text: &str) -> Option<(String, Tree, usize)> {
-    let line_hash = |line: &str| {
+/// The hash and length of each line of `text` (the last one without its
+/// newline when it has none).
+fn line_hashes(text: &str) -> Vec<(u64, usize)> {
+    let hash = |line: &str| {
         let mut h = DefaultHasher::new();
         line.hash(&mut h);
         h.finish()
     };
-    let lines: std::collections::HashSet<u64> = text.split_inclusive('\n').map(line_hash).collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        let line = text.get(start..=end).unwrap_or_default();
+        out.push((hash(line), line.len()));
+        start = end + 1;
+    }
+    if start < text.len() {
+        let line = text.get(start..).unwrap_or_default();
+        out.push((hash(line), line.len()));
+    }
+    out
+}
+
+/// The kept text (with its whole tree) that shares the most lines with
+/// `text`, when they are at least half of `text`.
+fn closest_kept(memo: &Memo, text: &str) -> Option<(String, Tree, usize)> {
+    let lines: std::collections::HashSet<u64> =
+        line_hashes(text).into_iter().map(|(h, _)| h).collect();
     let mut best: Option<(usize, &str, &Parse)> = None;
     for (keys, parse) in memo.trees.entries.values().flatten() {
         let (Some(kept), Some(_)) = (keys.first(), parse.tree.as_ref()) else {
@@ -279,11 +304,18 @@ fn closest_kept(memo: &Memo, text: &str) -> Option<(String, Tree, usize)> {
         if parse.cancelled || kept.len() < text.len() / 2 || kept.len() / 2 > text.len() {
             continue;
         }
-        let shared: usize = kept
-            .split_inclusive('\n')
-            .filter(|l| lines.contains(&line_hash(l)))
-            .map(str::len)
-            .sum();
+        let shared: usize = match &parse.lines {
+            Some(kept_lines) => kept_lines
+                .iter()
+                .filter(|(h, _)| lines.contains(h))
+                .map(|(_, len)| len)
+                .sum(),
+            None => line_hashes(kept)
+                .iter()
+                .filter(|(h, _)| lines.contains(h))
+                .map(|(_, len)| len)
+                .sum(),
+        };
         if shared * 2 >= text.len() && best.is_none_or(|(b, _, _)| shared > b) {
             best = Some((shared, kept, parse));
         }
@@ -316,6 +348,7 @@ fn parse_from_kept(text: &str, cap: Option<usize>) -> Option<Parse> {
         checks: None,
         bound: checks.saturating_add(old_bound).saturating_add(ROUNDING),
         cancelled: false,
+        lines: None,
     })
 }
 
@@ -343,6 +376,10 @@ fn keep_parse(text: &str, parse: &Parse) {
         return;
     }
     let hash = hash_of(0, &[text]);
+    let mut parse = parse.clone();
+    if parse.lines.is_none() && text.len() >= REUSE_FROM_BYTES / 2 {
+        parse.lines = Some(line_hashes(text).into());
+    }
     MEMO.with(|m| {
         if let Some(m) = m.borrow_mut().as_mut() {
             if m.trees.replace(hash, &[text], parse.clone()) {
@@ -350,7 +387,7 @@ fn keep_parse(text: &str, parse: &Parse) {
             }
             if m.kept.saturating_add(text.len()) <= MAX_KEPT_BYTES {
                 m.kept += text.len();
-                m.trees.insert(hash, &[text], parse.clone());
+                m.trees.insert(hash, &[text], parse);
             }
         }
     });
@@ -457,6 +494,22 @@ pub fn chunk(
         salt,
         &[texts.base, texts.ours, texts.theirs],
         compute,
+    )
+}
+
+/// The line merge of three texts (`core::line_merge::merge_lines`, a
+/// pure function of them), once per run: the hunks of a notebook cell's
+/// second merge (`final_newline`, the texts as they are) and of the
+/// whole-file retry are often the first merge's again.
+pub fn lines(texts: Merge3<&str>) -> Vec<Piece> {
+    if texts.resolve_trivial().is_some() {
+        return crate::core::line_merge::merge_lines(texts);
+    }
+    memoized(
+        |m| &mut m.lines,
+        0,
+        &[texts.base, texts.ours, texts.theirs],
+        || crate::core::line_merge::merge_lines(texts),
     )
 }
 

@@ -356,7 +356,7 @@ fn merge_between(
         &parsed.ours.text[ranges.ours.clone()],
         &parsed.theirs.text[ranges.theirs.clone()],
     );
-    let pieces = merge_lines(texts);
+    let pieces = memo::lines(texts);
     if !pieces.iter().any(|p| matches!(p, Piece::Conflict(_))) {
         return pieces;
     }
@@ -386,17 +386,17 @@ fn merge_between(
             Merge3::new(
                 Version {
                     text: parsed.base.text,
-                    root: parsed.base.tree.root_node(),
+                    tree: &parsed.base.tree,
                     range: ranges.base,
                 },
                 Version {
                     text: parsed.ours.text,
-                    root: parsed.ours.tree.root_node(),
+                    tree: &parsed.ours.tree,
                     range: ranges.ours,
                 },
                 Version {
                     text: parsed.theirs.text,
-                    root: parsed.theirs.tree.root_node(),
+                    tree: &parsed.theirs.tree,
                     range: ranges.theirs,
                 },
             ),

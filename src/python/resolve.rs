@@ -37,7 +37,6 @@ use std::ops::Range;
 
 use super::hunks::{diff3, line_moves, Moves, Step};
 use super::siblings::{module, parse_tree, Container, ContainerKind, Element};
-use crate::core::line_merge::merge_lines;
 use crate::core::merge3::{Merge3, Side};
 use crate::core::render::Piece;
 use crate::decisions::{Decision, DecisionKind, Report};
@@ -404,7 +403,7 @@ fn moved_against_a_change<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) ->
 
 /// A line merge of `texts`, each clash recorded.
 fn lines_with_report(texts: Merge3<&str>, subject: &str, ctx: &mut Context<'_>) -> Vec<Piece> {
-    let pieces = merge_lines(texts);
+    let pieces = crate::python::memo::lines(texts);
     for p in &pieces {
         if let Piece::Conflict(c) = p {
             ctx.report.push(Decision::clash(

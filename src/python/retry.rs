@@ -9,18 +9,19 @@
 
 use std::ops::Range;
 
-use tree_sitter::{Node, Parser};
+use tree_sitter::{Parser, Tree};
 
 use crate::core::diff3::Budget;
 use crate::core::merge3::Merge3;
 use crate::core::render::Piece;
+use crate::python::reparse::reparse;
 use crate::python::stream::{well_indented, TokenStream};
 use crate::python::submerge::{merge_streams, Used};
 
-/// One version: the parsed file's text, its tree's root, the stretch.
+/// One version: the parsed file's text, its tree, the stretch.
 pub struct Version<'a> {
     pub text: &'a str,
-    pub root: Node<'a>,
+    pub tree: &'a Tree,
     pub range: Range<usize>,
 }
 
@@ -60,17 +61,17 @@ pub fn retry_line_conflicts(
                 let streams = Merge3::new(
                     TokenStream::from_tree(
                         versions.base.text,
-                        versions.base.root,
+                        versions.base.tree.root_node(),
                         spans.base.clone(),
                     ),
                     TokenStream::from_tree(
                         versions.ours.text,
-                        versions.ours.root,
+                        versions.ours.tree.root_node(),
                         spans.ours.clone(),
                     ),
                     TokenStream::from_tree(
                         versions.theirs.text,
-                        versions.theirs.root,
+                        versions.theirs.tree.root_node(),
                         spans.theirs.clone(),
                     ),
                 );
@@ -110,7 +111,11 @@ fn line_starts(text: &str) -> Vec<usize> {
 }
 
 /// Whether ours' file with `span` replaced by `text` parses without errors
-/// and is well indented.
+/// and is well indented. The candidate is parsed from ours' tree (it
+/// differs from ours' text at one span); a tree so made with an error is
+/// not trusted, and the verdict is then a fresh parse's, as in
+/// [`crate::python::memo`] (an error-free tree from an incremental parse is
+/// the fresh parse's tree: `python::reparse`'s tests).
 fn parses_in_place(ours: &Version<'_>, span: &Range<usize>, text: &str) -> bool {
     let (Some(before), Some(after)) = (ours.text.get(..span.start), ours.text.get(span.end..))
     else {
@@ -124,7 +129,13 @@ fn parses_in_place(ours: &Version<'_>, span: &Range<usize>, text: &str) -> bool 
     {
         return false;
     }
+    let well_formed =
+        |tree: &Tree| !tree.root_node().has_error() && well_indented(tree.root_node());
+    let (reparsed, _) = reparse(&mut parser, ours.text, ours.tree, &candidate, None);
+    if let Some(tree) = reparsed.filter(|t| !t.root_node().has_error()) {
+        return well_formed(&tree);
+    }
     parser
         .parse(&candidate, None)
-        .is_some_and(|tree| !tree.root_node().has_error() && well_indented(tree.root_node()))
+        .is_some_and(|tree| well_formed(&tree))
 }
