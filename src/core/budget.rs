@@ -36,7 +36,8 @@ impl DiffBudget {
     /// The operations allowed for sequences of `items` items in all.
     pub fn steps_for(self, items: usize) -> u64 {
         let items = u64::try_from(items).unwrap_or(u64::MAX);
-        self.floor.saturating_add(self.per_item.saturating_mul(items))
+        self.floor
+            .saturating_add(self.per_item.saturating_mul(items))
     }
 }
 

@@ -15,6 +15,7 @@
 
 use std::hash::Hash;
 use std::ops::Range;
+
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
 use crate::core::budget::{bounded_diff_within, DiffBudget};

@@ -70,7 +70,10 @@ fn the_budget_is_a_count_of_steps() {
         floor: 0,
         per_item: 0,
     };
-    assert_eq!(bounded_diff_within(&a, &b, tight), (coarse_diff(&a, &b), false));
+    assert_eq!(
+        bounded_diff_within(&a, &b, tight),
+        (coarse_diff(&a, &b), false)
+    );
 }
 
 #[test]
