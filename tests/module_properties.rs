@@ -270,6 +270,43 @@ fn sorted_lines(bytes: &[u8]) -> Vec<String> {
     lines
 }
 
+/// The check of `module_clean_merges_lose_nothing` on one case.
+fn loses_nothing(case: &Case) -> Result<(), TestCaseError> {
+    let (b, o, t) = (case.base.render(), case.ours.render(), case.theirs.render());
+    let outcome = merge(&b, &o, &t);
+    let text = String::from_utf8_lossy(&outcome.bytes).to_string();
+    let mut clashes = false;
+    for s in 0..SECTIONS {
+        let (present, absent, clash) = expected(case, s);
+        clashes |= clash;
+        // Where git's line merge is clean its bytes stand (§1.5), even
+        // when it keeps two versions of one definition.
+        if !outcome.is_clean() || outcome.method != mlmerge::Method::Structured {
+            continue;
+        }
+        for p in &present {
+            prop_assert!(
+                text.contains(p.as_str()),
+                "lost {p:?}\nbase:\n{b}\nours:\n{o}\ntheirs:\n{t}\nmerged:\n{text}"
+            );
+        }
+        for a in &absent {
+            prop_assert!(
+                !text.contains(a.as_str()),
+                "kept {a:?}\nbase:\n{b}\nours:\n{o}\ntheirs:\n{t}\nmerged:\n{text}"
+            );
+        }
+    }
+    if outcome.is_clean() {
+        prop_assert!(
+            !clashes || outcome.method != mlmerge::Method::Structured,
+            "a clash merged cleanly\nbase:\n{b}\nours:\n{o}\ntheirs:\n{t}\nmerged:\n{text}"
+        );
+        prop_assert!(parses(&text), "clean result does not parse:\n{text}");
+    }
+    Ok(())
+}
+
 fn config() -> ProptestConfig {
     ProptestConfig {
         cases: seeded::cases(64),
@@ -300,29 +337,7 @@ proptest! {
     /// merge of both sides' changes; a key both set differently conflicts.
     #[test]
     fn module_clean_merges_lose_nothing(case in case_strategy()) {
-        let (b, o, t) = (case.base.render(), case.ours.render(), case.theirs.render());
-        let outcome = merge(&b, &o, &t);
-        let text = String::from_utf8_lossy(&outcome.bytes).to_string();
-        let mut clashes = false;
-        for s in 0..SECTIONS {
-            let (present, absent, clash) = expected(&case, s);
-            clashes |= clash;
-            // Where git's line merge is clean its bytes stand (§1.5), even
-            // when it keeps two versions of one definition.
-            if !outcome.is_clean() || outcome.method != mlmerge::Method::Structured {
-                continue;
-            }
-            for p in &present {
-                prop_assert!(text.contains(p.as_str()), "lost {p:?}\nbase:\n{b}\nours:\n{o}\ntheirs:\n{t}\nmerged:\n{text}");
-            }
-            for a in &absent {
-                prop_assert!(!text.contains(a.as_str()), "kept {a:?}\nbase:\n{b}\nours:\n{o}\ntheirs:\n{t}\nmerged:\n{text}");
-            }
-        }
-        if outcome.is_clean() {
-            prop_assert!(!clashes || outcome.method != mlmerge::Method::Structured, "a clash merged cleanly\nbase:\n{b}\nours:\n{o}\ntheirs:\n{t}\nmerged:\n{text}");
-            prop_assert!(parses(&text), "clean result does not parse:\n{text}");
-        }
+        loses_nothing(&case)?;
     }
 
     /// merge-rules §1.3: swapping the sides gives the same outcome, and the
@@ -364,4 +379,46 @@ fn generated_modules_cover_clean_and_conflicting_merges() {
         clean > 5 && conflicted > 2 && beyond_git > 5,
         "clean {clean}, conflicted {conflicted}, beyond git {beyond_git}"
     );
+}
+
+/// Cases the long runs found (the property persists no failures, so they
+/// are replayed here): seed 20261202 after 10,724 cases, ours deletes
+/// `method_001`, theirs moves it to the end of the class and edits it (git
+/// is clean, by name it is delete vs edit); after 1,654 on the way, ours
+/// moves `preset_001` to the end and edits it, theirs makes the same edit
+/// in place (a token merge gave the new value to `preset_002`).
+#[test]
+fn cases_found_by_long_runs_lose_nothing() {
+    let methods = |m: &[(u8, u8)]| Module {
+        methods: m.to_vec(),
+        ..Module::default()
+    };
+    let presets = |p: &[(u8, u8)]| Module {
+        presets: p.to_vec(),
+        ..Module::default()
+    };
+    let cases = [
+        Case {
+            base: methods(&[(1, 0), (2, 0)]),
+            ours: methods(&[(2, 0)]),
+            theirs: methods(&[(2, 0), (3, 50), (1, 50)]),
+        },
+        Case {
+            base: presets(&[(1, 2), (2, 2)]),
+            ours: presets(&[(2, 2), (1, 50)]),
+            theirs: presets(&[(1, 50), (2, 2)]),
+        },
+    ];
+    for case in cases {
+        let swapped = Case {
+            base: case.base.clone(),
+            ours: case.theirs.clone(),
+            theirs: case.ours.clone(),
+        };
+        for c in [&case, &swapped] {
+            if let Err(why) = loses_nothing(c) {
+                panic!("{why}");
+            }
+        }
+    }
 }

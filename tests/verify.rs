@@ -779,6 +779,7 @@ const BY_ID: Options = Options {
     moves_by_key: true,
     moves_by_likeness: false,
     moved_edits_merge: true,
+    unique_moves: false,
     budget_per_element: 256,
 };
 

@@ -89,20 +89,23 @@ pub(super) fn guard_conflicted(
             return note(s, "the file was merged structurally as a whole");
         }
     }
-    let pieces = vec![Piece::Conflict(Merge3::new(
-        b.to_string(),
-        o.to_string(),
-        t.to_string(),
-    ))];
+    note(
+        whole_file_conflict(Merge3::new(b, o, t), markers),
+        "the whole file is left as one conflict",
+    )
+}
+
+/// The three versions as one conflict over the whole file.
+fn whole_file_conflict(texts: Merge3<&str>, markers: &Markers) -> MergeOutcome {
+    let pieces = vec![Piece::Conflict(texts.map(str::to_string))];
     let r = render(&pieces, markers);
-    let outcome = MergeOutcome {
+    MergeOutcome {
         bytes: r.text.into_bytes(),
         kind: FileKind::Python,
         conflicts: r.conflicts.max(1),
         method: Method::LineMerge,
         report: Report::default(),
-    };
-    note(outcome, "the whole file is left as one conflict")
+    }
 }
 
 /// git's clean line merge of Python can undo a deletion or double a line
@@ -136,6 +139,23 @@ pub(super) fn recheck_clean_lines(
         Ok(Ok(s)) => s,
         _ => return None,
     };
+    if s.is_clean() && s.bytes == line.bytes && markers.prefer.is_none() {
+        // The structured merge wrote the text the check rejected (its
+        // stretches between regions are line merges too): not certain
+        // either (branch fuzz5: ours deleting `Dropout`, theirs moving it
+        // below a statement it inserted into the `model.add` run).
+        let mut conflict = whole_file_conflict(Merge3::new(b, o, t), markers);
+        // Not git's result: what the check decided, in the report.
+        conflict.method = Method::Structured;
+        conflict.report.push(Decision::new(
+            DecisionKind::VerifyRejected,
+            "git's line merge",
+            format!(
+                "git's clean line merge was not certain ({reason}) and the structured merge gave the same text; the three versions are left as one conflict, narrowed to the lines that differ"
+            ),
+        ));
+        return Some(conflict);
+    }
     s.report.push(Decision::new(
         DecisionKind::VerifyRejected,
         "git's line merge",

@@ -8,13 +8,15 @@
 //! diff joins both ends of every move into one hunk and says so
 //! ([`Moves`]): a merge that sees the two ends apart settles the deletion
 //! against the other side's deletion and keeps the insertion, undoing that
-//! side's change without a word.
+//! side's change without a word. Given the elements' keys
+//! ([`diff3_keyed`]), a named element a side moved and also changed is a
+//! move too where the other side deleted or changed it.
 
 use std::ops::Range;
 
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
-use crate::core::merge3::Merge3;
+use crate::core::merge3::{Merge3, Side};
 
 /// One step of a three-way diff of element sequences.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +49,14 @@ struct Move {
     by_ours: bool,
 }
 
+/// The keys of a side's elements and of the base's, one per element
+/// (`None` for an element without one).
+#[derive(Clone, Copy)]
+pub struct Keys<'k> {
+    pub base: &'k [Option<&'k str>],
+    pub side: &'k [Option<&'k str>],
+}
+
 /// The moves of `side` against `base`, given each base element's match in
 /// the side (`to_side`) and in the other side (`to_other`).
 fn moves(
@@ -55,6 +65,7 @@ fn moves(
     to_side: &[Option<usize>],
     to_other: &[Option<usize>],
     by_ours: bool,
+    keys: Option<Keys<'_>>,
 ) -> Vec<Move> {
     let mut matched = vec![None; side.len()];
     for (b, s) in to_side.iter().enumerate() {
@@ -95,6 +106,67 @@ fn moves(
             });
         }
     }
+    if let Some(keys) = keys {
+        let left: Vec<usize> = unmatched.into_values().flatten().collect();
+        out.extend(keyed_moves(
+            keys, to_side, to_other, &left, &gap_of, &out, by_ours,
+        ));
+    }
+    out
+}
+
+/// A side's moves of named elements it also changed (a method moved to
+/// the end of its class and edited): the base element gone from its place,
+/// an unmatched element of the same key, unique in both, in another gap.
+/// Only where the other side deleted or changed that element: read as a
+/// deletion here and an insertion there, the deletion would settle against
+/// the other side's deletion (or clash with its edit apart from the moved
+/// copy), and the insertion would stand alone, the clash of a change
+/// against a deletion unseen. A move the other side left alone merges
+/// right as a deletion and an insertion.
+fn keyed_moves(
+    keys: Keys<'_>,
+    to_side: &[Option<usize>],
+    to_other: &[Option<usize>],
+    unmatched_side: &[usize],
+    gap_of: &[usize],
+    text_moves: &[Move],
+    by_ours: bool,
+) -> Vec<Move> {
+    let unique = |all: &[Option<&str>], k: &str| all.iter().filter(|x| **x == Some(k)).count() == 1;
+    // The base gap an element of base position `b` stands in on the side:
+    // before the next base element the side kept in place.
+    let place = |b: usize| {
+        (b + 1..to_side.len())
+            .find(|&x| to_side[x].is_some())
+            .unwrap_or(to_side.len())
+    };
+    let mut out = Vec::new();
+    for (b, key) in keys.base.iter().enumerate() {
+        let Some(k) = *key else { continue };
+        if to_side[b].is_some()
+            || to_other[b].is_some()
+            || text_moves.iter().any(|m| m.base == b)
+            || !unique(keys.base, k)
+            || !unique(keys.side, k)
+        {
+            continue;
+        }
+        let Some(&j) = unmatched_side
+            .iter()
+            .find(|&&j| keys.side.get(j) == Some(&Some(k)))
+        else {
+            continue;
+        };
+        if gap_of[j] != place(b) {
+            out.push(Move {
+                base: b,
+                gap: gap_of[j],
+                other_kept: false,
+                by_ours,
+            });
+        }
+    }
     out
 }
 
@@ -118,12 +190,38 @@ fn matches(base: &[&str], side: &[&str]) -> Vec<Option<usize>> {
 
 /// The three-way diff of three element sequences.
 pub fn diff3(seqs: Merge3<&[&str]>) -> Vec<Step> {
+    diff3_keyed(seqs, None)
+}
+
+/// [`diff3`] with each element's key (`None` without one): a named element
+/// a side moved and changed is a move too (see [`keyed_moves`]).
+pub fn diff3_keyed(seqs: Merge3<&[&str]>, keys: Option<Merge3<&[Option<&str>]>>) -> Vec<Step> {
     let to_ours = matches(seqs.base, seqs.ours);
     let to_theirs = matches(seqs.base, seqs.theirs);
-    let all_moves: Vec<Move> = moves(seqs.base, seqs.ours, &to_ours, &to_theirs, true)
-        .into_iter()
-        .chain(moves(seqs.base, seqs.theirs, &to_theirs, &to_ours, false))
-        .collect();
+    let side_keys = |side: Side| {
+        keys.map(|k| Keys {
+            base: k.base,
+            side: k.get(side),
+        })
+    };
+    let all_moves: Vec<Move> = moves(
+        seqs.base,
+        seqs.ours,
+        &to_ours,
+        &to_theirs,
+        true,
+        side_keys(Side::Ours),
+    )
+    .into_iter()
+    .chain(moves(
+        seqs.base,
+        seqs.theirs,
+        &to_theirs,
+        &to_ours,
+        false,
+        side_keys(Side::Theirs),
+    ))
+    .collect();
     // No anchor between the two ends of a move: base elements lo..hi.
     let spans: Vec<(Range<usize>, bool)> = all_moves
         .iter()
@@ -262,6 +360,47 @@ mod tests {
         assert_eq!(line_moves(Merge3::new(base, ours, theirs)), Moves::Clash);
         let edit = "def f():\n    a = 1\n    b = 2\n    c = 4\n";
         assert_eq!(line_moves(Merge3::new(base, edit, theirs)), Moves::None);
+    }
+
+    #[test]
+    fn a_named_element_moved_and_changed_against_its_deletion_is_one_clashing_hunk() {
+        // theirs moves `m1` to the end and edits it; ours deletes it.
+        let b = ["init", "m1", "m2"];
+        let o = ["init", "m2"];
+        let t = ["init", "m2", "m3", "m1 edited"];
+        let key = |v: &[&'static str]| -> Vec<Option<&'static str>> {
+            v.iter().map(|e| e.split(' ').next()).collect()
+        };
+        let (kb, ko, kt) = (key(&b), key(&o), key(&t));
+        let keys = Merge3::new(&kb[..], &ko[..], &kt[..]);
+        let steps = diff3_keyed(Merge3::new(&b[..], &o[..], &t[..]), Some(keys));
+        assert_eq!(
+            steps,
+            vec![
+                Step::Stable(Merge3::new(0, 0, 0)),
+                Step::Hunk(Merge3::new(1..3, 1..2, 1..4), Moves::Clash),
+            ]
+        );
+        // Without keys, two hunks: both deleted `m1`; theirs added two.
+        let plain = diff3(Merge3::new(&b[..], &o[..], &t[..]));
+        assert!(plain.contains(&Step::Hunk(Merge3::new(1..2, 1..1, 1..1), Moves::None)));
+        // The same move and edit, ours leaving `m1` alone: no move by key
+        // (a deletion and an insertion merge right).
+        let kept = diff3_keyed(
+            Merge3::new(&b[..], &b[..], &t[..]),
+            Some(Merge3::new(&kb[..], &kb[..], &kt[..])),
+        );
+        assert!(kept
+            .iter()
+            .all(|s| !matches!(s, Step::Hunk(_, Moves::Clash))));
+        // An edit in place is not a move.
+        let t = ["init", "m1 edited", "m2"];
+        let kt = key(&t);
+        let steps = diff3_keyed(
+            Merge3::new(&b[..], &o[..], &t[..]),
+            Some(Merge3::new(&kb[..], &ko[..], &kt[..])),
+        );
+        assert!(steps.contains(&Step::Hunk(Merge3::new(1..2, 1..1, 1..2), Moves::None)));
     }
 
     #[test]

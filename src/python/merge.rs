@@ -19,11 +19,15 @@ use crate::python::memo::{self, RunScope};
 use crate::python::parse::{parse, parses_cleanly, widest_line, Parsed, PythonParseError};
 use crate::python::plan::{plan, Inputs};
 use crate::python::reformat::{merge_reformatted, tokens_in};
-use crate::python::regions::{Region, RegionKind};
+use crate::python::regions::{split_off, Region, RegionKind};
 use crate::python::retry::{retry_line_conflicts, Version};
 use crate::python::submerge::describe_token_merges;
 use crate::python::verify::verify;
 use crate::settings::MergeOptions;
+
+mod recheck;
+pub use recheck::merge_whole;
+use recheck::{nothing_doubled, recheck_lines};
 
 /// Merges three Python sources (LF, no BOM): the line merge settles what
 /// it can, and each clash, widened to whole top-level paragraphs, is merged
@@ -140,31 +144,18 @@ pub fn merge(
                 crate::python::verify::VerifyError::LineDiffsDisagree,
             ));
         }
-        crate::python::doubled::no_definition_doubled(&rendered.text, texts)?;
-        crate::python::doubled::no_key_doubled(&rendered.text, texts)?;
         // The line check is for lines the line merge settled; a result of
         // the element retry holds merged elements (two functions inserted
-        // side by side share lines such as `return 0.0`), checked by keys.
+        // side by side share lines such as `return 0.0`), checked by keys
+        // and for doubled lines.
+        nothing_doubled(&rendered.text, texts, retried_any)?;
         if !retried_any {
             if let Some(whole) = recheck_lines(texts, &rendered.text, options, markers)? {
                 return Ok(whole);
             }
-        } else {
-            no_line_doubled(texts, &rendered.text)?;
         }
     }
     Ok(finish(rendered, report, markers))
-}
-
-/// A clean result of the element merge writes no line more often than the
-/// edits allow.
-fn no_line_doubled(texts: Merge3<&str>, merged: &str) -> Result<(), Fallback> {
-    match crate::verify::doubled_line(texts.base, texts.ours, texts.theirs, merged) {
-        Some(line) => Err(Fallback::Unverified(
-            crate::python::verify::VerifyError::DoubledLine(line),
-        )),
-        None => Ok(()),
-    }
 }
 
 /// The structured result of a rendered merge: its report gains what the
@@ -180,71 +171,6 @@ fn finish(rendered: Rendered, mut report: Report, markers: &Markers) -> Structur
         conflicts: rendered.conflicts,
         report,
     }
-}
-
-/// A clean result whose settled lines came from the line merge can have
-/// undone a deletion or doubled a line one side moved; when `verify` finds
-/// that at line level, the whole file is merged structurally instead, and
-/// where that cannot replace it (`Err`), by lines as git would.
-fn recheck_lines(
-    texts: Merge3<&str>,
-    result: &str,
-    options: &MergeOptions,
-    markers: &Markers,
-) -> Result<Option<Structured>, Fallback> {
-    let (b, o, t) = (texts.base, texts.ours, texts.theirs);
-    if !crate::verify::lines_suspect(b, o, t, result) {
-        return Ok(None);
-    }
-    let verdict = crate::verify::check_lines(b, o, t, result, true);
-    if verdict.is_ok() {
-        return Ok(None);
-    }
-    // The rejected result is not certain: without a whole-file merge to
-    // replace it (a version nesting too deep to merge structurally), or
-    // when that merge gives the same clean text again (a token merge that
-    // gave one method's name to another's body, both times), the file
-    // merges by lines as git would, never clean on a guess.
-    let rejected = || {
-        Fallback::Unverified(crate::python::verify::VerifyError::LineCheckRejected(
-            verdict.reason().unwrap_or_default(),
-        ))
-    };
-    let mut whole = merge_whole(texts, options, markers).map_err(|_| rejected())?;
-    if whole.conflicts == 0 && whole.text == result {
-        return Err(rejected());
-    }
-    whole.report.push(Decision::new(
-        DecisionKind::VerifyRejected,
-        "the line merge",
-        format!(
-            "the clean line merge was not certain ({}); the file was merged structurally",
-            verdict.reason().unwrap_or_default()
-        ),
-    ));
-    Ok(Some(whole))
-}
-
-/// Merges the whole file structurally, as one chunk, even where git's
-/// line merge is clean: for a clean line merge `verify` found wrong (a
-/// deletion undone or a moved line doubled).
-pub fn merge_whole(
-    texts: Merge3<&str>,
-    options: &MergeOptions,
-    markers: &Markers,
-) -> Result<Structured, Fallback> {
-    let _memo = RunScope::open();
-    let (pieces, report) = merge_chunk(texts, options, markers)?;
-    let rendered = render(&pieces, markers);
-    // The checks of every clean result (see [`merge`]): the whole-file
-    // merge kept two versions of a function both sides added beside an
-    // import only one side added.
-    if rendered.conflicts == 0 {
-        crate::python::doubled::no_definition_doubled(&rendered.text, texts)?;
-        crate::python::doubled::no_key_doubled(&rendered.text, texts)?;
-        no_line_doubled(texts, &rendered.text)?;
-    }
-    Ok(finish(rendered, report, markers))
 }
 
 /// The layer-list merge of one top-level element for the whole-file merge:
@@ -495,6 +421,7 @@ fn matched_regions<'a>(parsed: Merge3<&'a Parsed<'a>>) -> Vec<Merge3<&'a Region>
             .collect()
     };
     let (ours, theirs) = (index(parsed.ours), index(parsed.theirs));
+    let base_keys = index(parsed.base);
     let mut last = (None::<usize>, None::<usize>);
     let mut out = Vec::new();
     for region in &parsed.base.regions {
@@ -509,6 +436,14 @@ fn matched_regions<'a>(parsed: Merge3<&'a Parsed<'a>>) -> Vec<Merge3<&'a Region>
         }
         let (ro, rt) = (&parsed.ours.regions[o], &parsed.theirs.regions[t]);
         if ro.kind != region.kind || rt.kind != region.kind {
+            continue;
+        }
+        if split_off(region, ro, &parsed.ours.regions, |k| {
+            base_keys.contains_key(k)
+        }) || split_off(region, rt, &parsed.theirs.regions, |k| {
+            base_keys.contains_key(k)
+        }) {
+            // Merged by lines with the code around it.
             continue;
         }
         last = (Some(o), Some(t));

@@ -8,7 +8,9 @@
 //! [`indent`]); merge code one side only re-formatted ([`reformat`]); and
 //! check a clean result ([`verify`]). Below the line: token streams of
 //! snippets ([`stream`]), the sub-line resolver ([`submerge`], prose by
-//! words through `core::words`) and its call site on line conflicts ([`retry`]).
+//! words through `core::words`; [`unwrapped`], the same change with an
+//! assigned value's parentheses changed) and its call site on line
+//! conflicts ([`retry`]).
 //!
 //! Where conflicts remain, the structured merge of whole files (issue 10)
 //! retries: sibling sequences ([`siblings`]), their three-way diff into
@@ -42,6 +44,7 @@ pub mod retry;
 pub mod siblings;
 pub mod stream;
 pub mod submerge;
+pub mod unwrapped;
 pub mod verify;
 
 pub use merge::{merge, merge_whole};

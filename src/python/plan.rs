@@ -339,8 +339,36 @@ impl Planner<'_, '_> {
             }
             (Format(jo), Changed(jt)) => self.merge_both(i, jo, jt, Side::Ours, true, &subject),
             (Changed(jo), Format(jt)) => self.merge_both(i, jo, jt, Side::Theirs, true, &subject),
-            (Changed(jo), Changed(jt)) => self.merge_both(i, jo, jt, Side::Ours, true, &subject),
+            (Changed(jo), Changed(jt)) => {
+                // A side that re-indented the element gives it its layout
+                // (merged into ours' spaces, theirs' tabs were undone).
+                let kept = match (
+                    self.reindented(Side::Ours, i, jo),
+                    self.reindented(Side::Theirs, i, jt),
+                ) {
+                    (false, true) => Side::Theirs,
+                    _ => Side::Ours,
+                };
+                self.merge_both(i, jo, jt, kept, true, &subject)
+            }
         }
+    }
+
+    /// Whether `side`'s element `j` indents its lines after the first with
+    /// other characters than base element `i` (tabs for spaces).
+    fn reindented(&self, side: Side, i: usize, j: usize) -> bool {
+        let indents = |side: Side, k: usize| {
+            let text = self.inputs.unit_text(side, k);
+            text.lines()
+                .skip(1)
+                .fold((false, false), |(spaces, tabs), line| {
+                    (
+                        spaces || line.starts_with(' '),
+                        tabs || line.starts_with('\t'),
+                    )
+                })
+        };
+        indents(side, j) != indents(Side::Base, i)
     }
 
     /// Whether `side`'s element `j` differs from base element `i` only in

@@ -7,7 +7,8 @@
 //! whole siblings at one nesting level that the sides changed — goes
 //! through a chain of resolvers, most specific first:
 //!
-//! 1. same change twice ([`SAME_CHANGE_CHAIN`]: pytokens' `same_change_resolver`),
+//! 1. same change twice ([`SAME_CHANGE_CHAIN`]: pytokens' `same_change_resolver`,
+//!    then the same with an assigned value's parentheses changed, `unwrapped`),
 //! 2. imports ([`imports`](super::imports)),
 //! 3. named members ([`members`](super::members)),
 //! 4. dict/set entries, `__all__`, set-like arguments, import names
@@ -35,7 +36,7 @@
 
 use std::ops::Range;
 
-use super::hunks::{diff3, line_moves, Moves, Step};
+use super::hunks::{diff3_keyed, line_moves, Moves, Step};
 use super::siblings::{module, parse_tree, Container, ContainerKind, Element};
 use crate::core::merge3::{Merge3, Side};
 use crate::core::render::Piece;
@@ -66,8 +67,13 @@ pub const HUNK_CHAIN: &[(&str, Resolver)] = &[
 /// Text-level resolvers tried first on a hunk or an element both sides
 /// changed: the same change made twice in different layouts (branch
 /// `pytokens`).
-pub const SAME_CHANGE_CHAIN: &[(&str, TextResolver)] =
-    &[("same-change", crate::python::submerge::same_change_resolver)];
+pub const SAME_CHANGE_CHAIN: &[(&str, TextResolver)] = &[
+    ("same-change", crate::python::submerge::same_change_resolver),
+    (
+        "same-change-unwrapped",
+        crate::python::unwrapped::same_change_resolver,
+    ),
+];
 
 /// Text-level resolvers tried on an element both sides changed, after its
 /// own container and the layer-list merge, and on a hunk of statements no
@@ -79,6 +85,22 @@ pub const ELEMENT_CHAIN: &[(&str, TextResolver)] =
 /// The first text resolver of `chain` that settles `texts`.
 fn first_text(chain: &[(&str, TextResolver)], texts: Merge3<&str>) -> Option<String> {
     chain.iter().find_map(|(_, resolver)| resolver(texts))
+}
+
+/// The token merge of [`ELEMENT_CHAIN`], kept only where verify's line
+/// check (after its cheap filter) finds no deletion of a side undone and
+/// no line doubled. A token diff pairs lines by their tokens, not as the
+/// lines they are: ours deleting `self.l1 = layers.Dense(10)` and moving
+/// `self.l3 = layers.Dense(12)` up in its place, theirs deleting
+/// `self.l3`, reads to it as an edit of two numbers and a deletion both
+/// made, where the line diff anchors `self.l3` and sees no move (branch
+/// fuzz5).
+fn token_text(texts: Merge3<&str>) -> Option<String> {
+    let text = first_text(ELEMENT_CHAIN, texts)?;
+    let (b, o, t) = (texts.base, texts.ours, texts.theirs);
+    let holds = !crate::verify::lines_suspect(b, o, t, &text)
+        || crate::verify::check_lines(b, o, t, &text, true).is_ok();
+    holds.then_some(text)
 }
 
 /// The layer-list merge of three texts: its result when it applies (clean,
@@ -94,6 +116,12 @@ pub struct Context<'o> {
     pub region_merge: Option<&'o RegionMerge<'o>>,
     pub report: Report,
     depth: usize,
+    /// Hunks where a side moved an element the other side deleted,
+    /// changed or moved, drawn as a conflict or left to the element around
+    /// them: a clash no merge by lines or tokens may settle (a line merge
+    /// keeps the moved copy; a token merge gave a moved entry's new value
+    /// to its neighbour).
+    move_clashes: usize,
 }
 
 impl<'o> Context<'o> {
@@ -103,6 +131,7 @@ impl<'o> Context<'o> {
             region_merge,
             report: Report::default(),
             depth: 0,
+            move_clashes: 0,
         }
     }
 }
@@ -173,6 +202,10 @@ pub enum Item<'a, 't> {
 }
 
 impl Item<'_, '_> {
+    fn holds_conflict(&self) -> bool {
+        matches!(self, Item::Pieces { pieces, .. } if pieces.iter().any(|p| matches!(p, Piece::Conflict(_))))
+    }
+
     pub fn key(&self) -> Option<&str> {
         match self {
             Item::Element(c, i) => c.elements[*i].key.as_deref(),
@@ -266,8 +299,17 @@ pub fn merge_container(
             .map(|e| e.same.as_str())
             .collect::<Vec<_>>()
     });
+    let keys = c.map_ref(|x| {
+        x.elements
+            .iter()
+            .map(|e| e.key.as_deref())
+            .collect::<Vec<_>>()
+    });
     let mut items: Vec<Item<'_, '_>> = Vec::new();
-    for step in diff3(same.as_ref().map(|s| s.as_slice())) {
+    for step in diff3_keyed(
+        same.as_ref().map(|s| s.as_slice()),
+        Some(keys.as_ref().map(|k| k.as_slice())),
+    ) {
         match step {
             Step::Stable(at) => items.push(Item::Element(c.ours, at.ours)),
             Step::Hunk(ranges, moves) => {
@@ -276,7 +318,16 @@ pub fn merge_container(
                     ranges,
                     moves,
                 };
-                items.extend(resolve_hunk(&hunk, ctx)?);
+                let resolved = resolve_hunk(&hunk, ctx);
+                if moves == Moves::Clash
+                    && resolved
+                        .as_ref()
+                        .is_none_or(|items| items.iter().any(Item::holds_conflict))
+                {
+                    ctx.move_clashes += 1;
+                }
+                let resolved = resolved?;
+                items.extend(resolved);
             }
         }
     }
@@ -367,7 +418,7 @@ fn resolve_hunk<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Option<Ve
     if let Some(text) = (hunk.moves == Moves::None
         && (hunk.kind() != ContainerKind::FunctionBody || same_count)
         && line_moves(texts) == Moves::None)
-        .then(|| first_text(ELEMENT_CHAIN, texts))
+        .then(|| token_text(texts))
         .flatten()
     {
         ctx.report.push(Decision::new(

@@ -12,11 +12,11 @@ use std::ops::Range;
 use tree_sitter::{Parser, Tree};
 
 use crate::core::diff3::Budget;
-use crate::core::merge3::Merge3;
+use crate::core::merge3::{Merge3, Side};
 use crate::core::render::Piece;
 use crate::python::reparse::reparse;
 use crate::python::stream::{well_indented, TokenStream};
-use crate::python::submerge::{merge_streams, Used};
+use crate::python::submerge::{merge_streams_around, Used};
 
 /// One version: the parsed file's text, its tree, the stretch.
 pub struct Version<'a> {
@@ -77,7 +77,8 @@ pub fn retry_line_conflicts(
                 );
                 let merged = match (&streams.base, &streams.ours, &streams.theirs) {
                     (Some(b), Some(o), Some(t)) => {
-                        merge_streams(versions.base.text, b, o, t, budget)
+                        let around = relaid_around(&versions, &spans);
+                        merge_streams_around(versions.base.text, b, o, t, budget, around)
                     }
                     _ => None,
                 };
@@ -98,6 +99,26 @@ pub fn retry_line_conflicts(
         pieces.push(piece);
     }
     (!settled.is_empty()).then_some((pieces, settled))
+}
+
+/// The side that alone re-indented the code right after the conflict:
+/// the next non-blank line after it indented as in the base on one side
+/// only (a side re-indenting a function with tabs while both insert the
+/// same first statement: written in the other side's spaces, the
+/// statement would mix the two in one block).
+fn relaid_around(versions: &Merge3<Version<'_>>, spans: &Merge3<Range<usize>>) -> Option<Side> {
+    let indent = |v: &Version<'_>, at: usize| -> Option<String> {
+        let line = v.text.get(at..)?.lines().find(|l| !l.trim().is_empty())?;
+        Some(line[..line.len() - line.trim_start().len()].to_string())
+    };
+    let base = indent(&versions.base, spans.base.end)?;
+    let ours = indent(&versions.ours, spans.ours.end)? == base;
+    let theirs = indent(&versions.theirs, spans.theirs.end)? == base;
+    match (ours, theirs) {
+        (true, false) => Some(Side::Theirs),
+        (false, true) => Some(Side::Ours),
+        _ => None,
+    }
 }
 
 /// Byte offsets of each line's start, and of the end.

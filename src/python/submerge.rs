@@ -30,7 +30,7 @@
 //!    on each side) is merged word by word ([`crate::core::words`]).
 
 use crate::core::diff3::{diff3, Budget, Hunk, HunkKind};
-use crate::core::merge3::Merge3;
+use crate::core::merge3::{Merge3, Side};
 use crate::core::slide::ambiguous;
 use crate::core::words::merge_words;
 use crate::decisions::{Decision, DecisionKind, Report};
@@ -127,6 +127,21 @@ pub fn merge_streams(
     theirs: &TokenStream<'_>,
     budget: Budget,
 ) -> Option<TokenMerge> {
+    merge_streams_around(reference, base, ours, theirs, budget, None)
+}
+
+/// [`merge_streams`] on snippets cut from files, `relaid_around` naming the
+/// side that alone re-laid out the code around the snippet (the caller's
+/// reading): its layout is the one for a stretch both sides changed to
+/// the same tokens when the snippet itself has no kept stretch that says.
+pub fn merge_streams_around(
+    reference: &str,
+    base: &TokenStream<'_>,
+    ours: &TokenStream<'_>,
+    theirs: &TokenStream<'_>,
+    budget: Budget,
+    relaid_around: Option<Side>,
+) -> Option<TokenMerge> {
     let texts = Merge3::new(base.texts(), ours.texts(), theirs.texts());
     let hunks = diff3(&texts.base, &texts.ours, &texts.theirs, budget).ok()?;
     if ambiguous(&hunks, &texts.base, &texts.ours, &texts.theirs) {
@@ -146,6 +161,11 @@ pub fn merge_streams(
         base,
         ours,
         theirs,
+        relaid: relaid_side(&hunks, base, ours, theirs).or(match relaid_around {
+            Some(Side::Ours) => Some(Edited::Ours),
+            Some(Side::Theirs) => Some(Edited::Theirs),
+            _ => None,
+        }),
     };
     let mut out = String::with_capacity(ours.text.len().max(theirs.text.len()));
     let mut used = Used::default();
@@ -172,7 +192,7 @@ pub fn merge_streams(
                 if o != t {
                     used.same_change += 1;
                 }
-                out.push_str(s.same_layout(hunk, o, t));
+                out.push_str(s.both_layout(o, t));
             }
             HunkKind::Conflict => {
                 if let Some(text) = s.same_normalised(hunk) {
@@ -209,6 +229,33 @@ fn renames_a_definition(hunks: &[Hunk], base: &[&str]) -> bool {
         .any(|h| names(&h.base))
 }
 
+/// The side that alone re-laid out the stretches both sides kept (a gap
+/// between two kept tokens changed on that side only): `None` when
+/// neither or both did.
+fn relaid_side(
+    hunks: &[Hunk],
+    base: &TokenStream<'_>,
+    ours: &TokenStream<'_>,
+    theirs: &TokenStream<'_>,
+) -> Option<Edited> {
+    let (mut by_ours, mut by_theirs) = (false, false);
+    for h in hunks.iter().filter(|h| h.kind == HunkKind::Stable) {
+        for d in 1..h.base.len() {
+            let kept = base.gap(h.base.start + d);
+            by_ours |= ours.gap(h.ours.start + d) != kept;
+            by_theirs |= theirs.gap(h.theirs.start + d) != kept;
+            if by_ours && by_theirs {
+                return None;
+            }
+        }
+    }
+    match (by_ours, by_theirs) {
+        (true, false) => Some(Edited::Ours),
+        (false, true) => Some(Edited::Theirs),
+        _ => None,
+    }
+}
+
 /// The three-way merge of one piece of layout: `None` when both sides
 /// changed it differently.
 fn pick<'x>(base: &'x str, ours: &'x str, theirs: &'x str) -> Option<&'x str> {
@@ -233,6 +280,8 @@ struct Streams<'s, 'a> {
     base: &'s TokenStream<'a>,
     ours: &'s TokenStream<'a>,
     theirs: &'s TokenStream<'a>,
+    /// The side that alone re-laid out the kept stretches.
+    relaid: Option<Edited>,
 }
 
 impl Streams<'_, '_> {
@@ -335,8 +384,21 @@ impl Streams<'_, '_> {
         })
     }
 
+    /// The layout of a stretch both sides changed to the same tokens: the
+    /// layout of the side that alone re-laid out the rest of the snippet
+    /// (a side re-indenting a function with tabs while both insert one
+    /// statement: the statement in the other side's spaces would mix the
+    /// two in one block), else [`Self::same_layout`].
+    fn both_layout<'x>(&self, ours: &'x str, theirs: &'x str) -> &'x str {
+        match self.relaid {
+            Some(Edited::Ours) => ours,
+            Some(Edited::Theirs) => theirs,
+            None => self.same_layout(ours, theirs),
+        }
+    }
+
     /// The layout of a stretch both sides changed to the same tokens.
-    fn same_layout<'x>(&self, _h: &Hunk, ours: &'x str, theirs: &'x str) -> &'x str {
+    fn same_layout<'x>(&self, ours: &'x str, theirs: &'x str) -> &'x str {
         if theirs_formatted_like_file(self.reference, ours, theirs) {
             theirs
         } else {
@@ -360,7 +422,7 @@ impl Streams<'_, '_> {
         }
         let o = self.ours.region(h.ours.clone());
         let t = self.theirs.region(h.theirs.clone());
-        Some(self.same_layout(h, o, t))
+        Some(self.same_layout(o, t))
     }
 
     /// One prose token (comment or string) on each side, merged by words,

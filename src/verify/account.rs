@@ -47,6 +47,8 @@ struct Expected {
     side: Option<Side>,
     edit: EditKind,
     element: Element,
+    /// Both sides edited it differently: the base element and each side's.
+    both: Option<(usize, usize, usize)>,
 }
 
 /// A base element both sides touched in ways that cannot both hold.
@@ -129,6 +131,7 @@ fn plan(v: &Versions<'_>, moved: MovedChanges) -> Plan {
                 side,
                 edit: kind(fate),
                 element: from.elements[j].clone(),
+                both: None,
             });
         };
         use Fate::*;
@@ -156,13 +159,14 @@ fn plan(v: &Versions<'_>, moved: MovedChanges) -> Plan {
             {
                 present(&mut p, None, fo, jo)
             }
-            (Edited(jo), Edited(_)) => p.expected.push(Expected {
+            (Edited(jo), Edited(jt)) => p.expected.push(Expected {
                 content: v.ours.version.ids.content[jo],
                 key: v.base.ids.key[i],
                 any_content: true,
                 side: None,
                 edit: EditKind::Edit,
                 element: v.base.elements[i].clone(),
+                both: Some((i, jo, jt)),
             }),
             (Moved(jo), Edited(jt))
                 if content_of(Side::Ours, jo) == content_of(Side::Theirs, jt) =>
@@ -187,6 +191,7 @@ fn plan(v: &Versions<'_>, moved: MovedChanges) -> Plan {
                     side: Some(side),
                     edit: EditKind::Move,
                     element: v.base.elements[i].clone(),
+                    both: None,
                 });
             }
             // The replacement is one of the side's new elements (pooled
@@ -239,6 +244,7 @@ fn plan(v: &Versions<'_>, moved: MovedChanges) -> Plan {
                     side: None,
                     edit: EditKind::Edit,
                     element: v.base.elements[i].clone(),
+                    both: None,
                 })
             }
             _ => {
@@ -285,6 +291,7 @@ fn pool_insertions(v: &Versions<'_>, p: &mut Plan, by_key: bool) {
             side: (!shared).then_some(side),
             edit,
             element: from.elements[j].clone(),
+            both: None,
         });
     };
     for &(jo, edit) in &ours {
@@ -308,7 +315,12 @@ fn pool_insertions(v: &Versions<'_>, p: &mut Plan, by_key: bool) {
 }
 
 /// Every violation of the result against the two sides' edits.
-pub fn check(v: &Versions<'_>, r: &Outcome<'_>, moved: MovedChanges) -> Vec<Violation> {
+pub fn check(
+    v: &Versions<'_>,
+    r: &Outcome<'_>,
+    moved: MovedChanges,
+    inside: &dyn Fn(super::BothEdited<'_>) -> bool,
+) -> Vec<Violation> {
     let p = plan(v, moved);
     let mut out = Vec::new();
     let mut by_content: HashMap<u32, Vec<usize>> = HashMap::new();
@@ -345,7 +357,25 @@ pub fn check(v: &Versions<'_>, r: &Outcome<'_>, moved: MovedChanges) -> Vec<Viol
             .and_then(Vec::pop)
             .or_else(|| by_key.get_mut(&key).and_then(Vec::pop));
         match taken {
-            Some(e) => consumed[e] = true,
+            Some(e) => {
+                consumed[e] = true;
+                if let Some((i, jo, jt)) = p.expected[e].both {
+                    let merged = inside(super::BothEdited {
+                        base: &v.base.elements[i],
+                        ours: &v.ours.version.elements[jo],
+                        theirs: &v.theirs.version.elements[jt],
+                        result: &r.version.elements[pos],
+                    });
+                    if !merged {
+                        out.push(Violation {
+                            side: None,
+                            edit: EditKind::Edit,
+                            problem: Problem::ClashNotConflicted,
+                            element: v.base.elements[i].clone(),
+                        });
+                    }
+                }
+            }
             None => unexplained.push(pos),
         }
     }

@@ -1,31 +1,73 @@
 //! The check at line level, for text a line merge settled: a clean
-//! result checked line by line (with a cheap filter first and a finder of
+//! result checked statement by statement (with a cheap filter first and a finder of
 //! doubled lines), and a conflicted one whose marker regions count as
 //! conflicts. Texts over [`MAX_LINE_CHECK_BYTES`] are not checked.
 
 use std::collections::HashMap;
 
-use super::{check_with, Element, Options, ResultElement, Verdict};
+use super::{check_with, check_with_inside, BothEdited, Element, Options, ResultElement, Verdict};
 
-/// Checks a clean line-merge `result` of three texts line by line, moves
-/// detected when `moves` is set (a line deleted at one place and the same
-/// line inserted at another).
+mod statements;
+
+/// Checks a clean line-merge `result` of three Python texts statement by
+/// statement (see [`statements`]: a statement's physical lines are one
+/// element, layout is not content, blank lines are not read), moves
+/// detected when `moves` is set (a statement found once in the base and
+/// once in a side, deleted at one place and written at another). A
+/// statement both sides edited differently is checked field by field:
+/// the result's statement under its head must hold both edits.
 pub fn check_lines(base: &str, ours: &str, theirs: &str, result: &str, moves: bool) -> Verdict {
-    let lines = |t: &str| -> Vec<Element> { t.lines().map(Element::plain).collect() };
-    let result: Vec<ResultElement> = lines(result)
+    let result: Vec<ResultElement> = statements::statements(result)
         .into_iter()
         .map(ResultElement::clean)
         .collect();
-    check_with(
-        &lines(base),
-        &lines(ours),
-        &lines(theirs),
+    check_with_inside(
+        &statements::statements(base),
+        &statements::statements(ours),
+        &statements::statements(theirs),
         &result,
         Options {
             moves,
+            unique_moves: true,
             ..Options::default()
         },
+        &both_edits_merged,
     )
+}
+
+/// How many levels of fields a statement both sides edited is read to;
+/// deeper, the result is not taken as merged (bounded work on hostile
+/// nesting).
+const MAX_FIELD_DEPTH: usize = 16;
+
+/// Whether the result's statement holds both sides' edits of one base
+/// statement, field by field (a field found once in each version may
+/// move: a layer one side moved in a list the other side edited); a
+/// field both sides edited differently, one level down.
+fn both_edits_merged(both: BothEdited<'_>) -> bool {
+    fields_merged(both, 0)
+}
+
+fn fields_merged(both: BothEdited<'_>, depth: usize) -> bool {
+    if depth >= MAX_FIELD_DEPTH {
+        return false;
+    }
+    let result: Vec<ResultElement> = statements::fields(&both.result.content)
+        .into_iter()
+        .map(ResultElement::clean)
+        .collect();
+    check_with_inside(
+        &statements::fields(&both.base.content),
+        &statements::fields(&both.ours.content),
+        &statements::fields(&both.theirs.content),
+        &result,
+        Options {
+            unique_moves: true,
+            ..Options::default()
+        },
+        &|inner| fields_merged(inner, depth + 1),
+    )
+    .is_ok()
 }
 
 /// Texts over this size are not checked line by line (the line merge's
@@ -97,4 +139,115 @@ pub fn check_conflicted_lines(
         &elements,
         Options::default(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_lines;
+
+    fn ok(base: &str, ours: &str, theirs: &str, result: &str) -> bool {
+        check_lines(base, ours, theirs, result, true).is_ok()
+    }
+
+    const CALL: &str = "import numpy as np\n\n\ndef test(self):\n    self.assertAllClose(result, np.array([1.0, 2.0]))\n";
+    const OURS_KW: &str = "import numpy as np\n\n\ndef test(self):\n    self.assertAllClose(result, np.array([1.0, 2.0]), **kwargs)\n";
+    const THEIRS_WRAPPED: &str = "import numpy as np\n\n\ndef test(self):\n    self.assertAllClose(\n        result,\n        np.array([1.0, 2.0]),\n        tpu_atol=1e-2,\n    )\n";
+
+    #[test]
+    fn a_call_both_sides_extended_holds_both_arguments() {
+        let merged = "import numpy as np\n\n\ndef test(self):\n    self.assertAllClose(result, np.array([1.0, 2.0]), **kwargs, tpu_atol=1e-2)\n";
+        assert!(ok(CALL, OURS_KW, THEIRS_WRAPPED, merged));
+        // Either side's argument missing is a loss.
+        assert!(!ok(CALL, OURS_KW, THEIRS_WRAPPED, OURS_KW));
+        let theirs_only = "import numpy as np\n\n\ndef test(self):\n    self.assertAllClose(result, np.array([1.0, 2.0]), tpu_atol=1e-2)\n";
+        assert!(!ok(CALL, OURS_KW, THEIRS_WRAPPED, theirs_only));
+        // Or written twice.
+        let twice = "import numpy as np\n\n\ndef test(self):\n    self.assertAllClose(result, np.array([1.0, 2.0]), **kwargs, tpu_atol=1e-2, tpu_atol=1e-2)\n";
+        assert!(!ok(CALL, OURS_KW, THEIRS_WRAPPED, twice));
+    }
+
+    #[test]
+    fn a_rewrapped_statement_is_not_a_change() {
+        let base = "def log(\n    *, data: dict, save_dir: str\n) -> None:\n    print(data)\n";
+        let ours = "def log(*, data: dict, save_dir: str) -> None:\n    print(data)\n";
+        let theirs =
+            "def log(\n    *, data: dict, save_dir: str, step: int\n) -> None:\n    print(data)\n";
+        let merged = "def log(*, data: dict, save_dir: str, step: int) -> None:\n    print(data)\n";
+        assert!(ok(base, ours, theirs, merged));
+        assert!(ok(base, ours, theirs, theirs));
+        // Theirs' new parameter lost.
+        assert!(!ok(base, ours, theirs, ours));
+    }
+
+    #[test]
+    fn blank_lines_are_not_read_but_indentation_is() {
+        let base = "x = 1\ny = 2\n";
+        let ours = "x = 1\n\ny = 2\n";
+        let theirs = "x = 1\ny = 2\n\n";
+        assert!(ok(base, ours, theirs, "x = 1\ny = 2\n"));
+        assert!(!ok(base, ours, theirs, "x = 1\n    y = 2\n"));
+    }
+
+    #[test]
+    fn a_string_one_side_requoted_and_the_other_edited_is_a_clash() {
+        let base = "p = Processor(version='0.23',\n              role=role)\n";
+        let ours = "p = Processor(version='1.0',\n              role=role)\n";
+        let theirs = "p = Processor(\n    version=\"0.23\",\n    role=role,\n)\n";
+        assert!(!ok(
+            base,
+            ours,
+            theirs,
+            "p = Processor(version=\"1.0\",\n              role=role)\n"
+        ));
+        // Requoting a string the other side did not touch merges.
+        let ours_role = "p = Processor(version='0.23',\n              role=admin)\n";
+        assert!(ok(
+            base,
+            ours_role,
+            theirs,
+            "p = Processor(\n    version=\"0.23\",\n    role=admin,\n)\n"
+        ));
+    }
+
+    #[test]
+    fn a_layer_deleted_against_its_move_in_one_list_is_lost() {
+        let base = "model = nn.Sequential(\n    nn.Linear(784, 256),\n    nn.ReLU(),\n    nn.Dropout(0.2),\n    nn.Linear(256, 10),\n)\n";
+        let ours = "model = nn.Sequential(\n    nn.Linear(784, 256),\n    nn.Dropout(0.2),\n    nn.Linear(256, 10),\n)\n";
+        let theirs = "model = nn.Sequential(\n    nn.Linear(784, 256),\n    nn.Dropout(0.2),\n    nn.ReLU(),\n    nn.Linear(256, 10),\n)\n";
+        assert!(!ok(base, ours, theirs, ours));
+        assert!(!ok(base, ours, theirs, theirs));
+        // Layers both sides added to one list at different places merge.
+        let ours_add = "model = nn.Sequential(\n    nn.Linear(784, 256),\n    nn.ReLU(),\n    nn.BatchNorm1d(256),\n    nn.Dropout(0.2),\n    nn.Linear(256, 10),\n)\n";
+        let theirs_add = "model = nn.Sequential(\n    nn.Linear(784, 256),\n    nn.ReLU(),\n    nn.Dropout(0.2),\n    nn.Linear(256, 10),\n    nn.Softmax(dim=1),\n)\n";
+        let both = "model = nn.Sequential(\n    nn.Linear(784, 256),\n    nn.ReLU(),\n    nn.BatchNorm1d(256),\n    nn.Dropout(0.2),\n    nn.Linear(256, 10),\n    nn.Softmax(dim=1),\n)\n";
+        assert!(ok(base, ours_add, theirs_add, both));
+        assert!(!ok(base, ours_add, theirs_add, ours_add));
+    }
+
+    #[test]
+    fn a_repeated_line_deleted_with_its_function_is_not_a_move() {
+        let b = "def b(z):\n    if z:\n        return 4\n    else:\n        return 5\n";
+        let base =
+            format!("def a(x):\n    if x:\n        return 1\n    else:\n        return 0\n\n\n{b}");
+        let ours = b.to_string();
+        let theirs =
+            format!("{b}\n\ndef c(y):\n    if y:\n        return 2\n    else:\n        return 3\n");
+        let (base, ours, theirs) = (base.as_str(), ours.as_str(), theirs.as_str());
+        assert!(ok(base, ours, theirs, theirs));
+        // A statement found once in each version still moves: moved by
+        // theirs, deleted by ours, kept at its new place is a clash.
+        let base = "import os\nimport sys\n\nx = os.getcwd()\n";
+        let ours = "import os\n\nx = os.getcwd()\n";
+        let theirs = "import os\n\nx = os.getcwd()\nimport sys\n";
+        assert!(!ok(base, ours, theirs, theirs));
+    }
+
+    #[test]
+    fn a_moved_statement_kept_at_both_places_is_doubled() {
+        let base = "a = 1\nb = 2\nc = 3\n";
+        let ours = "b = 2\nc = 3\na = 1\n";
+        let theirs = "a = 1\nb = 2\nc = 4\n";
+        assert!(ok(base, ours, theirs, "b = 2\nc = 4\na = 1\n"));
+        assert!(!ok(base, ours, theirs, "a = 1\nb = 2\nc = 4\na = 1\n"));
+    }
 }

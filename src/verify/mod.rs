@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use diff::Budget;
-use script::{Ids, Script};
+use script::{Ids, Reading, Script};
 
 pub use doubled::doubled_line;
 pub use lines::{
@@ -253,6 +253,10 @@ pub struct Options {
     /// clashing (layers: merge-rules §2). Without `moves_by_key` (no
     /// names), a replacement in the element's place merges so too.
     pub moved_edits_merge: bool,
+    /// Only a content found once in the base and once in the side moves
+    /// (lines: `else:` or `)` deleted at one place and written at another
+    /// are not one line moved).
+    pub unique_moves: bool,
     /// Work units allowed per input element.
     pub budget_per_element: u64,
 }
@@ -264,6 +268,7 @@ impl Default for Options {
             moves_by_key: false,
             moves_by_likeness: false,
             moved_edits_merge: false,
+            unique_moves: false,
             budget_per_element: 256,
         }
     }
@@ -290,6 +295,30 @@ pub fn check_with(
     result: &[ResultElement],
     options: Options,
 ) -> Verdict {
+    check_with_inside(base, ours, theirs, result, options, &|_| true)
+}
+
+/// An element both sides edited differently and the clean result element
+/// that holds it under its key: whether that element merges both edits is
+/// a question for the level below (arguments, fields of a line).
+pub struct BothEdited<'e> {
+    pub base: &'e Element,
+    pub ours: &'e Element,
+    pub theirs: &'e Element,
+    pub result: &'e Element,
+}
+
+/// [`check_with`], where `inside` checks each element both sides edited
+/// differently at its own level (an element it refuses is a clash the
+/// result settled silently).
+pub fn check_with_inside(
+    base: &[Element],
+    ours: &[Element],
+    theirs: &[Element],
+    result: &[ResultElement],
+    options: Options,
+    inside: &dyn Fn(BothEdited<'_>) -> bool,
+) -> Verdict {
     let total = (base.len() + ours.len() + theirs.len() + result.len()) as u64;
     let units = total
         .saturating_mul(options.budget_per_element)
@@ -302,23 +331,25 @@ pub fn check_with(
     let theirs_ids = interner.ids(theirs);
     let result_elements: Vec<Element> = result.iter().map(|r| r.element.clone()).collect();
     let result_ids = interner.ids(&result_elements);
+    let reading = Reading {
+        moves: options.moves,
+        moves_by_key: options.moves_by_key,
+        moves_by_likeness: options.moves_by_likeness,
+        unique_moves: options.unique_moves,
+    };
     let (Ok(mut ours_script), Ok(mut theirs_script)) = (
         Script::compute(
             base_ids.ids(),
             ours_ids.ids(),
             (base, ours),
-            options.moves,
-            options.moves_by_key,
-            options.moves_by_likeness,
+            reading,
             &mut budget,
         ),
         Script::compute(
             base_ids.ids(),
             theirs_ids.ids(),
             (base, theirs),
-            options.moves,
-            options.moves_by_key,
-            options.moves_by_likeness,
+            reading,
             &mut budget,
         ),
     ) else {
@@ -395,7 +426,7 @@ pub fn check_with(
         replacements_merge: options.moved_edits_merge && !options.moves_by_key,
         new_by_key: options.moves_by_key,
     };
-    let violations = account::check(&versions, &outcome, moved);
+    let violations = account::check(&versions, &outcome, moved, inside);
     if violations.is_empty() {
         Verdict::Ok
     } else {

@@ -82,6 +82,15 @@ pub struct Ids<'a> {
     pub key: &'a [u32],
 }
 
+/// How a side's changes are read (see [`crate::verify::Options`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Reading {
+    pub moves: bool,
+    pub moves_by_key: bool,
+    pub moves_by_likeness: bool,
+    pub unique_moves: bool,
+}
+
 /// A side's edit script.
 pub struct Script {
     pub fates: Vec<Fate>,
@@ -102,12 +111,11 @@ impl Script {
         base: Ids<'_>,
         side: Ids<'_>,
         texts: (&[Element], &[Element]),
-        moves: bool,
-        moves_by_key: bool,
-        moves_by_likeness: bool,
+        reading: Reading,
         budget: &mut Budget,
     ) -> Result<Script, OverBudget> {
-        let flags = (moves, moves_by_key, moves_by_likeness);
+        let flags = reading;
+        let moves = reading.moves;
         let plain = common(base.content, side.content, budget)?;
         let first = Self::from_pairs(base, side, texts, &plain, flags, budget)?;
         // Where moves are read (lines have no keys of their own), of two
@@ -146,9 +154,15 @@ impl Script {
         side: Ids<'_>,
         texts: (&[Element], &[Element]),
         pairs: &[(usize, usize)],
-        (moves, moves_by_key, moves_by_likeness): (bool, bool, bool),
+        reading: Reading,
         budget: &mut Budget,
     ) -> Result<Script, OverBudget> {
+        let Reading {
+            moves,
+            moves_by_key,
+            moves_by_likeness,
+            unique_moves,
+        } = reading;
         let (n, m) = (base.content.len(), side.content.len());
         let mut fates = vec![Fate::Deleted; n];
         let mut origins = vec![Origin::Inserted; m];
@@ -190,6 +204,21 @@ impl Script {
             let mut by_content: HashMap<u32, VecDeque<usize>> = HashMap::new();
             for i in (0..n).filter(|&i| fates[i] == Fate::Deleted) {
                 by_content.entry(base.content[i]).or_default().push_back(i);
+            }
+            // Where only a content found once in each version moves, one
+            // found more often is deleted at one place and inserted at
+            // another: an `else:` of a function both sides deleted is not
+            // "moved" to an `else:` one side wrote elsewhere.
+            if unique_moves {
+                let once = |ids: &[u32]| {
+                    let mut count: HashMap<u32, usize> = HashMap::new();
+                    for &c in ids {
+                        *count.entry(c).or_default() += 1;
+                    }
+                    count
+                };
+                let (in_base, in_side) = (once(base.content), once(side.content));
+                by_content.retain(|c, _| in_base.get(c) == Some(&1) && in_side.get(c) == Some(&1));
             }
             let inserted: Vec<usize> = (0..m).filter(|&j| origins[j] == Origin::Inserted).collect();
             for j in inserted {
@@ -478,9 +507,12 @@ mod tests {
                 key: &sk,
             },
             (&bt, &st),
-            true,
-            false,
-            false,
+            Reading {
+                moves: true,
+                moves_by_key: false,
+                moves_by_likeness: false,
+                unique_moves: false,
+            },
             &mut Budget::new(u64::MAX),
         )
         .map(|mut s| {

@@ -30,6 +30,32 @@ pub struct Tally {
 /// The change-preservation invariant's name.
 pub const PRESERVATION: &str = "verify: clean result holds every change";
 
+/// Every invariant [`check_case`] checks (and the two counts kept beside
+/// change preservation), listed in every summary, a count of 0 included:
+/// a run's note says how often each was checked, not only the ones hit.
+pub const INVARIANTS: &[&str] = &[
+    "no panic",
+    "no internal error caught",
+    "a clean result adds no conflict markers",
+    "trivial: merge(b, a, b) = a",
+    "trivial: merge(b, b, a) = a",
+    "trivial: merge(b, a, a) = a",
+    "symmetric exit code",
+    "symmetric clean content",
+    "clean .py result parses",
+    "valid notebooks give a valid notebook",
+    PRESERVATION,
+    NOT_CHECKABLE,
+    AMBIGUOUS,
+    "git's bytes where git is clean",
+    "binary: exit code 0 or 1, no panic",
+    "binary: exit code as the library",
+    "binary: OURS whole, nothing left over",
+];
+
+const NOT_CHECKABLE: &str = "verify: not checkable (no violation)";
+const AMBIGUOUS: &str = "verify: ambiguous for a line view (no violation)";
+
 pub struct Violation {
     pub invariant: &'static str,
     pub case: String,
@@ -68,9 +94,11 @@ impl Tally {
 
     pub fn summary(&self) -> String {
         let mut out = format!("{} cases\n", self.cases);
-        for (name, (checked, violated)) in &self.counts {
+        let others = self.counts.keys().filter(|k| !INVARIANTS.contains(k));
+        for name in INVARIANTS.iter().chain(others) {
+            let (checked, violated) = self.counts.get(name).copied().unwrap_or_default();
             out.push_str(&format!(
-                "  {name:<34} checked {checked:>8}  violated {violated}\n"
+                "  {name:<48} checked {checked:>8}  violated {violated}\n"
             ));
         }
         out
@@ -232,11 +260,10 @@ fn check_preserved(case: &Case, outcome: &MergeOutcome, tally: &mut Tally) {
     let versions = [&case.base[..], &case.ours[..], &case.theirs[..]];
     let problem = match preserve::check(notebook, versions, &outcome.bytes) {
         preserve::Preserved::NotChecked => {
-            tally.check("verify: not checkable (no violation)", case, None);
+            tally.check(NOT_CHECKABLE, case, None);
             return;
         }
         preserve::Preserved::Ambiguous(why) => {
-            const AMBIGUOUS: &str = "verify: ambiguous for a line view (no violation)";
             tally.check(AMBIGUOUS, case, None);
             tally.ambiguous.push(Violation {
                 invariant: AMBIGUOUS,

@@ -119,9 +119,26 @@ fn texts_with(b: &str, o: &str, t: &str, r: &str, cells_moved: bool) -> Preserve
     if !matches!(first, Preserved::Violated(_) | Preserved::Ambiguous(_)) {
         return first;
     }
+    // A reading over the check's budget found nothing: the result is not
+    // one every reading finds violated (a 1,000-bracket line one side
+    // added costs the token reading a diff of thousands of tokens).
+    let mut over_budget = false;
     for how in [Reading::NamedHeaders, Reading::KindHeaders, Reading::Tokens] {
-        if let Preserved::Holds = reading(b, o, t, r, cells_moved, split(how)) {
-            return Preserved::Holds;
+        match reading_verdict(b, o, t, r, cells_moved, split(how)) {
+            Read::Verdict(Preserved::Holds) => return Preserved::Holds,
+            Read::OverBudget => over_budget = true,
+            Read::Verdict(_) => {}
+        }
+    }
+    // Values black wrapped in parentheses over three lines, written on one
+    // line: which values are wrapped is layout (`python/unwrapped.rs`).
+    let unwrapped = [b, o, t, r].map(unwrap_values);
+    if unwrapped.iter().zip([b, o, t, r]).any(|(u, x)| u != x) {
+        let [ub, uo, ut, ur] = unwrapped.each_ref().map(String::as_str);
+        for how in [Reading::Lines, Reading::Tokens] {
+            if let Preserved::Holds = reading(ub, uo, ut, ur, cells_moved, split(how)) {
+                return Preserved::Holds;
+            }
         }
     }
     // A result that is one side's version: the other side's edits read
@@ -129,10 +146,57 @@ fn texts_with(b: &str, o: &str, t: &str, r: &str, cells_moved: bool) -> Preserve
     let [b, o, t, r] = [b, o, t, r].map(|x| elements(x, Reading::Lines));
     let within = (r == o && super::within::holds_within(&b, &t, &o))
         || (r == t && super::within::holds_within(&b, &o, &t));
-    match within {
-        true => Preserved::Holds,
-        false => first,
+    match (within, over_budget) {
+        (true, _) => Preserved::Holds,
+        (false, true) => Preserved::NotChecked,
+        (false, false) => first,
     }
+}
+
+/// `text` with each value wrapped the way black wraps one long value
+/// (`x = (` ending a line, the value alone on the next line, further
+/// indented, and `)` alone on the line after it at the first line's
+/// indent) joined into one line, `x = value`.
+fn unwrap_values(text: &str) -> String {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i].trim_end();
+        let opens = line
+            .strip_suffix("= (")
+            .filter(|head| !head.ends_with(['=', '!', '<', '>']));
+        let wrap = match (opens, lines.get(i + 1), lines.get(i + 2)) {
+            (Some(head), Some(value), Some(close))
+                if close.trim() == ")"
+                    && indent(close) == indent(line)
+                    && indent(value) > indent(line)
+                    && !value.trim().is_empty() =>
+            {
+                Some(format!("{head}= {}", value.trim()))
+            }
+            _ => None,
+        };
+        match wrap {
+            Some(joined) => {
+                out.push_str(&joined);
+                i += 3;
+            }
+            None => {
+                out.push_str(lines[i]);
+                i += 1;
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// One reading's answer: a verdict, or the check's budget spent.
+enum Read {
+    Verdict(Preserved),
+    OverBudget,
 }
 
 /// How [`elements`] cuts a text.
@@ -165,17 +229,32 @@ fn reading(
     cells_moved: bool,
     split: impl Fn(&str) -> Vec<Element>,
 ) -> Preserved {
+    match reading_verdict(b, o, t, r, cells_moved, split) {
+        Read::Verdict(verdict) => verdict,
+        Read::OverBudget => Preserved::NotChecked,
+    }
+}
+
+/// [`reading`], telling the check's budget spent from the rest.
+fn reading_verdict(
+    b: &str,
+    o: &str,
+    t: &str,
+    r: &str,
+    cells_moved: bool,
+    split: impl Fn(&str) -> Vec<Element>,
+) -> Read {
     let known: std::collections::HashSet<Element> =
         [b, o, t].iter().flat_map(|x| split(x)).collect();
     let result = split(r);
     if result.iter().any(|l| !known.contains(l)) {
-        return Preserved::NotChecked;
+        return Read::Verdict(Preserved::NotChecked);
     }
     let result: Vec<ResultElement> = result.into_iter().map(ResultElement::clean).collect();
     let verdict = check_with(&split(b), &split(o), &split(t), &result, Options::default());
-    match verdict {
+    Read::Verdict(match verdict {
         Verdict::Ok => Preserved::Holds,
-        Verdict::Unchecked(_) => Preserved::NotChecked,
+        Verdict::Unchecked(_) => return Read::OverBudget,
         Verdict::Violations(v)
             if cells_moved && v.iter().all(|v| v.problem == Problem::Misplaced) =>
         {
@@ -192,7 +271,7 @@ fn reading(
                 false => Preserved::Violated(reason),
             }
         }
-    }
+    })
 }
 
 /// Whether a violation is one a line view cannot tell from a correct
@@ -582,6 +661,16 @@ mod tests {
                 ")",
                 "# c"
             ]
+        );
+    }
+
+    #[test]
+    fn unwrap_values_joins_black_wraps_only() {
+        let wrapped =
+            "uri = (\n    \"gs://b/train.csv\"\n)\nx = f(\n    1\n)\nok = a == (\n    b\n)\n";
+        assert_eq!(
+            unwrap_values(wrapped),
+            "uri = \"gs://b/train.csv\"\nx = f(\n    1\n)\nok = a == (\n    b\n)\n"
         );
     }
 }

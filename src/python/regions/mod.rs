@@ -204,6 +204,46 @@ fn own_lines(text: &str, node: Node<'_>) -> Option<Range<usize>> {
     blank_or_comment(&text[node.end_byte()..end]).then_some(start..end)
 }
 
+/// Whether a side cut the base `region` in two: units of the base that
+/// its copy `kept` lacks are in a region of the same shape and scope the
+/// base does not have (`side_regions`' keys for which `in_base` is false). A
+/// statement inserted into a run of `model.add(...)` lines makes the lines
+/// below it a second run, which the region merge reads as deleted from
+/// the first: ours deleting one of them, theirs moving it below the new
+/// statement, came out clean with the moved copy kept (branch fuzz5).
+pub fn split_off(
+    region: &Region,
+    kept: &Region,
+    side_regions: &[Region],
+    in_base: impl Fn(&str) -> bool,
+) -> bool {
+    let stem = |key: &str| {
+        key.rsplit_once('#')
+            .map_or(key, |(stem, _)| stem)
+            .to_string()
+    };
+    let tokens = |units: &[Unit]| -> Vec<String> {
+        units
+            .iter()
+            .filter(|u| !u.comment && !u.tokens.is_empty())
+            .map(|u| u.tokens.clone())
+            .collect()
+    };
+    let held = tokens(&kept.units);
+    let lost: Vec<String> = tokens(&region.units)
+        .into_iter()
+        .filter(|t| !held.contains(t))
+        .collect();
+    if lost.is_empty() {
+        return false;
+    }
+    let stem_of_region = stem(&region.key);
+    side_regions
+        .iter()
+        .filter(|r| !in_base(&r.key) && stem(&r.key) == stem_of_region)
+        .any(|r| tokens(&r.units).iter().any(|t| lost.contains(t)))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::python::parse::parse;

@@ -4,7 +4,7 @@
 //! narrowed to the element; and how the report names an element.
 
 use super::{
-    first_text, lines_with_report, merge_container, Context, Hunk, Item, ELEMENT_CHAIN, MAX_DEPTH,
+    first_text, lines_with_report, merge_container, token_text, Context, Hunk, Item, MAX_DEPTH,
     SAME_CHANGE_CHAIN,
 };
 use crate::core::merge3::{Merge3, Side};
@@ -70,6 +70,7 @@ pub fn merge_element<'a, 't>(
     // A function body merged statement by statement, its clashes narrowed
     // to the statements: kept when nothing below does better.
     let mut narrowed = None;
+    let move_clashes = ctx.move_clashes;
     if ctx.depth < MAX_DEPTH {
         let before = ctx.report.decisions.len();
         if let Some(pieces) = merge_inside(c, e, ctx) {
@@ -78,8 +79,11 @@ pub fn merge_element<'a, 't>(
             // of the whole class (its call statements merged argument by
             // argument, the rest by lines) may settle what the body merge
             // could not (a call both sides gave a keyword argument, inside
-            // a method); kept when it leaves fewer conflicts.
-            if clashed && module && !function {
+            // a method); kept when it leaves fewer conflicts. Not over a
+            // member one side moved and the other deleted or changed (a
+            // method moved to the end and edited, deleted by the other
+            // side): by lines both deleted it and one added a new one.
+            if clashed && module && !function && ctx.move_clashes == move_clashes {
                 if let Some(better) = region_merge_with_fewer(ctx, texts, &pieces) {
                     ctx.report.decisions.truncate(before);
                     ctx.report.push(Decision::new(
@@ -130,8 +134,14 @@ pub fn merge_element<'a, 't>(
         }
     };
     // The element's own lines, diffed: a move there is a deletion and an
-    // insertion to a token or line merge.
-    let moves = line_moves(texts);
+    // insertion to a token or line merge. So is a named element moved and
+    // changed inside it, against the other side's change (the merge
+    // inside found it and left it to this element).
+    let moves = if ctx.move_clashes > move_clashes {
+        Moves::Clash
+    } else {
+        line_moves(texts)
+    };
     if moves == Moves::Clash {
         if let Some(n) = narrowed {
             return use_narrowed(ctx, n);
@@ -147,10 +157,7 @@ pub fn merge_element<'a, 't>(
             pieces: vec![Piece::Conflict(texts.map(str::to_string))],
         };
     }
-    if let Some(text) = (moves == Moves::None)
-        .then(|| first_text(ELEMENT_CHAIN, texts))
-        .flatten()
-    {
+    if let Some(text) = (moves == Moves::None).then(|| token_text(texts)).flatten() {
         ctx.report.push(Decision::new(
             DecisionKind::TokensMerged,
             describe(key.as_deref()),
