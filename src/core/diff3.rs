@@ -8,16 +8,17 @@
 //! edits separated by at least one element both sides kept merge cleanly.
 //!
 //! Work is bounded: sequences longer than [`Budget::max_len`] are refused
-//! ([`TooLarge`]); sequences longer than [`Budget::exact_up_to`] get a time
-//! deadline per diff, after which `similar` returns a coarser, still
-//! correct diff (shorter ones are exact, so the result never depends on
-//! the machine's load).
+//! ([`TooLarge`]); sequences longer than [`Budget::exact_up_to`] get a work
+//! budget per diff ([`crate::core::budget`]), past which the diff is a
+//! coarser, still correct one (shorter ones are exact). The budget counts
+//! operations, not time: the result never depends on the machine's load.
 
 use std::hash::Hash;
 use std::ops::Range;
-use std::time::{Duration, Instant};
 
-use similar::{capture_diff_slices_deadline, Algorithm, DiffOp};
+use similar::{capture_diff_slices, Algorithm, DiffOp};
+
+use crate::core::budget::{bounded_diff_within, DiffBudget};
 
 /// What happened to one stretch of the three sequences.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,10 +70,10 @@ pub enum Taken {
 pub struct Budget {
     /// The longest sequence accepted.
     pub max_len: usize,
-    /// Sequences up to this long are diffed exactly, without a deadline.
+    /// Sequences up to this long are diffed exactly, without a budget.
     pub exact_up_to: usize,
-    /// Time allowed for each of the two diffs of longer sequences.
-    pub per_diff: Duration,
+    /// Work allowed for each of the two diffs of longer sequences.
+    pub per_diff: DiffBudget,
 }
 
 impl Default for Budget {
@@ -80,10 +81,17 @@ impl Default for Budget {
         Budget {
             max_len: 20_000,
             exact_up_to: 2_000,
-            per_diff: Duration::from_millis(20),
+            per_diff: PER_DIFF,
         }
     }
 }
+
+/// The work of one diff of sequences over [`Budget::exact_up_to`]: the
+/// edit distance of 2,000 changes anywhere in them (greedy Myers steps).
+const PER_DIFF: DiffBudget = DiffBudget {
+    floor: 10_000_000,
+    per_item: 500,
+};
 
 /// A sequence was longer than the budget allows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,12 +107,11 @@ pub fn diff3<T: Eq + Hash>(
     if base.len().max(ours.len()).max(theirs.len()) > budget.max_len {
         return Err(TooLarge);
     }
-    // Short sequences diff without a deadline: the result must not depend
-    // on how busy the machine is.
-    let time = (base.len().max(ours.len()).max(theirs.len()) > budget.exact_up_to)
+    // Short sequences diff exactly, longer ones within the work budget.
+    let work = (base.len().max(ours.len()).max(theirs.len()) > budget.exact_up_to)
         .then_some(budget.per_diff);
-    let to_ours = matches(base, ours, time);
-    let to_theirs = matches(base, theirs, time);
+    let to_ours = matches(base, ours, work);
+    let to_theirs = matches(base, theirs, work);
     let mut hunks = Vec::new();
     let (mut i, mut j, mut k) = (0, 0, 0);
     loop {
@@ -167,10 +174,13 @@ fn classify<T: Eq>(base: &[T], ours: &[T], theirs: &[T]) -> HunkKind {
 
 /// For each element of `base`, the index of the element of `side` it is
 /// kept as, if any (monotonic).
-fn matches<T: Eq + Hash>(base: &[T], side: &[T], time: Option<Duration>) -> Vec<Option<usize>> {
+fn matches<T: Eq + Hash>(base: &[T], side: &[T], work: Option<DiffBudget>) -> Vec<Option<usize>> {
     let mut out = vec![None; base.len()];
-    let deadline = time.and_then(|t| Instant::now().checked_add(t));
-    for op in capture_diff_slices_deadline(Algorithm::Myers, base, side, deadline) {
+    let ops = match work {
+        Some(work) => bounded_diff_within(base, side, work).0,
+        None => capture_diff_slices(Algorithm::Myers, base, side),
+    };
+    for op in ops {
         if let DiffOp::Equal {
             old_index,
             new_index,

@@ -12,13 +12,12 @@
 //! ever joins across, so each piece merges as it does inside the whole file
 //! (tests/line_merge_parity.rs holds the pieced merge to the whole one).
 //! Finding the cuts costs one 32-bit hash per line and a Myers diff of the
-//! hashes with a deadline; a coarser diff only means fewer cuts.
-
-use std::time::Duration;
+//! hashes within a work budget; a coarser diff only means fewer cuts.
 
 use memchr::memchr_iter;
-use similar::{capture_diff_slices_deadline, Algorithm, DiffOp};
+use similar::DiffOp;
 
+use crate::core::budget::{bounded_diff_within, DiffBudget};
 use crate::core::merge3::Merge3;
 
 /// Inputs larger than this (the largest of the three) are merged in pieces.
@@ -45,16 +44,20 @@ pub fn worth_cutting(texts: Merge3<&[u8]>, above: usize) -> bool {
 /// Identical lines on each side of a cut.
 pub const CONTEXT: usize = 32;
 
-/// Time allowed for each of the two diffs that find the cuts.
-const DIFF_DEADLINE: Duration = Duration::from_secs(2);
+/// Work allowed for each of the two diffs that find the cuts (greedy Myers
+/// steps): an edit distance of about 200 across a file of a million lines,
+/// more on a smaller one.
+const CUT_DIFF: DiffBudget = DiffBudget {
+    floor: 100_000_000,
+    per_item: 200,
+};
 
 /// Where to cut the three versions: byte offsets, each the start of a line
 /// in all three, increasing, none at 0 or at an end.
 pub fn cuts(texts: Merge3<&[u8]>) -> Vec<Merge3<usize>> {
     let hashes = texts.map_ref(|t| line_hashes(t));
-    let deadline = || Some(std::time::Instant::now() + DIFF_DEADLINE);
-    let to_ours = equal_runs(&hashes.base, &hashes.ours, deadline());
-    let to_theirs = equal_runs(&hashes.base, &hashes.theirs, deadline());
+    let to_ours = equal_runs(&hashes.base, &hashes.ours);
+    let to_theirs = equal_runs(&hashes.base, &hashes.theirs);
     drop(hashes);
     // Lines kept by both sides: the intersection of the two lists of
     // equal runs, over base lines.
@@ -172,12 +175,9 @@ fn line_hash(line: &[u8]) -> u32 {
 }
 
 /// The equal runs of a diff: (old start, new start, length).
-fn equal_runs(
-    old: &[u32],
-    new: &[u32],
-    deadline: Option<std::time::Instant>,
-) -> Vec<(usize, usize, usize)> {
-    capture_diff_slices_deadline(Algorithm::Myers, old, new, deadline)
+fn equal_runs(old: &[u32], new: &[u32]) -> Vec<(usize, usize, usize)> {
+    bounded_diff_within(old, new, CUT_DIFF)
+        .0
         .into_iter()
         .filter_map(|op| match op {
             DiffOp::Equal {

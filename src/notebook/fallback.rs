@@ -159,7 +159,7 @@ impl State {
         let mut out = Vec::new();
         let (mut b, mut o, mut t) = (0, 0, 0);
         // Every cell list is aligned, however long: past the exact size the
-        // diffs run against a deadline, which only makes the merge coarser.
+        // diffs run within a work budget, which only makes the merge coarser.
         let budget = Budget {
             max_len: usize::MAX,
             ..Budget::default()

@@ -9,14 +9,18 @@
 //! Ours and theirs share most of their text with the base, and a merged
 //! result with ours: [`crate::python::memo`] parses them from those trees.
 
-use std::time::{Duration, Instant};
-
-use similar::{capture_diff_slices_deadline, Algorithm, DiffTag};
+use similar::DiffTag;
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
-/// Time the line diff may take before it settles for a coarser answer
-/// (the edits stay exact; only less of the old tree is reused).
-const DIFF_TIME: Duration = Duration::from_millis(20);
+use crate::core::budget::{bounded_diff_within, DiffBudget};
+
+/// Work the line diff may take (greedy Myers steps) before it settles for
+/// a coarser answer (the edits stay exact; only less of the old tree is
+/// reused).
+const LINE_DIFF: DiffBudget = DiffBudget {
+    floor: 10_000_000,
+    per_item: 200,
+};
 
 /// The edits that turn `old` into `new`, in the order `Tree::edit` takes
 /// them (each in the coordinates the ones before it left), and how many
@@ -52,12 +56,7 @@ pub fn edits(old: &str, new: &str) -> (Vec<InputEdit>, usize) {
     }
     let old_lines: Vec<&str> = old[old_mid.clone()].split_inclusive('\n').collect();
     let new_lines: Vec<&str> = new[new_mid.clone()].split_inclusive('\n').collect();
-    let ops = capture_diff_slices_deadline(
-        Algorithm::Myers,
-        &old_lines,
-        &new_lines,
-        Some(Instant::now() + DIFF_TIME),
-    );
+    let (ops, _) = bounded_diff_within(&old_lines, &new_lines, LINE_DIFF);
     let offsets = |lines: &[&str], start: usize| -> Vec<usize> {
         let mut at = start;
         let mut out = Vec::with_capacity(lines.len() + 1);

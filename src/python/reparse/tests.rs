@@ -5,6 +5,7 @@
 use super::*;
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
+use std::time::Instant;
 
 fn parser() -> Parser {
     let mut parser = Parser::new();
