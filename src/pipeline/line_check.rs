@@ -124,10 +124,7 @@ pub(super) fn recheck_clean_lines(
         theirs: t,
     } = checkable(versions, &line.bytes)?;
     let r = text(&line.bytes)?;
-    if !crate::verify::lines_suspect(b, o, t, r) {
-        return None;
-    }
-    let verdict = crate::verify::check_lines(b, o, t, r, true);
+    let verdict = crate::verify::check_clean_lines(b, o, t, r);
     if verdict.is_ok() {
         return None;
     }

@@ -98,8 +98,7 @@ fn first_text(chain: &[(&str, TextResolver)], texts: Merge3<&str>) -> Option<Str
 fn token_text(texts: Merge3<&str>) -> Option<String> {
     let text = first_text(ELEMENT_CHAIN, texts)?;
     let (b, o, t) = (texts.base, texts.ours, texts.theirs);
-    let holds = !crate::verify::lines_suspect(b, o, t, &text)
-        || crate::verify::check_lines(b, o, t, &text, true).is_ok();
+    let holds = crate::verify::check_clean_lines(b, o, t, &text).is_ok();
     holds.then_some(text)
 }
 

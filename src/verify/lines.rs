@@ -101,6 +101,16 @@ pub fn lines_suspect(base: &str, ours: &str, theirs: &str, result: &str) -> bool
     })
 }
 
+/// The line check of a clean result: [`Verdict::Ok`] when
+/// [`lines_suspect`] finds nothing to read, else [`check_lines`] with
+/// moves.
+pub fn check_clean_lines(base: &str, ours: &str, theirs: &str, result: &str) -> Verdict {
+    if !lines_suspect(base, ours, theirs, result) {
+        return Verdict::Ok;
+    }
+    check_lines(base, ours, theirs, result, true)
+}
+
 /// [`check_lines`] for a result that may hold git-style conflicts: lines
 /// from a `<<<<<<<` marker (of `size` characters) to its `>>>>>>>` marker
 /// lie inside a conflict.

@@ -25,7 +25,8 @@ use script::{Ids, Reading, Script};
 
 pub use doubled::doubled_line;
 pub use lines::{
-    check_conflicted_lines, check_lines, line_check_fits, lines_suspect, MAX_LINE_CHECK_BYTES,
+    check_clean_lines, check_conflicted_lines, check_lines, line_check_fits, lines_suspect,
+    MAX_LINE_CHECK_BYTES,
 };
 
 /// One element of a sequence: a key that identifies it across versions

@@ -6,7 +6,7 @@
 
 use super::{finish, merge_chunk, module_merge};
 use crate::core::merge3::Merge3;
-use crate::core::render::{render, Markers, Piece};
+use crate::core::render::{render, Markers, Rendered};
 use crate::decisions::{Decision, DecisionKind, Report};
 use crate::fallback::Fallback;
 use crate::pipeline::Structured;
@@ -45,10 +45,7 @@ pub(super) fn recheck_lines(
     markers: &Markers,
 ) -> Result<Option<Structured>, Fallback> {
     let (b, o, t) = (texts.base, texts.ours, texts.theirs);
-    if !crate::verify::lines_suspect(b, o, t, result) {
-        return Ok(None);
-    }
-    let verdict = crate::verify::check_lines(b, o, t, result, true);
+    let verdict = crate::verify::check_clean_lines(b, o, t, result);
     if verdict.is_ok() {
         return Ok(None);
     }
@@ -87,8 +84,8 @@ pub fn merge_whole(
 ) -> Result<Structured, Fallback> {
     let _memo = RunScope::open();
     let (pieces, report) = merge_chunk(texts, options, markers)?;
-    let (pieces, report) = by_names_where_lines_fail(texts, options, markers, pieces, report);
-    let rendered = render(&pieces, markers);
+    let (rendered, report) =
+        by_names_where_lines_fail(texts, options, markers, render(&pieces, markers), report);
     // The checks of every clean result (see [`merge`]): the whole-file
     // merge kept two versions of a function both sides added beside an
     // import only one side added.
@@ -107,26 +104,22 @@ fn by_names_where_lines_fail(
     texts: Merge3<&str>,
     options: &MergeOptions,
     markers: &Markers,
-    pieces: Vec<Piece>,
+    rendered: Rendered,
     report: Report,
-) -> (Vec<Piece>, Report) {
-    let text = render(&pieces, markers);
+) -> (Rendered, Report) {
     let (b, o, t) = (texts.base, texts.ours, texts.theirs);
-    if text.conflicts > 0
-        || !crate::verify::lines_suspect(b, o, t, &text.text)
-        || crate::verify::check_lines(b, o, t, &text.text, true).is_ok()
-    {
-        return (pieces, report);
+    if rendered.conflicts > 0 || crate::verify::check_clean_lines(b, o, t, &rendered.text).is_ok() {
+        return (rendered, report);
     }
     match module_merge(texts, options, markers) {
         Some((named, named_report)) => {
             let r = render(&named, markers);
             if r.conflicts > 0 || crate::verify::check_lines(b, o, t, &r.text, true).is_ok() {
-                (named, named_report)
+                (r, named_report)
             } else {
-                (pieces, report)
+                (rendered, report)
             }
         }
-        None => (pieces, report),
+        None => (rendered, report),
     }
 }
