@@ -21,7 +21,8 @@ use std::cmp::Ordering;
 use std::ops::Range;
 
 use super::keyed::{
-    by_bytes, by_lowercase, by_type, common_order, merge_keyed, Compare, Order, Twice,
+    by_bytes, by_lowercase, by_type, common_order, merge_keyed, merge_keyed_by, Compare, Order,
+    Twice,
 };
 use super::resolve::{merge_container, Context, Hunk, Item, Resolution};
 use super::siblings::{inner, is_import, Container, Element};
@@ -40,7 +41,11 @@ pub fn resolve<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Resolution
         return Resolution::NotMine;
     }
     let order = sorted_order(hunk).map_or(Order::OursFirst, Order::Sorted);
-    let Some(mut keyed) = merge_keyed(hunk, ctx, order, Twice::KeepBoth) else {
+    let keyed = merge_keyed(hunk, ctx, order, Twice::KeepBoth).or_else(|| {
+        let names = one_name_keys(hunk)?;
+        merge_keyed_by(hunk, ctx, order, Twice::KeepBoth, &names)
+    });
+    let Some(mut keyed) = keyed else {
         return Resolution::NotMine;
     };
     if let (Order::Sorted(_), Some(names)) = (order, names_order(hunk)) {
@@ -59,6 +64,63 @@ pub fn resolve<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Resolution
             format!("both sides changed this import block; merged as a set of imports, {how}"),
         ),
     }
+}
+
+/// Keys that tell apart the imports of one module written one name per
+/// import (isort's `force_single_line`, as in keras: `from m import a`,
+/// `from m import b`), whose own key (the module) repeats in the hunk of
+/// some version: for that module's imports in all three versions, the
+/// module and the imported name, the alias aside (`from m import a as b`
+/// changed to `as c` is the same import). `None` when no module repeats
+/// (the keys are fine as they are) or an import of a repeated module
+/// brings in more than one name or a wildcard.
+fn one_name_keys(hunk: &Hunk<'_, '_>) -> Option<Merge3<Vec<Option<String>>>> {
+    let mut repeated: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (c, r) in versions(hunk) {
+        let mut seen = std::collections::HashSet::new();
+        repeated.extend(
+            c.elements[r.clone()]
+                .iter()
+                .filter_map(|e| e.key.as_deref())
+                .filter(|k| !seen.insert(*k)),
+        );
+    }
+    if repeated.is_empty() {
+        return None;
+    }
+    let keys_of = |c: &Container<'_>, r: &Range<usize>| -> Option<Vec<Option<String>>> {
+        c.elements[r.clone()]
+            .iter()
+            .map(|e| match e.key.as_deref() {
+                Some(k) if repeated.contains(k) => {
+                    let name = one_imported_name(e.node, c.text)?;
+                    Some(Some(format!("{k} import {name}")))
+                }
+                _ => Some(e.key.clone()),
+            })
+            .collect()
+    };
+    let [b, o, t] = versions(hunk).map(|(c, r)| keys_of(c, r));
+    Some(Merge3::new(b?, o?, t?))
+}
+
+/// The one name `from m import name [as alias]` imports, whitespace
+/// aside; `None` for several names or a wildcard.
+fn one_imported_name(node: tree_sitter::Node<'_>, text: &str) -> Option<String> {
+    if node.kind() != "import_from_statement" {
+        return None;
+    }
+    let mut cursor = node.walk();
+    let names: Vec<_> = node.children_by_field_name("name", &mut cursor).collect();
+    let [name] = names.as_slice() else {
+        return None;
+    };
+    let name = match name.kind() {
+        "aliased_import" => name.child_by_field_name("name")?,
+        _ => *name,
+    };
+    let name_text = text.get(name.byte_range())?;
+    Some(super::siblings::squash(name_text))
 }
 
 /// `from m import ...` added by both sides with different names, as one

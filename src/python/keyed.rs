@@ -45,14 +45,20 @@ pub struct Keyed<'a, 't> {
     pub clashes: usize,
 }
 
-fn keys<'e>(elements: &'e [Element<'_>]) -> Option<HashMap<&'e str, usize>> {
-    let mut map = HashMap::with_capacity(elements.len());
-    for (i, e) in elements.iter().enumerate() {
-        if map.insert(e.key.as_deref()?, i).is_some() {
+fn keys(match_keys: &[Option<String>]) -> Option<HashMap<&str, usize>> {
+    let mut map = HashMap::with_capacity(match_keys.len());
+    for (i, k) in match_keys.iter().enumerate() {
+        if map.insert(k.as_deref()?, i).is_some() {
             return None;
         }
     }
     Some(map)
+}
+
+/// The keys the hunk's elements have in each version.
+fn element_keys(hunk: &Hunk<'_, '_>) -> Merge3<Vec<Option<String>>> {
+    hunk.elements()
+        .map(|es| es.iter().map(|e| e.key.clone()).collect())
 }
 
 /// Merges the hunk by keys; `None` when an element has no key, a key
@@ -64,21 +70,43 @@ pub fn merge_keyed<'a, 't>(
     order: Order,
     twice: Twice,
 ) -> Option<Keyed<'a, 't>> {
+    merge_keyed_by(hunk, ctx, order, twice, &element_keys(hunk))
+}
+
+/// [`merge_keyed`] matching the hunk's elements by `match_keys` (one per
+/// element of the hunk in each version) instead of their own keys: finer
+/// keys where the elements' own repeat (imports of one module, one name
+/// each). Merged pieces still carry the elements' own keys.
+pub fn merge_keyed_by<'a, 't>(
+    hunk: &Hunk<'a, 't>,
+    ctx: &mut Context<'_>,
+    order: Order,
+    twice: Twice,
+    match_keys: &Merge3<Vec<Option<String>>>,
+) -> Option<Keyed<'a, 't>> {
     let e = hunk.elements();
     let c = hunk.containers;
-    let idx = Merge3::new(keys(e.base)?, keys(e.ours)?, keys(e.theirs)?);
+    let mk = match_keys;
+    if mk.base.len() != e.base.len()
+        || mk.ours.len() != e.ours.len()
+        || mk.theirs.len() != e.theirs.len()
+    {
+        return None;
+    }
+    let idx = Merge3::new(keys(&mk.base)?, keys(&mk.ours)?, keys(&mk.theirs)?);
     let off = hunk.ranges.map_ref(|r| r.start);
     let in_all = |k: &&str| {
         idx.base.contains_key(k) && idx.ours.contains_key(k) && idx.theirs.contains_key(k)
     };
     // The keys all three versions hold, in a side's order.
-    let common = |side: &'a [Element<'t>]| -> Vec<&'a str> {
+    let common = |side: &[Option<String>]| -> Vec<String> {
         side.iter()
-            .filter_map(|x| x.key.as_deref())
+            .filter_map(|k| k.as_deref())
             .filter(in_all)
+            .map(str::to_string)
             .collect()
     };
-    if common(e.ours) != common(e.theirs) {
+    if common(&mk.ours) != common(&mk.theirs) {
         return None;
     }
     if renamed_differently(&idx) || moved_against_a_change(hunk, &idx) {
@@ -97,7 +125,8 @@ pub fn merge_keyed<'a, 't>(
         Merge3::new(text(b), text(o), text(t))
     };
     for (j, eo) in e.ours.iter().enumerate() {
-        let k = eo.key.as_deref()?;
+        let k = mk.ours[j].as_deref()?;
+        let own = eo.key.clone();
         let (b, t) = (idx.base.get(k).copied(), idx.theirs.get(k).copied());
         let ours_at = off.ours + j;
         let item = match (b, t) {
@@ -112,7 +141,7 @@ pub fn merge_keyed<'a, 't>(
                 let texts = conflict(Some((c.base, &e.base[b])), Some((c.ours, eo)), None);
                 clash(ctx, k, "ours changed it, theirs deleted it", &texts);
                 Item::Pieces {
-                    key: Some(k.to_string()),
+                    key: own,
                     pieces: vec![Piece::Conflict(texts)],
                 }
             }
@@ -128,7 +157,7 @@ pub fn merge_keyed<'a, 't>(
                     out.push((
                         k.to_string(),
                         Item::Pieces {
-                            key: Some(k.to_string()),
+                            key: own,
                             pieces: vec![Piece::Text(text)],
                         },
                         false,
@@ -149,7 +178,7 @@ pub fn merge_keyed<'a, 't>(
                     &texts,
                 );
                 Item::Pieces {
-                    key: Some(k.to_string()),
+                    key: own,
                     pieces: vec![Piece::Conflict(texts)],
                 }
             }
@@ -158,7 +187,7 @@ pub fn merge_keyed<'a, 't>(
         out.push((k.to_string(), item, t.is_none()));
     }
     for (j, et) in e.theirs.iter().enumerate() {
-        let k = et.key.as_deref()?;
+        let k = mk.theirs[j].as_deref()?;
         if idx.ours.contains_key(k) {
             continue;
         }
@@ -169,7 +198,7 @@ pub fn merge_keyed<'a, 't>(
                 let texts = conflict(Some((c.base, &e.base[b])), None, Some((c.theirs, et)));
                 clash(ctx, k, "theirs changed it, ours deleted it", &texts);
                 Item::Pieces {
-                    key: Some(k.to_string()),
+                    key: et.key.clone(),
                     pieces: vec![Piece::Conflict(texts)],
                 }
             }
@@ -180,10 +209,10 @@ pub fn merge_keyed<'a, 't>(
         };
         // After the nearest predecessor in theirs that is placed, and after
         // ours' own insertions there.
-        let mut at = e.theirs[..j]
+        let mut at = mk.theirs[..j]
             .iter()
             .rev()
-            .filter_map(|p| p.key.as_deref())
+            .filter_map(|p| p.as_deref())
             .find_map(|p| out.iter().position(|(q, _, _)| q == p).map(|i| i + 1))
             .unwrap_or(0);
         while at < out.len() && out[at].2 {
