@@ -9,14 +9,16 @@
 //! check a clean result ([`verify`]). Below the line: token streams of
 //! snippets ([`stream`]), the sub-line resolver ([`submerge`], prose by
 //! words through `core::words`; [`unwrapped`], the same change with an
-//! assigned value's parentheses changed) and its call site on line
-//! conflicts ([`retry`]).
+//! assigned value's parentheses changed; [`subsumed`], one side's change
+//! that already holds the other's) and its call site on line conflicts
+//! ([`retry`]).
 //!
 //! Where conflicts remain, the structured merge of whole files (issue 10)
 //! retries: sibling sequences ([`siblings`]), their three-way diff into
 //! hunks ([`hunks`]), and the resolvers tried on each hunk ([`resolve`]:
 //! [`imports`], [`members`], [`entries`], over the keyed merge of
-//! [`keyed`]).
+//! [`keyed`]; before lines, statements both sides changed apart,
+//! [`neighbours`]).
 
 pub mod align;
 pub mod checked;
@@ -34,6 +36,7 @@ pub mod layout;
 pub mod members;
 pub mod memo;
 pub mod merge;
+pub mod neighbours;
 pub mod parse;
 pub mod plan;
 pub mod reformat;
@@ -44,6 +47,7 @@ pub mod retry;
 pub mod siblings;
 pub mod stream;
 pub mod submerge;
+pub mod subsumed;
 pub mod unwrapped;
 pub mod verify;
 

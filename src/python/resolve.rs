@@ -102,6 +102,29 @@ fn token_text(texts: Merge3<&str>) -> Option<String> {
     holds.then_some(text)
 }
 
+/// The text of the side whose change already holds the other side's
+/// ([`subsumed`](super::subsumed)), kept only where verify's line check
+/// passes it; the decision recorded.
+fn held_change(texts: Merge3<&str>, subject: &str, ctx: &mut Context<'_>) -> Option<String> {
+    let (side, text) = super::subsumed::holding_side(texts)?;
+    let (b, o, t) = (texts.base, texts.ours, texts.theirs);
+    crate::verify::check_clean_lines(b, o, t, &text)
+        .is_ok()
+        .then_some(())?;
+    let (kind, detail) = match side {
+        Side::Theirs => (
+            DecisionKind::TookTheirs,
+            "theirs' change already holds ours' change (ours' edits are in it, none undone); theirs kept",
+        ),
+        _ => (
+            DecisionKind::TookOurs,
+            "ours' change already holds theirs' change (theirs' edits are in it, none undone); ours kept",
+        ),
+    };
+    ctx.report.push(Decision::new(kind, subject, detail));
+    Some(text)
+}
+
 /// The layer-list merge of three texts: its result when it applies (clean,
 /// or with clashes drawn around whole layers).
 pub type RegionMerge<'a> = dyn Fn(Merge3<&str>) -> Option<Vec<Piece>> + 'a;
@@ -374,6 +397,14 @@ fn resolve_hunk<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Option<Ve
             }]);
         }
     }
+    if hunk.kind().is_block() {
+        if let Some(text) = held_change(hunk.texts(), "a run of statements", ctx) {
+            return Some(vec![Item::Pieces {
+                key: None,
+                pieces: vec![Piece::Text(text)],
+            }]);
+        }
+    }
     for (_, resolver) in HUNK_CHAIN {
         if let Resolution::Resolved { items, decision } = resolver(hunk, ctx) {
             ctx.report.push(decision);
@@ -430,8 +461,60 @@ fn resolve_hunk<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Option<Ve
             pieces: vec![Piece::Text(text)],
         }]);
     }
+    if hunk.moves == Moves::None && line_moves(texts) == Moves::None {
+        if let Some(items) = neighbouring_statements(hunk, ctx) {
+            return Some(items);
+        }
+    }
     let pieces = lines_with_report(texts, "a run of statements", ctx);
     Some(vec![Item::Pieces { key: None, pieces }])
+}
+
+/// Both sides changed neighbouring statements, none changed by both
+/// ([`neighbours`](super::neighbours)): each side's statements verbatim,
+/// kept only where verify's line check passes the result.
+fn neighbouring_statements<'a, 't>(
+    hunk: &Hunk<'a, 't>,
+    ctx: &mut Context<'_>,
+) -> Option<Vec<Item<'a, 't>>> {
+    let c = hunk.containers;
+    let element_texts = hunk
+        .elements()
+        .zip(c)
+        .map(|(es, c)| es.iter().map(|e| c.element_text(e)).collect::<Vec<_>>());
+    let order = super::neighbours::merge(hunk.elements(), &element_texts)?;
+    let mut text = String::new();
+    let mut items: Vec<Item<'a, 't>> = Vec::with_capacity(order.len());
+    for placed in order {
+        let own = *element_texts.get(placed.side).get(placed.index)?;
+        let at = hunk.ranges.get(placed.side).start + placed.index;
+        let container = *c.get(placed.side);
+        match placed.lead {
+            None => {
+                text.push_str(own);
+                items.push(Item::Element(container, at));
+            }
+            Some(lead) => {
+                let rest = &own[super::neighbours::blank_lead(own).len()..];
+                let written = format!("{lead}{rest}");
+                text.push_str(&written);
+                items.push(Item::Pieces {
+                    key: container.elements[at].key.clone(),
+                    pieces: vec![Piece::Text(written)],
+                });
+            }
+        }
+    }
+    let texts = hunk.texts();
+    crate::verify::check_clean_lines(texts.base, texts.ours, texts.theirs, &text)
+        .is_ok()
+        .then_some(())?;
+    ctx.report.push(Decision::new(
+        DecisionKind::StatementsMerged,
+        "a run of statements",
+        "both sides changed neighbouring statements, none changed by both; each side's statements kept, in base order",
+    ));
+    Some(items)
 }
 
 /// A hunk where one side moved an element the other deleted, changed or

@@ -4,8 +4,8 @@
 //! narrowed to the element; and how the report names an element.
 
 use super::{
-    first_text, lines_with_report, merge_container, token_text, Context, Hunk, Item, MAX_DEPTH,
-    SAME_CHANGE_CHAIN,
+    first_text, held_change, lines_with_report, merge_container, token_text, Context, Hunk, Item,
+    MAX_DEPTH, SAME_CHANGE_CHAIN,
 };
 use crate::core::merge3::{Merge3, Side};
 use crate::core::render::Piece;
@@ -58,6 +58,14 @@ pub fn merge_element<'a, 't>(
             key,
             pieces: vec![Piece::Text(text)],
         };
+    }
+    if c.ours.kind.is_block() {
+        if let Some(text) = held_change(texts, &describe(key.as_deref()), ctx) {
+            return Item::Pieces {
+                key,
+                pieces: vec![Piece::Text(text)],
+            };
+        }
     }
     let function = is_function(e.ours.node);
     let module = c.ours.kind == ContainerKind::Module;

@@ -1,0 +1,173 @@
+//! One side's change that already holds the other side's: ours rewrote a
+//! block and its new text raises the `TypeError` theirs changed
+//! `ValueError` to; ours replaced a line and also deleted the comment
+//! below it, theirs only deleted the comment. The side that did more is
+//! the result, and the other side's change is in it once (merge-rules §2,
+//! "inserts or replaces with X | does the same, plus other edits nearby").
+//!
+//! "Holds" is read as a path of edits: the smaller side `y` lies on a
+//! shortest edit path from the base to the larger side `x`, so that `x` is
+//! `y` with more edits and none of `y`'s undone. With `d` the edit
+//! distance (insertions plus deletions), `d(base, x) = d(base, y) + d(y, x)`
+//! — every line `y` deleted is deleted in `x`, every line `y` wrote is a
+//! line of `x` (exactly, indentation included), at a place that keeps the
+//! order: a token `TypeError` that `x` writes in another statement, or
+//! `y`'s re-laid-out line, is not `y`'s change. And over the tokens
+//! (comments included, layout aside), counted as multisets so that `x`
+//! may also have moved the block: every token `y` removed is removed in
+//! `x`, every token `y` added is added in `x`. A side deleting `assert
+//! m.shape == [None, 5]` is not held by a side rewriting that assert,
+//! whose new text keeps some of its tokens.
+//!
+//! A side that changed only the layout (no token) is never held this way:
+//! its change is a formatting one, for the merges of §4.
+
+use std::collections::HashMap;
+
+use crate::core::budget::{edit_distance_within, DiffBudget};
+use crate::core::merge3::{Merge3, Side};
+use crate::python::stream::parse_snippet;
+
+/// The side whose change holds the other side's change, and its text;
+/// `None` when neither does, or when a snippet does not parse or the line
+/// distance is over its budget.
+pub fn holding_side(texts: Merge3<&str>) -> Option<(Side, String)> {
+    let tokens = Merge3::new(
+        token_keys(texts.base)?,
+        token_keys(texts.ours)?,
+        token_keys(texts.theirs)?,
+    );
+    let lines = texts.map_ref(|t| t.lines().collect::<Vec<_>>());
+    if tokens.ours == tokens.theirs {
+        return None;
+    }
+    [(Side::Ours, Side::Theirs), (Side::Theirs, Side::Ours)]
+        .into_iter()
+        .find(|&(x, y)| {
+            tokens.get(y) != &tokens.base
+                && bag_held(&tokens.base, tokens.get(y), tokens.get(x))
+                && on_a_shortest_path(&lines.base, lines.get(y), lines.get(x)) == Some(true)
+        })
+        .map(|(x, _)| (x, texts.get(x).to_string()))
+}
+
+/// [`holding_side`] in the shape of a text resolver.
+pub fn resolver(texts: Merge3<&str>) -> Option<String> {
+    holding_side(texts).map(|(_, text)| text)
+}
+
+/// The tokens of a snippet of whole statements, normalised.
+fn token_keys(text: &str) -> Option<Vec<String>> {
+    if text.trim().is_empty() {
+        return Some(Vec::new());
+    }
+    let snippet = parse_snippet(text)?;
+    let stream = snippet.tokens()?;
+    Some((0..stream.len()).map(|i| stream.key(i)).collect())
+}
+
+/// Whether every token `y` removed from the base is removed in `x` too,
+/// and every token `y` added is added in `x` too, counted as multisets
+/// (so that a block `x` also moved still holds `y`'s token change).
+fn bag_held(base: &[String], y: &[String], x: &[String]) -> bool {
+    fn count(tokens: &[String]) -> HashMap<&str, usize> {
+        let mut map: HashMap<&str, usize> = HashMap::new();
+        for t in tokens {
+            *map.entry(t.as_str()).or_default() += 1;
+        }
+        map
+    }
+    let (cb, cy, cx) = (count(base), count(y), count(x));
+    let of = |m: &HashMap<&str, usize>, k: &str| m.get(k).copied().unwrap_or(0);
+    cb.keys().chain(cy.keys()).all(|&k| {
+        let (b, y, x) = (of(&cb, k), of(&cy, k), of(&cx, k));
+        b.saturating_sub(y) <= b.saturating_sub(x) && y.saturating_sub(b) <= x.saturating_sub(b)
+    })
+}
+
+/// Whether `y` lies on a shortest edit path from `base` to `x`; `None`
+/// when a distance is over its budget.
+fn on_a_shortest_path<T: Eq>(base: &[T], y: &[T], x: &[T]) -> Option<bool> {
+    let distance = |a: &[T], b: &[T]| {
+        let steps = DiffBudget::DEFAULT.steps_for(a.len().saturating_add(b.len()));
+        edit_distance_within(a, b, steps)
+    };
+    let whole = distance(base, x)?;
+    let first = distance(base, y)?;
+    let rest = distance(y, x)?;
+    Some(whole == first.saturating_add(rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn side(base: &str, ours: &str, theirs: &str) -> Option<Side> {
+        holding_side(Merge3::new(base, ours, theirs)).map(|(s, _)| s)
+    }
+
+    #[test]
+    fn a_rewrite_holding_the_other_sides_token_change() {
+        let base = "if isinstance(layer, nn.Linear):\n    n = layer.in_features\nelse:\n    raise ValueError(\"bad layer\")\n";
+        let theirs = "if isinstance(layer, nn.Linear):\n    n = layer.in_features\nelse:\n    raise TypeError(\"bad layer\")\n";
+        let ours = "n = features(layer)\nif n is None:\n    raise TypeError(\"bad layer\")\n";
+        assert_eq!(side(base, ours, theirs), Some(Side::Ours));
+        assert_eq!(side(base, theirs, ours), Some(Side::Theirs));
+    }
+
+    #[test]
+    fn a_rewrite_that_moved_the_lines_around_the_token_change() {
+        let base = "        if isinstance(layer, nn.Linear):\n            self.n_in, self.n_out = layer.in_features, layer.out_features\n        else:\n            raise ValueError(f\"bad {type(layer)}\")\n";
+        let theirs = base.replace("ValueError", "TypeError");
+        let ours = "        n_in, n_out = features(layer)\n        if (n_in is None) or (n_out is None):\n            raise TypeError(f\"bad {type(layer)}\")\n        self.n_in, self.n_out = n_in, n_out\n";
+        assert_eq!(side(base, ours, &theirs), Some(Side::Ours));
+    }
+
+    #[test]
+    fn a_deleted_comment_held_by_a_side_that_also_replaced_the_line_above() {
+        let base = "q = torch.bmm(a, b)\n# q = torch.linalg.solve(b, a)\n";
+        let ours = "q = torch.linalg.solve(b, a)\n";
+        let theirs = "q = torch.bmm(a, b)\n";
+        assert_eq!(side(base, ours, theirs), Some(Side::Ours));
+    }
+
+    #[test]
+    fn a_deletion_is_not_held_by_a_rewrite_of_the_deleted_lines() {
+        let base = "y = model(x)\nassert y.get_shape().as_list() == [None, 5]\n";
+        let theirs = "y = model(x)\n";
+        let ours = "y = model(x)\nassert K.int_shape(y) == (None, 5)\n";
+        assert_eq!(side(base, ours, theirs), None);
+    }
+
+    #[test]
+    fn the_token_written_in_another_statement_is_not_the_change() {
+        let base = "try:\n    f()\nexcept KeyError:\n    pass\nraise ValueError(\"x\")\n";
+        let theirs = "try:\n    f()\nexcept KeyError:\n    pass\nraise TypeError(\"x\")\n";
+        let ours = "try:\n    f()\nexcept TypeError:\n    pass\n";
+        assert_eq!(side(base, ours, theirs), None);
+    }
+
+    #[test]
+    fn different_values_for_one_token_clash() {
+        let base = "opt = Adam(learning_rate=1e-3)\n";
+        let ours = "opt = Adam(learning_rate=1e-4, clipnorm=1.0)\n";
+        let theirs = "opt = Adam(learning_rate=1e-2)\n";
+        assert_eq!(side(base, ours, theirs), None);
+    }
+
+    #[test]
+    fn a_layout_change_is_not_held() {
+        let base = "x = f(a, b)\n";
+        let theirs = "x = f(\n    a,\n    b,\n)\n";
+        let ours = "x = f(a, b)\ny = g(x)\n";
+        assert_eq!(side(base, ours, theirs), None);
+    }
+
+    #[test]
+    fn a_re_laid_out_line_is_not_held_by_its_old_layout() {
+        let base = "x = f(a, b)\ny = 1\n";
+        let theirs = "x = f(a, b, c)\n";
+        let ours = "x = f(\n    a, b, c\n)\nz = 2\n";
+        assert_eq!(side(base, ours, theirs), None);
+    }
+}
