@@ -72,8 +72,9 @@ pub fn resolve<'a, 't>(hunk: &Hunk<'a, 't>, ctx: &mut Context<'_>) -> Resolution
 /// some version: for that module's imports in all three versions, the
 /// module and the imported name, the alias aside (`from m import a as b`
 /// changed to `as c` is the same import). `None` when no module repeats
-/// (the keys are fine as they are) or an import of a repeated module
-/// brings in more than one name or a wildcard.
+/// (the keys are fine as they are), a side deleted or changed an import
+/// of the hunk, or an import of a repeated module brings in more than one
+/// name or a wildcard.
 fn one_name_keys(hunk: &Hunk<'_, '_>) -> Option<Merge3<Vec<Option<String>>>> {
     let mut repeated: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (c, r) in versions(hunk) {
@@ -85,7 +86,19 @@ fn one_name_keys(hunk: &Hunk<'_, '_>) -> Option<Merge3<Vec<Option<String>>>> {
                 .filter(|k| !seen.insert(*k)),
         );
     }
-    if repeated.is_empty() {
+    // Only insertions: where a side deletes or rewrites one of these
+    // imports (ours moving `cast` and `get_device` to another module),
+    // which import the other side's new one goes beside is the line
+    // merge's question (fixture `token-insert-slides-over-rename-conflict`).
+    let base = &hunk.containers.base.elements[hunk.ranges.base.clone()];
+    let kept_by = |c: &Container<'_>, r: &Range<usize>| {
+        base.iter()
+            .all(|b| c.elements[r.clone()].iter().any(|e| e.same == b.same))
+    };
+    if repeated.is_empty()
+        || !kept_by(hunk.containers.ours, &hunk.ranges.ours)
+        || !kept_by(hunk.containers.theirs, &hunk.ranges.theirs)
+    {
         return None;
     }
     let keys_of = |c: &Container<'_>, r: &Range<usize>| -> Option<Vec<Option<String>>> {

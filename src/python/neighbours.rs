@@ -1,26 +1,27 @@
 //! Both sides changing neighbouring statements of one block, no statement
 //! changed by both: theirs deleted the `if param.ndim ...: raise` check,
-//! ours changed the `if lora_dropout:` right below it; ours inserted
-//! `condition = convert_to_tensor(condition)` before the `return` theirs
-//! rewrote. A line merge calls edits that touch a conflict (git does);
+//! ours changed the `if lora_dropout:` right below it. A line merge calls
+//! edits that touch a conflict (git does);
 //! read as whole statements they apply one after the other, each side's
 //! statements taken verbatim, in base order.
 //!
 //! Where a statement goes is certain only when nothing could be "inside"
 //! the other side's change:
 //! - changes (replacements or deletions) of different base statements
-//!   apply whatever their neighbours (spec §2: "deletes L | inserts X next
-//!   to L | clean");
+//!   apply whatever their neighbours;
 //! - an insertion right next to the other side's deletion goes where the
-//!   deleted statements were;
-//! - an insertion right next to the other side's replacement is placed
-//!   beside it only when the replaced statements and their replacement
-//!   are all simple statements (no block of their own): a statement
-//!   inserted before a line the other side wrapped into an `if` might
-//!   belong inside it, which is a guess;
+//!   deleted statements were (spec §2: "deletes L | inserts X next to L |
+//!   clean");
+//! - an insertion right next to the other side's replacement is not this
+//!   rule's: a statement inserted before a line the other side wrapped
+//!   into an `if` might belong inside it, and one inserted before
+//!   `optimizer.step()` where the other side wrote `scaler.step(optimizer)`
+//!   (`clip_grad_norm_` before an AMP step) may need the other side's
+//!   change to change too (fixture `members-both-edit-same-function-
+//!   conflict-narrow`);
 //! - both sides inserting at one place, or a change inside the other
-//!   side's changed range, is not this rule's (a conflict, or another
-//!   rule's order).
+//!   side's changed range, is not this rule's either (a conflict, or
+//!   another rule's order).
 //!
 //! The same change made by both (the same base statements replaced by the
 //! same statements) counts once. The result is held to verify's line check
@@ -29,7 +30,6 @@
 use std::ops::Range;
 
 use similar::DiffOp;
-use tree_sitter::Node;
 
 use crate::core::budget::bounded_diff;
 use crate::core::merge3::{Merge3, Side};
@@ -80,7 +80,7 @@ pub fn merge(elements: Merge3<&[Element<'_>]>, texts: &Merge3<Vec<&str>>) -> Opt
         .collect();
     for o in &ours {
         for t in &theirs {
-            if !apart(o, &elements.ours, t, &elements.theirs, elements.base) {
+            if !apart(o, t) {
                 return None;
             }
         }
@@ -220,14 +220,8 @@ fn equal_positions(base: &[&str], side: &[&str]) -> Option<Vec<Option<usize>>> {
 
 /// Whether ours' change `o` and theirs' change `t` are apart (see the
 /// module doc).
-fn apart(
-    o: &Change,
-    ours: &[Element<'_>],
-    t: &Change,
-    theirs: &[Element<'_>],
-    base: &[Element<'_>],
-) -> bool {
-    let insertion_beside = |ins: &Change, other: &Change, other_side: &[Element<'_>]| {
+fn apart(o: &Change, t: &Change) -> bool {
+    let insertion_beside = |ins: &Change, other: &Change| {
         let g = ins.base.start;
         if g < other.base.start || g > other.base.end {
             return true;
@@ -235,31 +229,14 @@ fn apart(
         if g > other.base.start && g < other.base.end {
             return false;
         }
-        // Right before or right after the other side's change.
-        let simple = |es: &[Element<'_>]| es.iter().all(|e| !is_compound(e.node));
+        // Right before or right after the other side's change: only a
+        // deletion leaves no statement the insertion could belong to.
         other.side.is_empty()
-            || (simple(&base[other.base.clone()]) && simple(&other_side[other.side.clone()]))
     };
     match (o.base.is_empty(), t.base.is_empty()) {
         (true, true) => o.base.start != t.base.start,
-        (true, false) => insertion_beside(o, t, theirs),
-        (false, true) => insertion_beside(t, o, ours),
+        (true, false) => insertion_beside(o, t),
+        (false, true) => insertion_beside(t, o),
         (false, false) => o.base.end <= t.base.start || t.base.end <= o.base.start,
     }
-}
-
-/// A statement with a block of its own.
-fn is_compound(node: Node<'_>) -> bool {
-    matches!(
-        node.kind(),
-        "if_statement"
-            | "for_statement"
-            | "while_statement"
-            | "try_statement"
-            | "with_statement"
-            | "match_statement"
-            | "function_definition"
-            | "class_definition"
-            | "decorated_definition"
-    )
 }

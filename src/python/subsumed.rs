@@ -24,7 +24,9 @@
 
 use std::collections::HashMap;
 
-use crate::core::budget::{edit_distance_within, DiffBudget};
+use similar::DiffOp;
+
+use crate::core::budget::{bounded_diff, edit_distance_within, DiffBudget};
 use crate::core::merge3::{Merge3, Side};
 use crate::python::stream::parse_snippet;
 
@@ -47,6 +49,7 @@ pub fn holding_side(texts: Merge3<&str>) -> Option<(Side, String)> {
             tokens.get(y) != &tokens.base
                 && bag_held(&tokens.base, tokens.get(y), tokens.get(x))
                 && on_a_shortest_path(&lines.base, lines.get(y), lines.get(x)) == Some(true)
+                && !rewrites_a_deleted_line(&lines.base, lines.get(y), lines.get(x))
         })
         .map(|(x, _)| (x, texts.get(x).to_string()))
 }
@@ -83,6 +86,82 @@ fn bag_held(base: &[String], y: &[String], x: &[String]) -> bool {
         let (b, y, x) = (of(&cb, k), of(&cy, k), of(&cx, k));
         b.saturating_sub(y) <= b.saturating_sub(x) && y.saturating_sub(b) <= x.saturating_sub(b)
     })
+}
+
+/// Whether a line only `x` wrote (not one of `y`'s) reads as a changed
+/// copy of a line `y` deleted (half of its words or more in common): then
+/// `x` changed what `y` deleted, a clash, however the edit path reads
+/// (ours changing `Dropout(0.1)` to `Dropout(0.25)` and inserting the
+/// `Dropout(0.5)` theirs put in its place). Over budget: `true`.
+fn rewrites_a_deleted_line(base: &[&str], y: &[&str], x: &[&str]) -> bool {
+    let (by, exact_by) = bounded_diff(base, y);
+    let (yx, exact_yx) = bounded_diff(y, x);
+    if !exact_by || !exact_yx {
+        return true;
+    }
+    let deleted: Vec<Vec<&str>> = by
+        .iter()
+        .filter(|op| !matches!(op, DiffOp::Equal { .. }))
+        .flat_map(|op| op.old_range())
+        .map(|i| words(base[i]))
+        .collect();
+    let written: Vec<Vec<&str>> = yx
+        .iter()
+        .filter(|op| !matches!(op, DiffOp::Equal { .. }))
+        .flat_map(|op| op.new_range())
+        .map(|i| words(x[i]))
+        .collect();
+    deleted.iter().any(|d| {
+        written
+            .iter()
+            .any(|w| !d.is_empty() && !w.is_empty() && 2 * common(d, w) >= d.len().max(w.len()))
+    })
+}
+
+/// A line's words: runs of name characters and single marks; a comment
+/// line is one word.
+fn words(line: &str) -> Vec<&str> {
+    let line = line.trim();
+    if line.starts_with('#') {
+        return vec![line];
+    }
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in line.char_indices() {
+        let name = c.is_alphanumeric() || c == '_' || c == '.';
+        match (name, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(&line[s..i]);
+                start = None;
+            }
+            _ => {}
+        }
+        if !name && !c.is_whitespace() {
+            out.push(&line[i..i + c.len_utf8()]);
+        }
+    }
+    if let Some(s) = start {
+        out.push(&line[s..]);
+    }
+    out
+}
+
+/// The words two lines have in common, counted as multisets.
+fn common(a: &[&str], b: &[&str]) -> usize {
+    let mut left: HashMap<&str, usize> = HashMap::new();
+    for w in a {
+        *left.entry(w).or_default() += 1;
+    }
+    b.iter()
+        .filter(|w| match left.get_mut(*w) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                true
+            }
+            _ => false,
+        })
+        .count()
 }
 
 /// Whether `y` lies on a shortest edit path from `base` to `x`; `None`
@@ -144,6 +223,14 @@ mod tests {
         let base = "try:\n    f()\nexcept KeyError:\n    pass\nraise ValueError(\"x\")\n";
         let theirs = "try:\n    f()\nexcept KeyError:\n    pass\nraise TypeError(\"x\")\n";
         let ours = "try:\n    f()\nexcept TypeError:\n    pass\n";
+        assert_eq!(side(base, ours, theirs), None);
+    }
+
+    #[test]
+    fn a_line_changed_where_the_other_side_replaced_it_clashes() {
+        let base = "model = keras.Sequential([\n    layers.Dropout(0.1),\n    layers.Dense(64),\n])\n";
+        let ours = "model = keras.Sequential([\n    layers.Dropout(0.25),\n    layers.Dropout(0.5),\n    layers.Dense(64),\n])\n";
+        let theirs = "model = keras.Sequential([\n    layers.Dropout(0.5),\n    layers.Dense(64),\n])\n";
         assert_eq!(side(base, ours, theirs), None);
     }
 
