@@ -101,7 +101,11 @@ pub fn merge(elements: Merge3<&[Element<'_>]>, texts: &Merge3<Vec<&str>>) -> Opt
             _ => Side::Theirs,
         };
         let at_other = kept.get(other).get(i).copied().flatten()?;
-        let (b, mine, theirs) = (lead_of(Side::Base, i), lead_of(side, k), lead_of(other, at_other));
+        let (b, mine, theirs) = (
+            lead_of(Side::Base, i),
+            lead_of(side, k),
+            lead_of(other, at_other),
+        );
         (mine == b && theirs != b).then(|| theirs.to_string())
     };
     let mut out: Vec<Placed> = Vec::new();
@@ -130,7 +134,11 @@ pub fn merge(elements: Merge3<&[Element<'_>]>, texts: &Merge3<Vec<&str>>) -> Opt
             Some((side, c)) => {
                 let first = c.side.start;
                 out.extend(c.side.map(|k| {
-                    let lead = if k == first { lead_at(side, k, i) } else { None };
+                    let lead = if k == first {
+                        lead_at(side, k, i)
+                    } else {
+                        None
+                    };
                     place(side, k, lead)
                 }));
                 i = c.base.end;
@@ -183,7 +191,10 @@ fn changes(base: &[&str], side: &[&str]) -> Option<Vec<Change>> {
                 old_len,
                 new_index,
                 new_len,
-            } => (old_index..old_index + old_len, new_index..new_index + new_len),
+            } => (
+                old_index..old_index + old_len,
+                new_index..new_index + new_len,
+            ),
         };
         match out.last_mut() {
             Some(last) if last.base.end == b.start && last.side.end == s.start => {

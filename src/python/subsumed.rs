@@ -228,9 +228,11 @@ mod tests {
 
     #[test]
     fn a_line_changed_where_the_other_side_replaced_it_clashes() {
-        let base = "model = keras.Sequential([\n    layers.Dropout(0.1),\n    layers.Dense(64),\n])\n";
+        let base =
+            "model = keras.Sequential([\n    layers.Dropout(0.1),\n    layers.Dense(64),\n])\n";
         let ours = "model = keras.Sequential([\n    layers.Dropout(0.25),\n    layers.Dropout(0.5),\n    layers.Dense(64),\n])\n";
-        let theirs = "model = keras.Sequential([\n    layers.Dropout(0.5),\n    layers.Dense(64),\n])\n";
+        let theirs =
+            "model = keras.Sequential([\n    layers.Dropout(0.5),\n    layers.Dense(64),\n])\n";
         assert_eq!(side(base, ours, theirs), None);
     }
 
