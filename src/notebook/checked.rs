@@ -61,7 +61,8 @@ fn budget_per_cell(sides: [&[Element]; 3], result: &[ResultElement]) -> u64 {
         .map(|e| e.content.len())
         .sum();
     let cells = sides.iter().map(|s| s.len()).sum::<usize>() + result.len();
-    default.saturating_add((bytes as u64).saturating_mul(UNITS_PER_SOURCE_BYTE) / cells.max(1) as u64)
+    default
+        .saturating_add((bytes as u64).saturating_mul(UNITS_PER_SOURCE_BYTE) / cells.max(1) as u64)
 }
 
 /// Work units per byte of cell content (see [`budget_per_cell`]).

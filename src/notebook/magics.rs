@@ -115,7 +115,13 @@ mod tests {
         assert!(masked.contains("#\u{e000}a, b = %sx ls"));
         assert!(masked.contains("\n    PROJECT_ID = out[0]"));
         assert_eq!(unmask(&masked), src);
-        for python in ["x = y != z\n", "x == !y\n", "d[k] = 1\n", "s = '%d' % n\n", "x = 5 % 3\n"] {
+        for python in [
+            "x = y != z\n",
+            "x == !y\n",
+            "d[k] = 1\n",
+            "s = '%d' % n\n",
+            "x = 5 % 3\n",
+        ] {
             assert_eq!(mask(python).unwrap(), python, "{python:?}");
         }
     }
