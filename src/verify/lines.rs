@@ -13,7 +13,8 @@ mod statements;
 /// statement (see [`statements`]: a statement's physical lines are one
 /// element, layout is not content, blank lines are not read), moves
 /// detected when `moves` is set (a statement found once in the base and
-/// once in a side, deleted at one place and written at another). A
+/// once in a side, deleted at one place and written at another; never
+/// one with nothing of its own, such as `else:`). A
 /// statement both sides edited differently is checked field by field:
 /// the result's statement under its head must hold both edits.
 pub fn check_lines(base: &str, ours: &str, theirs: &str, result: &str, moves: bool) -> Verdict {
@@ -29,6 +30,7 @@ pub fn check_lines(base: &str, ours: &str, theirs: &str, result: &str, moves: bo
         Options {
             moves,
             unique_moves: true,
+            fixed: statements::has_nothing_of_its_own,
             ..Options::default()
         },
         &both_edits_merged,
@@ -250,6 +252,40 @@ mod tests {
         let ours = "import os\n\nx = os.getcwd()\n";
         let theirs = "import os\n\nx = os.getcwd()\nimport sys\n";
         assert!(!ok(base, ours, theirs, theirs));
+    }
+
+    const PICK: &str =
+        "def pick(gpu):\n    if gpu:\n        return cuda()\n    else:\n        return cpu()\n\n\n";
+    const NET: &str = "class Net:\n    def forward(self, x):\n        return x\n";
+    const STEP: &str = "\n\ndef step(loss):\n    if loss.requires_grad:\n        loss.backward()\n    else:\n        print(loss)\n";
+
+    #[test]
+    fn a_bare_clause_header_is_not_moved() {
+        // Both sides deleted `pick`, theirs wrote `step` with an `else:`
+        // of its own: not `pick`'s `else:` moved against ours' deletion.
+        let base = format!("{PICK}{NET}");
+        let theirs = format!("{NET}{STEP}");
+        assert!(ok(&base, NET, &theirs, &theirs));
+        // Theirs' new function lost, or its `else:` dropped, is still a loss.
+        assert!(!ok(&base, NET, &theirs, NET));
+        let no_else = theirs.replace("    else:\n", "");
+        assert!(!ok(&base, NET, &theirs, &no_else));
+        // So is `else:` written twice.
+        let twice = theirs.replace("    else:\n", "    else:\n    else:\n");
+        assert!(!ok(&base, NET, &theirs, &twice));
+    }
+
+    #[test]
+    fn a_function_moved_against_its_deletion_still_clashes_without_its_else() {
+        // Theirs moved `pick` below `Net`, ours deleted it: the statements
+        // with names of their own are moved, and kept they undo ours'
+        // deletion.
+        let tail = "\n\ndef seed(n):\n    torch.manual_seed(n)\n    random.seed(n)\n";
+        let base = format!("{PICK}{NET}{tail}");
+        let ours = format!("{NET}{tail}");
+        let theirs = format!("{NET}{tail}\n\n{}", PICK.trim_end());
+        assert!(!ok(&base, &ours, &theirs, &theirs));
+        assert!(!ok(&base, &ours, &theirs, &ours));
     }
 
     #[test]

@@ -89,6 +89,7 @@ pub struct Reading {
     pub moves_by_key: bool,
     pub moves_by_likeness: bool,
     pub unique_moves: bool,
+    pub fixed: fn(&str) -> bool,
 }
 
 /// A side's edit script.
@@ -162,6 +163,7 @@ impl Script {
             moves_by_key,
             moves_by_likeness,
             unique_moves,
+            fixed,
         } = reading;
         let (n, m) = (base.content.len(), side.content.len());
         let mut fates = vec![Fate::Deleted; n];
@@ -202,7 +204,8 @@ impl Script {
         // edit of the `LSTM(12)` the same side deleted).
         if moves {
             let mut by_content: HashMap<u32, VecDeque<usize>> = HashMap::new();
-            for i in (0..n).filter(|&i| fates[i] == Fate::Deleted) {
+            let movable = |i: usize| fates[i] == Fate::Deleted && !fixed(&texts.0[i].content);
+            for i in (0..n).filter(|&i| movable(i)) {
                 by_content.entry(base.content[i]).or_default().push_back(i);
             }
             // Where only a content found once in each version moves, one
@@ -512,6 +515,7 @@ mod tests {
                 moves_by_key: false,
                 moves_by_likeness: false,
                 unique_moves: false,
+                fixed: |_| false,
             },
             &mut Budget::new(u64::MAX),
         )
