@@ -254,9 +254,11 @@ pub struct Options {
     /// clashing (layers: merge-rules §2). Without `moves_by_key` (no
     /// names), a replacement in the element's place merges so too.
     pub moved_edits_merge: bool,
-    /// Only a content found once in the base and once in the side moves
-    /// (lines: `else:` or `)` deleted at one place and written at another
-    /// are not one line moved).
+    /// Only a content the side deleted one copy of and wrote one new
+    /// copy of moves, however often the base repeats it, and not as a
+    /// lone statement of a block the side rewrote (lines: a `return x` of
+    /// a helper both sides deleted is not moved to the new helper one
+    /// side wrote; a repeated `x = self.relu(x)` one side moved is).
     pub unique_moves: bool,
     /// Contents that never move, whatever their count: a statement with
     /// nothing of its own (lines: a bare `else:` or `return`, deleted at
