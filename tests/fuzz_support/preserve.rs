@@ -123,7 +123,12 @@ fn texts_with(b: &str, o: &str, t: &str, r: &str, cells_moved: bool) -> Preserve
     // one every reading finds violated (a 1,000-bracket line one side
     // added costs the token reading a diff of thousands of tokens).
     let mut over_budget = false;
-    for how in [Reading::NamedHeaders, Reading::KindHeaders, Reading::Tokens] {
+    for how in [
+        Reading::NamedHeaders,
+        Reading::KindHeaders,
+        Reading::CallKeys,
+        Reading::Tokens,
+    ] {
         match reading_verdict(b, o, t, r, cells_moved, split(how)) {
             Read::Verdict(Preserved::Holds) => return Preserved::Holds,
             Read::OverBudget => over_budget = true,
@@ -208,14 +213,20 @@ enum Reading {
     /// function one side renamed leaves the lines inside it the same
     /// lines, so the same lines added there on both sides are one edit.
     KindHeaders,
+    /// Lines as [`Reading::Lines`], a line that is a call (a layer in a
+    /// list, `model.add(...)`) also keyed by what it calls: an edit of
+    /// `layers.Conv2D(32, 128)` beside the layers a side replaced pairs
+    /// with its base line, not by position with a neighbour.
+    CallKeys,
     Tokens,
 }
 
 fn elements(text: &str, how: Reading) -> Vec<Element> {
     match how {
-        Reading::Lines => lines(text, Headers::Whole),
-        Reading::NamedHeaders => lines(text, Headers::Named),
-        Reading::KindHeaders => lines(text, Headers::Kind),
+        Reading::Lines => lines(text, Headers::Whole, false),
+        Reading::NamedHeaders => lines(text, Headers::Named, false),
+        Reading::KindHeaders => lines(text, Headers::Kind, false),
+        Reading::CallKeys => lines(text, Headers::Whole, true),
         Reading::Tokens => tokens(text).into_iter().map(Element::plain).collect(),
     }
 }
@@ -427,13 +438,14 @@ enum Headers {
 /// string's quotes are layout. Its key is the name the line defines or
 /// assigns, when it does (`def f`, `EPOCHS =`, `self.fc =`), so that an
 /// edit of that line pairs with the base's line of that name rather than
-/// with a neighbour by position. `headers` says what of a header names
-/// the lines under it.
+/// with a neighbour by position; with `call_keys`, a line that is a call
+/// is keyed by its callee too ([`called_name`]). `headers` says what of a
+/// header names the lines under it.
 ///
 /// Lines are physical: joining a bracketed statement into one element
 /// would make a whole layer list one element, and that reading accepts a
 /// result with one side's inserted layer dropped.
-fn lines(text: &str, headers: Headers) -> Vec<Element> {
+fn lines(text: &str, headers: Headers, call_keys: bool) -> Vec<Element> {
     // (indent, code) of each line.
     let mut raw: Vec<(usize, &str)> = Vec::new();
     for line in text.lines().map(|l| l.trim_end_matches('\r')) {
@@ -450,7 +462,7 @@ fn lines(text: &str, headers: Headers) -> Vec<Element> {
     let mut open: Vec<(usize, u64)> = Vec::new();
     for (n, (indent, code)) in raw.iter().enumerate() {
         let mut content = tokens(code).join(" ");
-        let mut name = defined_name(code);
+        let mut name = defined_name(code).or_else(|| call_keys.then(|| called_name(code))?);
         if code.starts_with('@') {
             // The definition below the decorators names them.
             if let Some((_, def)) = raw[n..]
@@ -482,6 +494,22 @@ fn lines(text: &str, headers: Headers) -> Vec<Element> {
         });
     }
     out
+}
+
+/// What a line that is a call calls: `layers.Conv2D(` for
+/// `layers.Conv2D(32, 3),`; `None` for any other line.
+fn called_name(code: &str) -> Option<String> {
+    let callee: String = code
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.'))
+        .collect();
+    let calls = code[callee.len()..].starts_with('(');
+    (calls
+        && callee
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_'))
+    .then(|| format!("{callee}("))
 }
 
 /// The name a line defines or assigns: `def f` or `class C` for a
