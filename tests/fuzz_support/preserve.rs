@@ -216,7 +216,9 @@ enum Reading {
     /// Lines as [`Reading::Lines`], a line that is a call (a layer in a
     /// list, `model.add(...)`) also keyed by what it calls: an edit of
     /// `layers.Conv2D(32, 128)` beside the layers a side replaced pairs
-    /// with its base line, not by position with a neighbour.
+    /// with its base line, not by position with a neighbour (the edit
+    /// itself is still held to both sides' changes, as for any line both
+    /// sides edited).
     CallKeys,
     Tokens,
 }
@@ -496,20 +498,22 @@ fn lines(text: &str, headers: Headers, call_keys: bool) -> Vec<Element> {
     out
 }
 
-/// What a line that is a call calls: `layers.Conv2D(` for
-/// `layers.Conv2D(32, 3),`; `None` for any other line.
+/// What a line that is a call calls, by the callee's last name:
+/// `Conv2D(` for `layers.Conv2D(32, 3),` (a byte flipped in the module
+/// path, `tfnkeras.layers.MaxPooling2D()`, is an edit of that line);
+/// `None` for any other line.
 fn called_name(code: &str) -> Option<String> {
     let callee: String = code
         .chars()
         .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.'))
         .collect();
     let calls = code[callee.len()..].starts_with('(');
-    (calls
-        && callee
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphabetic() || c == '_'))
-    .then(|| format!("{callee}("))
+    let last = callee.rsplit('.').next().unwrap_or_default();
+    let named = last
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_');
+    (calls && named).then(|| format!("{last}("))
 }
 
 /// The name a line defines or assigns: `def f` or `class C` for a
