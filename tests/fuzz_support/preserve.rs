@@ -148,9 +148,15 @@ fn texts_with(b: &str, o: &str, t: &str, r: &str, cells_moved: bool) -> Preserve
     }
     // A result that is one side's version: the other side's edits read
     // against it directly (`within`).
+    // By lines, then by tokens (`within::holds_within_tokens`).
+    let texts = [b, o, t];
+    let by_tokens = |other: usize, side: usize| {
+        let [wb, wo, ws] = [texts[0], texts[other], texts[side]].map(comment_words);
+        super::within::holds_within_tokens(&wb, &wo, &ws)
+    };
     let [b, o, t, r] = [b, o, t, r].map(|x| elements(x, Reading::Lines));
-    let within = (r == o && super::within::holds_within(&b, &t, &o))
-        || (r == t && super::within::holds_within(&b, &o, &t));
+    let within = (r == o && (super::within::holds_within(&b, &t, &o) || by_tokens(2, 1)))
+        || (r == t && (super::within::holds_within(&b, &o, &t) || by_tokens(1, 2)));
     match (within, over_budget) {
         (true, _) => Preserved::Holds,
         (false, true) => Preserved::NotChecked,
@@ -587,6 +593,17 @@ fn tokens(text: &str) -> Vec<String> {
         out.push(normal_quotes(chars[start..i].iter().collect()));
     }
     out
+}
+
+/// [`tokens`], each word of a comment a token of its own.
+fn comment_words(text: &str) -> Vec<String> {
+    tokens(text)
+        .into_iter()
+        .flat_map(|t| match t.starts_with('#') {
+            true => t.split_whitespace().map(str::to_string).collect(),
+            false => vec![t],
+        })
+        .collect()
 }
 
 /// A string written with single or double quotes is one token either way
