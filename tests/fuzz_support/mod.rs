@@ -240,7 +240,7 @@ const DONOR_SALT: u64 = 0x646f_6e6f_7273_2121;
 /// The fixture whose name scores highest for `seed` (rendezvous hashing:
 /// each name's score depends on the seed and the name alone, so the
 /// pick of a seed changes only when the winning name comes or goes).
-fn by_name<'f>(seed: u64, salt: u64, fixtures: &'f [Fixture]) -> &'f Fixture {
+fn by_name(seed: u64, salt: u64, fixtures: &[Fixture]) -> &Fixture {
     let score = |name: &str| {
         // FNV-1a over the name, then one splitmix64 step with the seed.
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
