@@ -94,6 +94,21 @@ struct Plan {
     stable: Vec<bool>,
     /// Side elements whose edit is part of a clash.
     in_clash: HashSet<(Side, usize)>,
+    /// Base elements one side moved and the other replaced, where
+    /// replacements merge with moves (no names).
+    moved_rewrites: Vec<MovedRewrite>,
+}
+
+/// A base element one side moved (unchanged) and the other replaced:
+/// without names the replacement may be the element rewritten, so it
+/// moves with the other side's move; it must stand at the mover's place,
+/// or the element be inside a conflict (delete vs move).
+struct MovedRewrite {
+    base: usize,
+    /// The replacing side and its new element.
+    replacer: (Side, usize),
+    /// The moving side and its moved element.
+    mover: (Side, usize),
 }
 
 /// How a move on one side meets a change of the same element on the other.
@@ -118,6 +133,7 @@ fn plan(v: &Versions<'_>, moved: MovedChanges) -> Plan {
         removed: HashMap::new(),
         stable: vec![false; n],
         in_clash: HashSet::new(),
+        moved_rewrites: Vec::new(),
     };
     for i in 0..n {
         let (fo, ft) = (v.ours.script.fates[i], v.theirs.script.fates[i]);
@@ -195,15 +211,22 @@ fn plan(v: &Versions<'_>, moved: MovedChanges) -> Plan {
                 });
             }
             // The replacement is one of the side's new elements (pooled
-            // below); the base element is gone.
-            (Moved(_), Replaced(_)) | (Replaced(_), Moved(_)) if moved.replacements_merge => {
-                let side = if matches!(fo, Replaced(_)) {
-                    Side::Ours
+            // below); the base element is gone. The replacement stands at
+            // the mover's place (the element moved with its rewrite), or
+            // the element lies in a conflict (`places::check_moved_rewrites`).
+            (Moved(jm), Replaced(jr)) | (Replaced(jr), Moved(jm)) if moved.replacements_merge => {
+                let (replacer, mover) = if matches!(fo, Replaced(_)) {
+                    (Side::Ours, Side::Theirs)
                 } else {
-                    Side::Theirs
+                    (Side::Theirs, Side::Ours)
                 };
                 p.removed
-                    .insert(v.base.ids.content[i], (side, EditKind::Replace));
+                    .insert(v.base.ids.content[i], (replacer, EditKind::Replace));
+                p.moved_rewrites.push(MovedRewrite {
+                    base: i,
+                    replacer: (replacer, jr),
+                    mover: (mover, jm),
+                });
             }
             // Without names, a replacement is a deletion and a new element
             // (what took the element's place may be a rewrite of it or
@@ -497,5 +520,6 @@ pub fn check(
         }
     }
     places::check_places(v, &p, r, &clean_positions, &mut out);
+    places::check_moved_rewrites(v, &p, &clean_positions, &conflict_contents, &mut out);
     out
 }
