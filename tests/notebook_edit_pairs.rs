@@ -417,6 +417,27 @@ fn cases_found_by_long_runs_pass() {
             true,
             2,
         ),
+        // With ids, seed 20261202 after 572 on the branch: both replace 2
+        // by 501, ours also inserts 502 before it (`1 502 501 3`).
+        (&[Replace { at: 4 }, Insert { at: 5 }][..], &[][..], true, 3),
+        // Without ids, seed 20261202 after 6,933 on the branch: both
+        // replace 2 by 501, ours moves 1 to the end (`501 3 1`), theirs
+        // inserts 701 after 501 (asymmetric exit).
+        (
+            &[Replace { at: 4 }, Move { from: 3, to: 2 }][..],
+            &[Insert { at: 2 }][..],
+            true,
+            3,
+        ),
+        // Without ids, seed 20261202 after 790 on the branch: both replace
+        // 4 by 501, ours swaps it with 3 (`1 2 501 3`), theirs replaces 3
+        // by 701 (`1 2 701 501`).
+        (
+            &[Replace { at: 3 }, Swap { at: 2 }][..],
+            &[Replace { at: 2 }][..],
+            true,
+            4,
+        ),
     ];
     let mut failed = Vec::new();
     for (ours, theirs, same_first, n) in cases {

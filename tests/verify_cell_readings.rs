@@ -100,3 +100,22 @@ fn a_shared_replacement_beside_a_new_cell_is_read_as_the_others() {
         assert!(!check(&[1, 2], o, t, &[701, 501, 2]).is_ok());
     }
 }
+
+/// Base `1 2 3 4`; both replace 4 by 501, ours also swaps it with 3
+/// (`1 2 501 3`: read as 4 deleted and 501 new before 3), theirs replaces
+/// 3 by 701 (`1 2 701 501`). 501 is one replacement both made, each at
+/// its own place: once, with 3 in a conflict (ours' move of it against
+/// theirs' replacement), is right.
+#[test]
+fn a_shared_replacement_one_side_moved_is_one_element() {
+    let (ours, theirs) = ([1, 2, 501, 3], [1, 2, 701, 501]);
+    for (o, t) in [(&ours, &theirs), (&theirs, &ours)] {
+        assert_eq!(
+            check(&[1, 2, 3, 4], o, t, &[1, 2, 701, 501, -3]),
+            Verdict::Ok
+        );
+        assert!(!check(&[1, 2, 3, 4], o, t, &[1, 2, 701, 501, 501, -3]).is_ok());
+        assert!(!check(&[1, 2, 3, 4], o, t, &[1, 2, 701, -3]).is_ok());
+        assert!(!check(&[1, 2, 3, 4], o, t, &[1, 2, 501, -3]).is_ok());
+    }
+}

@@ -389,6 +389,16 @@ pub fn check_with_inside(
     );
     ours_script.pair_replacements(&theirs_deleted);
     theirs_script.pair_replacements(&ours_deleted);
+    ours_script.adopt_the_others_replacements(
+        (base_ids.ids(), ours_ids.ids()),
+        &theirs_script,
+        &theirs_ids.content,
+    );
+    theirs_script.adopt_the_others_replacements(
+        (base_ids.ids(), theirs_ids.ids()),
+        &ours_script,
+        &ours_ids.content,
+    );
     for displace_edits in [false, true] {
         ours_script.follow(
             (base_ids.ids(), ours_ids.ids()),

@@ -75,6 +75,25 @@ impl Script {
         }
     }
 
+    /// [`Script::take_the_others_replacement`] for every new element this
+    /// side placed by position, before [`Script::follow`] reads anything
+    /// else alike: base `1 2 3`, this side `1 502 501 3`, the other
+    /// `1 501 3`: 501 replaced 2 on both sides, 502 is new (read by
+    /// position here, and so an insertion on the other side, the shared
+    /// replacement was a clash).
+    pub fn adopt_the_others_replacements(
+        &mut self,
+        ids: (Ids<'_>, Ids<'_>),
+        other: &Script,
+        other_content: &[u32],
+    ) {
+        for j in 0..self.origins.len() {
+            if let Origin::Replaced(i) = self.origins[j] {
+                self.take_the_others_replacement(j, i, ids, other, other_content);
+            }
+        }
+    }
+
     /// Where this side's new element `j` stands for base element `i` by
     /// position while `other` has another content standing for `i`, and
     /// this side inserted that same content in `i`'s gap: that element
