@@ -438,6 +438,14 @@ fn cases_found_by_long_runs_pass() {
             true,
             4,
         ),
+        // Without ids, seed 20261202 after 9,952 on the branch: both
+        // replace 2 by 501, ours deletes 1 (`501 3`), theirs 3 (`1 501`).
+        (
+            &[Replace { at: 4 }, Delete { at: 3 }][..],
+            &[Delete { at: 2 }][..],
+            true,
+            3,
+        ),
     ];
     let mut failed = Vec::new();
     for (ours, theirs, same_first, n) in cases {

@@ -119,3 +119,17 @@ fn a_shared_replacement_one_side_moved_is_one_element() {
         assert!(!check(&[1, 2, 3, 4], o, t, &[1, 2, 501, -3]).is_ok());
     }
 }
+
+/// Base `1 2 3`; both replace 2 by 501, ours deletes 1 (`501 3`), theirs
+/// deletes 3 (`1 501`): one replacement of 2, though no neighbour of it
+/// stands beside it on both sides. `501` is right.
+#[test]
+fn the_same_replacement_is_one_whatever_each_side_deleted_around_it() {
+    let (ours, theirs) = ([501, 3].as_slice(), [1, 501].as_slice());
+    for (o, t) in [(ours, theirs), (theirs, ours)] {
+        assert_eq!(check(&[1, 2, 3], o, t, &[501]), Verdict::Ok);
+        assert!(!check(&[1, 2, 3], o, t, &[501, 501]).is_ok());
+        assert!(!check(&[1, 2, 3], o, t, &[501, 3]).is_ok());
+        assert!(!check(&[1, 2, 3], o, t, &[]).is_ok());
+    }
+}

@@ -14,8 +14,7 @@
 //!   the shared content would be written twice. So too where the other
 //!   side has no version of the base cell but an unmatched cell of that
 //!   content in its place (between its versions of the base cell's
-//!   matched neighbours), or the one unmatched cell of that content
-//!   anywhere (it moved the cell and made the same change).
+//!   matched neighbours): it replaced the cell by the same content.
 //! - **The same replacement on both sides is one edit.** Where neither
 //!   side has a version of a base cell and each has one unmatched cell of
 //!   the same content, in the base cell's place on at least one side, both
@@ -201,17 +200,6 @@ fn replaced_alike(
             }
         };
         in_place(b, stands_for, of_other, o).then_some((o, stands_for))
-    });
-    // Else the one unmatched cell of that content anywhere: the other
-    // side moved the cell and made the same change (base `A B C`, the
-    // changer `A B' D C`, the other `B' C A`: B' is B on both sides).
-    let found = found.or_else(|| {
-        let mut alike =
-            (0..other.len()).filter(|&o| of_side[o].is_none() && same(&other[o], target));
-        match (alike.next(), alike.next()) {
-            (Some(o), None) => Some((o, None)),
-            _ => None,
-        }
     });
     if let Some((o, stands_for)) = found {
         if let Some(b2) = stands_for {

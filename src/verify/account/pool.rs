@@ -64,12 +64,21 @@ pub(super) fn pool_insertions(v: &Versions<'_>, p: &mut Plan, by_key: bool) {
             both: None,
         });
     };
+    // Both replaced one base element by the same content: one
+    // replacement, whatever each side deleted around it (base `1 2 3`,
+    // `501 3` against `1 501`).
+    let same_replacement =
+        |jo: usize, jt: usize| match (v.ours.script.origins[jo], v.theirs.script.origins[jt]) {
+            (Origin::Replaced(a), Origin::Replaced(b)) => a == b,
+            _ => false,
+        };
     for &(jo, edit) in &ours {
         let content = v.ours.version.ids.content[jo];
         let twin = theirs.iter().enumerate().position(|(t, &(jt, _))| {
             !theirs_shared[t]
                 && v.theirs.version.ids.content[jt] == content
                 && (v.ours.script.same_place(jo, v.theirs.script, jt)
+                    || same_replacement(jo, jt)
                     || p.twins_apart.contains(&(jo, jt))
                     || (by_key && v.theirs.version.ids.key[jt] == v.ours.version.ids.key[jo]))
         });
