@@ -97,9 +97,15 @@ mod tests {
 
     #[test]
     fn deleted_cells_are_not_moved() {
-        // Base 1 2 3, side 3 1 (2 deleted): 3 moved, 2 absent.
+        // Base 1 2 3 4, side 4 1 3 (2 deleted): 4 moved, 2 absent.
+        let of_base = vec![Some(1), None, Some(2), Some(0)];
+        assert_eq!(
+            moved_in_some_reading(&of_base, 3),
+            vec![false, false, false, true]
+        );
+        // Base 1 2 3, side 3 1 (2 deleted): 3 moved up or 1 down.
         let of_base = vec![Some(1), None, Some(0)];
-        assert_eq!(moved_in_some_reading(&of_base, 2), vec![false, false, true]);
+        assert_eq!(moved_in_some_reading(&of_base, 2), vec![true, false, true]);
     }
 
     #[test]
