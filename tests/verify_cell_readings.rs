@@ -40,6 +40,7 @@ const NO_NAMES: Options = Options {
     moves_by_likeness: false,
     moved_edits_merge: true,
     unique_moves: false,
+    fixed: |_| false,
     budget_per_element: 256,
 };
 
