@@ -46,6 +46,28 @@ fn content(cell: &Cell, source: &str) -> String {
     content
 }
 
+/// Work units the check may spend per cell: the default per element,
+/// plus [`UNITS_PER_SOURCE_BYTE`] for each byte of the cells' contents,
+/// spread over the cells. The check compares cell contents (a pair costs
+/// an eighth of their bytes), so a notebook of long cells (base64 images in
+/// markdown, whole scripts) needs work in proportion to its text, not to
+/// its number of cells; the total stays linear in the input.
+fn budget_per_cell(sides: [&[Element]; 3], result: &[ResultElement]) -> u64 {
+    let default = Options::default().budget_per_element;
+    let bytes: usize = sides
+        .iter()
+        .flat_map(|side| side.iter())
+        .chain(result.iter().map(|r| &r.element))
+        .map(|e| e.content.len())
+        .sum();
+    let cells = sides.iter().map(|s| s.len()).sum::<usize>() + result.len();
+    default
+        .saturating_add((bytes as u64).saturating_mul(UNITS_PER_SOURCE_BYTE) / cells.max(1) as u64)
+}
+
+/// Work units per byte of cell content (see [`budget_per_cell`]).
+const UNITS_PER_SOURCE_BYTE: u64 = 4;
+
 /// What the check found: base cells to put back (the side that moved
 /// them, and that side's cell), or `None` when the list is accepted.
 pub struct Rejection {
@@ -88,19 +110,19 @@ pub fn check_cells(
             in_conflict: p.conflicted,
         });
     }
+    let (base, ours, theirs) = (
+        elements(cells.base),
+        elements(cells.ours),
+        elements(cells.theirs),
+    );
     let options = Options {
         moves_by_key: by_id,
         moves_by_likeness: !by_id,
         moved_edits_merge: true,
+        budget_per_element: budget_per_cell([&base, &ours, &theirs], &result),
         ..Options::default()
     };
-    let verdict = check_with(
-        &elements(cells.base),
-        &elements(cells.ours),
-        &elements(cells.theirs),
-        &result,
-        options,
-    );
+    let verdict = check_with(&base, &ours, &theirs, &result, options);
     if verdict == Verdict::Ok {
         return None;
     }

@@ -89,9 +89,16 @@ fn word_counts(text: &str) -> std::collections::HashMap<&str, usize> {
 }
 
 /// `inner`'s lines found, in one run, among `outer`'s: the lines of
-/// `outer` before and after that run, joined.
-fn lines_around<'t>(inner: &str, outer: &'t str) -> Option<String> {
-    let (inner, outer): (Vec<&str>, Vec<&'t str>) = (
+/// `outer` before and after that run, joined. A last line without its
+/// newline (a cell's source ends without one) is the same line as with
+/// it: `outer` may go on after `inner`'s last line.
+fn lines_around(inner: &str, outer: &str) -> Option<String> {
+    let ended = |text: &str| match text.ends_with('\n') {
+        true => text.to_string(),
+        false => format!("{text}\n"),
+    };
+    let (inner, outer) = (ended(inner), ended(outer));
+    let (inner, outer): (Vec<&str>, Vec<&str>) = (
         inner.split_inclusive('\n').collect(),
         outer.split_inclusive('\n').collect(),
     );
@@ -330,6 +337,15 @@ mod tests {
             ),
             Some("## Overview\n\nIn this tutorial...\n".into())
         );
+        // At the end of a cell (no final newline): theirs' last line is
+        // ours' line before the one ours added.
+        let theirs = "if ONCE_ONLY:\n    ! pip3 install -U torch\n    ! pip3 install pyarrow";
+        let ours = format!("{theirs}\n    ! pip3 install cloudml-hypertune");
+        let base = "! pip3 install torch";
+        assert_eq!(extended(base, &ours, theirs), Some(ours.clone()));
+        assert_eq!(extended(base, theirs, &ours), Some(ours.clone()));
+        // The same text but for the final newline is no extension.
+        assert_eq!(extended(base, theirs, &format!("{theirs}\n")), None);
     }
 
     #[test]
