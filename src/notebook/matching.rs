@@ -170,7 +170,8 @@ impl Pairs {
             .collect();
         // Only cells left unmatched are compared: their signatures, once
         // (a base cell's serves both sides).
-        let side_owned: Vec<Signature> = left_side.iter().map(|&s| Signature::of(&side[s])).collect();
+        let side_owned: Vec<Signature> =
+            left_side.iter().map(|&s| Signature::of(&side[s])).collect();
         let mut sig_base: Vec<Option<&Signature>> = vec![None; base_cells.cells.len()];
         for &b in &left_base {
             sig_base[b] = Some(base_cells.signature(b));
