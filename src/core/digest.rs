@@ -86,7 +86,9 @@ mod tests {
             for b in &texts[i + 1..] {
                 assert_ne!(digest(a), digest(b), "{a:?} {b:?}");
             }
-            assert_eq!(digest(a), digest(&a.to_vec()));
+            let mut fed = Digest::new();
+            fed.write(a);
+            assert_eq!(digest(a), fed.finish());
         }
         let fields = |parts: &[&str]| {
             let mut h = Digest::new();
