@@ -780,6 +780,7 @@ const BY_ID: Options = Options {
     moves_by_likeness: false,
     moved_edits_merge: true,
     unique_moves: false,
+    fixed: |_| false,
     budget_per_element: 256,
 };
 

@@ -12,8 +12,10 @@ mod statements;
 /// Checks a clean line-merge `result` of three Python texts statement by
 /// statement (see [`statements`]: a statement's physical lines are one
 /// element, layout is not content, blank lines are not read), moves
-/// detected when `moves` is set (a statement found once in the base and
-/// once in a side, deleted at one place and written at another). A
+/// detected when `moves` is set (a statement a side deleted one copy of
+/// at one place and wrote one copy of at another, not as one statement
+/// of a block it rewrote; never one with nothing of its own, such as
+/// `else:`). A
 /// statement both sides edited differently is checked field by field:
 /// the result's statement under its head must hold both edits.
 pub fn check_lines(base: &str, ours: &str, theirs: &str, result: &str, moves: bool) -> Verdict {
@@ -29,6 +31,7 @@ pub fn check_lines(base: &str, ours: &str, theirs: &str, result: &str, moves: bo
         Options {
             moves,
             unique_moves: true,
+            fixed: statements::has_nothing_of_its_own,
             ..Options::default()
         },
         &both_edits_merged,
@@ -250,6 +253,93 @@ mod tests {
         let ours = "import os\n\nx = os.getcwd()\n";
         let theirs = "import os\n\nx = os.getcwd()\nimport sys\n";
         assert!(!ok(base, ours, theirs, theirs));
+    }
+
+    const PICK: &str =
+        "def pick(gpu):\n    if gpu:\n        return cuda()\n    else:\n        return cpu()\n\n\n";
+    const NET: &str = "class Net:\n    def forward(self, x):\n        return x\n";
+    const STEP: &str = "\n\ndef step(loss):\n    if loss.requires_grad:\n        loss.backward()\n    else:\n        print(loss)\n";
+
+    #[test]
+    fn a_bare_clause_header_is_not_moved() {
+        // Both sides deleted `pick`, theirs wrote `step` with an `else:`
+        // of its own: not `pick`'s `else:` moved against ours' deletion.
+        let base = format!("{PICK}{NET}");
+        let theirs = format!("{NET}{STEP}");
+        assert!(ok(&base, NET, &theirs, &theirs));
+        // Theirs' new function lost, or its `else:` dropped, is still a loss.
+        assert!(!ok(&base, NET, &theirs, NET));
+        let no_else = theirs.replace("    else:\n", "");
+        assert!(!ok(&base, NET, &theirs, &no_else));
+        // So is `else:` written twice.
+        let twice = theirs.replace("    else:\n", "    else:\n    else:\n");
+        assert!(!ok(&base, NET, &theirs, &twice));
+    }
+
+    #[test]
+    fn a_function_moved_against_its_deletion_still_clashes_without_its_else() {
+        // Theirs moved `pick` below `Net`, ours deleted it: the statements
+        // with names of their own are moved, and kept they undo ours'
+        // deletion.
+        let tail = "\n\ndef seed(n):\n    torch.manual_seed(n)\n    random.seed(n)\n";
+        let base = format!("{PICK}{NET}{tail}");
+        let ours = format!("{NET}{tail}");
+        let theirs = format!("{NET}{tail}\n\n{}", PICK.trim_end());
+        assert!(!ok(&base, &ours, &theirs, &theirs));
+        assert!(!ok(&base, &ours, &theirs, &ours));
+    }
+
+    /// A `forward` repeating `x = self.relu(x)`, with `{}` for one
+    /// statement in place of the second `relu`.
+    fn forward(fc1: &str, relu2: &str, after_dropout: &str) -> String {
+        format!(
+            "class Net(nn.Module):\n    def forward(self, x):\n        x = self.{fc1}(x)\n        x = self.relu(x)\n        x = self.fc2(x)\n{relu2}        x = self.bn(x)\n        x = self.dropout(x)\n{after_dropout}        x = self.flatten(x)\n        return self.out(x)\n"
+        )
+    }
+
+    const RELU: &str = "        x = self.relu(x)\n";
+
+    #[test]
+    fn a_repeated_statement_moved_against_its_deletion_clashes() {
+        let base = forward("fc1", RELU, "");
+        let ours = forward("fc1", "", "");
+        let theirs = forward("fc1", "", RELU);
+        // git's clean result: theirs' move kept, ours' deletion undone.
+        assert!(!ok(&base, &ours, &theirs, &theirs));
+        assert!(!ok(&base, &ours, &theirs, &ours));
+    }
+
+    #[test]
+    fn a_repeated_statement_moved_beside_an_edit_is_applied_once() {
+        let base = forward("fc1", RELU, "");
+        let ours = forward("conv1", RELU, "");
+        let theirs = forward("fc1", "", RELU);
+        assert!(ok(&base, &ours, &theirs, &forward("conv1", "", RELU)));
+        // The move undone, or the moved copy kept at both places.
+        assert!(!ok(&base, &ours, &theirs, &ours));
+        assert!(!ok(&base, &ours, &theirs, &forward("conv1", RELU, RELU)));
+    }
+
+    #[test]
+    fn a_statement_of_a_block_both_sides_deleted_is_not_moved_to_a_new_block() {
+        // Both sides deleted `act`; theirs wrote `head` above `forward`,
+        // one of whose statements is `act`'s (once in the base, or
+        // repeated in `forward`).
+        let act =
+            "\n    def act(self, x):\n        x = self.relu(x)\n        return self.pool(x)\n";
+        let head = "    def head(self, x):\n        x = self.flatten(x)\n        x = self.relu(x)\n        return self.out(x)\n\n";
+        for body in [
+            "        return x\n",
+            "        x = self.relu(x)\n        return x\n",
+        ] {
+            let class = "class Net(nn.Module):\n";
+            let forward = format!("    def forward(self, x):\n{body}");
+            let base = format!("{class}{forward}{act}");
+            let ours = format!("{class}{forward}");
+            let theirs = format!("{class}{head}{forward}");
+            assert!(ok(&base, &ours, &theirs, &theirs), "{body:?}");
+            assert!(!ok(&base, &ours, &theirs, &ours), "{body:?}");
+        }
     }
 
     #[test]

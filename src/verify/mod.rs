@@ -235,7 +235,7 @@ impl Verdict {
 }
 
 /// How the check reads its input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct Options {
     /// Pair a deleted element with the same content inserted elsewhere as
     /// a move (off for lines, where git's line merge has no moves).
@@ -254,10 +254,16 @@ pub struct Options {
     /// clashing (layers: merge-rules §2). Without `moves_by_key` (no
     /// names), a replacement in the element's place merges so too.
     pub moved_edits_merge: bool,
-    /// Only a content found once in the base and once in the side moves
-    /// (lines: `else:` or `)` deleted at one place and written at another
-    /// are not one line moved).
+    /// Only a content the side deleted one copy of and wrote one new
+    /// copy of moves, however often the base repeats it, and not as a
+    /// lone statement of a block the side rewrote (lines: a `return x` of
+    /// a helper both sides deleted is not moved to the new helper one
+    /// side wrote; a repeated `x = self.relu(x)` one side moved is).
     pub unique_moves: bool,
+    /// Contents that never move, whatever their count: a statement with
+    /// nothing of its own (lines: a bare `else:` or `return`, deleted at
+    /// one place and written at another, pairs two unrelated blocks).
+    pub fixed: fn(&str) -> bool,
     /// Work units allowed per input element.
     pub budget_per_element: u64,
 }
@@ -270,6 +276,7 @@ impl Default for Options {
             moves_by_likeness: false,
             moved_edits_merge: false,
             unique_moves: false,
+            fixed: |_| false,
             budget_per_element: 256,
         }
     }
@@ -337,6 +344,7 @@ pub fn check_with_inside(
         moves_by_key: options.moves_by_key,
         moves_by_likeness: options.moves_by_likeness,
         unique_moves: options.unique_moves,
+        fixed: options.fixed,
     };
     let (Ok(mut ours_script), Ok(mut theirs_script)) = (
         Script::compute(

@@ -89,6 +89,46 @@ pub struct Reading {
     pub moves_by_key: bool,
     pub moves_by_likeness: bool,
     pub unique_moves: bool,
+    pub fixed: fn(&str) -> bool,
+}
+
+/// Where only one copy moves ([`Reading::unique_moves`], lines and their
+/// fields): of the contents this side deleted (`by_content`), those it
+/// deleted one copy of and wrote one new copy of, however often the
+/// base repeats them (a `x = self.relu(x)` of a `forward` moved below
+/// the dropout), unless that copy is a lone statement of a block the
+/// side rewrote: deleted between deleted neighbours, written between new
+/// ones, neither neighbour moved with it (a `return x` of a helper both
+/// sides deleted is not moved to the new helper one side wrote). An
+/// `else:` or `)` of a function both sides deleted is, so, not "moved"
+/// to one of the several one side wrote elsewhere.
+fn single_moves(
+    by_content: &mut HashMap<u32, VecDeque<usize>>,
+    (fates, origins): (&[Fate], &[Origin]),
+    (base, side): (Ids<'_>, Ids<'_>),
+) {
+    let (n, m) = (fates.len(), origins.len());
+    let mut new_copies: HashMap<u32, Vec<usize>> = HashMap::new();
+    for j in (0..m).filter(|&j| origins[j] == Origin::Inserted) {
+        new_copies.entry(side.content[j]).or_default().push(j);
+    }
+    let lone = |i: usize, j: usize| {
+        let before = (i.checked_sub(1), j.checked_sub(1));
+        let after = ((i + 1 < n).then_some(i + 1), (j + 1 < m).then_some(j + 1));
+        [before, after].into_iter().all(|(bi, sj)| {
+            let gone = bi.is_none_or(|bi| fates[bi] == Fate::Deleted);
+            let fresh = sj.is_none_or(|sj| origins[sj] == Origin::Inserted);
+            let together =
+                matches!((bi, sj), (Some(bi), Some(sj)) if base.content[bi] == side.content[sj]);
+            gone && fresh && !together
+        })
+    };
+    by_content.retain(
+        |c, gone| match (gone.front(), new_copies.get(c).map(Vec::as_slice)) {
+            (Some(&i), Some(&[j])) if gone.len() == 1 => !lone(i, j),
+            _ => false,
+        },
+    );
 }
 
 /// A side's edit script.
@@ -162,6 +202,7 @@ impl Script {
             moves_by_key,
             moves_by_likeness,
             unique_moves,
+            fixed,
         } = reading;
         let (n, m) = (base.content.len(), side.content.len());
         let mut fates = vec![Fate::Deleted; n];
@@ -202,23 +243,12 @@ impl Script {
         // edit of the `LSTM(12)` the same side deleted).
         if moves {
             let mut by_content: HashMap<u32, VecDeque<usize>> = HashMap::new();
-            for i in (0..n).filter(|&i| fates[i] == Fate::Deleted) {
+            let movable = |i: usize| fates[i] == Fate::Deleted && !fixed(&texts.0[i].content);
+            for i in (0..n).filter(|&i| movable(i)) {
                 by_content.entry(base.content[i]).or_default().push_back(i);
             }
-            // Where only a content found once in each version moves, one
-            // found more often is deleted at one place and inserted at
-            // another: an `else:` of a function both sides deleted is not
-            // "moved" to an `else:` one side wrote elsewhere.
             if unique_moves {
-                let once = |ids: &[u32]| {
-                    let mut count: HashMap<u32, usize> = HashMap::new();
-                    for &c in ids {
-                        *count.entry(c).or_default() += 1;
-                    }
-                    count
-                };
-                let (in_base, in_side) = (once(base.content), once(side.content));
-                by_content.retain(|c, _| in_base.get(c) == Some(&1) && in_side.get(c) == Some(&1));
+                single_moves(&mut by_content, (&fates, &origins), (base, side));
             }
             let inserted: Vec<usize> = (0..m).filter(|&j| origins[j] == Origin::Inserted).collect();
             for j in inserted {
@@ -512,6 +542,7 @@ mod tests {
                 moves_by_key: false,
                 moves_by_likeness: false,
                 unique_moves: false,
+                fixed: |_| false,
             },
             &mut Budget::new(u64::MAX),
         )

@@ -288,6 +288,30 @@ pub(super) fn statements(text: &str) -> Vec<Element> {
         .collect()
 }
 
+/// Python's keywords, `True`, `False` and `None` among them.
+const PYTHON_KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+/// Whether a statement's content (as [`statements`] wrote it) has
+/// nothing of its own: only keywords and punctuation, no name, number,
+/// string or comment (`else:`, `try:`, `finally:`, `except:`, `pass`,
+/// `return None`). Such a statement says nothing about which block it
+/// belongs to: deleted at one place and written at another, it is not
+/// one statement moved.
+pub(super) fn has_nothing_of_its_own(content: &str) -> bool {
+    tokenize(content, false).iter().all(|(_, tokens)| {
+        tokens.iter().all(|t| match t {
+            Token::Word(w) => PYTHON_KEYWORDS.contains(w),
+            Token::Punct(_) => true,
+            Token::Str(_) | Token::Comment(_) => false,
+        })
+    })
+}
+
 /// The fields of a statement's or a field's content (as [`statements`]
 /// wrote it): what stands before its first bracket with that bracket
 /// (`nn.Sequential(`), each item between the commas inside that bracket
@@ -446,6 +470,32 @@ mod tests {
             split("from..utils import a,b"),
             pairs(&[("from ..utils", "from..utils import a"), ("b", "b")])
         );
+    }
+
+    #[test]
+    fn keyword_only_statements_have_nothing_of_their_own() {
+        for text in [
+            "    else:\n",
+            "try:\n",
+            "finally:\n",
+            "except:\n",
+            "pass\n",
+            "return None\n",
+        ] {
+            let content = &statements(text)[0].content;
+            assert!(has_nothing_of_its_own(content), "{text:?}");
+        }
+        for text in [
+            "else:  # fallback\n",
+            "except ValueError:\n",
+            "return x\n",
+            "return 0\n",
+            "return \"\"\n",
+            "x = None\n",
+        ] {
+            let content = &statements(text)[0].content;
+            assert!(!has_nothing_of_its_own(content), "{text:?}");
+        }
     }
 
     #[test]
