@@ -1,8 +1,9 @@
 //! A fuzz harness on stable Rust: seeded mutations of every fixture under
 //! `fixtures/`, merged by the library and (one case in four) the real
 //! binary, each checked against the invariants of merge-rules §1 (see
-//! `fuzz_support/check.rs`). Every case is a pure function of its seed, so
-//! a failure replays from the seed it prints.
+//! `fuzz_support/check.rs`). Every case is a pure function of its seed and
+//! the fixtures' names and contents, so a failure replays from the seed it
+//! prints.
 //!
 //! Environment:
 //! - `MLMERGE_FUZZ_CASES=N`: run N seeds (default 120, what `cargo test`
@@ -17,6 +18,11 @@
 //! - `MLMERGE_FUZZ_FIXTURES=DIR`: mutate the fixtures under DIR instead
 //!   of `fixtures/` (a seed names a case only with its fixture set: to
 //!   replay an older run, `git archive COMMIT fixtures | tar -x -C /tmp`).
+//! - `MLMERGE_FUZZ_PICK=index`: pick each seed's fixture by its index in
+//!   the sorted list, as runs before branch fuzz6 did (to replay their
+//!   seeds, with `MLMERGE_FUZZ_FIXTURES` of their commit); by default a
+//!   seed picks by fixture name, so added fixtures leave the other seeds'
+//!   cases as they were.
 //! - `MLMERGE_FUZZ_DUMP=DIR`: write each violating case's three versions
 //!   to `DIR/seed-N/` (to turn it into a regression fixture); with
 //!   `MLMERGE_FUZZ_REPLAY`, every replayed case.

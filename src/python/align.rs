@@ -201,6 +201,11 @@ fn align_gap<'k, I: Eq + Hash + ?Sized>(
 /// side among several on the other replaces the one of its kind (the
 /// most alike, if several): a layer that gained a `name=` beside a
 /// deleted neighbour is not a deletion and an unrelated insertion.
+/// Without one of its kind, it replaces the one of its family
+/// ([`same_family`]): `AveragePooling2D()` in the place of `Dropout(0.25)`
+/// and `MaxPooling2D()` is the pooling layer replaced (and the dropout
+/// deleted), so the other side's deletion of the pooling layer is delete
+/// vs replace, not a deletion both made.
 fn leftover_replacement<I: ?Sized>(
     base: &[Key<'_, I>],
     side: &[Key<'_, I>],
@@ -209,10 +214,59 @@ fn leftover_replacement<I: ?Sized>(
     match (b.len(), s.len()) {
         (0, _) | (_, 0) => None,
         (1, 1) => Some((b.start, s.start)),
-        (1, _) => same_kind(&base[b.start], s.map(|j| (j, &side[j]))).map(|j| (b.start, j)),
-        (_, 1) => same_kind(&side[s.start], b.map(|i| (i, &base[i]))).map(|i| (i, s.start)),
+        (1, _) => {
+            let candidates = || s.clone().map(|j| (j, &side[j]));
+            same_kind(&base[b.start], candidates())
+                .or_else(|| same_family(&base[b.start], candidates()))
+                .map(|j| (b.start, j))
+        }
+        (_, 1) => {
+            let candidates = || b.clone().map(|i| (i, &base[i]));
+            same_kind(&side[s.start], candidates())
+                .or_else(|| same_family(&side[s.start], candidates()))
+                .map(|i| (i, s.start))
+        }
         _ => None,
     }
+}
+
+/// The one of `candidates` whose constructor is of `key`'s family (the
+/// last word of three letters or more of its name: `Pooling` for
+/// `MaxPooling2D` and `GlobalAveragePooling2D`, `Normalization`,
+/// `Dropout` for `SpatialDropout1D`), when exactly one is.
+fn same_family<'k, 'a: 'k, I: ?Sized + 'a>(
+    key: &Key<'_, I>,
+    candidates: impl Iterator<Item = (usize, &'k Key<'a, I>)>,
+) -> Option<usize> {
+    let wanted = key.kind.and_then(family)?;
+    let mut alike = candidates.filter(|(_, other)| other.kind.and_then(family) == Some(wanted));
+    match (alike.next(), alike.next()) {
+        (Some((at, _)), None) => Some(at),
+        _ => None,
+    }
+}
+
+/// A constructor's family: the last capitalised word of its name with
+/// three letters or more (`Conv2DTranspose` → `Transpose`, `Conv2D` →
+/// `Conv`, `Dense` → `Dense`).
+fn family(ctor: &str) -> Option<&str> {
+    let name = ctor.rsplit('.').next().unwrap_or(ctor);
+    let mut words = Vec::new();
+    let mut start = None;
+    for (at, c) in name.char_indices() {
+        if c.is_uppercase() || !c.is_alphabetic() {
+            if let Some(s) = start.take() {
+                words.push(&name[s..at]);
+            }
+        }
+        if c.is_alphabetic() && start.is_none() {
+            start = Some(at);
+        }
+    }
+    if let Some(s) = start {
+        words.push(&name[s..]);
+    }
+    words.into_iter().rev().find(|w| w.chars().count() >= 3)
 }
 
 /// The one of `candidates` of `key`'s kind; if several, the one most
@@ -459,6 +513,50 @@ mod tests {
         let a = align(&base, &side);
         assert_eq!(a.partner, vec![None, Some(1), None, Some(2)]);
         assert_eq!(a.moves, vec![(2, 0)]);
+    }
+
+    #[test]
+    fn a_lone_layer_in_the_place_of_two_replaces_the_one_of_its_family() {
+        // base Dropout(0.25)(x), MaxPooling2D()(x); side
+        // AveragePooling2D()(x): the pooling layer replaced, the dropout
+        // deleted (not both deleted and a new layer).
+        let t = |s: &str| s.split(' ').collect::<Vec<_>>().join("\u{1}");
+        let (drop, max, avg) = (
+            t("x = layers . Dropout ( 0.25 ) ( x )"),
+            t("x = layers . MaxPooling2D ( ) ( x )"),
+            t("x = layers . AveragePooling2D ( ) ( x )"),
+        );
+        let base_items = [
+            (drop.as_str(), Some("Dropout")),
+            (max.as_str(), Some("MaxPooling2D")),
+        ];
+        let side_items = [(avg.as_str(), Some("AveragePooling2D"))];
+        let a = align(&keys(&base_items), &keys(&side_items));
+        assert_eq!(a.partner, vec![None, Some(0)]);
+        assert_eq!(a.replaced, vec![false, true]);
+        // No layer of its family: no guess (both deleted, one inserted).
+        let (flat, gap) = (
+            t("layers . Flatten ( )"),
+            t("layers . GlobalAveragePooling2D ( )"),
+        );
+        let base_items = [
+            (drop.as_str(), Some("Dropout")),
+            (flat.as_str(), Some("Flatten")),
+        ];
+        let side_items = [(gap.as_str(), Some("GlobalAveragePooling2D"))];
+        let a = align(&keys(&base_items), &keys(&side_items));
+        assert_eq!(a.partner, vec![None, None]);
+    }
+
+    #[test]
+    fn a_constructor_family_is_its_last_long_word() {
+        assert_eq!(family("MaxPooling2D"), Some("Pooling"));
+        assert_eq!(family("layers.GlobalAveragePooling2D"), Some("Pooling"));
+        assert_eq!(family("SpatialDropout1D"), Some("Dropout"));
+        assert_eq!(family("Conv2D"), Some("Conv"));
+        assert_eq!(family("nn.ReLU"), None);
+        assert_eq!(family("LSTM"), None);
+        assert_eq!(family("Dense"), Some("Dense"));
     }
 
     #[test]

@@ -133,10 +133,25 @@ impl Case {
 
 /// The case of `seed`: a fixture, then zero to four mutations on random
 /// versions (a layout mutation sometimes on all three at once).
+///
+/// The fixture and the donor are picked by name ([`by_name`]), so a seed
+/// keeps its case when fixtures are added or removed, unless the new
+/// fixture is the one it picks (one seed in as many as there are
+/// fixtures) or its own is gone. `MLMERGE_FUZZ_PICK=index` picks by
+/// index in the sorted list, as runs before branch fuzz6 did (their seeds
+/// replay that way, with the fixtures of their commit).
 pub fn case(seed: u64, fixtures: &[Fixture]) -> Case {
     let mut rng = Rng::new(seed);
-    let fixture = rng.pick(fixtures);
-    let donor = rng.pick(fixtures);
+    // The two draws the index pick makes, made either way: the mutations
+    // that follow are the same in both picks.
+    let (by_index, donor_index) = (rng.pick(fixtures), rng.pick(fixtures));
+    let (fixture, donor) = match Pick::from_env() {
+        Pick::Index => (by_index, donor_index),
+        Pick::Name => (
+            by_name(seed, FIXTURE_SALT, fixtures),
+            by_name(seed, DONOR_SALT, fixtures),
+        ),
+    };
     let notebook = fixture.ext == "ipynb";
     let mut versions = [
         fixture.base.clone(),
@@ -199,4 +214,43 @@ pub fn case(seed: u64, fixtures: &[Fixture]) -> Case {
         mutations,
         drawing: Drawing { style, marker_size },
     }
+}
+
+/// How a seed picks its fixture.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pick {
+    /// By name: stable when fixtures come and go (the default).
+    Name,
+    /// By index in the sorted list (runs before branch fuzz6).
+    Index,
+}
+
+impl Pick {
+    fn from_env() -> Self {
+        match std::env::var("MLMERGE_FUZZ_PICK") {
+            Ok(v) if v.trim() == "index" => Pick::Index,
+            _ => Pick::Name,
+        }
+    }
+}
+
+const FIXTURE_SALT: u64 = 0x6669_7874_7572_6573;
+const DONOR_SALT: u64 = 0x646f_6e6f_7273_2121;
+
+/// The fixture whose name scores highest for `seed` (rendezvous hashing:
+/// each name's score depends on the seed and the name alone, so the
+/// pick of a seed changes only when the winning name comes or goes).
+fn by_name(seed: u64, salt: u64, fixtures: &[Fixture]) -> &Fixture {
+    let score = |name: &str| {
+        // FNV-1a over the name, then one splitmix64 step with the seed.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in name.bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        Rng::new(h ^ seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ salt).next_u64()
+    };
+    fixtures
+        .iter()
+        .max_by_key(|f| (score(&f.name), std::cmp::Reverse(f.name.as_str())))
+        .expect("the fuzz run has fixtures")
 }

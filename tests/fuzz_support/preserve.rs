@@ -123,7 +123,12 @@ fn texts_with(b: &str, o: &str, t: &str, r: &str, cells_moved: bool) -> Preserve
     // one every reading finds violated (a 1,000-bracket line one side
     // added costs the token reading a diff of thousands of tokens).
     let mut over_budget = false;
-    for how in [Reading::NamedHeaders, Reading::KindHeaders, Reading::Tokens] {
+    for how in [
+        Reading::NamedHeaders,
+        Reading::KindHeaders,
+        Reading::CallKeys,
+        Reading::Tokens,
+    ] {
         match reading_verdict(b, o, t, r, cells_moved, split(how)) {
             Read::Verdict(Preserved::Holds) => return Preserved::Holds,
             Read::OverBudget => over_budget = true,
@@ -143,9 +148,15 @@ fn texts_with(b: &str, o: &str, t: &str, r: &str, cells_moved: bool) -> Preserve
     }
     // A result that is one side's version: the other side's edits read
     // against it directly (`within`).
+    // By lines, then by tokens (`within::holds_within_tokens`).
+    let texts = [b, o, t];
+    let by_tokens = |other: usize, side: usize| {
+        let [wb, wo, ws] = [texts[0], texts[other], texts[side]].map(comment_words);
+        super::within::holds_within_tokens(&wb, &wo, &ws)
+    };
     let [b, o, t, r] = [b, o, t, r].map(|x| elements(x, Reading::Lines));
-    let within = (r == o && super::within::holds_within(&b, &t, &o))
-        || (r == t && super::within::holds_within(&b, &o, &t));
+    let within = (r == o && (super::within::holds_within(&b, &t, &o) || by_tokens(2, 1)))
+        || (r == t && (super::within::holds_within(&b, &o, &t) || by_tokens(1, 2)));
     match (within, over_budget) {
         (true, _) => Preserved::Holds,
         (false, true) => Preserved::NotChecked,
@@ -208,14 +219,22 @@ enum Reading {
     /// function one side renamed leaves the lines inside it the same
     /// lines, so the same lines added there on both sides are one edit.
     KindHeaders,
+    /// Lines as [`Reading::Lines`], a line that is a call (a layer in a
+    /// list, `model.add(...)`) also keyed by what it calls: an edit of
+    /// `layers.Conv2D(32, 128)` beside the layers a side replaced pairs
+    /// with its base line, not by position with a neighbour (the edit
+    /// itself is still held to both sides' changes, as for any line both
+    /// sides edited).
+    CallKeys,
     Tokens,
 }
 
 fn elements(text: &str, how: Reading) -> Vec<Element> {
     match how {
-        Reading::Lines => lines(text, Headers::Whole),
-        Reading::NamedHeaders => lines(text, Headers::Named),
-        Reading::KindHeaders => lines(text, Headers::Kind),
+        Reading::Lines => lines(text, Headers::Whole, false),
+        Reading::NamedHeaders => lines(text, Headers::Named, false),
+        Reading::KindHeaders => lines(text, Headers::Kind, false),
+        Reading::CallKeys => lines(text, Headers::Whole, true),
         Reading::Tokens => tokens(text).into_iter().map(Element::plain).collect(),
     }
 }
@@ -427,13 +446,14 @@ enum Headers {
 /// string's quotes are layout. Its key is the name the line defines or
 /// assigns, when it does (`def f`, `EPOCHS =`, `self.fc =`), so that an
 /// edit of that line pairs with the base's line of that name rather than
-/// with a neighbour by position. `headers` says what of a header names
-/// the lines under it.
+/// with a neighbour by position; with `call_keys`, a line that is a call
+/// is keyed by its callee too ([`called_name`]). `headers` says what of a
+/// header names the lines under it.
 ///
 /// Lines are physical: joining a bracketed statement into one element
 /// would make a whole layer list one element, and that reading accepts a
 /// result with one side's inserted layer dropped.
-fn lines(text: &str, headers: Headers) -> Vec<Element> {
+fn lines(text: &str, headers: Headers, call_keys: bool) -> Vec<Element> {
     // (indent, code) of each line.
     let mut raw: Vec<(usize, &str)> = Vec::new();
     for line in text.lines().map(|l| l.trim_end_matches('\r')) {
@@ -450,7 +470,7 @@ fn lines(text: &str, headers: Headers) -> Vec<Element> {
     let mut open: Vec<(usize, u64)> = Vec::new();
     for (n, (indent, code)) in raw.iter().enumerate() {
         let mut content = tokens(code).join(" ");
-        let mut name = defined_name(code);
+        let mut name = defined_name(code).or_else(|| call_keys.then(|| called_name(code))?);
         if code.starts_with('@') {
             // The definition below the decorators names them.
             if let Some((_, def)) = raw[n..]
@@ -482,6 +502,24 @@ fn lines(text: &str, headers: Headers) -> Vec<Element> {
         });
     }
     out
+}
+
+/// What a line that is a call calls, by the callee's last name:
+/// `Conv2D(` for `layers.Conv2D(32, 3),` (a byte flipped in the module
+/// path, `tfnkeras.layers.MaxPooling2D()`, is an edit of that line);
+/// `None` for any other line.
+fn called_name(code: &str) -> Option<String> {
+    let callee: String = code
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.'))
+        .collect();
+    let calls = code[callee.len()..].starts_with('(');
+    let last = callee.rsplit('.').next().unwrap_or_default();
+    let named = last
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_');
+    (calls && named).then(|| format!("{last}("))
 }
 
 /// The name a line defines or assigns: `def f` or `class C` for a
@@ -555,6 +593,17 @@ fn tokens(text: &str) -> Vec<String> {
         out.push(normal_quotes(chars[start..i].iter().collect()));
     }
     out
+}
+
+/// [`tokens`], each word of a comment a token of its own.
+fn comment_words(text: &str) -> Vec<String> {
+    tokens(text)
+        .into_iter()
+        .flat_map(|t| match t.starts_with('#') {
+            true => t.split_whitespace().map(str::to_string).collect(),
+            false => vec![t],
+        })
+        .collect()
 }
 
 /// A string written with single or double quotes is one token either way

@@ -52,9 +52,9 @@ pub fn holds_within(base: &[Element], other: &[Element], side: &[Element]) -> bo
 
 /// The elements of `new` matched to `old` by their longest common
 /// subsequence, and for each matched `old` element its `new` index.
-fn matched(
-    old: &[Element],
-    new: &[Element],
+fn matched<T: Eq + std::hash::Hash>(
+    old: &[T],
+    new: &[T],
 ) -> (HashSet<usize>, std::collections::HashMap<usize, usize>) {
     let mut in_new = HashSet::new();
     let mut pairs = std::collections::HashMap::new();
@@ -73,6 +73,39 @@ fn matched(
     }
     (in_new, pairs)
 }
+
+/// Whether `side` (the result) holds every edit `other` made to `base`,
+/// read by tokens (`preserve`'s, each word of a comment a token of its
+/// own): a three-way token diff of the versions, between the tokens
+/// `other` and `side` both kept from the base, finds every stretch `other`
+/// changed written in `side` exactly as `other` wrote it. Both sides
+/// fixing one typo in a comment, one also appending words to it (or both
+/// fixing `patc=` in a dict entry, one also renaming its key), is a line
+/// both rewrote to the line view; here one rewrite holds the other.
+pub fn holds_within_tokens(base: &[String], other: &[String], side: &[String]) -> bool {
+    if base.len() + other.len() + side.len() > MAX_TOKENS {
+        return false;
+    }
+    let (_, in_other) = matched(base, other);
+    let (_, in_side) = matched(base, side);
+    // Base tokens both kept, with their places in `other` and `side`.
+    let mut anchors: Vec<(usize, usize, usize)> = (0..base.len())
+        .filter_map(|i| Some((i, *in_other.get(&i)?, *in_side.get(&i)?)))
+        .collect();
+    anchors.push((base.len(), other.len(), side.len()));
+    let mut last = (0, 0, 0);
+    for (b, o, s) in anchors {
+        let (b_part, o_part, s_part) = (&base[last.0..b], &other[last.1..o], &side[last.2..s]);
+        if o_part != b_part && o_part != s_part {
+            return false;
+        }
+        last = (b + 1, o + 1, s + 1);
+    }
+    true
+}
+
+/// Inputs longer than this (in tokens) are not read by tokens.
+const MAX_TOKENS: usize = 60_000;
 
 /// Whether `line` is `deleted` back or edited: the same content, the same
 /// key (a name, not the content itself), or most of its tokens under the
@@ -127,6 +160,21 @@ mod tests {
         let ours = "model = Sequential([\n    Conv2D(16, 3),\n    Conv2D(32, 3),\n])\n";
         let theirs = "model = Sequential([\n    Input((32, 32, 3)),\n    Conv2D(16, 3),\n    Conv2D(32, 5),\n])\n";
         assert!(holds(base, ours, theirs, theirs));
+    }
+
+    #[test]
+    fn a_rewrite_holding_the_other_sides_rewrite_of_one_line_holds() {
+        // Both fix `ten` in a comment, theirs (the result) also appends.
+        let base = "def fit():\n    # warm up, ten decay it.\n    return 1\n";
+        let ours = "def fit():\n    # warm up, then decay it.\n    return 1\n";
+        let theirs = "def fit():\n    # warm up, then decay it with a cosine.\n    return 1\n";
+        assert!(holds(base, ours, theirs, theirs));
+        // Ours fixes `ten`, theirs (the result) rewrites it otherwise.
+        let ours = "def fit():\n    # warm up, and decay it.\n    return 1\n";
+        assert!(!holds(base, ours, theirs, theirs));
+        // Ours changes another word theirs left alone.
+        let ours = "def fit():\n    # cool down, ten decay it.\n    return 1\n";
+        assert!(!holds(base, ours, theirs, theirs));
     }
 
     #[test]
