@@ -217,8 +217,9 @@ fn output_layout(nbs: &Merge3<Notebook>) -> (Format, Side) {
 fn merge_cells<'a>(ctx: &mut Ctx, nbs: &'a Merge3<Notebook<'a>>) -> Vec<MergedCell<'a>> {
     let (base, ours, theirs) = (&nbs.base.cells, &nbs.ours.cells, &nbs.theirs.cells);
     let by_id = ids::ids_name_cells(nbs);
-    let mut of_ours = matching::match_cells(base, ours, by_id);
-    let mut of_theirs = matching::match_cells(base, theirs, by_id);
+    let base_cells = matching::BaseCells::new(base);
+    let mut of_ours = matching::match_cells(&base_cells, ours, by_id);
+    let mut of_theirs = matching::match_cells(&base_cells, theirs, by_id);
     if !by_id {
         rematch::rematch(base, (ours, theirs), &mut of_ours, &mut of_theirs);
     }
