@@ -19,18 +19,19 @@ quick=""
 [[ "${1:-}" == "--quick" ]] && quick="--quick"
 log() { printf '==> %s\n' "$*" >&2; }
 
-# 1. mlmerge, release build (or the binary named by MLMERGE_BIN).
+# 1. mlmerge, the `dist` build (the release profile with whole-program LTO,
+#    Cargo.toml), or the binary named by MLMERGE_BIN.
 if [[ -n "${MLMERGE_BIN:-}" ]]; then
     mlmerge="$(realpath "$MLMERGE_BIN")"
 else
-    log "building mlmerge (release)"
-    if ! (cd "$root" && cargo build --release --quiet --bin mlmerge); then
+    log "building mlmerge (dist profile)"
+    if ! (cd "$root" && cargo build --profile dist --quiet --bin mlmerge); then
         log "cannot build mlmerge; stopping"
         exit 1
     fi
     target_dir="$(cd "$root" && cargo metadata --format-version 1 --no-deps 2>/dev/null |
         python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
-    mlmerge="${target_dir:-$root/target}/release/mlmerge"
+    mlmerge="${target_dir:-$root/target}/dist/mlmerge"
 fi
 
 peer_args=()

@@ -124,6 +124,10 @@ pub struct Decision {
     pub theirs: Option<String>,
     /// Why git's line merge was used, for line-merge decisions.
     pub fallback: Option<Fallback>,
+    /// A clash over layers one side reordered: a move, which git's line
+    /// merge reads as a deletion and an insertion and cannot see
+    /// (the pipeline prefers such a structured result, `pipeline.rs`).
+    pub reorder: bool,
 }
 
 impl Decision {
@@ -135,6 +139,7 @@ impl Decision {
             ours: None,
             theirs: None,
             fallback: None,
+            reorder: false,
         }
     }
 
@@ -165,6 +170,14 @@ impl Decision {
             ours: Some(ours.to_string()),
             theirs: Some(theirs.to_string()),
             ..Self::new(DecisionKind::Clash, subject, detail)
+        }
+    }
+
+    /// This clash, marked as one over layers a side reordered.
+    pub fn reordered(self) -> Self {
+        Self {
+            reorder: true,
+            ..self
         }
     }
 
@@ -227,6 +240,11 @@ impl Report {
         self.decisions
             .iter()
             .filter(|d| d.kind == DecisionKind::Clash)
+    }
+
+    /// Whether a clash is over layers a side reordered ([`Decision::reorder`]).
+    pub fn has_reorder_clash(&self) -> bool {
+        self.clashes().any(|d| d.reorder)
     }
 
     /// Every decision as the report shows it.

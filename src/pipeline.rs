@@ -170,13 +170,17 @@ fn line_outcome(versions: Merge3<&[u8]>, kind: FileKind, markers: &Markers) -> M
 }
 
 /// The structured result wins when it is clean, leaves fewer conflicts,
-/// or draws its clashes around whole layers where git's line merge would
-/// cut through them.
+/// draws its clashes around whole layers where git's line merge would
+/// cut through them, or holds a clash over layers a side reordered: git's
+/// line merge reads a move as a deletion and an insertion, and its fewer
+/// conflicts can settle one side's copy of the moved layer beside the
+/// other's (taking one side then writes the layer twice).
 fn prefer_structured(s: &MergeOutcome, line: &MergeOutcome, markers: &Markers) -> bool {
     let structured_clashes = s.report.clashes().count() > 0;
     s.is_clean()
         || s.conflicts < line.conflicts
         || (structured_clashes && s.conflicts <= line.conflicts)
+        || s.report.has_reorder_clash()
         || lines_inside(&s.bytes, markers.size) < lines_inside(&line.bytes, markers.size)
 }
 

@@ -10,7 +10,7 @@
 //! inside a conflict. `PROPTEST_CASES` raises the case count.
 
 mod seeded;
-use mlmerge::core::merge3::Merge3;
+use mlmerge::core::merge3::{Merge3, Side};
 use mlmerge::verify::{check_with, Element, Options, ResultElement, Verdict};
 use mlmerge::{pipeline, MergeOptions, MergeOutcome, Method};
 use proptest::prelude::*;
@@ -436,6 +436,50 @@ fn plain(shape: Shape, text: &str) -> Vec<Element> {
         .collect()
 }
 
+/// `text` with every conflict resolved to one side's section (ours' the
+/// first, theirs' the last), as a person taking that side at every
+/// conflict would.
+fn resolved(text: &str, side: Side) -> String {
+    let mut out = String::new();
+    // Which section a line is in: none, ours, the base's, theirs.
+    let mut section = None;
+    for line in text.split_inclusive('\n') {
+        let section_now = if line.starts_with("<<<<<<<") {
+            Some(Side::Ours)
+        } else if line.starts_with("|||||||") {
+            Some(Side::Base)
+        } else if line.starts_with("=======") && section.is_some() {
+            Some(Side::Theirs)
+        } else if line.starts_with(">>>>>>>") {
+            section = None;
+            continue;
+        } else {
+            if section.is_none_or(|s| s == side) {
+                out.push_str(line);
+            }
+            continue;
+        };
+        section = section_now;
+    }
+    out
+}
+
+/// An element a conflicted result writes twice once every conflict is
+/// taken from one side. Every element of a generated version is written
+/// once, so a second copy is a side's change applied twice: a layer one
+/// side moved, settled at its new place outside a conflict while the other
+/// side's copy stands in a section (a line merge reading the move as a
+/// deletion and an insertion).
+fn doubled_when_taken(shape: Shape, text: &str) -> Option<(Side, String)> {
+    [Side::Ours, Side::Theirs].into_iter().find_map(|side| {
+        let mut seen = std::collections::HashSet::new();
+        plain(shape, &resolved(text, side))
+            .into_iter()
+            .find(|e| !seen.insert(e.content.clone()))
+            .map(|e| (side, e.content))
+    })
+}
+
 /// Checks one case; `Err` says what is wrong.
 fn check_case(case: &Case) -> Result<(), String> {
     let files = case.files();
@@ -486,6 +530,20 @@ fn check_case(case: &Case) -> Result<(), String> {
             return Err(format!(
                 "{name} fails verify: {:?}\n{}--- {name}\n{result}",
                 verdict.reason(),
+                show()
+            ));
+        }
+    }
+    for (name, outcome, result) in [
+        ("result", &outcome, &text),
+        ("swapped result", &swapped, &swapped_text),
+    ] {
+        if outcome.is_clean() {
+            continue;
+        }
+        if let Some((side, content)) = doubled_when_taken(shape, result) {
+            return Err(format!(
+                "{name}: taking {side:?} at every conflict writes `{content}` twice\n{}--- {name}\n{result}",
                 show()
             ));
         }
@@ -552,6 +610,55 @@ shape_property!(edit_pairs_torch_forward, Shape::TorchForward);
 shape_property!(edit_pairs_torch_sequential, Shape::TorchSequential);
 shape_property!(edit_pairs_torch_ordered_dict, Shape::TorchOrderedDict);
 shape_property!(edit_pairs_torch_module_list, Shape::TorchModuleList);
+
+/// `cc 535afe5e…` of the regression file (a move each way beside a
+/// replacement): base `BN(0.10) Dense(11) BN(0.12) Dense(13)`, ours
+/// replaces `BN(0.10)` by `GRU(501)` and moves `BN(0.12)` to the end,
+/// theirs deletes `BN(0.10)` and moves `BN(0.12)` up. git's line merge has
+/// one conflict (`GRU(501)` against `BN(0.12)`) and `BN(0.12)` clean at the
+/// end, which `verify` accepts (read by Myers' alignment, theirs moved
+/// `Dense(11)` down); taking theirs writes `BN(0.12)` twice, which the
+/// edit-pair check now catches. The merge draws the reorder instead.
+#[test]
+fn a_move_each_way_beside_a_replacement_is_not_settled_by_lines() {
+    let layer = |id: u16, ctor: usize| Layer {
+        id,
+        ctor,
+        main: 9 + id,
+        keyword: None,
+    };
+    let case = Case {
+        shape: Shape::KerasList,
+        base: vec![layer(1, 4), layer(2, 0), layer(3, 4), layer(4, 0)],
+        ours: vec![
+            Edit::Move { from: 3, to: 6 },
+            Edit::ReplaceConstructor { at: 4, ctor: 1 },
+        ],
+        theirs: vec![Edit::Move { from: 1, to: 2 }, Edit::Delete { at: 0 }],
+    };
+    let files = case.files();
+    let markers = mlmerge::core::render::Markers::for_inputs(&MergeOptions::default(), &[]);
+    let git = mlmerge::core::line_merge::git_merge(
+        files.base.as_bytes(),
+        files.ours.as_bytes(),
+        files.theirs.as_bytes(),
+        &markers,
+    )
+    .expect("libgit2 merges text");
+    let git_text = String::from_utf8_lossy(&git.bytes);
+    assert_eq!(
+        doubled_when_taken(case.shape, &git_text),
+        Some((
+            Side::Theirs,
+            "layers.BatchNormalization(momentum=0.12)".to_string()
+        )),
+        "git's result:\n{git_text}"
+    );
+    let outcome = merge(&files);
+    assert_eq!(outcome.method, Method::Structured);
+    assert_eq!(outcome.conflicts, 2);
+    assert_eq!(check_case(&case), Ok(()));
+}
 
 /// Every pair of edit kinds, aimed at the same element, on every shape:
 /// the touched element is where the clashes of issue 8 happen.

@@ -345,3 +345,116 @@ proptest! {
         }
     }
 }
+
+/// A case of `n` base cells (steps 1..=n).
+fn found(ids: bool, n: u16, ours: &[Edit], theirs: &[Edit], same_first: bool) -> Case {
+    Case {
+        ids,
+        base: (1..=n)
+            .map(|k| Cell {
+                step: k,
+                arg: 10 + k,
+                keyword: None,
+            })
+            .collect(),
+        ours: ours.to_vec(),
+        theirs: theirs.to_vec(),
+        same_first,
+    }
+}
+
+/// Cases the long runs found (docs/merge-quality.md, "Known failures of
+/// the edit-pair properties"), written out because a shrunk case has no
+/// seed of its own; each also runs with the sides swapped (`check_case`).
+#[test]
+fn cases_found_by_long_runs_pass() {
+    use Edit::*;
+    let cases = [
+        // Ours replaces 2 and 3 by 501 and 502; theirs replaces 2 by 501
+        // too and moves 3 to the top: theirs' move of 3 meets ours'
+        // replacement (a deletion, without names).
+        (
+            &[Replace { at: 1 }, Replace { at: 2 }][..],
+            &[Move { from: 2, to: 0 }][..],
+            true,
+            3,
+        ),
+        // Ours `3 2 1`, theirs `3 701 2`: ours' reversal moves 1 down in
+        // one reading, against theirs' replacement of 1.
+        (
+            &[Move { from: 2, to: 0 }, Move { from: 1, to: 2 }][..],
+            &[Replace { at: 1 }][..],
+            true,
+            3,
+        ),
+        // Both replace 1 by 501, theirs moves 3 to the top: `3 501 2`.
+        (
+            &[Replace { at: 0 }][..],
+            &[Move { from: 2, to: 0 }][..],
+            true,
+            3,
+        ),
+        // Seed 2 after 203, unshrunk: ours `502 501 3`, theirs `3 1 501`.
+        (
+            &[Replace { at: 4 }, Replace { at: 3 }][..],
+            &[Move { from: 5, to: 3 }][..],
+            true,
+            3,
+        ),
+        // Without ids, seed 20261202 after 1,745, unshrunk: ours swaps 2
+        // and 3, theirs moves 3 to the top and replaces 2.
+        (
+            &[Move { from: 2, to: 0 }, Move { from: 5, to: 1 }][..],
+            &[Replace { at: 2 }][..],
+            true,
+            5,
+        ),
+        // With ids, seed 20261202 after 5,821, unshrunk: both replace 1
+        // by 501, ours deletes 2, theirs inserts 701 at the top.
+        (
+            &[Replace { at: 0 }, Delete { at: 3 }][..],
+            &[Insert { at: 3 }][..],
+            true,
+            2,
+        ),
+        // With ids, seed 20261202 after 572 on the branch: both replace 2
+        // by 501, ours also inserts 502 before it (`1 502 501 3`).
+        (&[Replace { at: 4 }, Insert { at: 5 }][..], &[][..], true, 3),
+        // Without ids, seed 20261202 after 6,933 on the branch: both
+        // replace 2 by 501, ours moves 1 to the end (`501 3 1`), theirs
+        // inserts 701 after 501 (asymmetric exit).
+        (
+            &[Replace { at: 4 }, Move { from: 3, to: 2 }][..],
+            &[Insert { at: 2 }][..],
+            true,
+            3,
+        ),
+        // Without ids, seed 20261202 after 790 on the branch: both replace
+        // 4 by 501, ours swaps it with 3 (`1 2 501 3`), theirs replaces 3
+        // by 701 (`1 2 701 501`).
+        (
+            &[Replace { at: 3 }, Swap { at: 2 }][..],
+            &[Replace { at: 2 }][..],
+            true,
+            4,
+        ),
+        // Without ids, seed 20261202 after 9,952 on the branch: both
+        // replace 2 by 501, ours deletes 1 (`501 3`), theirs 3 (`1 501`).
+        (
+            &[Replace { at: 4 }, Delete { at: 3 }][..],
+            &[Delete { at: 2 }][..],
+            true,
+            3,
+        ),
+    ];
+    let mut failed = Vec::new();
+    for (ours, theirs, same_first, n) in cases {
+        for ids in [false, true] {
+            let case = found(ids, n, ours, theirs, same_first);
+            if let Err(why) = check_case(&case) {
+                failed.push(format!("{case:?}\n{why}"));
+            }
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+}

@@ -1,5 +1,6 @@
 //! What every file kind shares: the three-way value ([`merge3`]), the
-//! three-way merge of any sequence ([`diff3`]) and when its placement of
+//! three-way merge of any sequence ([`diff3`]), a fast digest of bytes
+//! ([`digest`]) and when its placement of
 //! an edit is a guess ([`slide`]), the
 //! file kind ([`kind`]), the text encoding around a file's lines
 //! ([`encoding`]: UTF-8, BOM, line endings), git's line merge
@@ -11,6 +12,7 @@
 pub mod budget;
 pub mod conflicts;
 pub mod diff3;
+pub mod digest;
 pub mod encoding;
 pub mod input;
 pub mod kind;

@@ -6,10 +6,12 @@
 //! similarity, but only within the small gaps the equal cells leave, so the
 //! work stays near linear on notebooks of 100,000 cells.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{Hash, Hasher};
 
 use super::model::Cell;
+use crate::core::digest::{digest, Digest};
 
 /// Cells at least this similar by lines (0 to 1) are one cell, edited.
 const SIMILAR: f32 = 0.5;
@@ -32,8 +34,39 @@ const MAX_CHAR_DIFF: usize = 2_000;
 /// For each base cell, the index of the same cell on the side, if kept.
 pub type Matching = Vec<Option<usize>>;
 
+/// The base's cells as matching reads them. Matching a side by content
+/// needs each base cell's key and, for the cells that side left unmatched,
+/// its signature: each is computed once, on first use, and serves both
+/// sides.
+pub struct BaseCells<'c> {
+    cells: &'c [Cell<'c>],
+    keys: OnceCell<Vec<u64>>,
+    signatures: Vec<OnceCell<Signature>>,
+}
+
+impl<'c> BaseCells<'c> {
+    pub fn new(cells: &'c [Cell<'c>]) -> Self {
+        let mut signatures = Vec::new();
+        signatures.resize_with(cells.len(), OnceCell::new);
+        BaseCells {
+            cells,
+            keys: OnceCell::new(),
+            signatures,
+        }
+    }
+
+    fn keys(&self) -> &[u64] {
+        self.keys
+            .get_or_init(|| self.cells.iter().map(content_key).collect())
+    }
+
+    fn signature(&self, i: usize) -> &Signature {
+        self.signatures[i].get_or_init(|| Signature::of(&self.cells[i]))
+    }
+}
+
 /// Matches `side`'s cells to `base`'s.
-pub fn match_cells(base: &[Cell], side: &[Cell], by_id: bool) -> Matching {
+pub fn match_cells(base: &BaseCells, side: &[Cell], by_id: bool) -> Matching {
     if by_id {
         let index: HashMap<&str, usize> = side
             .iter()
@@ -41,22 +74,23 @@ pub fn match_cells(base: &[Cell], side: &[Cell], by_id: bool) -> Matching {
             .filter_map(|(i, c)| Some((c.id.as_deref()?, i)))
             .collect();
         return base
+            .cells
             .iter()
             .map(|c| c.id.as_deref().and_then(|id| index.get(id).copied()))
             .collect();
     }
-    let base_keys: Vec<u64> = base.iter().map(content_key).collect();
     let side_keys: Vec<u64> = side.iter().map(content_key).collect();
-    let mut pairs = Pairs::new(base.len(), side.len());
-    pairs.match_equal(&base_keys, &side_keys);
+    let mut pairs = Pairs::new(base.cells.len(), side.len());
+    pairs.match_equal(base.keys(), &side_keys);
     pairs.match_similar(base, side);
     pairs.of_base
 }
 
 /// A cell's type and source, hashed: what "equal cells" means here.
 fn content_key(cell: &Cell) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (cell.cell_type.as_str(), cell.source.as_str()).hash(&mut h);
+    let mut h = Digest::new();
+    h.write_str(cell.cell_type.as_str());
+    h.write_str(cell.source.as_str());
     h.finish()
 }
 
@@ -127,23 +161,25 @@ impl Pairs {
     /// Pairs edited cells: among all cells left when few are (so a cell
     /// moved and edited is found too), else inside each gap between
     /// in-order matches.
-    fn match_similar(&mut self, base: &[Cell], side: &[Cell]) {
-        let left_base: Vec<usize> = (0..base.len())
+    fn match_similar(&mut self, base_cells: &BaseCells, side: &[Cell]) {
+        let left_base: Vec<usize> = (0..base_cells.cells.len())
             .filter(|&b| self.of_base[b].is_none())
             .collect();
         let left_side: Vec<usize> = (0..side.len())
             .filter(|&s| self.of_side[s].is_none())
             .collect();
-        // Only cells left unmatched are compared: their signatures, once.
-        let signatures = |cells: &[Cell], left: &[usize]| {
-            let mut sigs: Vec<Option<Signature>> = Vec::new();
-            sigs.resize_with(cells.len(), || None);
-            for &i in left {
-                sigs[i] = Some(Signature::of(&cells[i]));
-            }
-            sigs
-        };
-        let (sig_base, sig_side) = (signatures(base, &left_base), signatures(side, &left_side));
+        // Only cells left unmatched are compared: their signatures, once
+        // (a base cell's serves both sides).
+        let side_owned: Vec<Signature> =
+            left_side.iter().map(|&s| Signature::of(&side[s])).collect();
+        let mut sig_base: Vec<Option<&Signature>> = vec![None; base_cells.cells.len()];
+        for &b in &left_base {
+            sig_base[b] = Some(base_cells.signature(b));
+        }
+        let mut sig_side: Vec<Option<&Signature>> = vec![None; side.len()];
+        for (&s, signature) in left_side.iter().zip(&side_owned) {
+            sig_side[s] = Some(signature);
+        }
         let base = Sigs(&sig_base);
         let side = Sigs(&sig_side);
         if left_base.len() * left_side.len() <= MAX_GLOBAL_PAIRS {
@@ -347,6 +383,9 @@ struct Signature {
     tokens: Vec<u64>,
 }
 
+/// SipHash, for the character bigrams: which bigrams a sketch keeps is
+/// decided by their hashes' order, and changing the hash would change
+/// which cells pair.
 fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     value.hash(&mut h);
@@ -356,13 +395,15 @@ fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
 impl Signature {
     fn of(cell: &Cell) -> Self {
         let source = cell.source.as_str();
-        let mut lines: Vec<u64> = source.lines().map(hash_of).collect();
+        // Lines and tokens are only equal or not: the fast digest.
+        let line_key = |line: &str| digest(line.as_bytes());
+        let mut lines: Vec<u64> = source.lines().map(line_key).collect();
         lines.sort_unstable();
         let mut trimmed: Vec<u64> = source
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty())
-            .map(hash_of)
+            .map(line_key)
             .collect();
         trimmed.sort_unstable();
         trimmed.dedup();
@@ -370,7 +411,7 @@ impl Signature {
         let mut bigrams = Vec::new();
         let mut tokens = Vec::new();
         if short {
-            tokens = tokens_of(source).map(hash_of).collect();
+            tokens = tokens_of(source).map(line_key).collect();
             // Padded, so a one-character cell has bigrams too.
             let chars: Vec<char> = std::iter::once('\u{2}')
                 .chain(source.chars())
@@ -414,7 +455,7 @@ fn tokens_of(text: &str) -> impl Iterator<Item = &str> {
 
 /// The signatures of one version's cells (`None`: already matched).
 #[derive(Clone, Copy)]
-struct Sigs<'s>(&'s [Option<Signature>]);
+struct Sigs<'s>(&'s [Option<&'s Signature>]);
 
 impl<'s> Sigs<'s> {
     fn len(&self) -> usize {
@@ -422,7 +463,7 @@ impl<'s> Sigs<'s> {
     }
 
     fn get(&self, i: usize) -> Option<&'s Signature> {
-        self.0.get(i).and_then(Option::as_ref)
+        self.0.get(i).copied().flatten()
     }
 }
 

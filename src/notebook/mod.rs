@@ -17,6 +17,7 @@ mod magics;
 mod matching;
 pub mod metadata;
 mod model;
+mod moves;
 mod order;
 mod prose;
 mod rejected;
@@ -216,8 +217,9 @@ fn output_layout(nbs: &Merge3<Notebook>) -> (Format, Side) {
 fn merge_cells<'a>(ctx: &mut Ctx, nbs: &'a Merge3<Notebook<'a>>) -> Vec<MergedCell<'a>> {
     let (base, ours, theirs) = (&nbs.base.cells, &nbs.ours.cells, &nbs.theirs.cells);
     let by_id = ids::ids_name_cells(nbs);
-    let mut of_ours = matching::match_cells(base, ours, by_id);
-    let mut of_theirs = matching::match_cells(base, theirs, by_id);
+    let base_cells = matching::BaseCells::new(base);
+    let mut of_ours = matching::match_cells(&base_cells, ours, by_id);
+    let mut of_theirs = matching::match_cells(&base_cells, theirs, by_id);
     if !by_id {
         rematch::rematch(base, (ours, theirs), &mut of_ours, &mut of_theirs);
     }
@@ -240,6 +242,12 @@ fn merge_cells<'a>(ctx: &mut Ctx, nbs: &'a Merge3<Notebook<'a>>) -> Vec<MergedCe
     for &b in &order.moved_apart {
         moved_apart(ctx, &base[b]);
     }
+    // A cell one side deleted and the other moved, in the merge's reading
+    // or in another equally good one, is delete vs move (notebook/moves.rs).
+    let (moved_by_ours, moved_by_theirs) = (
+        moves::moved_in_some_reading(&of_ours, ours.len()),
+        moves::moved_in_some_reading(&of_theirs, theirs.len()),
+    );
     let mut merged = Vec::with_capacity(order.entries.len());
     let mut placed = Vec::with_capacity(order.entries.len());
     for entry in order.entries {
@@ -260,7 +268,18 @@ fn merge_cells<'a>(ctx: &mut Ctx, nbs: &'a Merge3<Notebook<'a>>) -> Vec<MergedCe
             Entry::Theirs(j) => Merge3::new(None, None, Some(&theirs[j])),
             Entry::Both(i, j) => Merge3::new(None, Some(&ours[i]), Some(&theirs[j])),
         };
-        if let Some(cell) = merge_cell(ctx, merged.len(), cells) {
+        let delete_vs_move = match (entry, cells.ours, cells.theirs) {
+            (Entry::Base(b), None, Some(kept)) if moved_by_theirs[b] => Some((Side::Theirs, kept)),
+            (Entry::Base(b), Some(kept), None) if moved_by_ours[b] => Some((Side::Ours, kept)),
+            _ => None,
+        };
+        let cell = match (delete_vs_move, cells.base) {
+            (Some((side, kept)), Some(b)) => {
+                cell::deleted_vs_moved(ctx, merged.len(), b, side, kept)
+            }
+            _ => merge_cell(ctx, merged.len(), cells),
+        };
+        if let Some(cell) = cell {
             placed.push(checked::Placed {
                 source: cell.source.clone(),
                 base: b,

@@ -15,6 +15,16 @@
 //!   side has no version of the base cell but an unmatched cell of that
 //!   content in its place (between its versions of the base cell's
 //!   matched neighbours): it replaced the cell by the same content.
+//! - **The same replacement on both sides is one edit.** Where neither
+//!   side has a version of a base cell and each has one unmatched cell of
+//!   the same content, in the base cell's place on at least one side, both
+//!   cells are its versions: both replaced it alike, and one side moved
+//!   cells around it (base `1 2 3`, ours `501 3 1`, theirs `1 501 701 3`:
+//!   501 is 2 on both sides, ours moved 1 down). Left as two new cells,
+//!   the place of the shared cell was a guess each side order made
+//!   differently.
+
+use std::collections::HashMap;
 
 use super::matching::{in_order_pairs, Matching};
 use super::model::Cell;
@@ -35,6 +45,60 @@ pub fn rematch(
     lone_cells_in_place(base, theirs, of_theirs);
     same_edit_beside(base, ours, theirs, of_ours, of_theirs);
     same_edit_beside(base, theirs, ours, of_theirs, of_ours);
+    replaced_alike_on_both(base, (ours, theirs), of_ours, of_theirs);
+}
+
+/// A side's unmatched cells by type and source; `None` where a content
+/// is there twice.
+fn unmatched_by_content<'c>(
+    side: &'c [Cell],
+    of_base: &Matching,
+) -> HashMap<(&'c str, &'c str), Option<usize>> {
+    let of_side = side_index(of_base, side.len());
+    let mut by_content: HashMap<(&str, &str), Option<usize>> = HashMap::new();
+    for (s, cell) in side
+        .iter()
+        .enumerate()
+        .filter(|(s, _)| of_side[*s].is_none())
+    {
+        by_content
+            .entry((cell.cell_type.as_str(), cell.source.as_str()))
+            .and_modify(|found| *found = None)
+            .or_insert(Some(s));
+    }
+    by_content
+}
+
+/// A base cell neither side has a version of, and one unmatched cell of
+/// one content on each side, in the base cell's place on at least one:
+/// that cell is each side's version of it.
+fn replaced_alike_on_both(
+    base: &[Cell],
+    (ours, theirs): (&[Cell], &[Cell]),
+    of_ours: &mut Matching,
+    of_theirs: &mut Matching,
+) {
+    let (in_ours, in_theirs) = (
+        unmatched_by_content(ours, of_ours),
+        unmatched_by_content(theirs, of_theirs),
+    );
+    let mut pairs: Vec<(usize, usize)> = in_ours
+        .iter()
+        .filter_map(|(content, o)| Some(((*o)?, (*in_theirs.get(content)?)?)))
+        .collect();
+    pairs.sort_unstable();
+    for (o, t) in pairs {
+        let found = (0..base.len()).find(|&b| {
+            of_ours[b].is_none()
+                && of_theirs[b].is_none()
+                && base[b].cell_type == ours[o].cell_type
+                && (in_place(b, None, of_ours, o) || in_place(b, None, of_theirs, t))
+        });
+        if let Some(b) = found {
+            of_ours[b] = Some(o);
+            of_theirs[b] = Some(t);
+        }
+    }
 }
 
 fn side_index(of_base: &Matching, len: usize) -> Vec<Option<usize>> {

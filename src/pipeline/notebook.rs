@@ -6,6 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use super::structured::structured_notebook;
 use super::{line_outcome, with_note, MergeOutcome, Method};
+use crate::core::digest::digest;
 use crate::core::kind::FileKind;
 use crate::core::line_merge::git_clean_merge_with;
 use crate::core::merge3::Merge3;
@@ -124,20 +125,4 @@ fn conservative_notebook(
         }
         _ => with_note(line_outcome(versions, FileKind::Notebook, markers), reason),
     }
-}
-
-/// A fast 64-bit digest of `bytes` (not cryptographic: it tells whether
-/// two merge results of the same inputs are the same bytes).
-fn digest(bytes: &[u8]) -> u64 {
-    let mut h: u64 = bytes.len() as u64 ^ 0x9e37_79b9_7f4a_7c15;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x5163_8e0f_2b1d_a3c7);
-    }
-    for &b in chunks.remainder() {
-        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x5163_8e0f_2b1d_a3c7);
-    }
-    h
 }

@@ -152,7 +152,7 @@ fn doubled_keys(text: &str) -> Option<Vec<String>> {
     // An explicit walk: no recursion on hostile nesting.
     let mut stack = vec![tree.root_node()];
     while let Some(node) = stack.pop() {
-        if node.kind() == "dictionary" {
+        if crate::python::parse::kind::kind(node) == "dictionary" {
             let mut seen = HashSet::new();
             for pair in node.named_children(&mut cursor) {
                 if let Some(key) = crate::python::siblings::dict_key(pair, text) {
@@ -164,7 +164,9 @@ fn doubled_keys(text: &str) -> Option<Vec<String>> {
                 }
             }
         }
-        stack.extend(node.named_children(&mut cursor));
+        if node.named_child_count() > 0 {
+            stack.extend(node.named_children(&mut cursor));
+        }
     }
     Some(doubled)
 }

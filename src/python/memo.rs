@@ -14,7 +14,6 @@
 //! piece by piece (every tree walked to be deleted) but left to the exit.
 
 use std::cell::{Cell, RefCell};
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
@@ -29,6 +28,9 @@ use crate::fallback::Fallback;
 use crate::python::parse::PythonParseError;
 use crate::python::regions::Region;
 use crate::settings::MergeOptions;
+
+mod hash;
+use hash::WordHasher;
 
 /// Text kept as keys, at most: beyond it results are computed, not kept.
 const MAX_KEPT_BYTES: usize = 256 << 20;
@@ -182,7 +184,7 @@ impl Drop for RunScope {
 }
 
 fn hash_of(salt: u64, texts: &[&str]) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = WordHasher::default();
     salt.hash(&mut h);
     texts.hash(&mut h);
     h.finish()
@@ -190,7 +192,7 @@ fn hash_of(salt: u64, texts: &[&str]) -> u64 {
 
 /// What else a merge of texts depends on: the options and the markers.
 fn settings_salt(options: &MergeOptions, markers: &Markers) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = WordHasher::default();
     format!("{options:?}{markers:?}").hash(&mut h);
     h.finish()
 }
@@ -273,7 +275,7 @@ const REUSE_FROM_BYTES: usize = 4096;
 /// newline when it has none).
 fn line_hashes(text: &str) -> Vec<(u64, usize)> {
     let hash = |line: &str| {
-        let mut h = DefaultHasher::new();
+        let mut h = WordHasher::default();
         line.hash(&mut h);
         h.finish()
     };

@@ -147,13 +147,16 @@ pub fn merge(
         // The line check is for lines the line merge settled; a result of
         // the element retry holds merged elements (two functions inserted
         // side by side share lines such as `return 0.0`), checked by keys
-        // and for doubled lines.
-        nothing_doubled(&rendered.text, texts, retried_any)?;
+        // and for doubled lines. It runs first: a line both sides moved
+        // to different places, settled twice by the line diff, can be a
+        // definition too (`x = layers.Conv1D(11)(x)` in a functional
+        // chain), and the whole-file merge draws that move clash.
         if !retried_any {
             if let Some(whole) = recheck_lines(texts, &rendered.text, options, markers)? {
                 return Ok(whole);
             }
         }
+        nothing_doubled(&rendered.text, texts, retried_any)?;
     }
     Ok(finish(rendered, report, markers))
 }

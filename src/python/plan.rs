@@ -443,18 +443,32 @@ impl Planner<'_, '_> {
         ours: Vec<usize>,
         theirs: Vec<usize>,
     ) {
-        let show = |side: Side, js: &[usize]| {
-            js.iter()
-                .map(|&j| self.inputs.unit_text(side, j))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
         let decision = Decision::clash(
             subject,
             detail,
-            &show(Side::Ours, &ours),
-            &show(Side::Theirs, &theirs),
+            &self.shown(Side::Ours, &ours),
+            &self.shown(Side::Theirs, &theirs),
         );
+        self.conflict(decision, base, ours, theirs);
+    }
+
+    /// The texts of `side`'s units `js`, one a line.
+    fn shown(&self, side: Side, js: &[usize]) -> String {
+        js.iter()
+            .map(|&j| self.inputs.unit_text(side, j))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// One conflict step over base units `base` and each side's units,
+    /// recorded by `decision`.
+    fn conflict(
+        &mut self,
+        decision: Decision,
+        base: std::ops::Range<usize>,
+        ours: Vec<usize>,
+        theirs: Vec<usize>,
+    ) {
         self.plan.decisions.push(decision);
         for &j in &ours {
             self.emitted.insert((Side::Ours, j));

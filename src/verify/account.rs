@@ -5,10 +5,13 @@
 //! (placement in [`places`]).
 
 mod places;
+mod pool;
+
+use pool::{apart_replacement, pool_insertions};
 
 use std::collections::{HashMap, HashSet};
 
-use super::script::{Fate, Ids, Origin, Script};
+use super::script::{Fate, Ids, Script};
 use super::{EditKind, Element, Problem, Side, Violation};
 
 /// One version's elements and their ids.
@@ -94,6 +97,24 @@ struct Plan {
     stable: Vec<bool>,
     /// Side elements whose edit is part of a clash.
     in_clash: HashSet<(Side, usize)>,
+    /// Base elements one side moved and the other replaced, where
+    /// replacements merge with moves (no names).
+    moved_rewrites: Vec<MovedRewrite>,
+    /// New elements of ours and theirs that are one replacement both
+    /// made, each side's at its own place (`apart_replacement`).
+    twins_apart: HashSet<(usize, usize)>,
+}
+
+/// A base element one side moved (unchanged) and the other replaced:
+/// without names the replacement may be the element rewritten, so it
+/// moves with the other side's move; it must stand at the mover's place,
+/// or the element be inside a conflict (delete vs move).
+struct MovedRewrite {
+    base: usize,
+    /// The replacing side and its new element.
+    replacer: (Side, usize),
+    /// The moving side and its moved element.
+    mover: (Side, usize),
 }
 
 /// How a move on one side meets a change of the same element on the other.
@@ -118,6 +139,8 @@ fn plan(v: &Versions<'_>, moved: MovedChanges) -> Plan {
         removed: HashMap::new(),
         stable: vec![false; n],
         in_clash: HashSet::new(),
+        moved_rewrites: Vec::new(),
+        twins_apart: HashSet::new(),
     };
     for i in 0..n {
         let (fo, ft) = (v.ours.script.fates[i], v.theirs.script.fates[i]);
@@ -135,6 +158,12 @@ fn plan(v: &Versions<'_>, moved: MovedChanges) -> Plan {
             });
         };
         use Fate::*;
+        if let Some(twins) = apart_replacement(v, fo, ft) {
+            p.removed
+                .insert(v.base.ids.content[i], (Side::Ours, EditKind::Replace));
+            p.twins_apart.insert(twins);
+            continue;
+        }
         match (fo, ft) {
             (Kept(j), Kept(_)) => {
                 p.stable[i] = true;
@@ -195,15 +224,22 @@ fn plan(v: &Versions<'_>, moved: MovedChanges) -> Plan {
                 });
             }
             // The replacement is one of the side's new elements (pooled
-            // below); the base element is gone.
-            (Moved(_), Replaced(_)) | (Replaced(_), Moved(_)) if moved.replacements_merge => {
-                let side = if matches!(fo, Replaced(_)) {
-                    Side::Ours
+            // below); the base element is gone. The replacement stands at
+            // the mover's place (the element moved with its rewrite), or
+            // the element lies in a conflict (`places::check_moved_rewrites`).
+            (Moved(jm), Replaced(jr)) | (Replaced(jr), Moved(jm)) if moved.replacements_merge => {
+                let (replacer, mover) = if matches!(fo, Replaced(_)) {
+                    (Side::Ours, Side::Theirs)
                 } else {
-                    Side::Theirs
+                    (Side::Theirs, Side::Ours)
                 };
                 p.removed
-                    .insert(v.base.ids.content[i], (side, EditKind::Replace));
+                    .insert(v.base.ids.content[i], (replacer, EditKind::Replace));
+                p.moved_rewrites.push(MovedRewrite {
+                    base: i,
+                    replacer: (replacer, jr),
+                    mover: (mover, jm),
+                });
             }
             // Without names, a replacement is a deletion and a new element
             // (what took the element's place may be a rewrite of it or
@@ -263,55 +299,6 @@ fn plan(v: &Versions<'_>, moved: MovedChanges) -> Plan {
     }
     pool_insertions(v, &mut p, moved.new_by_key);
     p
-}
-
-/// Insertions and replacements of both sides; the same content at the
-/// same place on both sides is one (anywhere, under one key, where keys
-/// name elements).
-fn pool_insertions(v: &Versions<'_>, p: &mut Plan, by_key: bool) {
-    let new_elements = |side: Side| -> Vec<(usize, EditKind)> {
-        let s = v.side(side).script;
-        (0..s.origins.len())
-            .filter(|&j| !p.in_clash.contains(&(side, j)))
-            .filter_map(|j| match s.origins[j] {
-                Origin::Inserted => Some((j, EditKind::Insert)),
-                Origin::Replaced(_) => Some((j, EditKind::Replace)),
-                _ => None,
-            })
-            .collect()
-    };
-    let (ours, theirs) = (new_elements(Side::Ours), new_elements(Side::Theirs));
-    let mut theirs_shared = vec![false; theirs.len()];
-    let push = |p: &mut Plan, side: Side, shared: bool, j: usize, edit: EditKind| {
-        let from = v.side(side).version;
-        p.expected.push(Expected {
-            content: from.ids.content[j],
-            key: from.ids.key[j],
-            any_content: false,
-            side: (!shared).then_some(side),
-            edit,
-            element: from.elements[j].clone(),
-            both: None,
-        });
-    };
-    for &(jo, edit) in &ours {
-        let content = v.ours.version.ids.content[jo];
-        let twin = theirs.iter().enumerate().position(|(t, &(jt, _))| {
-            !theirs_shared[t]
-                && v.theirs.version.ids.content[jt] == content
-                && (v.ours.script.same_place(jo, v.theirs.script, jt)
-                    || (by_key && v.theirs.version.ids.key[jt] == v.ours.version.ids.key[jo]))
-        });
-        if let Some(t) = twin {
-            theirs_shared[t] = true;
-        }
-        push(p, Side::Ours, twin.is_some(), jo, edit);
-    }
-    for (t, &(jt, edit)) in theirs.iter().enumerate() {
-        if !theirs_shared[t] {
-            push(p, Side::Theirs, false, jt, edit);
-        }
-    }
 }
 
 /// Every violation of the result against the two sides' edits.
@@ -497,5 +484,6 @@ pub fn check(
         }
     }
     places::check_places(v, &p, r, &clean_positions, &mut out);
+    places::check_moved_rewrites(v, &p, &clean_positions, &conflict_contents, &mut out);
     out
 }

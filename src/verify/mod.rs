@@ -364,8 +364,8 @@ pub fn check_with_inside(
     ) else {
         return over;
     };
-    let (mut ours_deleted, mut theirs_deleted) = (ours_script.deleted(), theirs_script.deleted());
     if options.moves_by_likeness {
+        let (ours_deleted, theirs_deleted) = (ours_script.deleted(), theirs_script.deleted());
         let unpaired = ours_script
             .unpair_unlike_edits(
                 &theirs_deleted,
@@ -384,10 +384,29 @@ pub fn check_with_inside(
         if unpaired.is_err() {
             return over;
         }
-        (ours_deleted, theirs_deleted) = (ours_script.deleted(), theirs_script.deleted());
     }
+    let theirs_deleted = theirs_script.deleted_unless_replaced_alike(
+        theirs_ids.ids().content,
+        &ours_script,
+        ours_ids.ids().content,
+    );
+    let ours_deleted = ours_script.deleted_unless_replaced_alike(
+        ours_ids.ids().content,
+        &theirs_script,
+        theirs_ids.ids().content,
+    );
     ours_script.pair_replacements(&theirs_deleted);
     theirs_script.pair_replacements(&ours_deleted);
+    ours_script.adopt_the_others_replacements(
+        (base_ids.ids(), ours_ids.ids()),
+        &theirs_script,
+        &theirs_ids.content,
+    );
+    theirs_script.adopt_the_others_replacements(
+        (base_ids.ids(), theirs_ids.ids()),
+        &ours_script,
+        &ours_ids.content,
+    );
     for displace_edits in [false, true] {
         ours_script.follow(
             (base_ids.ids(), ours_ids.ids()),

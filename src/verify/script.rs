@@ -13,6 +13,7 @@ use std::collections::{HashMap, VecDeque};
 use super::diff::{common, keyed_common, Budget, OverBudget};
 use super::Element;
 
+mod follow;
 mod likeness;
 use likeness::pair_alike_moves;
 
@@ -165,17 +166,51 @@ impl Script {
         if !moves {
             return Ok(first);
         }
-        let keyed = match keyed_common((base.content, base.key), (side.content, side.key), budget)?
-        {
-            Some(keyed) if keyed != plain => keyed,
-            _ => return Ok(first),
-        };
-        let second = Self::from_pairs(base, side, texts, &keyed, flags, budget)?;
-        Ok(if second.unpaired() < first.unpaired() {
-            second
-        } else {
-            first
-        })
+        let keyed = keyed_common((base.content, base.key), (side.content, side.key), budget)?;
+        let mut chosen = first;
+        if let Some(keyed) = keyed.as_ref().filter(|k| **k != plain) {
+            let second = Self::from_pairs(base, side, texts, keyed, flags, budget)?;
+            if second.unpaired() < chosen.unpaired() {
+                chosen = second;
+            }
+        }
+        // A third: the one leaving most elements of any key facing each
+        // other in one gap, paired there by position (a replacement).
+        // Base `1 2 3` against `3 501 2` (1 replaced, 3 moved up): keeping
+        // `3` leaves 1 deleted before it and 501 new after it; keeping `2`
+        // reads 501 in 1's place. Taken only where it leaves fewer
+        // elements unpaired even after that pairing, the others equal.
+        let (any_base, any_side) = (vec![0u32; base.key.len()], vec![0u32; side.key.len()]);
+        let facing = keyed_common((base.content, &any_base), (side.content, &any_side), budget)?;
+        if let Some(facing) = facing.filter(|f| *f != plain && Some(f) != keyed.as_ref()) {
+            let third = Self::from_pairs(base, side, texts, &facing, flags, budget)?;
+            if (third.unpaired(), third.left_by_position())
+                < (chosen.unpaired(), chosen.left_by_position())
+            {
+                chosen = third;
+            }
+        }
+        Ok(chosen)
+    }
+
+    /// Elements a pairing by position inside each gap would leave
+    /// unpaired: per gap, the deleted base elements and the inserted side
+    /// elements the other count cannot match.
+    fn left_by_position(&self) -> usize {
+        self.gaps
+            .iter()
+            .map(|(deleted, inserted)| {
+                let d = deleted
+                    .iter()
+                    .filter(|&&i| self.fates[i] == Fate::Deleted)
+                    .count();
+                let n = inserted
+                    .iter()
+                    .filter(|&&j| self.origins[j] == Origin::Inserted)
+                    .count();
+                d.abs_diff(n)
+            })
+            .sum()
     }
 
     /// Base elements read as deleted and side elements read as inserted.
@@ -363,111 +398,6 @@ impl Script {
             }
         }
         self.places();
-    }
-
-    /// Reads this side's changes the way the other side's read where the
-    /// same content stands on both sides: the same change on both sides
-    /// is one change (issue 8), whichever reading the keys suggested.
-    ///
-    /// - Where this side's new element `j` stands for base element `i`
-    ///   while `other` has the same content standing for base element `k`
-    ///   of the same gap, `j` is taken to stand for `k` too; what stood
-    ///   for `k` here (if anything) stands for `i` instead.
-    /// - Where `other` inserted the same content at the same place, `j`
-    ///   is an insertion here too, and `i` is what another new element of
-    ///   its gap stands for (else deleted).
-    ///
-    /// What stood for `k` here is displaced only when it was paired by
-    /// position (a replacement), unless `displace_edits`: a pairing by
-    /// key (`Dropout(0.13)` named) gives way only after the other side's
-    /// readings had their chance to agree.
-    pub fn follow(
-        &mut self,
-        ids: (Ids<'_>, Ids<'_>),
-        other: &Script,
-        other_content: &[u32],
-        displace_edits: bool,
-    ) {
-        let (base, side) = ids;
-        for j in 0..self.origins.len() {
-            let i = match self.origins[j] {
-                Origin::Edited(i) | Origin::Replaced(i) => i,
-                _ => continue,
-            };
-            let twin = (0..other.origins.len()).find_map(|l| match other.origins[l] {
-                Origin::Edited(k) | Origin::Replaced(k)
-                    if k != i && other_content[l] == side.content[j] && self.same_gap(i, k) =>
-                {
-                    match self.fates[k] {
-                        Fate::Deleted => Some((k, None)),
-                        Fate::Replaced(j2) if j2 != j => Some((k, Some(j2))),
-                        Fate::Edited(j2) if j2 != j && displace_edits => Some((k, Some(j2))),
-                        _ => None,
-                    }
-                }
-                _ => None,
-            });
-            if let Some((k, displaced)) = twin {
-                self.fates[i] = Fate::Deleted;
-                self.stand_for(j, k, (base, side));
-                if let Some(j2) = displaced {
-                    self.stand_for(j2, i, (base, side));
-                }
-                self.places();
-                continue;
-            }
-            let inserted_there = (0..other.origins.len()).any(|l| {
-                other.origins[l] == Origin::Inserted
-                    && other_content[l] == side.content[j]
-                    && self.same_place(j, other, l)
-            });
-            if inserted_there {
-                self.fates[i] = Fate::Deleted;
-                self.origins[j] = Origin::Inserted;
-                if let Some(j2) = self.gap_newcomer(i, j, (base, side)) {
-                    self.stand_for(j2, i, (base, side));
-                }
-                self.places();
-            }
-        }
-    }
-
-    /// Side element `j` stands for base element `i`: an edit under the
-    /// same key, else a replacement.
-    fn stand_for(&mut self, j: usize, i: usize, (base, side): (Ids<'_>, Ids<'_>)) {
-        let (fate, origin) = if base.key[i] == side.key[j] {
-            (Fate::Edited(j), Origin::Edited(i))
-        } else {
-            (Fate::Replaced(j), Origin::Replaced(i))
-        };
-        self.fates[i] = fate;
-        self.origins[j] = origin;
-    }
-
-    /// An inserted side element of base element `i`'s gap other than
-    /// `not`, one with `i`'s key first.
-    fn gap_newcomer(
-        &self,
-        i: usize,
-        not: usize,
-        (base, side): (Ids<'_>, Ids<'_>),
-    ) -> Option<usize> {
-        let (_, inserted) = self.gaps.iter().find(|(deleted, _)| deleted.contains(&i))?;
-        let free: Vec<usize> = inserted
-            .iter()
-            .copied()
-            .filter(|&j| j != not && self.origins[j] == Origin::Inserted)
-            .collect();
-        free.iter()
-            .copied()
-            .find(|&j| side.key[j] == base.key[i])
-            .or_else(|| free.first().copied())
-    }
-
-    fn same_gap(&self, i: usize, k: usize) -> bool {
-        self.gaps
-            .iter()
-            .any(|(deleted, _)| deleted.contains(&i) && deleted.contains(&k))
     }
 
     /// Base elements this side deleted (before replacements are paired).

@@ -47,10 +47,14 @@ impl<'t> TreeFacts<'t> {
         let mut stack: Vec<Frame<'t>> = Vec::new();
         loop {
             let node = cursor.node();
-            let field = cursor.field_name();
             let def = stack.last().and_then(|f| f.def);
-            // Once per node: `kind` measures and checks the name each time.
-            let kind = node.kind();
+            let kind = super::kind::kind(node);
+            // Only a call's field is read (a lookup per node otherwise).
+            let field = if kind == "call" {
+                cursor.field_name()
+            } else {
+                None
+            };
             if kind == "call" {
                 facts.calls.push(node);
                 let grandparent = stack.len().checked_sub(2).and_then(|i| stack.get(i));

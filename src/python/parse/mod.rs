@@ -4,6 +4,7 @@
 //! in the tree ([`crate::python::regions`]) come with the parse.
 
 pub mod facts;
+pub mod kind;
 pub mod queries;
 pub mod tokens;
 
@@ -108,7 +109,7 @@ pub(crate) fn unexpected_indent(root: tree_sitter::Node<'_>) -> bool {
     let mut children = root.walk();
     loop {
         let node = cursor.node();
-        let kind = node.kind();
+        let kind = kind::kind(node);
         if (kind == "block" || kind == "module") && misindented_child(node, &mut children) {
             return true;
         }
@@ -147,10 +148,10 @@ const BLOCK_HOLDERS: &[&str] = &[
 /// Whether a statement of `node` (a block or the module) starts a line at
 /// another column than the ones before it (see [`unexpected_indent`]).
 fn misindented_child<'t>(node: Node<'t>, cursor: &mut tree_sitter::TreeCursor<'t>) -> bool {
-    let mut column = (node.kind() != "block").then_some(0);
+    let mut column = (kind::kind(node) != "block").then_some(0);
     let mut last_row = None;
     for child in node.named_children(cursor) {
-        if child.kind() == "comment" {
+        if kind::kind(child) == "comment" {
             continue;
         }
         let start = child.start_position();

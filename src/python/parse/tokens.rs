@@ -6,6 +6,8 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
+use super::kind::kind;
+
 /// The text of `node` (empty when its range is not in `text`).
 pub fn node_text<'t>(node: Node<'_>, text: &'t str) -> &'t str {
     text.get(node.byte_range()).unwrap_or("")
@@ -16,7 +18,7 @@ pub fn node_text<'t>(node: Node<'_>, text: &'t str) -> &'t str {
 pub fn tokens(node: Node<'_>, text: &str) -> String {
     let mut out = String::new();
     for leaf in leaves(node, node.byte_range()) {
-        if leaf.kind() != "comment" {
+        if kind(leaf) != "comment" {
             out.push_str(node_text(leaf, text));
             out.push('\u{1}');
         }
@@ -35,13 +37,13 @@ pub fn leaves(node: Node<'_>, range: Range<usize>) -> Vec<Node<'_>> {
     loop {
         let n = cursor.node();
         let overlaps = n.start_byte() < range.end && n.end_byte() > range.start;
-        if overlaps && (n.child_count() == 0 || n.kind() == "string") {
+        if overlaps && (n.child_count() == 0 || kind(n) == "string") {
             let whole = n.start_byte() >= range.start && n.end_byte() <= range.end;
             if whole && !magic_comma(&cursor, &parents) {
                 out.push(n);
             }
         } else if overlaps && cursor.goto_first_child() {
-            parents.push(n.kind());
+            parents.push(kind(n));
             continue;
         }
         if !next_subtree(&mut cursor, Some(node.id()), || {
@@ -87,13 +89,14 @@ fn magic_comma(cursor: &tree_sitter::TreeCursor<'_>, parents: &[&str]) -> bool {
             "argument_list" | "list" | "dictionary" | "set" | "parameters"
         )
     });
-    if cursor.node().kind() != "," || !in_list {
+    if kind(cursor.node()) != "," || !in_list {
         return false;
     }
     let mut next = cursor.clone();
     while next.goto_next_sibling() {
-        if next.node().kind() != "comment" {
-            return matches!(next.node().kind(), ")" | "]" | "}");
+        let next_kind = kind(next.node());
+        if next_kind != "comment" {
+            return matches!(next_kind, ")" | "]" | "}");
         }
     }
     false

@@ -6,7 +6,7 @@
 use super::view::State;
 use super::{other, Planner};
 use crate::core::merge3::Side;
-use crate::decisions::DecisionKind;
+use crate::decisions::{Decision, DecisionKind};
 
 impl Planner<'_, '_> {
     /// Reordered spans: (lo, hi, owner); owner `None` when both reordered.
@@ -124,7 +124,14 @@ impl Planner<'_, '_> {
                     );
                     return;
                 }
-                self.clash(&subject, "one side reordered these layers while the other changed them or inserted between them", lo..hi, ours, theirs);
+                let decision = Decision::clash(
+                    &subject,
+                    "one side reordered these layers while the other changed them or inserted between them",
+                    &self.shown(Side::Ours, &ours),
+                    &self.shown(Side::Theirs, &theirs),
+                )
+                .reordered();
+                self.conflict(decision, lo..hi, ours, theirs);
             }
         }
     }

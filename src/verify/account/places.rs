@@ -2,9 +2,9 @@
 //! replaced, edited or moved element stands between the stable elements
 //! around it on its side, and stable elements keep the base order.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use super::{Outcome, Plan, Versions};
+use super::{Outcome, Plan, SideVersion, Versions};
 use crate::verify::script::{Fate, Origin};
 use crate::verify::{EditKind, Problem, Side, Violation};
 
@@ -144,5 +144,66 @@ pub(super) fn check_places(
             });
         }
         last_at = Some(at);
+    }
+}
+
+/// The base elements that stand in place, unchanged, on both sides,
+/// nearest before and after side element `j` of `side`.
+fn stable_around(side: SideVersion<'_>, p: &Plan, j: usize) -> (Option<usize>, Option<usize>) {
+    let stable_at = |k: usize| match side.script.origins[k] {
+        Origin::Kept(i) if p.stable[i] => Some(i),
+        _ => None,
+    };
+    let before = (0..j).rev().find_map(stable_at);
+    let after = (j + 1..side.script.origins.len()).find_map(stable_at);
+    (before, after)
+}
+
+/// A base element one side moved and the other replaced (without names):
+/// the replacement stands at the mover's place, between the stable
+/// elements around the moved element (it moved with its rewrite), or the
+/// element, or its replacement, lies inside a conflict (delete vs move).
+/// A replacement left at the replacer's place loses the move.
+pub(super) fn check_moved_rewrites(
+    v: &Versions<'_>,
+    p: &Plan,
+    clean: &HashMap<u32, Vec<usize>>,
+    conflict_contents: &HashSet<u32>,
+    out: &mut Vec<Violation>,
+) {
+    for rewrite in &p.moved_rewrites {
+        let (replacer, jr) = rewrite.replacer;
+        let (mover, jm) = rewrite.mover;
+        let base_content = v.base.ids.content[rewrite.base];
+        let new_content = v.side(replacer).version.ids.content[jr];
+        if conflict_contents.contains(&base_content) || conflict_contents.contains(&new_content) {
+            continue;
+        }
+        // A lost replacement is the pool's finding.
+        let Some(positions) = clean.get(&new_content) else {
+            continue;
+        };
+        let (before, after) = stable_around(v.side(mover), p, jm);
+        let at_of = |i: usize, pick_last: bool| {
+            let ps = clean.get(&v.base.ids.content[i])?;
+            if pick_last {
+                ps.last().copied()
+            } else {
+                ps.first().copied()
+            }
+        };
+        let lo = before.and_then(|i| at_of(i, false));
+        let hi = after.and_then(|i| at_of(i, true));
+        let placed = positions
+            .iter()
+            .any(|&at| lo.is_none_or(|l| l < at) && hi.is_none_or(|h| at < h));
+        if !placed {
+            out.push(Violation {
+                side: Some(mover),
+                edit: EditKind::Move,
+                problem: Problem::Lost,
+                element: v.base.elements[rewrite.base].clone(),
+            });
+        }
     }
 }
