@@ -59,6 +59,30 @@ impl Default for Digest {
     }
 }
 
+/// So that values with a `Hash` (strings, slices of lines) can be fed
+/// whole, as the Python merge's memo does with its keys.
+impl std::hash::Hasher for Digest {
+    fn write(&mut self, bytes: &[u8]) {
+        Digest::write(self, bytes);
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.mix(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.mix(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.mix(n);
+    }
+
+    fn finish(&self) -> u64 {
+        Digest::finish(self)
+    }
+}
+
 /// The digest of one run of bytes.
 pub fn digest(bytes: &[u8]) -> u64 {
     let mut h = Digest::new();
@@ -98,5 +122,19 @@ mod tests {
         assert_ne!(fields(&["code", "x"]), fields(&["cod", "ex"]));
         assert_ne!(fields(&["ab", ""]), fields(&["", "ab"]));
         assert_eq!(fields(&["code", "x"]), fields(&["code", "x"]));
+    }
+
+    #[test]
+    fn hashed_values_keep_their_boundaries() {
+        use std::hash::{Hash, Hasher};
+        let hash = |texts: &[&str]| {
+            let mut h = Digest::new();
+            texts.hash(&mut h);
+            Hasher::finish(&h)
+        };
+        assert_ne!(hash(&["ab", "c"]), hash(&["a", "bc"]));
+        assert_ne!(hash(&["x = 1\n"; 3]), hash(&["x = 1\n"; 2]));
+        assert_ne!(hash(&["a"]), hash(&["a\0"]));
+        assert_eq!(hash(&["def f():\n"]), hash(&["def f():\n"]));
     }
 }

@@ -15,12 +15,13 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tree_sitter::{Parser, Tree};
 
+use crate::core::digest::Digest;
 use crate::core::merge3::Merge3;
 use crate::core::render::{Markers, Piece};
 use crate::decisions::Report;
@@ -28,9 +29,6 @@ use crate::fallback::Fallback;
 use crate::python::parse::PythonParseError;
 use crate::python::regions::Region;
 use crate::settings::MergeOptions;
-
-mod hash;
-use hash::WordHasher;
 
 /// Text kept as keys, at most: beyond it results are computed, not kept.
 const MAX_KEPT_BYTES: usize = 256 << 20;
@@ -184,7 +182,7 @@ impl Drop for RunScope {
 }
 
 fn hash_of(salt: u64, texts: &[&str]) -> u64 {
-    let mut h = WordHasher::default();
+    let mut h = Digest::new();
     salt.hash(&mut h);
     texts.hash(&mut h);
     h.finish()
@@ -192,7 +190,7 @@ fn hash_of(salt: u64, texts: &[&str]) -> u64 {
 
 /// What else a merge of texts depends on: the options and the markers.
 fn settings_salt(options: &MergeOptions, markers: &Markers) -> u64 {
-    let mut h = WordHasher::default();
+    let mut h = Digest::new();
     format!("{options:?}{markers:?}").hash(&mut h);
     h.finish()
 }
@@ -275,7 +273,7 @@ const REUSE_FROM_BYTES: usize = 4096;
 /// newline when it has none).
 fn line_hashes(text: &str) -> Vec<(u64, usize)> {
     let hash = |line: &str| {
-        let mut h = WordHasher::default();
+        let mut h = Digest::new();
         line.hash(&mut h);
         h.finish()
     };
