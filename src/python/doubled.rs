@@ -53,6 +53,19 @@ fn by_indent<'a>(counts: &HashMap<Defined<'a>, usize>) -> HashMap<(usize, &'a st
     out
 }
 
+/// `x = layers.Dense(64)(x)`: a step of a functional chain feeds the
+/// name's last value into a call and binds it again. Such a line is no
+/// definition that a second copy would shadow; the chain's steps are
+/// elements the layer-list merge keys and checks, and a step written
+/// twice is the line check's to find. `after` starts at the `=`.
+fn chain_step(name: &str, after: &str) -> bool {
+    after
+        .trim_end()
+        .strip_suffix(')')
+        .and_then(|rest| rest.trim_end().strip_suffix(name))
+        .is_some_and(|rest| rest.trim_end().ends_with('('))
+}
+
 /// One definition as the line scan names it.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 struct Defined<'a> {
@@ -87,7 +100,7 @@ fn definitions(text: &str) -> HashMap<Defined<'_>, usize> {
             None if indent == 0 => {
                 let name = &code[..word(code)];
                 let after = code[name.len()..].trim_start();
-                if after.starts_with('=') && !after.starts_with("==") {
+                if after.starts_with('=') && !after.starts_with("==") && !chain_step(name, after) {
                     name
                 } else {
                     ""
@@ -195,6 +208,28 @@ mod tests {
         let merged = "class Dora:\n    def unmerge(self):\n        return 1\n\n    x = [\n1]\n\n    def unmerge(self):\n        return 2\n";
         let texts = Merge3::new(BASE, ours, theirs);
         assert!(no_definition_doubled(merged, texts).is_err());
+    }
+
+    #[test]
+    fn steps_of_a_functional_chain_are_not_definitions() {
+        let base = "x = layers.Input((8,))\nx = layers.Dense(10)(x)\nx = layers.Dense(11)(x)\n";
+        let ours = "x = layers.Input((8,))\nx = layers.Dense(10)(x)\nx = layers.Dense(501)(x)\nx = layers.Dense(11)(x)\n";
+        let theirs = "x = layers.Input((8,))\nx = layers.Dense(701)(x)\nx = layers.Dense(10)(x)\nx = layers.Dense(11)(x)\n";
+        let merged = "x = layers.Input((8,))\nx = layers.Dense(701)(x)\nx = layers.Dense(10)(x)\nx = layers.Dense(501)(x)\nx = layers.Dense(11)(x)\n";
+        assert!(no_definition_doubled(merged, Merge3::new(base, ours, theirs)).is_ok());
+        assert!(chain_step(
+            "x",
+            "= layers.Dense(64, activation='relu')( x )"
+        ));
+        assert!(chain_step("x", "= block(x)"));
+        assert!(!chain_step("x", "= layers.Dense(64)(xx)"));
+        assert!(!chain_step("x", "= f(y, x)"));
+        assert!(!chain_step("x", "= 3"));
+        // A constant assigned twice is still a doubling.
+        let merged = "x = 1\nx = 2\n";
+        assert!(
+            no_definition_doubled(merged, Merge3::new("x = 0\n", "x = 1\n", "x = 2\n")).is_err()
+        );
     }
 
     #[test]
