@@ -175,17 +175,23 @@ fn classify<T: Eq>(base: &[T], ours: &[T], theirs: &[T]) -> HunkKind {
 /// For each element of `base`, the index of the element of `side` it is
 /// kept as, if any (monotonic).
 fn matches<T: Eq + Hash>(base: &[T], side: &[T], work: Option<DiffBudget>) -> Vec<Option<usize>> {
-    let mut out = vec![None; base.len()];
     let ops = match work {
         Some(work) => bounded_diff_within(base, side, work).0,
         None => capture_diff_slices(Algorithm::Myers, base, side),
     };
+    kept_positions(base.len(), &ops)
+}
+
+/// For each of the `old_len` elements of a diff's old side, the index of
+/// the new side's element its `Equal` run keeps it as, if any.
+pub fn kept_positions(old_len: usize, ops: &[DiffOp]) -> Vec<Option<usize>> {
+    let mut out = vec![None; old_len];
     for op in ops {
         if let DiffOp::Equal {
             old_index,
             new_index,
             len,
-        } = op
+        } = *op
         {
             for d in 0..len {
                 if let Some(slot) = out.get_mut(old_index + d) {

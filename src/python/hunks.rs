@@ -14,8 +14,9 @@
 
 use std::ops::Range;
 
-use similar::{capture_diff_slices, Algorithm, DiffOp};
+use similar::{capture_diff_slices, Algorithm};
 
+use crate::core::diff3::kept_positions;
 use crate::core::merge3::{Merge3, Side};
 
 /// One step of a three-way diff of element sequences.
@@ -172,20 +173,10 @@ fn keyed_moves(
 
 /// For each base element, the index of the element it matches in `side`.
 fn matches(base: &[&str], side: &[&str]) -> Vec<Option<usize>> {
-    let mut out = vec![None; base.len()];
-    for op in capture_diff_slices(Algorithm::Myers, base, side) {
-        if let DiffOp::Equal {
-            old_index,
-            new_index,
-            len,
-        } = op
-        {
-            for k in 0..len {
-                out[old_index + k] = Some(new_index + k);
-            }
-        }
-    }
-    out
+    kept_positions(
+        base.len(),
+        &capture_diff_slices(Algorithm::Myers, base, side),
+    )
 }
 
 /// The three-way diff of three element sequences.

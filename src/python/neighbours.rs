@@ -32,6 +32,7 @@ use std::ops::Range;
 use similar::DiffOp;
 
 use crate::core::budget::bounded_diff;
+use crate::core::diff3::kept_positions;
 use crate::core::merge3::{Merge3, Side};
 use crate::python::siblings::Element;
 
@@ -210,23 +211,7 @@ fn changes(base: &[&str], side: &[&str]) -> Option<Vec<Change>> {
 /// For each base statement, its index in the side when the side kept it.
 fn equal_positions(base: &[&str], side: &[&str]) -> Option<Vec<Option<usize>>> {
     let (ops, exact) = bounded_diff(base, side);
-    if !exact {
-        return None;
-    }
-    let mut at = vec![None; base.len()];
-    for op in ops {
-        if let DiffOp::Equal {
-            old_index,
-            new_index,
-            len,
-        } = op
-        {
-            for k in 0..len {
-                *at.get_mut(old_index + k)? = Some(new_index + k);
-            }
-        }
-    }
-    Some(at)
+    exact.then(|| kept_positions(base.len(), &ops))
 }
 
 /// Whether ours' change `o` and theirs' change `t` are apart (see the
