@@ -30,21 +30,38 @@ use crate::core::budget::{bounded_diff, edit_distance_within, DiffBudget};
 use crate::core::merge3::{Merge3, Side};
 use crate::python::stream::parse_snippet;
 
+mod candidates;
+
 /// The side whose change holds the other side's change, and its text;
 /// `None` when neither does, or when a snippet does not parse or the line
 /// distance is over its budget.
 pub fn holding_side(texts: Merge3<&str>) -> Option<(Side, String)> {
+    let lines = texts.map_ref(|t| t.lines().collect::<Vec<_>>());
+    // The snippets are parsed only when a pair passes the line counts.
+    let pairs = candidates::pairs(texts, &lines);
+    held_among(texts, &lines, &pairs)
+}
+
+/// [`holding_side`] over the pairs `(x, y)` (`x` holding `y`) given.
+fn held_among(
+    texts: Merge3<&str>,
+    lines: &Merge3<Vec<&str>>,
+    pairs: &[(Side, Side)],
+) -> Option<(Side, String)> {
+    if pairs.is_empty() {
+        return None;
+    }
     let tokens = Merge3::new(
         token_keys(texts.base)?,
         token_keys(texts.ours)?,
         token_keys(texts.theirs)?,
     );
-    let lines = texts.map_ref(|t| t.lines().collect::<Vec<_>>());
     if tokens.ours == tokens.theirs {
         return None;
     }
-    [(Side::Ours, Side::Theirs), (Side::Theirs, Side::Ours)]
-        .into_iter()
+    pairs
+        .iter()
+        .copied()
         .find(|&(x, y)| {
             tokens.get(y) != &tokens.base
                 && bag_held(&tokens.base, tokens.get(y), tokens.get(x))
