@@ -33,7 +33,7 @@ pub fn same_change(base: &str, ours: &str, theirs: &str) -> Option<String> {
 /// is set aside (the layout between tokens — whitespace, line
 /// continuations, the grammar's invisible extras —, magic trailing commas,
 /// and a simple string's quotes). `false` means their tokens differ.
-fn may_be_same_tokens(ours: &str, theirs: &str) -> bool {
+pub(super) fn may_be_same_tokens(ours: &str, theirs: &str) -> bool {
     fn kept(text: &str) -> impl Iterator<Item = char> + '_ {
         text.chars()
             .filter(|c| {
