@@ -82,6 +82,8 @@ pub fn token_resolver(texts: Merge3<&str>) -> Option<String> {
     merge_tokens(texts.base, texts.ours, texts.theirs, Budget::default()).map(|m| m.text)
 }
 
+/// Merges three token streams (see the module doc); `reference` is the
+/// text whose layout "the rest of the file" means (the base file). The
 /// result is not parsed here.
 pub fn merge_streams(
     reference: &str,

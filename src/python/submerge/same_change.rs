@@ -45,9 +45,6 @@ pub(super) fn may_be_same_tokens(ours: &str, theirs: &str) -> bool {
     kept(ours).eq(kept(theirs))
 }
 
-/// Merges three token streams (see the module doc); `reference` is the
-/// text whose layout "the rest of the file" means (the base file). The
-
 /// "Formatted like the rest" of `reference` (the base file): a layout
 /// follows it when it uses no quote other than the one the reference's
 /// simple strings mostly use, when none of its lines is longer than the
