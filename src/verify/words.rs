@@ -44,36 +44,75 @@ fn prefix(word: &str) -> u64 {
     u64::from_be_bytes(head)
 }
 
-/// The word tokens of `t` in order: ASCII is classified a byte at a time,
-/// anything else as a `char` (`char::is_alphanumeric`), the same tokens as
-/// splitting on every other character.
+/// What an ASCII byte is to [`tokens`]; every byte from 0x80 up is
+/// [`WIDE`]: part of a character read as a `char`.
+const SEPARATOR: u8 = 0;
+const WORD: u8 = 1;
+const WIDE: u8 = 2;
+
+static CLASS: [u8; 256] = {
+    let mut class = [WIDE; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        class[b] = match byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'.' {
+            true => WORD,
+            false => SEPARATOR,
+        };
+        b += 1;
+    }
+    class
+};
+
+/// Whether the character at byte `at` of `t` belongs to a word, and its
+/// width in bytes.
+fn char_at(t: &str, at: usize) -> (bool, usize) {
+    let Some(&b) = t.as_bytes().get(at) else {
+        return (false, 1);
+    };
+    match CLASS[usize::from(b)] {
+        WORD => (true, 1),
+        SEPARATOR => (false, 1),
+        _ => match t.get(at..).and_then(|rest| rest.chars().next()) {
+            Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+            // Not at a character boundary: cannot be (a `str`).
+            None => (false, 1),
+        },
+    }
+}
+
+/// The word tokens of `t` in order: ASCII is classified a byte at a time
+/// by table, anything else as a `char` (`char::is_alphanumeric`), the same
+/// tokens as splitting on every other character.
 fn tokens(t: &str) -> Vec<&str> {
     let bytes = t.as_bytes();
     let mut all = Vec::new();
-    let mut start = None;
     let mut at = 0;
-    while let Some(&b) = bytes.get(at) {
-        let (word, width) = if b.is_ascii() {
-            (b.is_ascii_alphanumeric() || b == b'_' || b == b'.', 1)
-        } else {
-            match t.get(at..).and_then(|rest| rest.chars().next()) {
-                Some(c) => (c.is_alphanumeric(), c.len_utf8()),
-                // Not at a character boundary: cannot be (a `str`).
-                None => (false, 1),
-            }
-        };
-        match (word, start) {
-            (true, None) => start = Some(at),
-            (false, Some(s)) => {
-                all.extend(t.get(s..at));
-                start = None;
-            }
-            _ => {}
+    while at < bytes.len() {
+        let (word, width) = char_at(t, at);
+        if !word {
+            at += width;
+            continue;
         }
+        let start = at;
         at += width;
-    }
-    if let Some(s) = start {
-        all.extend(t.get(s..));
+        // The rest of the word: ASCII word bytes in a tight loop.
+        loop {
+            while bytes
+                .get(at)
+                .is_some_and(|&b| CLASS[usize::from(b)] == WORD)
+            {
+                at += 1;
+            }
+            match bytes.get(at) {
+                Some(&b) if CLASS[usize::from(b)] == WIDE => match char_at(t, at) {
+                    (true, width) => at += width,
+                    (false, _) => break,
+                },
+                _ => break,
+            }
+        }
+        all.extend(t.get(start..at));
     }
     all
 }
