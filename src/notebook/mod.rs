@@ -22,6 +22,7 @@ mod order;
 mod prose;
 mod rejected;
 mod rematch;
+mod restyled;
 mod twins;
 mod values;
 mod write;
