@@ -12,6 +12,7 @@ mod cell;
 mod checked;
 pub mod fallback;
 mod ids;
+mod inserted;
 pub mod json;
 mod magics;
 mod matching;
