@@ -24,6 +24,7 @@
 use similar::DiffOp;
 
 use crate::core::budget::bounded_diff;
+use crate::core::diff3::kept_positions;
 use crate::core::merge3::{Merge3, Side};
 use crate::decisions::DecisionKind;
 use crate::python::stream::{is_simple_string, parse_snippet, TokenStream};
@@ -87,29 +88,9 @@ pub fn editing_side(texts: Merge3<&str>) -> Option<(Side, String)> {
     if !complete {
         return None;
     }
-    let kept = kept_positions(&ops, keys.base.len());
+    let kept = kept_positions(keys.base.len(), &ops);
     holds_layout(&streams.base, streams.get(r), streams.get(e), &kept, &ops)
         .then(|| (e, texts.get(e).to_string()))
-}
-
-/// For each base token, where the editing side kept it.
-fn kept_positions(ops: &[DiffOp], len: usize) -> Vec<Option<usize>> {
-    let mut kept = vec![None; len];
-    for op in ops {
-        if let DiffOp::Equal {
-            old_index,
-            new_index,
-            len: n,
-        } = *op
-        {
-            for k in 0..n {
-                if let Some(slot) = kept.get_mut(old_index + k) {
-                    *slot = Some(new_index + k);
-                }
-            }
-        }
-    }
-    kept
 }
 
 /// Whether `e` shows every layout change `r` made to `base` (see the
