@@ -44,7 +44,7 @@ use crate::decisions::{Decision, DecisionKind, Report};
 
 mod element;
 mod render;
-pub use element::{describe, merge_element};
+pub use element::{describe, merge_added, merge_element};
 use render::render;
 
 /// Deeper nesting of merged containers is left to the line merge.
