@@ -207,7 +207,10 @@ mod tests {
     fn a_re_quoted_string_the_other_side_replaced_in_the_new_quotes() {
         let b = "filename = 'boston.csv'\n";
         let o = "filename = \"boston.csv\"\n";
-        assert_eq!(side(b, o, "filename = \"housing.csv\"\n"), Some(Side::Theirs));
+        assert_eq!(
+            side(b, o, "filename = \"housing.csv\"\n"),
+            Some(Side::Theirs)
+        );
         assert_eq!(side(b, o, "filename = 'housing.csv'\n"), None);
     }
 

@@ -188,7 +188,11 @@ pub fn merge_element<'a, 't>(
 /// ([`SAME_CHANGE_CHAIN`]), or when one side's version already holds the
 /// other's ([`held_change`]: the other side's lines are in it, in order);
 /// `None` leaves the clash.
-pub fn merge_added(texts: Merge3<&str>, key: Option<&str>, ctx: &mut Context<'_>) -> Option<String> {
+pub fn merge_added(
+    texts: Merge3<&str>,
+    key: Option<&str>,
+    ctx: &mut Context<'_>,
+) -> Option<String> {
     if let Some(text) = first_text(SAME_CHANGE_CHAIN, texts) {
         ctx.report.push(Decision::new(
             DecisionKind::SameChange,
