@@ -15,7 +15,8 @@
 //! - a string `r` re-quoted that `e` replaced: every simple string `e`
 //!   wrote in its place uses `r`'s quote.
 //!
-//! and at least one of `r`'s layout changes shows in `e`. Token by token
+//! and at least one of `r`'s layout changes shows in `e`; `r`'s tree has
+//! base's shape (a line re-indented into the block above changed code). Token by token
 //! the result is certain (`r` changed none); these conditions make it
 //! certain that `e` is written in `r`'s layout. Anything else declines:
 //! `e` in base's layout against `r`'s black run is the conflict of
@@ -84,6 +85,12 @@ pub fn editing_side(texts: Merge3<&str>) -> Option<(Side, String)> {
         (false, true) => (Side::Theirs, Side::Ours),
         _ => return None,
     };
+    // Python's indentation is not in the tokens: a line re-indented into
+    // the block above is a change of the tree, not of the layout.
+    let shape = |s: &crate::python::stream::Snippet| s.tree.root_node().to_sexp();
+    if shape(&snippets.base) != shape(snippets.get(r)) {
+        return None;
+    }
     let (ops, complete) = bounded_diff(&keys.base, keys.get(e));
     if !complete {
         return None;
@@ -212,6 +219,15 @@ mod tests {
             Some(Side::Theirs)
         );
         assert_eq!(side(b, o, "filename = 'housing.csv'\n"), None);
+    }
+
+    #[test]
+    fn a_line_re_indented_into_the_block_above_is_no_layout_change() {
+        let b = "if training:\n    x = dropout(x)\ny = dense(x)\n";
+        let r = "if training:\n    x = dropout(x)\n    y = dense(x)\n";
+        let e = "if training:\n    x = dropout(x, 0.5)\n    y = dense(x)\n";
+        assert_eq!(side(b, r, e), None);
+        assert_eq!(side(b, e, r), None);
     }
 
     #[test]
