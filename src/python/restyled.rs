@@ -69,6 +69,11 @@ pub fn editing_side(texts: Merge3<&str>) -> Option<(Side, String)> {
     if texts.ours == texts.base || texts.theirs == texts.base || texts.ours == texts.theirs {
         return None;
     }
+    // Cheap first: a re-formatting keeps every character but layout.
+    let same_code = |x: &str| squeezed(texts.base).eq(squeezed(x));
+    if !same_code(texts.ours) && !same_code(texts.theirs) {
+        return None;
+    }
     let snippets = Merge3::new(
         parse_snippet(texts.base)?,
         parse_snippet(texts.ours)?,
@@ -98,6 +103,13 @@ pub fn editing_side(texts: Merge3<&str>) -> Option<(Side, String)> {
     let kept = kept_positions(keys.base.len(), &ops);
     holds_layout(&streams.base, streams.get(r), streams.get(e), &kept, &ops)
         .then(|| (e, texts.get(e).to_string()))
+}
+
+/// The characters of `text` a formatter does not change: all but
+/// whitespace, commas, backslashes and quotes.
+fn squeezed(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, ',' | '\\' | '\'' | '"'))
 }
 
 /// Whether `e` shows every layout change `r` made to `base` (see the
