@@ -11,7 +11,7 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use super::resolve::{merge_element, Context, Hunk, Item};
+use super::resolve::{merge_added, merge_element, Context, Hunk, Item};
 use super::siblings::{Container, Element};
 use crate::core::merge3::Merge3;
 use crate::core::render::Piece;
@@ -169,8 +169,20 @@ pub fn merge_keyed_by<'a, 't>(
                 Item::Element(c.theirs, off.theirs + t)
             }
             (None, Some(t)) => {
-                clashes += 1;
                 let texts = conflict(None, Some((c.ours, eo)), Some((c.theirs, &e.theirs[t])));
+                let merged = merge_added(texts.as_ref().map(|s| s.as_str()), Some(k), ctx);
+                if let Some(text) = merged {
+                    out.push((
+                        k.to_string(),
+                        Item::Pieces {
+                            key: own,
+                            pieces: vec![Piece::Text(text)],
+                        },
+                        false,
+                    ));
+                    continue;
+                }
+                clashes += 1;
                 clash(
                     ctx,
                     k,

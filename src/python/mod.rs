@@ -43,6 +43,7 @@ pub mod reformat;
 pub mod regions;
 pub mod reparse;
 pub mod resolve;
+pub mod restyled;
 pub mod retry;
 pub mod siblings;
 pub mod stream;

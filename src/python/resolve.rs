@@ -44,7 +44,7 @@ use crate::decisions::{Decision, DecisionKind, Report};
 
 mod element;
 mod render;
-pub use element::{describe, merge_element};
+pub use element::{describe, merge_added, merge_element};
 use render::render;
 
 /// Deeper nesting of merged containers is left to the line merge.
@@ -103,24 +103,14 @@ fn token_text(texts: Merge3<&str>) -> Option<String> {
 }
 
 /// The text of the side whose change already holds the other side's
-/// ([`subsumed`](super::subsumed)), kept only where verify's line check
+/// ([`restyled`](super::restyled)), kept only where verify's line check
 /// passes it; the decision recorded.
 fn held_change(texts: Merge3<&str>, subject: &str, ctx: &mut Context<'_>) -> Option<String> {
-    let (side, text) = super::subsumed::holding_side(texts)?;
+    let (_, text, kind, detail) = super::restyled::holding_side(texts)?;
     let (b, o, t) = (texts.base, texts.ours, texts.theirs);
     crate::verify::check_clean_lines(b, o, t, &text)
         .is_ok()
         .then_some(())?;
-    let (kind, detail) = match side {
-        Side::Theirs => (
-            DecisionKind::TookTheirs,
-            "theirs' change already holds ours' change (ours' edits are in it, none undone); theirs kept",
-        ),
-        _ => (
-            DecisionKind::TookOurs,
-            "ours' change already holds theirs' change (theirs' edits are in it, none undone); ours kept",
-        ),
-    };
     ctx.report.push(Decision::new(kind, subject, detail));
     Some(text)
 }

@@ -183,6 +183,27 @@ pub fn merge_element<'a, 't>(
     Item::Pieces { key, pieces }
 }
 
+/// One element both sides added under one key (no base) with different
+/// texts: one text when it is the same change twice in two layouts
+/// ([`SAME_CHANGE_CHAIN`]), or when one side's version already holds the
+/// other's ([`held_change`]: the other side's lines are in it, in order);
+/// `None` leaves the clash.
+pub fn merge_added(
+    texts: Merge3<&str>,
+    key: Option<&str>,
+    ctx: &mut Context<'_>,
+) -> Option<String> {
+    if let Some(text) = first_text(SAME_CHANGE_CHAIN, texts) {
+        ctx.report.push(Decision::new(
+            DecisionKind::SameChange,
+            describe(key),
+            "both sides added it, the same tokens in different layouts; kept once",
+        ));
+        return Some(text);
+    }
+    held_change(texts, &describe(key), ctx)
+}
+
 /// An element's own containers merged (a function's parameters and body,
 /// else the one container inside it), the text around and between them
 /// taken from whichever side changed it.
