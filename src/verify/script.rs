@@ -14,6 +14,7 @@ use super::diff::{common, keyed_common, Budget, OverBudget};
 use super::Element;
 
 mod follow;
+mod inserted_alike;
 mod likeness;
 use likeness::pair_alike_moves;
 
