@@ -30,8 +30,9 @@
 //!   matched neighbours): it replaced the cell by the same content.
 //! - **The same replacement on both sides is one edit.** Where neither
 //!   side has a version of a base cell and each has one unmatched cell of
-//!   the same content, in the base cell's place on at least one side, both
-//!   cells are its versions: both replaced it alike, and one side moved
+//!   the same content, in the base cell's place on at least one side and
+//!   beside its side's version of one of the base cell's neighbours on
+//!   both, both cells are its versions: both replaced it alike, and one side moved
 //!   cells around it (base `1 2 3`, ours `501 3 1`, theirs `1 501 701 3`:
 //!   501 is 2 on both sides, ours moved 1 down). Left as two new cells,
 //!   the place of the shared cell was a guess each side order made
@@ -88,8 +89,9 @@ fn unmatched_by_content<'c>(
 }
 
 /// A base cell neither side has a version of, and one unmatched cell of
-/// one content on each side, in the base cell's place on at least one:
-/// that cell is each side's version of it.
+/// one content on each side, in the base cell's place on at least one and
+/// beside a neighbour of it on both: that cell is each side's version of
+/// it.
 fn replaced_alike_on_both(
     base: &[Cell],
     (ours, theirs): (&[Cell], &[Cell]),
@@ -111,6 +113,8 @@ fn replaced_alike_on_both(
                 && of_theirs[b].is_none()
                 && base[b].cell_type == ours[o].cell_type
                 && (in_place(b, None, of_ours, o) || in_place(b, None, of_theirs, t))
+                && beside_a_neighbour(b, of_ours, o, ours.len())
+                && beside_a_neighbour(b, of_theirs, t, theirs.len())
         });
         if let Some(b) = found {
             of_ours[b] = Some(o);
@@ -274,6 +278,29 @@ fn replaced_alike(
         }
         of_other[b] = Some(o);
     }
+}
+
+/// Whether side cell `s` stands right after the side's version of the
+/// base cell before `b`, or right before its version of the one after
+/// (the notebook's start or end standing for a missing neighbour): a
+/// replacement both made stays beside what it replaced on each side.
+/// Base `1 2 3`, ours `501 3 1`, theirs `1 501 701 3`: ours' 501 is right
+/// before 3, theirs' right after 1. Two new cells each side inserted
+/// somewhere else in a run both deleted (vertex-ai-samples b3c0c443_0:
+/// two "Common setup" cells, ours' after a section heading of its own,
+/// theirs' at the top) are no replacement of a deleted cell.
+fn beside_a_neighbour(b: usize, of_base: &Matching, s: usize, len: usize) -> bool {
+    let after_prev = match b.checked_sub(1) {
+        None => s == 0,
+        Some(prev) => s
+            .checked_sub(1)
+            .is_some_and(|before| of_base.get(prev).copied().flatten() == Some(before)),
+    };
+    let before_next = match of_base.get(b + 1) {
+        None => s + 1 == len,
+        Some(next) => *next == Some(s + 1),
+    };
+    after_prev || before_next
 }
 
 /// Whether side cell `o` lies between the side's versions of the nearest
