@@ -12,6 +12,7 @@ mod cell;
 mod checked;
 pub mod fallback;
 mod ids;
+pub use ids::repeats_an_id;
 pub mod json;
 mod magics;
 mod matching;

@@ -38,10 +38,17 @@ pub(super) fn merge_notebook(
             .ok()
             .flatten();
     let git_clean = git_digest.is_some();
-    // git's clean result again, when it stands (a valid notebook).
+    // git's clean result again, when it stands (a valid notebook, no cell
+    // id repeated that no version repeats: a cell written twice).
     let git_standing = || {
         let line = line_outcome(versions, kind, plain);
-        crate::notebook::is_valid(&line.bytes).then_some(line)
+        let doubled = || {
+            crate::notebook::repeats_an_id(&line.bytes)
+                && !versions
+                    .iter()
+                    .any(|(_, v)| crate::notebook::repeats_an_id(v))
+        };
+        (crate::notebook::is_valid(&line.bytes) && !doubled()).then_some(line)
     };
     let structured = catch_unwind(AssertUnwindSafe(|| {
         structured_notebook(versions, options, markers)
