@@ -38,17 +38,21 @@ pub(super) fn merge_notebook(
             .ok()
             .flatten();
     let git_clean = git_digest.is_some();
-    // git's clean result again, when it stands (a valid notebook, no cell
-    // id repeated that no version repeats: a cell written twice).
+    // git's clean result again, when it stands (a valid notebook).
     let git_standing = || {
         let line = line_outcome(versions, kind, plain);
-        let doubled = || {
-            crate::notebook::repeats_an_id(&line.bytes)
-                && !versions
+        crate::notebook::is_valid(&line.bytes).then_some(line)
+    };
+    // In place of a failed cell merge, git's clean result stands only if it
+    // repeats no cell id that no version repeats (a cell both sides moved
+    // apart, written twice, is no valid nbformat 4.5 notebook).
+    let git_instead = || {
+        git_standing().filter(|line| {
+            !crate::notebook::repeats_an_id(&line.bytes)
+                || versions
                     .iter()
                     .any(|(_, v)| crate::notebook::repeats_an_id(v))
-        };
-        (crate::notebook::is_valid(&line.bytes) && !doubled()).then_some(line)
+        })
     };
     let structured = catch_unwind(AssertUnwindSafe(|| {
         structured_notebook(versions, options, markers)
@@ -71,7 +75,7 @@ pub(super) fn merge_notebook(
     let (mut s, checked) = match failure {
         Ok(s) => s,
         Err(reason) => {
-            return match git_clean.then(git_standing).flatten() {
+            return match git_clean.then(git_instead).flatten() {
                 Some(line) => with_note(line, reason),
                 None => conservative_notebook(versions, options, markers, reason),
             };
