@@ -446,6 +446,25 @@ fn cases_found_by_long_runs_pass() {
             true,
             3,
         ),
+        // Without ids, seed 20261202 after 19,439 on main afe092b: both
+        // insert 501 at the top, ours deletes 1 (`501 2`), theirs moves 2
+        // up (`2 501 1`): ours' 501 is no rewrite of 1 (clean `2 501 1`,
+        // the deletion undone).
+        (
+            &[Insert { at: 0 }, Delete { at: 1 }][..],
+            &[Move { from: 2, to: 0 }][..],
+            true,
+            2,
+        ),
+        // Without ids, seeds 6 and 13 on main afe092b: both insert 501
+        // after 1, ours moves 1 down (`501 2 1 3`), theirs deletes it
+        // (`501 2 3`): theirs' 501 is no rewrite of 1 (501 written twice).
+        (
+            &[Insert { at: 1 }, Move { from: 4, to: 2 }][..],
+            &[Delete { at: 0 }][..],
+            true,
+            3,
+        ),
     ];
     let mut failed = Vec::new();
     for (ours, theirs, same_first, n) in cases {

@@ -135,6 +135,41 @@ fn the_same_replacement_is_one_whatever_each_side_deleted_around_it() {
     }
 }
 
+/// Base `1 2`; ours `501 2` (by position, 1 rewritten into 501), theirs
+/// `2 501 1` (501 new, 1 kept and moved, or 2 moved up). Theirs kept 1
+/// and inserted 501: both inserted it, ours deleted 1, which theirs moved
+/// in one reading. Right is 501 once and 1 inside a conflict (delete vs
+/// move); 501 twice, 501 lost, or 1 back clean (the deletion undone) is
+/// caught, whichever side is ours.
+#[test]
+fn a_new_cell_in_a_deleted_cells_place_is_the_others_insertion_too() {
+    let (ours, theirs): (&[u16], &[u16]) = (&[501, 2], &[2, 501, 1]);
+    for (o, t) in [(ours, theirs), (theirs, ours)] {
+        assert_eq!(check(&[1, 2], o, t, &[2, 501, -1]), Verdict::Ok);
+        assert_eq!(check(&[1, 2], o, t, &[501, 2, -1]), Verdict::Ok);
+        assert!(!check(&[1, 2], o, t, &[2, 501, 1]).is_ok());
+        assert!(!check(&[1, 2], o, t, &[2, 501]).is_ok());
+        assert!(!check(&[1, 2], o, t, &[501, 2, 501, -1]).is_ok());
+        assert!(!check(&[1, 2], o, t, &[2, -1]).is_ok());
+    }
+}
+
+/// Base `1 2 3`; both insert 501 before 2, ours moves 1 down (`501 2 1
+/// 3`), theirs deletes it (`501 2 3`; by position, 1 rewritten into 501).
+/// Right is 501 once and 1 inside a conflict; 501 twice (the "rewrite"
+/// and ours' insertion) or 1 lost is caught.
+#[test]
+fn a_new_cell_in_a_moved_cells_place_is_the_others_insertion_too() {
+    let (ours, theirs): (&[u16], &[u16]) = (&[501, 2, 1, 3], &[501, 2, 3]);
+    for (o, t) in [(ours, theirs), (theirs, ours)] {
+        assert_eq!(check(&[1, 2, 3], o, t, &[501, 2, -1, 3]), Verdict::Ok);
+        assert!(!check(&[1, 2, 3], o, t, &[501, 2, 501, 3]).is_ok());
+        assert!(!check(&[1, 2, 3], o, t, &[501, 2, 3]).is_ok());
+        assert!(!check(&[1, 2, 3], o, t, &[501, 2, 1, 3]).is_ok());
+        assert!(!check(&[1, 2, 3], o, t, &[2, -1, 3]).is_ok());
+    }
+}
+
 /// A markdown cell without a name.
 fn prose(text: &str) -> Element {
     Element::new("markdown", format!("markdown\n{text}"))

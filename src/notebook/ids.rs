@@ -175,3 +175,30 @@ fn without_id(cell: MergedCell) -> MergedCell {
         source: cell.source,
     }
 }
+
+/// Whether a notebook's cells repeat an id: no valid nbformat 4.5
+/// notebook, and a cell written twice (git's clean line merge writes a
+/// cell both sides moved to different places twice, id and all). `false`
+/// where the bytes are no notebook.
+pub fn repeats_an_id(bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    let Ok(root) = super::json::parse(crate::core::encoding::strip_bom(text)) else {
+        return false;
+    };
+    let cells = root
+        .as_object()
+        .and_then(|fields| super::json::field(fields, "cells"))
+        .and_then(Node::as_array)
+        .unwrap_or(&[]);
+    let mut seen = HashSet::with_capacity(cells.len());
+    cells
+        .iter()
+        .filter_map(|cell| {
+            cell.as_object()
+                .and_then(|fields| super::json::field(fields, "id"))
+        })
+        .filter_map(Node::as_str)
+        .any(|id| !seen.insert(id.text()))
+}

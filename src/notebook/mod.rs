@@ -13,6 +13,7 @@ mod checked;
 pub mod fallback;
 mod ids;
 mod inserted;
+pub use ids::repeats_an_id;
 pub mod json;
 mod magics;
 mod matching;

@@ -6,19 +6,33 @@
 //!   cell of the same type, the side rewrote that cell, however little of
 //!   it is left (`lr = 0.01` → `learning_rate = 3e-4`): a deletion and an
 //!   insertion would keep both sides' rewrites as two cells, exit 0.
+//!   Not where the other side kept that cell and inserted one of exactly
+//!   that content ([`inserted_by_both`]).
+//! - **A new content both sides wrote is an insertion both made.** Where
+//!   one side's version of a base cell is a new content (paired in place,
+//!   or by likeness) and the other side kept that base cell unchanged and
+//!   has an unmatched cell of exactly that content, the first side deleted
+//!   the base cell and both inserted the new one (base `1 2`, ours `501
+//!   2`, theirs `2 501 1`: ours deleted 1, and 501 is new on both sides).
+//!   Read as an edit, the other side's copy is a second cell of that
+//!   content, or the edit is taken for the other side's (§1.1: a deletion
+//!   undone).
 //! - **The same edit on both sides is one edit.** When one side turned a
 //!   base cell into some content and the other side has a cell of exactly
 //!   that content, unmatched, right beside its own version of the base
 //!   cell, that cell is the other side's version: both sides made the same
 //!   change (one also inserted a cell next to it). Matched the other way,
-//!   the shared content would be written twice. So too where the other
+//!   the shared content would be written twice. Not where the other
+//!   side's version is the base cell unchanged: that side kept the cell
+//!   and inserted the new one beside it. So too where the other
 //!   side has no version of the base cell but an unmatched cell of that
 //!   content in its place (between its versions of the base cell's
 //!   matched neighbours): it replaced the cell by the same content.
 //! - **The same replacement on both sides is one edit.** Where neither
 //!   side has a version of a base cell and each has one unmatched cell of
-//!   the same content, in the base cell's place on at least one side, both
-//!   cells are its versions: both replaced it alike, and one side moved
+//!   the same content, in the base cell's place on at least one side and
+//!   beside its side's version of one of the base cell's neighbours on
+//!   both, both cells are its versions: both replaced it alike, and one side moved
 //!   cells around it (base `1 2 3`, ours `501 3 1`, theirs `1 501 701 3`:
 //!   501 is 2 on both sides, ours moved 1 down). Left as two new cells,
 //!   the place of the shared cell was a guess each side order made
@@ -41,8 +55,13 @@ pub fn rematch(
     of_theirs: &mut Matching,
 ) {
     let (ours, theirs) = sides;
-    lone_cells_in_place(base, ours, of_ours);
-    lone_cells_in_place(base, theirs, of_theirs);
+    for (b, s) in lone_cells_in_place(base, ours, of_ours) {
+        of_ours[b] = Some(s);
+    }
+    for (b, s) in lone_cells_in_place(base, theirs, of_theirs) {
+        of_theirs[b] = Some(s);
+    }
+    inserted_by_both(base, (ours, theirs), of_ours, of_theirs);
     same_edit_beside(base, ours, theirs, of_ours, of_theirs);
     same_edit_beside(base, theirs, ours, of_theirs, of_ours);
     replaced_alike_on_both(base, (ours, theirs), of_ours, of_theirs);
@@ -70,8 +89,9 @@ fn unmatched_by_content<'c>(
 }
 
 /// A base cell neither side has a version of, and one unmatched cell of
-/// one content on each side, in the base cell's place on at least one:
-/// that cell is each side's version of it.
+/// one content on each side, in the base cell's place on at least one and
+/// beside a neighbour of it on both: that cell is each side's version of
+/// it.
 fn replaced_alike_on_both(
     base: &[Cell],
     (ours, theirs): (&[Cell], &[Cell]),
@@ -93,6 +113,8 @@ fn replaced_alike_on_both(
                 && of_theirs[b].is_none()
                 && base[b].cell_type == ours[o].cell_type
                 && (in_place(b, None, of_ours, o) || in_place(b, None, of_theirs, t))
+                && beside_a_neighbour(b, of_ours, o, ours.len())
+                && beside_a_neighbour(b, of_theirs, t, theirs.len())
         });
         if let Some(b) = found {
             of_ours[b] = Some(o);
@@ -113,7 +135,56 @@ fn side_index(of_base: &Matching, len: usize) -> Vec<Option<usize>> {
     of_side
 }
 
-fn lone_cells_in_place(base: &[Cell], side: &[Cell], of_base: &mut Matching) {
+/// Unpairs each side's version of a base cell that is a new content the
+/// other side inserted while keeping that base cell unchanged: both sides
+/// inserted the content, and this side deleted the base cell. Both sides
+/// are read from the same matchings, so the side order does not matter.
+fn inserted_by_both(
+    base: &[Cell],
+    (ours, theirs): (&[Cell], &[Cell]),
+    of_ours: &mut Matching,
+    of_theirs: &mut Matching,
+) {
+    let from_ours = inserted_by_other(base, (ours, &*of_ours), (theirs, &*of_theirs));
+    let from_theirs = inserted_by_other(base, (theirs, &*of_theirs), (ours, &*of_ours));
+    for b in from_ours {
+        of_ours[b] = None;
+    }
+    for b in from_theirs {
+        of_theirs[b] = None;
+    }
+}
+
+/// The base cells `side` has a new content for that `other` kept
+/// unchanged while it has an unmatched cell of exactly that content.
+fn inserted_by_other(
+    base: &[Cell],
+    (side, of_side): (&[Cell], &Matching),
+    (other, of_other): (&[Cell], &Matching),
+) -> Vec<usize> {
+    let unmatched = side_index(of_other, other.len());
+    (0..base.len())
+        .filter(|&b| {
+            let (Some(s), Some(p)) = (of_side[b], of_other[b]) else {
+                return false;
+            };
+            let Some(version) = side.get(s) else {
+                return false;
+            };
+            !same(version, &base[b])
+                && other.get(p).is_some_and(|kept| same(kept, &base[b]))
+                && other
+                    .iter()
+                    .zip(&unmatched)
+                    .any(|(cell, of)| of.is_none() && same(cell, version))
+        })
+        .collect()
+}
+
+/// The gaps between matched cells that hold exactly one unmatched base
+/// cell and one unmatched side cell of the same type, and nothing matched
+/// between them: (base index, side index) of each.
+fn lone_cells_in_place(base: &[Cell], side: &[Cell], of_base: &Matching) -> Vec<(usize, usize)> {
     let of_side = side_index(of_base, side.len());
     let anchors = in_order_pairs(of_base);
     let mut prev = (0usize, 0usize);
@@ -131,9 +202,7 @@ fn lone_cells_in_place(base: &[Cell], side: &[Cell], of_base: &mut Matching) {
         }
         prev = (b_end + 1, s_end + 1);
     }
-    for (b, s) in found {
-        of_base[b] = Some(s);
-    }
+    found
 }
 
 /// `changer` turned base cell b into content C; `other` has an unmatched
@@ -157,7 +226,9 @@ fn same_edit_beside(
             }
             continue;
         };
-        if same(target, &base[b]) || same(target, &other[p]) {
+        // The other side kept the cell as it was: the cell beside it is
+        // an insertion of that side, not its version of the cell.
+        if same(target, &base[b]) || same(target, &other[p]) || same(&other[p], &base[b]) {
             continue;
         }
         let beside = [p.checked_sub(1), p.checked_add(1)]
@@ -207,6 +278,29 @@ fn replaced_alike(
         }
         of_other[b] = Some(o);
     }
+}
+
+/// Whether side cell `s` stands right after the side's version of the
+/// base cell before `b`, or right before its version of the one after
+/// (the notebook's start or end standing for a missing neighbour): a
+/// replacement both made stays beside what it replaced on each side.
+/// Base `1 2 3`, ours `501 3 1`, theirs `1 501 701 3`: ours' 501 is right
+/// before 3, theirs' right after 1. Two new cells each side inserted
+/// somewhere else in a run both deleted (vertex-ai-samples b3c0c443_0:
+/// two "Common setup" cells, ours' after a section heading of its own,
+/// theirs' at the top) are no replacement of a deleted cell.
+fn beside_a_neighbour(b: usize, of_base: &Matching, s: usize, len: usize) -> bool {
+    let after_prev = match b.checked_sub(1) {
+        None => s == 0,
+        Some(prev) => s
+            .checked_sub(1)
+            .is_some_and(|before| of_base.get(prev).copied().flatten() == Some(before)),
+    };
+    let before_next = match of_base.get(b + 1) {
+        None => s + 1 == len,
+        Some(next) => *next == Some(s + 1),
+    };
+    after_prev || before_next
 }
 
 /// Whether side cell `o` lies between the side's versions of the nearest

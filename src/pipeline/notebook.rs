@@ -43,6 +43,17 @@ pub(super) fn merge_notebook(
         let line = line_outcome(versions, kind, plain);
         crate::notebook::is_valid(&line.bytes).then_some(line)
     };
+    // In place of a failed cell merge, git's clean result stands only if it
+    // repeats no cell id that no version repeats (a cell both sides moved
+    // apart, written twice, is no valid nbformat 4.5 notebook).
+    let git_instead = || {
+        git_standing().filter(|line| {
+            !crate::notebook::repeats_an_id(&line.bytes)
+                || versions
+                    .iter()
+                    .any(|(_, v)| crate::notebook::repeats_an_id(v))
+        })
+    };
     let structured = catch_unwind(AssertUnwindSafe(|| {
         structured_notebook(versions, options, markers)
     }));
@@ -64,7 +75,7 @@ pub(super) fn merge_notebook(
     let (mut s, checked) = match failure {
         Ok(s) => s,
         Err(reason) => {
-            return match git_clean.then(git_standing).flatten() {
+            return match git_clean.then(git_instead).flatten() {
                 Some(line) => with_note(line, reason),
                 None => conservative_notebook(versions, options, markers, reason),
             };

@@ -32,6 +32,9 @@ pub struct Versions<'a> {
     pub base: Version<'a>,
     pub ours: SideVersion<'a>,
     pub theirs: SideVersion<'a>,
+    /// New elements of ours and theirs that are one insertion both made,
+    /// wherever each side put it (`script/inserted_alike.rs`).
+    pub shared_new: &'a [(usize, usize)],
 }
 
 /// The merge result: elements, ids, and which lie inside a conflict.
@@ -101,7 +104,8 @@ struct Plan {
     /// replacements merge with moves (no names).
     moved_rewrites: Vec<MovedRewrite>,
     /// New elements of ours and theirs that are one replacement both
-    /// made, each side's at its own place (`apart_replacement`).
+    /// made, each side's at its own place (`apart_replacement`), or one
+    /// insertion both made (`Versions::shared_new`).
     twins_apart: HashSet<(usize, usize)>,
 }
 
@@ -140,7 +144,7 @@ fn plan(v: &Versions<'_>, moved: MovedChanges) -> Plan {
         stable: vec![false; n],
         in_clash: HashSet::new(),
         moved_rewrites: Vec::new(),
-        twins_apart: HashSet::new(),
+        twins_apart: v.shared_new.iter().copied().collect(),
     };
     for i in 0..n {
         let (fo, ft) = (v.ours.script.fates[i], v.theirs.script.fates[i]);

@@ -425,6 +425,27 @@ pub fn check_with_inside(
             displace_edits,
         );
     }
+    // Without names, a content one side put in a base element's place and
+    // the other inserted while keeping that element is one insertion both
+    // made (script/inserted_alike.rs); both sides read from the same
+    // scripts, so the side order does not matter.
+    let mut shared_new = Vec::new();
+    if options.moved_edits_merge && !options.moves_by_key {
+        let by_ours = ours_script.replaced_by_the_others_insertion(
+            ours_ids.ids().content,
+            &theirs_script,
+            theirs_ids.ids().content,
+        );
+        let by_theirs = theirs_script.replaced_by_the_others_insertion(
+            theirs_ids.ids().content,
+            &ours_script,
+            ours_ids.ids().content,
+        );
+        ours_script.read_as_inserted(&by_ours);
+        theirs_script.read_as_inserted(&by_theirs);
+        shared_new.extend(by_ours.iter().map(|f| (f.new, f.others)));
+        shared_new.extend(by_theirs.iter().map(|f| (f.others, f.new)));
+    }
     let versions = account::Versions {
         base: account::Version {
             elements: base,
@@ -444,6 +465,7 @@ pub fn check_with_inside(
             },
             script: &theirs_script,
         },
+        shared_new: &shared_new,
     };
     let conflicted: Vec<bool> = result.iter().map(|r| r.in_conflict).collect();
     let outcome = account::Outcome {

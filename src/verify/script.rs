@@ -16,6 +16,7 @@ use super::words::{alike, Worded};
 use super::Element;
 
 mod follow;
+mod inserted_alike;
 mod likeness;
 use likeness::pair_alike_moves;
 
