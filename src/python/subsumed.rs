@@ -30,29 +30,54 @@ use crate::core::budget::{bounded_diff, edit_distance_within, DiffBudget};
 use crate::core::merge3::{Merge3, Side};
 use crate::python::stream::parse_snippet;
 
+mod candidates;
+use candidates::Pair;
+
 /// The side whose change holds the other side's change, and its text;
 /// `None` when neither does, or when a snippet does not parse or the line
 /// distance is over its budget.
 pub fn holding_side(texts: Merge3<&str>) -> Option<(Side, String)> {
+    let lines = texts.map_ref(|t| t.lines().collect::<Vec<_>>());
+    // The snippets are parsed only when a pair passes the cheap tests.
+    let pairs = candidates::pairs(texts, &lines, |x, y| lines_hold(&lines, x, y));
+    held_among(texts, &lines, &pairs)
+}
+
+/// [`holding_side`] over the pairs given, in order.
+fn held_among(
+    texts: Merge3<&str>,
+    lines: &Merge3<Vec<&str>>,
+    pairs: &[Pair],
+) -> Option<(Side, String)> {
+    if pairs.is_empty() {
+        return None;
+    }
     let tokens = Merge3::new(
         token_keys(texts.base)?,
         token_keys(texts.ours)?,
         token_keys(texts.theirs)?,
     );
-    let lines = texts.map_ref(|t| t.lines().collect::<Vec<_>>());
     if tokens.ours == tokens.theirs {
         return None;
     }
-    [(Side::Ours, Side::Theirs), (Side::Theirs, Side::Ours)]
-        .into_iter()
-        .find(|&(x, y)| {
+    pairs
+        .iter()
+        .find(|p| {
+            let (x, y) = (p.holder, p.held);
             tokens.get(y) != &tokens.base
                 && bag_held(&tokens.base, tokens.get(y), tokens.get(x))
-                && on_a_shortest_path(&lines.base, lines.get(y), lines.get(x)) == Some(true)
-                && !rewrites_a_deleted_line(&lines.base, lines.get(y), lines.get(x))
-                && keeps_moved_lines_in_place(&lines.base, lines.get(y), lines.get(x))
+                && (p.lines_hold || lines_hold(lines, x, y))
         })
-        .map(|(x, _)| (x, texts.get(x).to_string()))
+        .map(|p| (p.holder, texts.get(p.holder).to_string()))
+}
+
+/// The conditions over lines: `y` on a shortest edit path from the base to
+/// `x`, no line of `x`'s own a rewrite of one `y` deleted, and every line
+/// `y` moved between the same lines in `x`.
+fn lines_hold(lines: &Merge3<Vec<&str>>, x: Side, y: Side) -> bool {
+    on_a_shortest_path(&lines.base, lines.get(y), lines.get(x)) == Some(true)
+        && !rewrites_a_deleted_line(&lines.base, lines.get(y), lines.get(x))
+        && keeps_moved_lines_in_place(&lines.base, lines.get(y), lines.get(x))
 }
 
 /// [`holding_side`] in the shape of a text resolver.
