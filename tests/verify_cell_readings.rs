@@ -134,3 +134,46 @@ fn the_same_replacement_is_one_whatever_each_side_deleted_around_it() {
         assert!(!check(&[1, 2, 3], o, t, &[]).is_ok());
     }
 }
+
+/// A markdown cell without a name.
+fn prose(text: &str) -> Element {
+    Element::new("markdown", format!("markdown\n{text}"))
+}
+
+/// Base `1 2`; both insert the same section after 1, theirs' copy with a
+/// word put back (`you learn how`). Without names, the longer copy alone
+/// holds both insertions: accepted; a result with the shorter copy alone
+/// loses theirs' word, and one where the copies differ otherwise (a
+/// changed word) holds neither side's insertion once: both caught.
+#[test]
+fn a_new_cell_both_wrote_one_copy_with_a_word_added_is_the_longer_copy() {
+    let short = prose("### Objective\n\nIn this tutorial, you how to train a model.");
+    let long = prose("### Objective\n\nIn this tutorial, you learn how to train a model.");
+    let changed = prose("### Objective\n\nIn this tutorial, you learn how to deploy a model.");
+    let (one, two) = (step(1), step(2));
+    let side = |cell: &Element| vec![one.clone(), cell.clone(), two.clone()];
+    let merged = |cell: &Element| {
+        vec![
+            ResultElement::clean(one.clone()),
+            ResultElement::clean(cell.clone()),
+            ResultElement::clean(two.clone()),
+        ]
+    };
+    let base = vec![one.clone(), two.clone()];
+    for (o, t) in [(&short, &long), (&long, &short)] {
+        let run = |cell: &Element| check_with(&base, &side(o), &side(t), &merged(cell), NO_NAMES);
+        assert_eq!(run(&long), Verdict::Ok);
+        assert!(!run(&short).is_ok());
+    }
+    let run = |cell: &Element| {
+        check_with(
+            &base,
+            &side(&long),
+            &side(&changed),
+            &merged(cell),
+            NO_NAMES,
+        )
+    };
+    assert!(!run(&long).is_ok());
+    assert!(!run(&changed).is_ok());
+}

@@ -6,8 +6,11 @@
 //! is one side's change that the other side made too and then added whole
 //! lines around ([`one_side_extends`]). Lines both sides wrote at the start
 //! or end of a clash are one shared change; what is left between them is
-//! merged again ([`shared_ends`]).
+//! merged again ([`shared_ends`]). Text both sides inserted where the base
+//! has none, one copy with words added, is that copy
+//! ([`inserted::words_added`]).
 
+use super::inserted;
 use crate::core::diff3::Budget;
 use crate::core::line_merge::merge_lines;
 use crate::core::merge3::Merge3;
@@ -215,6 +218,7 @@ pub enum Settled {
     Words,
     OneSideExtends,
     SharedEnds,
+    WordsAdded,
 }
 
 impl Settled {
@@ -225,6 +229,7 @@ impl Settled {
             Settled::Words => "edits of different words, merged word by word",
             Settled::OneSideExtends => "the same change, one side with whole lines added around it (that side's lines)",
             Settled::SharedEnds => "the same whole lines added by both at one end (once), the rest merged again",
+            Settled::WordsAdded => "the same text inserted by both, one side with words added (that side's text)",
         }
     }
 }
@@ -237,6 +242,7 @@ fn settle(texts: &Merge3<String>, ends: bool) -> Option<(String, Settled)> {
         .map(tagged(Settled::TrailingSpaces))
         .or_else(|| merge_words(texts).map(tagged(Settled::Words)))
         .or_else(|| one_side_extends(texts).map(tagged(Settled::OneSideExtends)))
+        .or_else(|| inserted::words_added(texts).map(tagged(Settled::WordsAdded)))
         .or_else(|| {
             ends.then(|| shared_ends(texts))
                 .flatten()

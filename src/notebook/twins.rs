@@ -23,9 +23,9 @@ fn words(text: &str) -> HashMap<&str, usize> {
 }
 
 /// Whether `a` and `b` (new cells of ours and theirs) are near twins: the
-/// same cell type and first line, and three quarters of the words of
-/// each (repeats counted, at least [`MIN_WORDS`]) shared. Equal cells are
-/// twins too.
+/// same cell type and first line (blanks at its end aside), and three
+/// quarters of the words of each (repeats counted, at least
+/// [`MIN_WORDS`]) shared. Equal cells are twins too.
 pub fn near_twins(a: &Cell, b: &Cell) -> bool {
     if a.cell_type != b.cell_type {
         return false;
@@ -33,7 +33,8 @@ pub fn near_twins(a: &Cell, b: &Cell) -> bool {
     if a.source == b.source {
         return true;
     }
-    if a.source.lines().next() != b.source.lines().next() {
+    let first = |source: &str| source.lines().next().map(|l| l.trim_end().to_string());
+    if first(&a.source) != first(&b.source) {
         return false;
     }
     let (wa, wb) = (words(&a.source), words(&b.source));

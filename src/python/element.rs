@@ -6,6 +6,7 @@
 
 mod args;
 mod formatted;
+mod requote;
 
 use std::ops::Range;
 
@@ -15,6 +16,7 @@ use crate::core::merge3::Merge3;
 use crate::core::render::Piece;
 use crate::python::indent::{indent_of, one_line, reindent};
 use crate::python::parse::tokens;
+use requote::Requotes;
 
 /// How deep the merge descends before it calls a difference a clash.
 const MAX_DEPTH: usize = 48;
@@ -94,8 +96,12 @@ fn merge_into_ours(
         edits: Vec::new(),
         taken: Vec::new(),
         clashes: Vec::new(),
+        requotes: Requotes::of(nodes, texts),
     };
     m.node(nodes, 0)?;
+    if let Some(clash) = m.requotes.clash {
+        return Err(clash);
+    }
     if mixes_a_line(nodes, texts, &m.edits) {
         return Err(ElementClash {
             what: m.clashes.join(", "),
@@ -210,6 +216,8 @@ struct Merger<'t> {
     edits: Vec<Edit>,
     taken: Vec<String>,
     clashes: Vec<String>,
+    /// Strings one side re-quoted and the other edited ([`requote`]).
+    requotes: Requotes,
 }
 
 impl<'t> Merger<'t> {
@@ -223,6 +231,14 @@ impl<'t> Merger<'t> {
         let tt = tokens(n.theirs, self.texts.theirs);
         if tt == tb || tt == to {
             return Ok(());
+        }
+        if n.base.kind() == "string" {
+            let strings = Merge3::new(
+                self.text(n.base, self.texts.base),
+                self.text(n.ours, self.texts.ours),
+                self.text(n.theirs, self.texts.theirs),
+            );
+            self.requotes.check(strings)?;
         }
         if to == tb && self.text(n.ours, self.texts.ours) == self.text(n.base, self.texts.base) {
             self.replace(n.ours, n.theirs);

@@ -19,7 +19,7 @@ use std::hash::Hash;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use tree_sitter::{Parser, Tree};
+use tree_sitter::Tree;
 
 use crate::core::digest::Digest;
 use crate::core::merge3::Merge3;
@@ -29,6 +29,12 @@ use crate::fallback::Fallback;
 use crate::python::parse::PythonParseError;
 use crate::python::regions::Region;
 use crate::settings::MergeOptions;
+
+mod parsing;
+
+use parsing::{
+    far_below, line_hashes, parse_counted, parse_from_kept, parse_unbudgeted, REUSE_FROM_BYTES,
+};
 
 /// Text kept as keys, at most: beyond it results are computed, not kept.
 const MAX_KEPT_BYTES: usize = 256 << 20;
@@ -55,7 +61,7 @@ struct Parse {
     /// Stopped by the budget before the end.
     cancelled: bool,
     /// The hash and length of each line of the text, set when the parse
-    /// is kept ([`closest_kept`] compares every kept text with a new one).
+    /// is kept ([`parsing::closest_kept`] compares every kept text with a new one).
     lines: Option<Rc<[(u64, usize)]>>,
 }
 
@@ -227,137 +233,6 @@ fn memoized<V: Clone>(
         }
     });
     value
-}
-
-fn python_parser() -> Parser {
-    let mut parser = Parser::new();
-    if let Err(e) = parser.set_language(&tree_sitter_python::LANGUAGE.into()) {
-        panic!("the tree-sitter-python grammar does not load (a build problem): {e}");
-    }
-    parser
-}
-
-/// tree-sitter-python's parse of `text`, counting progress callbacks;
-/// with a budget (in operations), stopped once over it.
-fn parse_counted(text: &str, budget: Option<usize>) -> Parse {
-    let mut parser = python_parser();
-    let bytes = text.as_bytes();
-    let mut checks = 0usize;
-    let mut cancelled = false;
-    let mut progress = |_: &tree_sitter::ParseState| {
-        checks += 1;
-        let over = budget.is_some_and(|b| checks.saturating_mul(PROGRESS_EVERY) > b);
-        cancelled |= over;
-        over
-    };
-    let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
-    let tree = parser.parse_with_options(
-        &mut |offset, _| bytes.get(offset..).unwrap_or_default(),
-        None,
-        Some(options),
-    );
-    Parse {
-        tree,
-        checks: Some(checks),
-        bound: checks,
-        cancelled,
-        lines: None,
-    }
-}
-
-/// Texts shorter than this are parsed afresh (a parse from another tree
-/// first diffs the texts, which costs about as much there).
-const REUSE_FROM_BYTES: usize = 4096;
-
-/// The hash and length of each line of `text` (the last one without its
-/// newline when it has none).
-fn line_hashes(text: &str) -> Vec<(u64, usize)> {
-    let hash = |line: &str| {
-        let mut h = Digest::new();
-        line.hash(&mut h);
-        h.finish()
-    };
-    let mut out = Vec::new();
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
-        let line = text.get(start..=end).unwrap_or_default();
-        out.push((hash(line), line.len()));
-        start = end + 1;
-    }
-    if start < text.len() {
-        let line = text.get(start..).unwrap_or_default();
-        out.push((hash(line), line.len()));
-    }
-    out
-}
-
-/// The kept text (with its whole tree) that shares the most lines with
-/// `text`, when they are at least half of `text`.
-fn closest_kept(memo: &Memo, text: &str) -> Option<(String, Tree, usize)> {
-    let lines: std::collections::HashSet<u64> =
-        line_hashes(text).into_iter().map(|(h, _)| h).collect();
-    let mut best: Option<(usize, &str, &Parse)> = None;
-    for (keys, parse) in memo.trees.entries.values().flatten() {
-        let (Some(kept), Some(_)) = (keys.first(), parse.tree.as_ref()) else {
-            continue;
-        };
-        if parse.cancelled || kept.len() < text.len() / 2 || kept.len() / 2 > text.len() {
-            continue;
-        }
-        let shared: usize = match &parse.lines {
-            Some(kept_lines) => kept_lines
-                .iter()
-                .filter(|(h, _)| lines.contains(h))
-                .map(|(_, len)| len)
-                .sum(),
-            None => line_hashes(kept)
-                .iter()
-                .filter(|(h, _)| lines.contains(h))
-                .map(|(_, len)| len)
-                .sum(),
-        };
-        if shared * 2 >= text.len() && best.is_none_or(|(b, _, _)| shared > b) {
-            best = Some((shared, kept, parse));
-        }
-    }
-    let (_, kept, parse) = best?;
-    Some((kept.to_string(), parse.tree.clone()?, parse.bound))
-}
-
-/// An unbudgeted parse of `text`: from the tree of a kept text much like
-/// it when there is one and the tree so made has no error (errors come
-/// from a fresh parse only), else afresh.
-fn parse_unbudgeted(text: &str) -> Parse {
-    parse_from_kept(text, None).unwrap_or_else(|| parse_counted(text, None))
-}
-
-/// `text` parsed from the tree of the kept text most like it, when there
-/// is one, the tree has no error, and (with a cap, in progress callbacks)
-/// the parse stayed within the cap.
-fn parse_from_kept(text: &str, cap: Option<usize>) -> Option<Parse> {
-    if text.len() < REUSE_FROM_BYTES {
-        return None;
-    }
-    let (old, old_tree, old_bound) =
-        MEMO.with(|m| m.borrow().as_ref().and_then(|m| closest_kept(m, text)))?;
-    let (tree, checks) =
-        crate::python::reparse::reparse(&mut python_parser(), &old, &old_tree, text, cap);
-    let tree = tree.filter(|t| !t.root_node().has_error())?;
-    Some(Parse {
-        tree: Some(tree),
-        checks: None,
-        bound: checks.saturating_add(old_bound).saturating_add(ROUNDING),
-        cancelled: false,
-        lines: None,
-    })
-}
-
-/// Whether a parse's bound is [`BOUND_MARGIN`] times below `budget`.
-fn far_below(bound: usize, budget: usize) -> bool {
-    bound
-        .saturating_mul(PROGRESS_EVERY)
-        .saturating_mul(BOUND_MARGIN)
-        <= budget
 }
 
 /// The kept parse of `text`, if any.
@@ -534,121 +409,4 @@ pub fn module(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_budgeted_parse_is_answered_by_an_unbudgeted_one_and_back() {
-        let _scope = RunScope::open();
-        let text = "x = [1, 2, 3]\n".repeat(50);
-        let full = tree(&text).expect("parses");
-        // A budget below what the text takes is over budget, as a fresh
-        // budgeted parse says.
-        assert!(matches!(budgeted_tree(&text, 1), Err(NoTree::OverBudget)));
-        assert!(matches!(
-            parse_counted(&text, Some(1)),
-            Parse {
-                cancelled: true,
-                ..
-            }
-        ));
-        let within = budgeted_tree(&text, usize::MAX)
-            .ok()
-            .expect("within budget");
-        assert_eq!(within.root_node().to_sexp(), full.root_node().to_sexp());
-    }
-
-    #[test]
-    fn a_similar_text_is_parsed_from_a_kept_tree_and_answers_no_budget() {
-        let _scope = RunScope::open();
-        let base = "x = [1, 2, 3]\n".repeat(500);
-        let ours = format!("import os\n{base}y = 2\n");
-        let small = "z = 1\n".repeat(10);
-        for text in [&base, &ours, &small] {
-            tree(text).expect("parses");
-        }
-        let fresh = |t: &str| parse_counted(t, None).tree.expect("parses");
-        let kept = kept_parse(&ours).expect("kept");
-        assert!(kept.checks.is_none(), "parsed from the base's tree");
-        assert!(kept_parse(&small).expect("kept").checks.is_some());
-        let reused = tree(&ours).expect("kept");
-        assert_eq!(
-            reused.root_node().to_sexp(),
-            fresh(&ours).root_node().to_sexp()
-        );
-        // Far below the bound, the kept tree answers; near it, a fresh
-        // parse decides (and then stays, unless it stopped).
-        assert!(budgeted_tree(&ours, usize::MAX).is_ok());
-        assert!(kept_parse(&ours).expect("kept").checks.is_none());
-        assert!(matches!(budgeted_tree(&ours, 1), Err(NoTree::OverBudget)));
-        assert!(kept_parse(&ours).expect("kept").checks.is_none());
-        let needed = parse_counted(&ours, None).checks.expect("fresh") * PROGRESS_EVERY;
-        assert!(matches!(
-            budgeted_tree(&ours, needed - PROGRESS_EVERY),
-            Err(NoTree::OverBudget)
-        ));
-        assert!(budgeted_tree(&ours, needed).is_ok());
-        assert_eq!(
-            kept_parse(&ours).expect("kept").checks,
-            Some(needed / PROGRESS_EVERY)
-        );
-    }
-
-    #[test]
-    fn a_budgeted_parse_of_a_similar_text_is_made_from_a_kept_tree_far_below_the_budget() {
-        let _scope = RunScope::open();
-        let base = "x = [1, 2, 3]\n".repeat(500);
-        let ours = format!("import os\n{base}y = 2\n");
-        let theirs = format!("{base}z = 3\n");
-        budgeted_tree(&base, usize::MAX).ok().expect("parses");
-        assert!(kept_parse(&base).expect("kept").checks.is_some());
-        budgeted_tree(&ours, usize::MAX).ok().expect("parses");
-        assert!(kept_parse(&ours).expect("kept").checks.is_none());
-        // Near the budget (here over it) a fresh parse decides.
-        assert!(matches!(budgeted_tree(&theirs, 1), Err(NoTree::OverBudget)));
-        assert!(kept_parse(&theirs).expect("kept").checks.is_some());
-    }
-
-    #[test]
-    fn a_stopped_parse_does_not_answer_an_unbudgeted_one() {
-        let _scope = RunScope::open();
-        let text = "y = f(a, b)\n".repeat(50);
-        assert!(matches!(budgeted_tree(&text, 1), Err(NoTree::OverBudget)));
-        let t = tree(&text).expect("parsed without a budget");
-        assert!(!t.root_node().has_error());
-    }
-
-    #[test]
-    fn results_are_kept_only_inside_a_scope() {
-        let mut calls = 0;
-        let texts = Merge3::new("a\n", "b\n", "c\n");
-        let (o, m) = (
-            MergeOptions::default(),
-            Markers::for_inputs(&MergeOptions::default(), &[]),
-        );
-        for _ in 0..2 {
-            module(texts, &o, &m, || {
-                calls += 1;
-                None
-            });
-        }
-        assert_eq!(calls, 2);
-        {
-            let _scope = RunScope::open();
-            let _inner = RunScope::open();
-            for _ in 0..2 {
-                module(texts, &o, &m, || {
-                    calls += 1;
-                    None
-                });
-            }
-        }
-        assert_eq!(calls, 3);
-        let _scope = RunScope::open();
-        module(texts, &o, &m, || {
-            calls += 1;
-            None
-        });
-        assert_eq!(calls, 4, "the memo ends with the outermost scope");
-    }
-}
+mod tests;

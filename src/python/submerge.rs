@@ -36,6 +36,11 @@ use crate::core::words::merge_words;
 use crate::decisions::{Decision, DecisionKind, Report};
 use crate::python::stream::{parse_snippet, well_indented, TokenKind, TokenStream};
 
+mod same_change;
+
+use same_change::theirs_formatted_like_file;
+pub use same_change::{same_change, same_change_resolver};
+
 /// A clean token-level merge.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenMerge {
@@ -75,46 +80,6 @@ pub fn merge_tokens(base: &str, ours: &str, theirs: &str, budget: Budget) -> Opt
 /// merge's element chain (`fn(Merge3<&str>) -> Option<String>`).
 pub fn token_resolver(texts: Merge3<&str>) -> Option<String> {
     merge_tokens(texts.base, texts.ours, texts.theirs, Budget::default()).map(|m| m.text)
-}
-
-/// [`same_change`] in the shape of a text resolver.
-pub fn same_change_resolver(texts: Merge3<&str>) -> Option<String> {
-    same_change(texts.base, texts.ours, texts.theirs)
-}
-
-/// Whether ours and theirs made the same change to base (token-identical,
-/// layout aside): `Some` with the text to keep (ours' layout unless only
-/// theirs follows the base's quote style).
-pub fn same_change(base: &str, ours: &str, theirs: &str) -> Option<String> {
-    if !may_be_same_tokens(ours, theirs) {
-        return None;
-    }
-    let (o, t) = (parse_snippet(ours)?, parse_snippet(theirs)?);
-    let (os, ts) = (o.tokens()?, t.tokens()?);
-    if os.len() != ts.len() || (0..os.len()).any(|i| os.key(i) != ts.key(i)) {
-        return None;
-    }
-    Some(match theirs_formatted_like_file(base, os.text, ts.text) {
-        true => theirs.to_string(),
-        false => ours.to_string(),
-    })
-}
-
-/// A cheap test, without parsing, that two snippets may have the same
-/// tokens: equal once whatever can differ between token-identical snippets
-/// is set aside (the layout between tokens — whitespace, line
-/// continuations, the grammar's invisible extras —, magic trailing commas,
-/// and a simple string's quotes). `false` means their tokens differ.
-fn may_be_same_tokens(ours: &str, theirs: &str) -> bool {
-    fn kept(text: &str) -> impl Iterator<Item = char> + '_ {
-        text.chars()
-            .filter(|c| {
-                !(c.is_whitespace()
-                    || matches!(c, '\\' | ',' | '\u{feff}' | '\u{2060}' | '\u{200b}'))
-            })
-            .map(|c| if c == '\'' { '"' } else { c })
-    }
-    kept(ours).eq(kept(theirs))
 }
 
 /// Merges three token streams (see the module doc); `reference` is the
@@ -459,37 +424,6 @@ impl Streams<'_, '_> {
         )?;
         Some(format!("{lead}{words}{trail}"))
     }
-}
-
-/// "Formatted like the rest" of `reference` (the base file): a layout
-/// follows it when it uses no quote other than the one the reference's
-/// simple strings mostly use, when none of its lines is longer than the
-/// reference's longest line, and when it has no trailing whitespace unless
-/// the reference has some. Theirs' layout is taken only when it follows
-/// every one of these that ours follows, and one more.
-fn theirs_formatted_like_file(reference: &str, ours: &str, theirs: &str) -> bool {
-    let count = |text: &str, q: char| text.matches(q).count();
-    let other_quote = match count(reference, '"').cmp(&count(reference, '\'')) {
-        std::cmp::Ordering::Greater => Some('\''),
-        std::cmp::Ordering::Less => Some('"'),
-        std::cmp::Ordering::Equal => None,
-    };
-    let widest = reference
-        .lines()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(0);
-    let trailing_space = |text: &str| text.lines().any(|l| l.ends_with([' ', '\t']));
-    let reference_trailing = trailing_space(reference);
-    let follows = |text: &str| {
-        [
-            other_quote.is_none_or(|q| count(text, q) == 0),
-            text.lines().all(|l| l.chars().count() <= widest),
-            reference_trailing || !trailing_space(text),
-        ]
-    };
-    let (o, t) = (follows(ours), follows(theirs));
-    o.iter().zip(&t).all(|(o, t)| !o || *t) && o != t
 }
 
 /// The report's decisions for line conflicts the token merge settled.

@@ -297,7 +297,7 @@ fn plan(v: &Versions<'_>, moved: MovedChanges) -> Plan {
             }
         }
     }
-    pool_insertions(v, &mut p, moved.new_by_key);
+    pool_insertions(v, &mut p, moved.new_by_key, moved.replacements_merge);
     p
 }
 

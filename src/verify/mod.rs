@@ -16,12 +16,14 @@ mod diff;
 mod doubled;
 mod lines;
 mod script;
+mod words;
 
 use std::collections::HashMap;
 use std::fmt;
 
 use diff::Budget;
 use script::{Ids, Reading, Script};
+use words::Worded;
 
 pub use doubled::doubled_line;
 pub use lines::{
@@ -346,18 +348,20 @@ pub fn check_with_inside(
         unique_moves: options.unique_moves,
         fixed: options.fixed,
     };
+    // Each element's words counted once for the whole check.
+    let (base_w, ours_w, theirs_w) = (Worded::new(base), Worded::new(ours), Worded::new(theirs));
     let (Ok(mut ours_script), Ok(mut theirs_script)) = (
         Script::compute(
             base_ids.ids(),
             ours_ids.ids(),
-            (base, ours),
+            (&base_w, &ours_w),
             reading,
             &mut budget,
         ),
         Script::compute(
             base_ids.ids(),
             theirs_ids.ids(),
-            (base, theirs),
+            (&base_w, &theirs_w),
             reading,
             &mut budget,
         ),
@@ -370,14 +374,14 @@ pub fn check_with_inside(
             .unpair_unlike_edits(
                 &theirs_deleted,
                 (base_ids.ids(), ours_ids.ids()),
-                (base, ours),
+                (&base_w, &ours_w),
                 &mut budget,
             )
             .and_then(|()| {
                 theirs_script.unpair_unlike_edits(
                     &ours_deleted,
                     (base_ids.ids(), theirs_ids.ids()),
-                    (base, theirs),
+                    (&base_w, &theirs_w),
                     &mut budget,
                 )
             });

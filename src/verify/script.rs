@@ -11,49 +11,13 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::diff::{common, keyed_common, Budget, OverBudget};
+use super::words::{alike, Worded};
+#[cfg(test)]
 use super::Element;
 
 mod follow;
 mod likeness;
 use likeness::pair_alike_moves;
-
-/// A content's word tokens with their counts, sorted by word: a multiset
-/// compared by merging two sorted lists, so no word is hashed (the
-/// notebook cell check spent 8% of a conflicting notebook merge hashing
-/// words into maps and looking them up again).
-fn words(t: &str) -> Vec<(&str, usize)> {
-    let mut all: Vec<&str> = t
-        .split(|c: char| !c.is_alphanumeric() && c != '_' && c != '.')
-        .filter(|w| !w.is_empty())
-        .collect();
-    all.sort_unstable();
-    let mut counted: Vec<(&str, usize)> = Vec::new();
-    for w in all {
-        match counted.last_mut() {
-            Some((last, n)) if *last == w => *n += 1,
-            _ => counted.push((w, 1)),
-        }
-    }
-    counted
-}
-
-/// How alike two contents are: the number of word tokens they share
-/// (given their [`words`]): the sum over common words of the smaller count.
-fn alike(wa: &[(&str, usize)], wb: &[(&str, usize)]) -> usize {
-    let (mut i, mut j, mut shared) = (0, 0, 0);
-    while let (Some(&(a, na)), Some(&(b, nb))) = (wa.get(i), wb.get(j)) {
-        match a.cmp(b) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += na.min(nb);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    shared
-}
 
 /// What became of a base element on one side (side indices).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,6 +96,24 @@ fn single_moves(
     );
 }
 
+/// For each pair, whether its base or its side element is in another
+/// pair too.
+fn contested(pairs: &[(usize, usize)]) -> Vec<bool> {
+    let mut count: HashMap<(bool, usize), usize> = HashMap::new();
+    for &(i, j) in pairs {
+        *count.entry((false, i)).or_default() += 1;
+        *count.entry((true, j)).or_default() += 1;
+    }
+    pairs
+        .iter()
+        .map(|&(i, j)| {
+            [(false, i), (true, j)]
+                .iter()
+                .any(|e| count.get(e) > Some(&1))
+        })
+        .collect()
+}
+
 /// A side's edit script.
 pub struct Script {
     pub fates: Vec<Fate>,
@@ -151,7 +133,7 @@ impl Script {
     pub fn compute(
         base: Ids<'_>,
         side: Ids<'_>,
-        texts: (&[Element], &[Element]),
+        texts: (&Worded<'_>, &Worded<'_>),
         reading: Reading,
         budget: &mut Budget,
     ) -> Result<Script, OverBudget> {
@@ -227,7 +209,7 @@ impl Script {
     fn from_pairs(
         base: Ids<'_>,
         side: Ids<'_>,
-        texts: (&[Element], &[Element]),
+        texts: (&Worded<'_>, &Worded<'_>),
         pairs: &[(usize, usize)],
         reading: Reading,
         budget: &mut Budget,
@@ -299,22 +281,32 @@ impl Script {
         // Same key in the same gap: an edit; the most alike pairs first.
         for g in &gap_ids {
             let (deleted, inserted) = &gaps[g];
-            let mut candidates = Vec::new();
-            // Each element's words once, not once per candidate pair.
-            let mut side_words: Vec<Option<Vec<(&str, usize)>>> = vec![None; inserted.len()];
+            let mut pairs = Vec::new();
             for &i in deleted {
-                let mut base_words = None;
-                for (at, &j) in inserted.iter().enumerate() {
+                for &j in inserted {
                     if base.key[i] != side.key[j] {
                         continue;
                     }
                     let (a, b) = (&texts.0[i].content, &texts.1[j].content);
                     budget.spend((a.len() + b.len()) as u64 / 8 + 1)?;
-                    let wa = base_words.get_or_insert_with(|| words(a));
-                    let wb = side_words[at].get_or_insert_with(|| words(b));
-                    candidates.push((std::cmp::Reverse(alike(wa, wb)), i, j));
+                    pairs.push((i, j));
                 }
             }
+            // A pair whose two elements are in no other pair is an edit
+            // whatever the order: its likeness is not counted. Each
+            // element's words are counted once per check ([`Worded`]).
+            let contested = contested(&pairs);
+            let mut candidates: Vec<_> = pairs
+                .iter()
+                .zip(contested)
+                .map(|(&(i, j), contested)| {
+                    let shared = match contested {
+                        true => alike(texts.0.words(i), texts.1.words(j)),
+                        false => 0,
+                    };
+                    (std::cmp::Reverse(shared), i, j)
+                })
+                .collect();
             candidates.sort_unstable();
             for (_, i, j) in candidates {
                 if fates[i] == Fate::Deleted && origins[j] == Origin::Inserted {
@@ -440,15 +432,6 @@ impl Script {
 mod tests {
     use super::*;
 
-    #[test]
-    fn alike_counts_shared_words_as_multisets() {
-        let (a, b) = (words("x = a(b, a) # c"), words("a.b a a d x"));
-        // x once in each, a twice in each; b, c, d and a.b not shared.
-        assert_eq!(alike(&a, &b), 1 + 2);
-        assert_eq!(alike(&b, &a), 3);
-        assert_eq!(alike(&a, &words("")), 0);
-    }
-
     fn script(base: &[(u32, u32)], side: &[(u32, u32)]) -> Script {
         let split = |v: &[(u32, u32)]| -> (Vec<u32>, Vec<u32>) { v.iter().copied().unzip() };
         let (bc, bk) = split(base);
@@ -466,7 +449,7 @@ mod tests {
                 content: &sc,
                 key: &sk,
             },
-            (&bt, &st),
+            (&Worded::new(&bt), &Worded::new(&st)),
             Reading {
                 moves: true,
                 moves_by_key: false,

@@ -4,6 +4,7 @@
 
 pub mod cell_ids;
 pub mod check;
+pub mod import_names;
 pub mod mutate;
 pub mod preserve;
 pub mod within;

@@ -127,6 +127,7 @@ fn texts_with(b: &str, o: &str, t: &str, r: &str, cells_moved: bool) -> Preserve
         Reading::NamedHeaders,
         Reading::KindHeaders,
         Reading::CallKeys,
+        Reading::ImportNames,
         Reading::Tokens,
     ] {
         match reading_verdict(b, o, t, r, cells_moved, split(how)) {
@@ -226,6 +227,9 @@ enum Reading {
     /// itself is still held to both sides' changes, as for any line both
     /// sides edited).
     CallKeys,
+    /// Lines as [`Reading::Lines`], an import of several names one
+    /// element per name (`fuzz_support/import_names.rs`).
+    ImportNames,
     Tokens,
 }
 
@@ -235,6 +239,9 @@ fn elements(text: &str, how: Reading) -> Vec<Element> {
         Reading::NamedHeaders => lines(text, Headers::Named, false),
         Reading::KindHeaders => lines(text, Headers::Kind, false),
         Reading::CallKeys => lines(text, Headers::Whole, true),
+        Reading::ImportNames => {
+            super::import_names::by_import_names(lines(text, Headers::Whole, false))
+        }
         Reading::Tokens => tokens(text).into_iter().map(Element::plain).collect(),
     }
 }

@@ -3,6 +3,7 @@
 //! code cells (IPython magics masked), with markers sized for the cell.
 
 use super::*;
+use crate::notebook::restyled;
 
 /// A merged source: its output value (taken once) and its text.
 pub(super) struct MergedSource<'a> {
@@ -50,6 +51,25 @@ pub(super) fn merge_source<'a>(
             out: SourceOut(Some(out)),
             text,
         };
+    }
+    if cell_type == "code" {
+        if let Some(side) = restyled::editor(texts) {
+            ctx.report.push(Decision::new(
+                DecisionKind::FormattingKept,
+                subject,
+                format!(
+                    "{} only re-formatted the source, {} re-formatted it alike and edited it: {}' source holds both",
+                    side.other().name(),
+                    side.name(),
+                    side.name()
+                ),
+            ));
+            let text = texts.get(side).to_string();
+            return MergedSource {
+                out: SourceOut(Some(source_out(&text, form))),
+                text,
+            };
+        }
     }
     let mut rendered = if cell_type == "code" {
         merge_code(ctx, subject, texts)

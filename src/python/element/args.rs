@@ -158,9 +158,7 @@ impl Merger<'_> {
         let multiline = ours
             .first()
             .is_some_and(|a| texts.ours[list.start_byte()..a.node.start_byte()].contains('\n'));
-        let indent = ours.last().map_or(String::new(), |a| {
-            indent_of(texts.ours, a.node.start_byte()).to_string()
-        });
+        let indent = argument_indent(texts.ours, list, ours);
         let text = reindent(
             self.text(new.node, texts.theirs),
             indent_of(texts.theirs, new.node.start_byte()),
@@ -208,6 +206,30 @@ impl Merger<'_> {
         };
         self.edits.push(edit);
     }
+}
+
+/// The indentation a new argument gets in ours' list: its last
+/// argument's, unless that line is no deeper than the line the list opens
+/// on (an argument pasted at column 0 inside a call): then the nearest
+/// earlier argument's that is deeper. At column 0, an inserted
+/// `callbacks=[...]` reads to the line scans as a module-level
+/// assignment; written below a deeper argument it reads the same from
+/// either side (merge-rules §1.3).
+fn argument_indent(text: &str, list: Node<'_>, ours: &[Arg<'_>]) -> String {
+    let opening = indent_of(text, list.start_byte()).len();
+    let indent = |a: &Arg<'_>| indent_of(text, a.node.start_byte());
+    let Some(last) = ours.last() else {
+        return String::new();
+    };
+    if indent(last).len() > opening {
+        return indent(last).to_string();
+    }
+    ours.iter()
+        .rev()
+        .map(indent)
+        .find(|i| i.len() > opening)
+        .unwrap_or_else(|| indent(last))
+        .to_string()
 }
 
 /// A positional argument one side added whose text names a keyword the

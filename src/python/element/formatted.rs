@@ -81,3 +81,17 @@ pub fn prefer_theirs_layout(nodes: Merge3<Node<'_>>, texts: Merge3<&str>) -> boo
     }
     changed
 }
+
+/// Whether `side`'s element holds base's tokens once simple strings'
+/// quotes and magic trailing commas are set aside (comments included):
+/// what a formatter run changes, and nothing else.
+pub fn only_reformatted(side: Node<'_>, side_text: &str, base: Node<'_>, base_text: &str) -> bool {
+    let (Some(s), Some(b)) = (words(side, side_text), words(base, base_text)) else {
+        return false;
+    };
+    s.tokens.len() == b.tokens.len()
+        && s.tokens
+            .iter()
+            .zip(&b.tokens)
+            .all(|(x, y)| normalise(x) == normalise(y))
+}

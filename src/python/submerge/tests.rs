@@ -255,9 +255,15 @@ fn the_cheap_same_tokens_test_keeps_every_token_identical_pair() {
         let (to, tt) = (so.tokens().unwrap(), st.tokens().unwrap());
         let same = to.len() == tt.len() && (0..to.len()).all(|i| to.key(i) == tt.key(i));
         if same {
-            assert!(super::may_be_same_tokens(o, t), "{o:?} / {t:?}");
+            assert!(
+                super::same_change::may_be_same_tokens(o, t),
+                "{o:?} / {t:?}"
+            );
         }
     }
-    assert!(!super::may_be_same_tokens("x = f(a)\n", "x = f(b)\n"));
+    assert!(!super::same_change::may_be_same_tokens(
+        "x = f(a)\n",
+        "x = f(b)\n"
+    ));
     assert!(same_change("x = 1\n", "x = f(a, 'b')\n", "x = f(a, \"b\")\n").is_some());
 }

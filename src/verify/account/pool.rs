@@ -35,10 +35,31 @@ pub(super) fn apart_replacement(v: &Versions<'_>, fo: Fate, ft: Fate) -> Option<
     }
 }
 
+/// Fewest words the shorter of two nested insertions has.
+const NESTED_MIN_WORDS: usize = 4;
+
+/// Whether `longer` holds every word of `shorter` in order (words split
+/// at whitespace), `shorter` having at least half of `longer`'s words and
+/// [`NESTED_MIN_WORDS`]: the same new text, one copy with words added.
+fn nested(shorter: &str, longer: &str) -> bool {
+    let (short, long): (Vec<&str>, Vec<&str>) = (
+        shorter.split_whitespace().collect(),
+        longer.split_whitespace().collect(),
+    );
+    if short.len() < NESTED_MIN_WORDS || 2 * short.len() < long.len() || short == long {
+        return false;
+    }
+    let mut rest = long.iter();
+    short.iter().all(|w| rest.any(|l| l == w))
+}
+
 /// Insertions and replacements of both sides; the same content at the
 /// same place on both sides is one (anywhere, under one key, where keys
-/// name elements).
-pub(super) fn pool_insertions(v: &Versions<'_>, p: &mut Plan, by_key: bool) {
+/// name elements). Where elements have no names (`unnamed`: notebook
+/// cells without ids), two new elements at the same place, one of them
+/// the other with words added ([`nested`]: the same section both sides
+/// wrote, one copy with a word put back), are one: the longer.
+pub(super) fn pool_insertions(v: &Versions<'_>, p: &mut Plan, by_key: bool, unnamed: bool) {
     let new_elements = |side: Side| -> Vec<(usize, EditKind)> {
         let s = v.side(side).script;
         (0..s.origins.len())
@@ -84,8 +105,29 @@ pub(super) fn pool_insertions(v: &Versions<'_>, p: &mut Plan, by_key: bool) {
         });
         if let Some(t) = twin {
             theirs_shared[t] = true;
+            push(p, Side::Ours, true, jo, edit);
+            continue;
         }
-        push(p, Side::Ours, twin.is_some(), jo, edit);
+        let text = |side: Side, j: usize| v.side(side).version.elements[j].content.as_str();
+        let inside = theirs.iter().enumerate().position(|(t, &(jt, _))| {
+            unnamed
+                && !theirs_shared[t]
+                && v.ours.script.same_place(jo, v.theirs.script, jt)
+                && (nested(text(Side::Ours, jo), text(Side::Theirs, jt))
+                    || nested(text(Side::Theirs, jt), text(Side::Ours, jo)))
+        });
+        match inside {
+            Some(t) => {
+                theirs_shared[t] = true;
+                let (jt, theirs_edit) = theirs[t];
+                if text(Side::Theirs, jt).len() > text(Side::Ours, jo).len() {
+                    push(p, Side::Theirs, true, jt, theirs_edit);
+                } else {
+                    push(p, Side::Ours, true, jo, edit);
+                }
+            }
+            None => push(p, Side::Ours, false, jo, edit),
+        }
     }
     for (t, &(jt, edit)) in theirs.iter().enumerate() {
         if !theirs_shared[t] {

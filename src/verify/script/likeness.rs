@@ -4,9 +4,9 @@
 //! and by unique key, that are each other's most alike and keep most of
 //! their words.
 
-use super::{alike, words, Fate, Ids, Origin, Script};
+use super::{Fate, Ids, Origin, Script};
 use crate::verify::diff::{Budget, OverBudget};
-use crate::verify::Element;
+use crate::verify::words::{alike, Worded};
 
 /// Most (deleted, inserted) pairs [`pair_alike_moves`] compares; past
 /// that, no move is read from likeness (the elements stay deleted and
@@ -47,7 +47,7 @@ pub(super) fn pair_alike_moves(
     fates: &mut [Fate],
     origins: &mut [Origin],
     ids: (Ids<'_>, Ids<'_>),
-    texts: (&[Element], &[Element]),
+    texts: (&Worded<'_>, &Worded<'_>),
     budget: &mut Budget,
 ) -> Result<(), OverBudget> {
     let (base, side) = ids;
@@ -76,18 +76,13 @@ pub(super) fn pair_alike_moves(
         return Ok(());
     }
     budget.spend(text_cost)?;
-    fn counted(text: &str) -> (Vec<(&str, usize)>, usize) {
-        let w = words(text);
-        let n = w.iter().map(|(_, n)| n).sum();
-        (w, n)
+    fn counted<'w>(words: &'w [(&'w str, usize)]) -> (&'w [(&'w str, usize)], usize) {
+        (words, words.iter().map(|(_, n)| n).sum())
     }
-    let base_words: Vec<_> = deleted
-        .iter()
-        .map(|&i| counted(&texts.0[i].content))
-        .collect();
+    let base_words: Vec<_> = deleted.iter().map(|&i| counted(texts.0.words(i))).collect();
     let side_words: Vec<_> = inserted
         .iter()
-        .map(|&j| counted(&texts.1[j].content))
+        .map(|&j| counted(texts.1.words(j)))
         .collect();
     let pairs: Vec<(usize, usize)> = (0..deleted.len())
         .flat_map(|a| (0..inserted.len()).map(move |b| (a, b)))
@@ -136,7 +131,7 @@ impl Script {
         &mut self,
         other_deleted: &[bool],
         ids: (Ids<'_>, Ids<'_>),
-        texts: (&[Element], &[Element]),
+        texts: (&Worded<'_>, &Worded<'_>),
         budget: &mut Budget,
     ) -> Result<(), OverBudget> {
         let (base, side) = ids;
@@ -160,9 +155,9 @@ impl Script {
             }
             let (a, b) = (&texts.0[i].content, &texts.1[j].content);
             budget.spend((a.len() + b.len()) as u64 / 8 + 1)?;
-            let (wa, wb) = (words(a), words(b));
+            let (wa, wb) = (texts.0.words(i), texts.1.words(j));
             let total = |w: &[(&str, usize)]| w.iter().map(|(_, n)| n).sum::<usize>();
-            if 8 * alike(&wa, &wb) < total(&wa) + total(&wb) {
+            if 8 * alike(wa, wb) < total(wa) + total(wb) {
                 self.fates[i] = Fate::Deleted;
                 self.origins[j] = Origin::Inserted;
             }
