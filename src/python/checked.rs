@@ -66,19 +66,43 @@ fn planned(inputs: &Inputs<'_>, plan: &Plan) -> Vec<ResultElement> {
                 }
             }
             Step::Conflict { base, ours, theirs } => {
+                // The writer moves lines that open or close both sections
+                // out of the conflict (`core::render`): the check reads
+                // units the sections share at their ends as written clean.
+                let (head, tail) = common_ends(inputs, ours, theirs);
+                let clean = |out: &mut Vec<ResultElement>, js: &[usize]| {
+                    for &j in js {
+                        out.push(ResultElement::clean(element(inputs, Which::Ours, j)));
+                    }
+                };
+                clean(&mut out, &ours[..head]);
                 for (side, js) in [
-                    (Which::Base, base),
-                    (Which::Ours, ours),
-                    (Which::Theirs, theirs),
+                    (Which::Base, &base[..]),
+                    (Which::Ours, &ours[head..ours.len() - tail]),
+                    (Which::Theirs, &theirs[head..theirs.len() - tail]),
                 ] {
                     for &j in js {
                         out.push(ResultElement::conflicted(element(inputs, side, j)));
                     }
                 }
+                clean(&mut out, &ours[ours.len() - tail..]);
             }
         }
     }
     out
+}
+
+/// How many units open (`head`) and close (`tail`) both conflict sections
+/// with the same text; they do not overlap.
+fn common_ends(inputs: &Inputs<'_>, ours: &[usize], theirs: &[usize]) -> (usize, usize) {
+    let same =
+        |o: usize, t: usize| inputs.unit_text(Which::Ours, o) == inputs.unit_text(Which::Theirs, t);
+    let max = ours.len().min(theirs.len());
+    let head = (0..max).take_while(|&k| same(ours[k], theirs[k])).count();
+    let tail = (0..max - head)
+        .take_while(|&k| same(ours[ours.len() - 1 - k], theirs[theirs.len() - 1 - k]))
+        .count();
+    (head, tail)
 }
 
 /// Checks `plan`; a plan the check does not accept becomes one conflict

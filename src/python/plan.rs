@@ -9,6 +9,7 @@
 mod blocks;
 mod both;
 mod comments;
+mod edges;
 mod inputs;
 mod view;
 
@@ -101,9 +102,9 @@ impl Planner<'_, '_> {
             if g == n {
                 break;
             }
-            if let Some(&(lo, hi, owner)) = blocks.iter().find(|b| b.0 == g) {
-                self.block(lo, hi, owner);
-                g = hi;
+            if let Some(block) = blocks.iter().find(|b| b.lo == g) {
+                self.block(block);
+                g = block.hi;
                 continue;
             }
             self.element_keeping_comments(g);

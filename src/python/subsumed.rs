@@ -72,10 +72,12 @@ fn held_among(
 }
 
 /// The conditions over lines: `y` on a shortest edit path from the base to
-/// `x`, and no line of `x`'s own a rewrite of one `y` deleted.
+/// `x`, no line of `x`'s own a rewrite of one `y` deleted, and every line
+/// `y` moved between the same lines in `x`.
 fn lines_hold(lines: &Merge3<Vec<&str>>, x: Side, y: Side) -> bool {
     on_a_shortest_path(&lines.base, lines.get(y), lines.get(x)) == Some(true)
         && !rewrites_a_deleted_line(&lines.base, lines.get(y), lines.get(x))
+        && keeps_moved_lines_in_place(&lines.base, lines.get(y), lines.get(x))
 }
 
 /// [`holding_side`] in the shape of a text resolver.
@@ -140,6 +142,36 @@ fn rewrites_a_deleted_line(base: &[&str], y: &[&str], x: &[&str]) -> bool {
             .iter()
             .any(|w| !d.is_empty() && !w.is_empty() && 2 * common(d, w) >= d.len().max(w.len()))
     })
+}
+
+/// Whether every line `y` moved (deleted at one place, written at
+/// another) stands in `x` between the lines it has in `y`: a side that put
+/// a layer at the top is not held by one that put another layer above it
+/// (ours `13 10 BN 12`, theirs `BN 13 10 12`: both moved `13`, to two
+/// places). Over budget: `false`.
+fn keeps_moved_lines_in_place(base: &[&str], y: &[&str], x: &[&str]) -> bool {
+    let (by, exact) = bounded_diff(base, y);
+    if !exact {
+        return false;
+    }
+    let changed = |new: bool| -> Vec<&str> {
+        by.iter()
+            .filter(|op| !matches!(op, DiffOp::Equal { .. }))
+            .flat_map(|op| if new { op.new_range() } else { op.old_range() })
+            .map(|i| if new { y[i] } else { base[i] })
+            .collect()
+    };
+    let (deleted, written) = (changed(false), changed(true));
+    fn around<'a>(lines: &[&'a str], i: usize) -> (Option<&'a str>, Option<&'a str>) {
+        let before = i.checked_sub(1).map(|k| lines[k]);
+        (before, lines.get(i + 1).copied())
+    }
+    (0..y.len())
+        .filter(|&i| !y[i].trim().is_empty() && written.contains(&y[i]) && deleted.contains(&y[i]))
+        .all(|i| {
+            let place = around(y, i);
+            (0..x.len()).any(|k| x[k] == y[i] && around(x, k) == place)
+        })
 }
 
 /// A line's words: runs of name characters and single marks; a comment
@@ -282,5 +314,18 @@ mod tests {
         let theirs = "x = f(a, b, c)\n";
         let ours = "x = f(\n    a, b, c\n)\nz = 2\n";
         assert_eq!(side(base, ours, theirs), None);
+    }
+
+    #[test]
+    fn a_move_is_not_held_by_a_side_that_put_another_line_beside_it() {
+        let base = "    layers.Dense(128),\n    layers.BatchNormalization(),\n    layers.Dense(64),\n    layers.Dropout(0.5),\n";
+        let ours = "    layers.Dropout(0.5),\n    layers.Dense(128),\n    layers.BatchNormalization(),\n    layers.Dense(64),\n";
+        let theirs = "    layers.BatchNormalization(),\n    layers.Dropout(0.5),\n    layers.Dense(128),\n    layers.Dense(64),\n";
+        assert_eq!(side(base, ours, theirs), None);
+        assert_eq!(side(base, theirs, ours), None);
+        // The same move and more elsewhere is held.
+        let more = format!("{ours}    layers.Dense(10, activation=\"softmax\"),\n");
+        let more = more.as_str();
+        assert_eq!(side(base, ours, more), Some(Side::Theirs));
     }
 }
