@@ -77,6 +77,7 @@ fn held_among(
 fn lines_hold(lines: &Merge3<Vec<&str>>, x: Side, y: Side) -> bool {
     on_a_shortest_path(&lines.base, lines.get(y), lines.get(x)) == Some(true)
         && !rewrites_a_deleted_line(&lines.base, lines.get(y), lines.get(x))
+        && !wrote_what_stands_for_a_deleted_line(&lines.base, lines.get(y), lines.get(x))
         && keeps_moved_lines_in_place(&lines.base, lines.get(y), lines.get(x))
 }
 
@@ -141,6 +142,41 @@ fn rewrites_a_deleted_line(base: &[&str], y: &[&str], x: &[&str]) -> bool {
         written
             .iter()
             .any(|w| !d.is_empty() && !w.is_empty() && 2 * common(d, w) >= d.len().max(w.len()))
+    })
+}
+
+/// Whether a line `y` wrote, right beside a base line `y` kept and `x`
+/// deleted, reads as a changed copy of it (three quarters of its words or more
+/// in common): then `x` may as well have rewritten that base line, and `y`'s
+/// own line is lost (base `Dropout(0.10)`, theirs inserting
+/// `Dropout(0.501)` after it, ours writing `Dropout(0.501)
+/// Dropout(0.502)` in its place: ours changed the rate and added a layer,
+/// or deleted the layer and made theirs' insertion too). Two readings, so
+/// no side holds the other. Over budget: `true`.
+fn wrote_what_stands_for_a_deleted_line(base: &[&str], y: &[&str], x: &[&str]) -> bool {
+    let (by, exact_by) = bounded_diff(base, y);
+    let (yx, exact_yx) = bounded_diff(y, x);
+    if !exact_by || !exact_yx {
+        return true;
+    }
+    let changed = |ops: &[DiffOp], new: bool| -> Vec<usize> {
+        ops.iter()
+            .filter(|op| !matches!(op, DiffOp::Equal { .. }))
+            .flat_map(|op| if new { op.new_range() } else { op.old_range() })
+            .collect()
+    };
+    let written = changed(&by, true);
+    let removed = changed(&yx, false);
+    removed.iter().filter(|r| !written.contains(r)).any(|&r| {
+        let d = words(y[r]);
+        written.iter().any(|&w| {
+            let n = words(y[w]);
+            w.abs_diff(r) == 1
+                && !removed.contains(&w)
+                && !d.is_empty()
+                && !n.is_empty()
+                && 4 * common(&d, &n) >= 3 * d.len().max(n.len())
+        })
     })
 }
 
@@ -264,6 +300,15 @@ mod tests {
         let ours = "q = torch.linalg.solve(b, a)\n";
         let theirs = "q = torch.bmm(a, b)\n";
         assert_eq!(side(base, ours, theirs), Some(Side::Ours));
+    }
+
+    #[test]
+    fn an_insertion_beside_a_line_the_other_side_rewrote_alike_is_not_held() {
+        let base = "model.add(layers.Dropout(0.10))\nmodel.add(layers.Dense(11))\n";
+        let ours = "model.add(layers.Dropout(0.501))\nmodel.add(layers.Dropout(0.502))\nmodel.add(layers.Dense(11))\n";
+        let theirs = "model.add(layers.Dropout(0.10))\nmodel.add(layers.Dropout(0.501))\nmodel.add(layers.Dense(11))\n";
+        assert_eq!(side(base, ours, theirs), None);
+        assert_eq!(side(base, theirs, ours), None);
     }
 
     #[test]
