@@ -75,10 +75,17 @@ fn held_among(
 /// `x`, no line of `x`'s own a rewrite of one `y` deleted, and every line
 /// `y` moved between the same lines in `x`.
 fn lines_hold(lines: &Merge3<Vec<&str>>, x: Side, y: Side) -> bool {
-    on_a_shortest_path(&lines.base, lines.get(y), lines.get(x)) == Some(true)
-        && !rewrites_a_deleted_line(&lines.base, lines.get(y), lines.get(x))
-        && !wrote_what_stands_for_a_deleted_line(&lines.base, lines.get(y), lines.get(x))
-        && keeps_moved_lines_in_place(&lines.base, lines.get(y), lines.get(x))
+    let (base, y, x) = (&lines.base[..], &lines.get(y)[..], &lines.get(x)[..]);
+    if on_a_shortest_path(base, y, x) != Some(true) {
+        return false;
+    }
+    // Over budget, no side holds the other.
+    let Some(edits) = LineEdits::of(base, y, x) else {
+        return false;
+    };
+    !edits.rewrites_a_deleted_line()
+        && !edits.wrote_what_stands_for_a_deleted_line()
+        && edits.keeps_moved_lines_in_place()
 }
 
 /// [`holding_side`] in the shape of a text resolver.
@@ -115,99 +122,116 @@ fn bag_held(base: &[String], y: &[String], x: &[String]) -> bool {
     })
 }
 
-/// Whether a line only `x` wrote (not one of `y`'s) reads as a changed
-/// copy of a line `y` deleted (half of its words or more in common): then
-/// `x` changed what `y` deleted, a clash, however the edit path reads
-/// (ours changing `Dropout(0.1)` to `Dropout(0.25)` and inserting the
-/// `Dropout(0.5)` theirs put in its place). Over budget: `true`.
-fn rewrites_a_deleted_line(base: &[&str], y: &[&str], x: &[&str]) -> bool {
-    let (by, exact_by) = bounded_diff(base, y);
-    let (yx, exact_yx) = bounded_diff(y, x);
-    if !exact_by || !exact_yx {
-        return true;
+/// The line edits of `y` against the base and of `x` against `y`, diffed
+/// once for the conditions that read them: indices of the lines each
+/// diff removes (in its old text) and writes (in its new text).
+struct LineEdits<'l, 't> {
+    base: &'l [&'t str],
+    y: &'l [&'t str],
+    x: &'l [&'t str],
+    /// Base lines `y` deleted.
+    deleted_by_y: Vec<usize>,
+    /// Lines of `y` it wrote.
+    written_by_y: Vec<usize>,
+    /// Lines of `y` that `x` removed.
+    removed_by_x: Vec<usize>,
+    /// Lines of `x` written over `y`.
+    written_by_x: Vec<usize>,
+}
+
+impl<'l, 't> LineEdits<'l, 't> {
+    /// `None` when either diff is over its budget.
+    fn of(base: &'l [&'t str], y: &'l [&'t str], x: &'l [&'t str]) -> Option<Self> {
+        let (by, exact_by) = bounded_diff(base, y);
+        let (yx, exact_yx) = bounded_diff(y, x);
+        if !exact_by || !exact_yx {
+            return None;
+        }
+        let changed = |ops: &[DiffOp], new: bool| -> Vec<usize> {
+            ops.iter()
+                .filter(|op| !matches!(op, DiffOp::Equal { .. }))
+                .flat_map(|op| if new { op.new_range() } else { op.old_range() })
+                .collect()
+        };
+        Some(LineEdits {
+            base,
+            y,
+            x,
+            deleted_by_y: changed(&by, false),
+            written_by_y: changed(&by, true),
+            removed_by_x: changed(&yx, false),
+            written_by_x: changed(&yx, true),
+        })
     }
-    let deleted: Vec<Vec<&str>> = by
-        .iter()
-        .filter(|op| !matches!(op, DiffOp::Equal { .. }))
-        .flat_map(|op| op.old_range())
-        .map(|i| words(base[i]))
-        .collect();
-    let written: Vec<Vec<&str>> = yx
-        .iter()
-        .filter(|op| !matches!(op, DiffOp::Equal { .. }))
-        .flat_map(|op| op.new_range())
-        .map(|i| words(x[i]))
-        .collect();
-    deleted.iter().any(|d| {
-        written
+
+    /// Whether a line only `x` wrote (not one of `y`'s) reads as a changed
+    /// copy of a line `y` deleted (half of its words or more in common): then
+    /// `x` changed what `y` deleted, a clash, however the edit path reads
+    /// (ours changing `Dropout(0.1)` to `Dropout(0.25)` and inserting the
+    /// `Dropout(0.5)` theirs put in its place).
+    fn rewrites_a_deleted_line(&self) -> bool {
+        let deleted: Vec<Vec<&str>> = self
+            .deleted_by_y
             .iter()
-            .any(|w| !d.is_empty() && !w.is_empty() && 2 * common(d, w) >= d.len().max(w.len()))
-    })
-}
-
-/// Whether a line `y` wrote, right beside a base line `y` kept and `x`
-/// deleted, reads as a changed copy of it (three quarters of its words or more
-/// in common): then `x` may as well have rewritten that base line, and `y`'s
-/// own line is lost (base `Dropout(0.10)`, theirs inserting
-/// `Dropout(0.501)` after it, ours writing `Dropout(0.501)
-/// Dropout(0.502)` in its place: ours changed the rate and added a layer,
-/// or deleted the layer and made theirs' insertion too). Two readings, so
-/// no side holds the other. Over budget: `true`.
-fn wrote_what_stands_for_a_deleted_line(base: &[&str], y: &[&str], x: &[&str]) -> bool {
-    let (by, exact_by) = bounded_diff(base, y);
-    let (yx, exact_yx) = bounded_diff(y, x);
-    if !exact_by || !exact_yx {
-        return true;
-    }
-    let changed = |ops: &[DiffOp], new: bool| -> Vec<usize> {
-        ops.iter()
-            .filter(|op| !matches!(op, DiffOp::Equal { .. }))
-            .flat_map(|op| if new { op.new_range() } else { op.old_range() })
-            .collect()
-    };
-    let written = changed(&by, true);
-    let removed = changed(&yx, false);
-    removed.iter().filter(|r| !written.contains(r)).any(|&r| {
-        let d = words(y[r]);
-        written.iter().any(|&w| {
-            let n = words(y[w]);
-            w.abs_diff(r) == 1
-                && !removed.contains(&w)
-                && !d.is_empty()
-                && !n.is_empty()
-                && 4 * common(&d, &n) >= 3 * d.len().max(n.len())
+            .map(|&i| words(self.base[i]))
+            .collect();
+        let written: Vec<Vec<&str>> = self
+            .written_by_x
+            .iter()
+            .map(|&i| words(self.x[i]))
+            .collect();
+        deleted.iter().any(|d| {
+            written
+                .iter()
+                .any(|w| !d.is_empty() && !w.is_empty() && 2 * common(d, w) >= d.len().max(w.len()))
         })
-    })
-}
+    }
 
-/// Whether every line `y` moved (deleted at one place, written at
-/// another) stands in `x` between the lines it has in `y`: a side that put
-/// a layer at the top is not held by one that put another layer above it
-/// (ours `13 10 BN 12`, theirs `BN 13 10 12`: both moved `13`, to two
-/// places). Over budget: `false`.
-fn keeps_moved_lines_in_place(base: &[&str], y: &[&str], x: &[&str]) -> bool {
-    let (by, exact) = bounded_diff(base, y);
-    if !exact {
-        return false;
-    }
-    let changed = |new: bool| -> Vec<&str> {
-        by.iter()
-            .filter(|op| !matches!(op, DiffOp::Equal { .. }))
-            .flat_map(|op| if new { op.new_range() } else { op.old_range() })
-            .map(|i| if new { y[i] } else { base[i] })
-            .collect()
-    };
-    let (deleted, written) = (changed(false), changed(true));
-    fn around<'a>(lines: &[&'a str], i: usize) -> (Option<&'a str>, Option<&'a str>) {
-        let before = i.checked_sub(1).map(|k| lines[k]);
-        (before, lines.get(i + 1).copied())
-    }
-    (0..y.len())
-        .filter(|&i| !y[i].trim().is_empty() && written.contains(&y[i]) && deleted.contains(&y[i]))
-        .all(|i| {
-            let place = around(y, i);
-            (0..x.len()).any(|k| x[k] == y[i] && around(x, k) == place)
+    /// Whether a line `y` wrote, right beside a base line `y` kept and `x`
+    /// deleted, reads as a changed copy of it (three quarters of its words or more
+    /// in common): then `x` may as well have rewritten that base line, and `y`'s
+    /// own line is lost (base `Dropout(0.10)`, theirs inserting
+    /// `Dropout(0.501)` after it, ours writing `Dropout(0.501)
+    /// Dropout(0.502)` in its place: ours changed the rate and added a layer,
+    /// or deleted the layer and made theirs' insertion too). Two readings, so
+    /// no side holds the other.
+    fn wrote_what_stands_for_a_deleted_line(&self) -> bool {
+        let (written, removed) = (&self.written_by_y, &self.removed_by_x);
+        removed.iter().filter(|r| !written.contains(r)).any(|&r| {
+            let d = words(self.y[r]);
+            written.iter().any(|&w| {
+                let n = words(self.y[w]);
+                w.abs_diff(r) == 1
+                    && !removed.contains(&w)
+                    && !d.is_empty()
+                    && !n.is_empty()
+                    && 4 * common(&d, &n) >= 3 * d.len().max(n.len())
+            })
         })
+    }
+
+    /// Whether every line `y` moved (deleted at one place, written at
+    /// another) stands in `x` between the lines it has in `y`: a side that put
+    /// a layer at the top is not held by one that put another layer above it
+    /// (ours `13 10 BN 12`, theirs `BN 13 10 12`: both moved `13`, to two
+    /// places).
+    fn keeps_moved_lines_in_place(&self) -> bool {
+        let (y, x) = (self.y, self.x);
+        let deleted: Vec<&str> = self.deleted_by_y.iter().map(|&i| self.base[i]).collect();
+        let written: Vec<&str> = self.written_by_y.iter().map(|&i| y[i]).collect();
+        fn around<'a>(lines: &[&'a str], i: usize) -> (Option<&'a str>, Option<&'a str>) {
+            let before = i.checked_sub(1).map(|k| lines[k]);
+            (before, lines.get(i + 1).copied())
+        }
+        (0..y.len())
+            .filter(|&i| {
+                !y[i].trim().is_empty() && written.contains(&y[i]) && deleted.contains(&y[i])
+            })
+            .all(|i| {
+                let place = around(y, i);
+                (0..x.len()).any(|k| x[k] == y[i] && around(x, k) == place)
+            })
+    }
 }
 
 /// A line's words: runs of name characters and single marks; a comment
